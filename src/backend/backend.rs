@@ -1,0 +1,68 @@
+//! The one trait every database implements: mechanisms only, no policy.
+
+use std::time::Duration;
+
+use super::dialect::Dialect;
+use super::error::BackendError;
+use crate::core::{AppliedRevision, RevisionId, Script};
+
+/// What a step records in the tracking table once its script has run.
+#[derive(Debug, Clone, Copy)]
+pub enum Record<'a> {
+    /// Insert this row; the backend fills in `duration_ms` with the time the script took.
+    Insert(&'a AppliedRevision),
+    /// Delete the row of this revision.
+    Delete(&'a RevisionId),
+}
+
+/// One unit of work: an optional script and its bookkeeping.
+#[derive(Debug, Clone, Copy)]
+pub struct StepWork<'a> {
+    /// `None` for `stamp`, which only moves bookkeeping.
+    pub script: Option<&'a Script>,
+    pub record: Record<'a>,
+}
+
+/// A database the engine can migrate.
+///
+/// The engine calls, in this order: [`lock`](Backend::lock),
+/// [`ensure_version_table`](Backend::ensure_version_table), [`applied`](Backend::applied),
+/// then [`run_step`](Backend::run_step) once per planned step, then
+/// [`unlock`](Backend::unlock). Read-only commands call only `applied`.
+///
+/// ```
+/// use migrate::backend::{Backend, SqliteBackend, VersionTable};
+///
+/// let mut db = SqliteBackend::open_in_memory(VersionTable::default()).unwrap();
+/// db.lock(None).unwrap();
+/// db.ensure_version_table().unwrap();
+/// assert!(db.applied().unwrap().is_empty());
+/// db.unlock().unwrap();
+/// ```
+pub trait Backend {
+    /// The SQL dialect this database speaks.
+    fn dialect(&self) -> Dialect;
+
+    /// A description of the database for messages, without any password.
+    fn describe(&self) -> String;
+
+    /// Takes the lock that serializes migration runs on this database and tracking table,
+    /// waiting at most `timeout` (forever when `None`). Held until [`Backend::unlock`] or
+    /// until the connection ends, so a killed process never leaves it behind.
+    fn lock(&mut self, timeout: Option<Duration>) -> Result<(), BackendError>;
+
+    /// Releases the lock taken by [`Backend::lock`].
+    fn unlock(&mut self) -> Result<(), BackendError>;
+
+    /// Creates the tracking table when it does not exist yet.
+    fn ensure_version_table(&mut self) -> Result<(), BackendError>;
+
+    /// Every row of the tracking table, sorted by revision id; empty when the table does
+    /// not exist. Never writes.
+    fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError>;
+
+    /// Runs a step's script and writes its record. Unless the script is marked
+    /// `-- migrate:no-transaction`, both happen in one transaction: either the script's
+    /// effects and its record are committed together, or neither is.
+    fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError>;
+}

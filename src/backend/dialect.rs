@@ -1,0 +1,55 @@
+//! Which SQL dialect a backend speaks, and the few spelling differences that follow.
+
+use std::fmt;
+
+/// A database family with its own SQL spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The placeholder for the `n`th (1-based) bound parameter.
+    pub fn placeholder(self, n: usize) -> String {
+        match self {
+            Self::Sqlite => format!("?{n}"),
+            Self::Postgres => format!("${n}"),
+        }
+    }
+
+    /// Quotes an identifier (a table or schema name) so any text is safe in its place.
+    /// Both dialects double an embedded `"`.
+    pub fn quote_identifier(self, name: &str) -> String {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    }
+
+    /// The name users know the backend by, as in `--backend sqlite`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+impl fmt::Display for Dialect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoting_doubles_embedded_quotes() {
+        assert_eq!(
+            Dialect::Sqlite.quote_identifier(r#"a"b"#),
+            r#""a""b""#.to_owned()
+        );
+        assert_eq!(Dialect::Postgres.placeholder(3), "$3");
+        assert_eq!(Dialect::Sqlite.placeholder(3), "?3");
+    }
+}

@@ -1,0 +1,31 @@
+//! Errors of the database layer: what failed, with the database's own words.
+
+/// Where in a script a statement failed, and what the database said.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SqlFailure {
+    /// Byte offset into the script's text of the failing statement's start (or, where the
+    /// database reports it, of the exact token).
+    pub offset: Option<usize>,
+    /// The failing statement's text.
+    pub statement: Option<String>,
+    pub message: String,
+    /// SQLSTATE (PostgreSQL) or the extended result code name (SQLite).
+    pub code: Option<String>,
+    pub detail: Option<String>,
+    pub hint: Option<String>,
+}
+
+/// A failure of a backend call.
+#[derive(Debug, thiserror::Error)]
+pub enum BackendError {
+    #[error("cannot open {target}: {message}")]
+    Connect { target: String, message: String },
+    #[error("{}", .failure.message)]
+    Script { failure: SqlFailure },
+    #[error("could not take the migration lock on {target}: {message}")]
+    Lock { target: String, message: String },
+    #[error("tracking table {table}: {message}")]
+    Tracking { table: String, message: String },
+    #[error("{message}")]
+    Database { message: String },
+}

@@ -1,0 +1,14 @@
+//! Database I/O behind one small trait of mechanisms: no policy, no printing.
+
+#[expect(clippy::module_inception, reason = "backend/backend.rs holds the Backend trait")]
+mod backend;
+mod dialect;
+mod error;
+mod sqlite;
+mod version_table;
+
+pub use backend::{Backend, Record, StepWork};
+pub use dialect::Dialect;
+pub use error::{BackendError, SqlFailure};
+pub use sqlite::SqliteBackend;
+pub use version_table::{DEFAULT_TABLE, RawRow, SqlValue, VersionTable, insert_values};

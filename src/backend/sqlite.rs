@@ -1,0 +1,310 @@
+//! SQLite: a file or an in-memory database through rusqlite. Mechanisms only.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rusqlite::{Batch, Connection, fallible_iterator::FallibleIterator, params_from_iter};
+
+use super::backend::{Backend, Record, StepWork};
+use super::dialect::Dialect;
+use super::error::{BackendError, SqlFailure};
+use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
+use crate::core::AppliedRevision;
+
+/// How long a statement waits for another connection's write lock before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often a waiting process retries the migration lock.
+const LOCK_POLL: Duration = Duration::from_millis(20);
+
+/// A SQLite database.
+///
+/// The migration lock is an advisory lock on a file beside the database
+/// (`app.db.migrate-lock`), which the operating system releases when the process dies.
+/// SQLite's own locks last only one transaction, and a run spans many; `BEGIN IMMEDIATE`
+/// alone would let two processes plan the same revisions and apply them twice.
+pub struct SqliteBackend {
+    conn: Connection,
+    table: VersionTable,
+    path: Option<PathBuf>,
+    lock_file: Option<File>,
+}
+
+impl SqliteBackend {
+    /// Opens (creating if needed) the database file at `path`.
+    pub fn open(path: &Path, table: VersionTable) -> Result<Self, BackendError> {
+        let conn = Connection::open(path).map_err(|error| BackendError::Connect {
+            target: path.display().to_string(),
+            message: error.to_string(),
+        })?;
+        Self::from_connection(conn, table)
+    }
+
+    /// Opens a private in-memory database.
+    pub fn open_in_memory(table: VersionTable) -> Result<Self, BackendError> {
+        let conn = Connection::open_in_memory().map_err(|error| BackendError::Connect {
+            target: ":memory:".into(),
+            message: error.to_string(),
+        })?;
+        Self::from_connection(conn, table)
+    }
+
+    /// Migrates a connection the application already holds.
+    pub fn from_connection(conn: Connection, table: VersionTable) -> Result<Self, BackendError> {
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(database)?;
+        let path = conn
+            .path()
+            .filter(|path| !path.is_empty())
+            .map(PathBuf::from);
+        Ok(Self {
+            conn,
+            table,
+            path,
+            lock_file: None,
+        })
+    }
+
+    /// The connection, for the application to use once migrated.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Gives the connection back.
+    pub fn into_connection(self) -> Connection {
+        self.conn
+    }
+
+    fn lock_path(&self) -> Option<PathBuf> {
+        let path = self.path.as_ref()?;
+        let mut name = path.file_name()?.to_owned();
+        name.push(".migrate-lock");
+        Some(path.with_file_name(name))
+    }
+
+    fn write_record(&self, record: Record<'_>, duration_ms: i64) -> rusqlite::Result<()> {
+        let dialect = Dialect::Sqlite;
+        match record {
+            Record::Insert(row) => {
+                let values = insert_values(row, duration_ms).map(to_sqlite);
+                self.conn
+                    .execute(&self.table.insert(dialect), params_from_iter(values))?;
+            }
+            Record::Delete(id) => {
+                self.conn
+                    .execute(&self.table.delete(dialect), [id.as_str()])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn table_exists(&self) -> rusqlite::Result<bool> {
+        self.conn
+            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1")?
+            .exists([&self.table.name])
+    }
+}
+
+fn database(error: rusqlite::Error) -> BackendError {
+    BackendError::Database {
+        message: error.to_string(),
+    }
+}
+
+fn to_sqlite(value: SqlValue) -> rusqlite::types::Value {
+    match value {
+        SqlValue::Text(Some(text)) => rusqlite::types::Value::Text(text),
+        SqlValue::Text(None) => rusqlite::types::Value::Null,
+        SqlValue::Integer(number) => rusqlite::types::Value::Integer(number),
+    }
+}
+
+/// Turns a rusqlite error into a failure at `offset` of the script.
+fn failure(error: rusqlite::Error, offset: Option<usize>, statement: Option<String>) -> SqlFailure {
+    let (message, code, offset) = match &error {
+        rusqlite::Error::SqliteFailure(code, message) => (
+            message.clone().unwrap_or_else(|| code.to_string()),
+            Some(format!("{:?}", code.code)),
+            offset,
+        ),
+        rusqlite::Error::SqlInputError {
+            error,
+            msg,
+            offset: at,
+            ..
+        } => (
+            msg.clone(),
+            Some(format!("{:?}", error.code)),
+            // SQLite's offset is within the text that was being prepared, which starts
+            // where the previous statement ended.
+            offset.map(|start| start + usize::try_from(*at).unwrap_or(0)),
+        ),
+        other => (other.to_string(), None, offset),
+    };
+    SqlFailure {
+        offset,
+        statement,
+        message,
+        code,
+        detail: None,
+        hint: None,
+    }
+}
+
+/// Runs every statement of `text` in turn, so a failure can name the statement that failed.
+fn run_script(conn: &Connection, text: &str) -> Result<(), SqlFailure> {
+    let mut batch = Batch::new(conn, text);
+    // Where the next statement starts looking; SQLite resumes preparing right here.
+    let mut cursor = 0;
+    loop {
+        let mut statement = match batch.next() {
+            Ok(Some(statement)) => statement,
+            Ok(None) => return Ok(()),
+            Err(error) => return Err(failure(error, Some(cursor), None)),
+        };
+        let sql = statement.expanded_sql().unwrap_or_default();
+        let start = text[cursor..].find(sql.as_str()).map(|at| cursor + at);
+        if let Some(start) = start {
+            cursor = start + sql.len();
+        }
+        let mut rows = statement.raw_query();
+        loop {
+            match rows.next() {
+                Ok(Some(_)) => continue,
+                Ok(None) => break,
+                Err(error) => return Err(failure(error, start, Some(sql))),
+            }
+        }
+    }
+}
+
+impl Backend for SqliteBackend {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn describe(&self) -> String {
+        match &self.path {
+            Some(path) => format!("sqlite://{}", path.display()),
+            None => "sqlite::memory:".into(),
+        }
+    }
+
+    fn lock(&mut self, timeout: Option<Duration>) -> Result<(), BackendError> {
+        let Some(lock_path) = self.lock_path() else {
+            return Ok(()); // an in-memory database has one connection: nothing to race
+        };
+        let lock_error = |message: String| BackendError::Lock {
+            target: lock_path.display().to_string(),
+            message,
+        };
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|error| lock_error(error.to_string()))?;
+        let started = Instant::now();
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) => {
+                    if timeout.is_some_and(|limit| started.elapsed() >= limit) {
+                        return Err(lock_error(format!(
+                            "another migrate process still holds it after {:?}",
+                            started.elapsed()
+                        )));
+                    }
+                    std::thread::sleep(LOCK_POLL);
+                }
+                Err(TryLockError::Error(error)) => return Err(lock_error(error.to_string())),
+            }
+        }
+        self.lock_file = Some(file);
+        Ok(())
+    }
+
+    fn unlock(&mut self) -> Result<(), BackendError> {
+        // Dropping the file releases the lock.
+        self.lock_file = None;
+        Ok(())
+    }
+
+    fn ensure_version_table(&mut self) -> Result<(), BackendError> {
+        self.conn
+            .execute_batch(&self.table.create(Dialect::Sqlite))
+            .map_err(|error| BackendError::Tracking {
+                table: self.table.name.clone(),
+                message: error.to_string(),
+            })
+    }
+
+    fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
+        let tracking = |message: String| BackendError::Tracking {
+            table: self.table.name.clone(),
+            message,
+        };
+        if !self.table_exists().map_err(|e| tracking(e.to_string()))? {
+            return Ok(Vec::new());
+        }
+        let mut statement = self
+            .conn
+            .prepare(&self.table.select(Dialect::Sqlite))
+            .map_err(|e| tracking(e.to_string()))?;
+        let raw_rows = statement
+            .query_map([], |row| {
+                Ok(RawRow {
+                    revision: row.get(0)?,
+                    slug: row.get(1)?,
+                    up_checksum: row.get(2)?,
+                    down_checksum: row.get(3)?,
+                    checksum_algorithm: row.get(4)?,
+                    up_sql: row.get(5)?,
+                    down_sql: row.get(6)?,
+                    applied_at: row.get(7)?,
+                    duration_ms: row.get(8)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| tracking(e.to_string()))?;
+        let mut applied = raw_rows
+            .into_iter()
+            .map(RawRow::into_applied)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(tracking)?;
+        applied.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(applied)
+    }
+
+    fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
+        let transactional = !work.script.is_some_and(|s| s.directives.no_transaction);
+        let started = Instant::now();
+        if transactional {
+            // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
+            // than failing halfway through the script.
+            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(database)?;
+        }
+        let result = work
+            .script
+            .map_or(Ok(()), |script| run_script(&self.conn, &script.text))
+            .map_err(|failure| BackendError::Script { failure })
+            .and_then(|()| {
+                let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+                self.write_record(work.record, duration_ms)
+                    .map_err(|error| BackendError::Tracking {
+                        table: self.table.name.clone(),
+                        message: error.to_string(),
+                    })
+            });
+        if !transactional {
+            return result;
+        }
+        match result {
+            Ok(()) => self.conn.execute_batch("COMMIT").map_err(database),
+            Err(error) => {
+                // Some errors already rolled back; a failing ROLLBACK then is expected.
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(error)
+            }
+        }
+    }
+}

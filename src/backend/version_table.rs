@@ -1,0 +1,183 @@
+//! The tracking table's SQL, written once for every backend. Values are always bound as
+//! parameters; only the table's (quoted) name is spliced in.
+
+use super::dialect::Dialect;
+use crate::core::{AppliedRevision, Checksum, RevisionId};
+
+/// Where the tracking table lives: an optional schema (PostgreSQL) and a table name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionTable {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+/// The default name of the tracking table.
+pub const DEFAULT_TABLE: &str = "migrate_history";
+
+impl Default for VersionTable {
+    fn default() -> Self {
+        Self {
+            schema: None,
+            name: DEFAULT_TABLE.to_owned(),
+        }
+    }
+}
+
+/// The columns in the order [`VersionTable::insert`] binds them and [`VersionTable::select`]
+/// returns them.
+pub const COLUMNS: [&str; 9] = [
+    "revision",
+    "slug",
+    "up_checksum",
+    "down_checksum",
+    "checksum_algorithm",
+    "up_sql",
+    "down_sql",
+    "applied_at",
+    "duration_ms",
+];
+
+impl VersionTable {
+    /// The table's name, schema-qualified and quoted.
+    pub fn qualified(&self, dialect: Dialect) -> String {
+        let table = dialect.quote_identifier(&self.name);
+        match &self.schema {
+            Some(schema) => format!("{}.{table}", dialect.quote_identifier(schema)),
+            None => table,
+        }
+    }
+
+    /// Creates the table when it is missing.
+    pub fn create(&self, dialect: Dialect) -> String {
+        let duration_type = match dialect {
+            Dialect::Sqlite => "INTEGER",
+            Dialect::Postgres => "BIGINT",
+        };
+        format!(
+            "CREATE TABLE IF NOT EXISTS {} (\n\
+             \x20   revision TEXT PRIMARY KEY,\n\
+             \x20   slug TEXT NOT NULL,\n\
+             \x20   up_checksum TEXT NOT NULL,\n\
+             \x20   down_checksum TEXT,\n\
+             \x20   checksum_algorithm TEXT NOT NULL,\n\
+             \x20   up_sql TEXT NOT NULL,\n\
+             \x20   down_sql TEXT,\n\
+             \x20   applied_at TEXT NOT NULL,\n\
+             \x20   duration_ms {duration_type} NOT NULL\n\
+             )",
+            self.qualified(dialect)
+        )
+    }
+
+    /// Records an applied revision; binds the values of [`COLUMNS`] in order.
+    pub fn insert(&self, dialect: Dialect) -> String {
+        let placeholders: Vec<String> = (1..=COLUMNS.len())
+            .map(|n| dialect.placeholder(n))
+            .collect();
+        format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            self.qualified(dialect),
+            COLUMNS.join(", "),
+            placeholders.join(", ")
+        )
+    }
+
+    /// Forgets an applied revision; binds the revision id.
+    pub fn delete(&self, dialect: Dialect) -> String {
+        format!(
+            "DELETE FROM {} WHERE revision = {}",
+            self.qualified(dialect),
+            dialect.placeholder(1)
+        )
+    }
+
+    /// Reads every row, [`COLUMNS`] in order.
+    pub fn select(&self, dialect: Dialect) -> String {
+        format!("SELECT {} FROM {}", COLUMNS.join(", "), self.qualified(dialect))
+    }
+}
+
+/// A value to bind, in a form every driver can take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SqlValue {
+    Text(Option<String>),
+    Integer(i64),
+}
+
+/// The values [`VersionTable::insert`] binds, in [`COLUMNS`] order.
+pub fn insert_values(row: &AppliedRevision, duration_ms: i64) -> [SqlValue; 9] {
+    let text = |value: &str| SqlValue::Text(Some(value.to_owned()));
+    [
+        text(row.id.as_str()),
+        text(&row.slug),
+        text(&row.up_checksum.to_string()),
+        SqlValue::Text(row.down_checksum.map(|sum| sum.to_string())),
+        text(&row.checksum_algorithm),
+        text(&row.up_sql),
+        SqlValue::Text(row.down_sql.clone()),
+        text(&row.applied_at),
+        SqlValue::Integer(duration_ms),
+    ]
+}
+
+/// A row as read from the database, before its values are checked.
+#[derive(Debug, Clone, Default)]
+pub struct RawRow {
+    pub revision: String,
+    pub slug: String,
+    pub up_checksum: String,
+    pub down_checksum: Option<String>,
+    pub checksum_algorithm: String,
+    pub up_sql: String,
+    pub down_sql: Option<String>,
+    pub applied_at: String,
+    pub duration_ms: i64,
+}
+
+impl RawRow {
+    /// Checks the row's values; the error names the revision and the column at fault.
+    pub fn into_applied(self) -> Result<AppliedRevision, String> {
+        let id: RevisionId = self
+            .revision
+            .parse()
+            .map_err(|error| format!("row {:?}: {error}", self.revision))?;
+        let checksum = |column: &str, text: &str| {
+            text.parse::<Checksum>()
+                .map_err(|error| format!("row {id}, column {column}: {error}"))
+        };
+        let up_checksum = checksum("up_checksum", &self.up_checksum)?;
+        let down_checksum = match &self.down_checksum {
+            Some(text) => Some(checksum("down_checksum", text)?),
+            None => None,
+        };
+        Ok(AppliedRevision {
+            id,
+            slug: self.slug,
+            up_checksum,
+            down_checksum,
+            checksum_algorithm: self.checksum_algorithm,
+            up_sql: self.up_sql,
+            down_sql: self.down_sql,
+            applied_at: self.applied_at,
+            duration_ms: self.duration_ms,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_quoted_and_values_are_placeholders() {
+        let table = VersionTable {
+            schema: Some("app".into()),
+            name: "hist\"ory".into(),
+        };
+        assert_eq!(
+            table.delete(Dialect::Postgres),
+            r#"DELETE FROM "app"."hist""ory" WHERE revision = $1"#
+        );
+        assert!(table.insert(Dialect::Sqlite).ends_with("VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    }
+}

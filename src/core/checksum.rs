@@ -1,0 +1,131 @@
+//! Checksums of migration files, stable across line endings and byte-order marks.
+//! Pure: sha2 only.
+
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::str::FromStr;
+
+/// The name stored beside every checksum in the tracking table, so the algorithm or its
+/// normalization can change later without making every applied revision look edited.
+/// `sha256-lf` means: a leading BOM dropped, CRLF turned into LF, then SHA-256 of the UTF-8.
+pub const ALGORITHM: &str = "sha256-lf";
+
+/// A SHA-256 digest, shown as 64 lowercase hex digits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Checksum([u8; 32]);
+
+/// Why a text is not a checksum.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a checksum is 64 hex digits, not {text:?}")]
+pub struct ChecksumParseError {
+    pub text: String,
+}
+
+impl Checksum {
+    /// The checksum of a migration file's text, after normalization (see [`ALGORITHM`]).
+    pub fn of_text(text: &str) -> Self {
+        let mut hasher = Sha256::new();
+        feed_normalized(&mut hasher, text);
+        Self(hasher.finalize().into())
+    }
+
+    /// The checksum of a sequence of byte strings, each prefixed by its length so that
+    /// moving a boundary between parts changes the result.
+    pub fn of_parts(parts: &[&[u8]]) -> Self {
+        let mut hasher = Sha256::new();
+        for part in parts {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        Self(hasher.finalize().into())
+    }
+
+    /// The raw digest.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+/// Feeds `text` to the hasher with a leading BOM dropped and every CRLF as LF, without
+/// copying the text.
+fn feed_normalized(hasher: &mut Sha256, text: &str) {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut rest = text;
+    while let Some(at) = rest.find("\r\n") {
+        hasher.update(&rest.as_bytes()[..at]);
+        hasher.update(b"\n");
+        rest = &rest[at + 2..];
+    }
+    hasher.update(rest.as_bytes());
+}
+
+impl fmt::Display for Checksum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for byte in self.0 {
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for Checksum {
+    type Err = ChecksumParseError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let error = || ChecksumParseError {
+            text: text.to_owned(),
+        };
+        if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(error());
+        }
+        let mut bytes = [0u8; 32];
+        for (i, byte) in bytes.iter_mut().enumerate() {
+            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).map_err(|_| error())?;
+        }
+        Ok(Self(bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn known_value() {
+        assert_eq!(
+            Checksum::of_text("").to_string(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn uppercase_hex_parses_to_the_same_digest() {
+        let sum = Checksum::of_text("select 1;");
+        let upper = sum.to_string().to_uppercase();
+        assert_eq!(upper.parse::<Checksum>().unwrap(), sum);
+        assert!("xyz".parse::<Checksum>().is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn crlf_and_bom_do_not_change_the_checksum(lines in proptest::collection::vec("[^\r\n\u{feff}]{0,20}", 0..8)) {
+            let unix = lines.join("\n");
+            let windows = lines.join("\r\n");
+            let with_bom = format!("\u{feff}{windows}");
+            prop_assert_eq!(Checksum::of_text(&unix), Checksum::of_text(&windows));
+            prop_assert_eq!(Checksum::of_text(&unix), Checksum::of_text(&with_bom));
+        }
+
+        #[test]
+        fn display_round_trips(text in "\\PC{0,40}") {
+            let sum = Checksum::of_text(&text);
+            prop_assert_eq!(sum.to_string().parse::<Checksum>().unwrap(), sum);
+        }
+
+        #[test]
+        fn parsing_arbitrary_text_never_panics(text in "\\PC{0,70}") {
+            let _ = text.parse::<Checksum>();
+        }
+    }
+}
