@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Starts a throwaway PostgreSQL cluster from the machine's own server binaries and prints
+# its URL on stdout (everything else goes to stderr). Developers run it by hand; .ci/run
+# uses it too. The cluster lives in a temp dir; stop it with the command printed at the end.
+#
+#   export MIGRATE_TEST_POSTGRES_URL=$(ci/start-postgres.sh)
+#
+# Settings: PG_BINDIR (default: the newest /usr/lib/postgresql/*/bin, or pg_config's),
+# PG_PORT (default: a free port), PG_USER (the OS user that runs the server when this
+# script runs as root; default postgres, since initdb refuses root).
+set -euo pipefail
+
+find_bindir() {
+  if [[ -n "${PG_BINDIR:-}" ]]; then echo "$PG_BINDIR"; return; fi
+  local newest
+  newest=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
+  if [[ -n "$newest" && -x "$newest/initdb" ]]; then echo "$newest"; return; fi
+  if command -v pg_config >/dev/null && [[ -x "$(pg_config --bindir)/initdb" ]]; then
+    pg_config --bindir; return
+  fi
+  echo "start-postgres: no PostgreSQL server binaries found (initdb); install postgresql or set PG_BINDIR" >&2
+  exit 2
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+bindir=$(find_bindir)
+port=${PG_PORT:-$(free_port)}
+dir=$(mktemp -d -t migrate-pg.XXXXXX)
+run_as=()
+if [[ $(id -u) -eq 0 ]]; then
+  user=${PG_USER:-postgres}
+  id "$user" >/dev/null 2>&1 || useradd --system --no-create-home "$user"
+  chown "$user" "$dir"
+  run_as=(runuser -u "$user" --)
+fi
+
+"${run_as[@]}" "$bindir/initdb" --pgdata="$dir/data" --username=postgres --auth=trust \
+  --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
+  || { cat "$dir/initdb.log" >&2; exit 1; }
+
+# Speed over durability: this cluster is thrown away.
+"${run_as[@]}" "$bindir/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait \
+  --options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  start >&2 || { cat "$dir/server.log" >&2; exit 1; }
+
+echo "start-postgres: cluster in $dir; stop it with: ${run_as[*]} $bindir/pg_ctl --pgdata=$dir/data stop" >&2
+echo "postgres://postgres@127.0.0.1:$port/postgres"
