@@ -5,15 +5,28 @@
 mod applied;
 mod checksum;
 mod directives;
+mod history;
 mod location;
+mod plan;
+mod plan_error;
 mod revision;
 mod revision_id;
 mod script;
+mod status;
+mod sumfile;
+mod target;
+mod timeline;
 
 pub use applied::AppliedRevision;
 pub use checksum::{ALGORITHM as CHECKSUM_ALGORITHM, Checksum, ChecksumParseError};
 pub use directives::{DirectiveError, Directives};
+pub use history::{History, HistoryError};
 pub use location::Location;
+pub use plan::{Action, Plan, PlanOptions, Step, plan_downgrade, plan_stamp, plan_upgrade};
+pub use plan_error::{ChangedRevision, MissingRevision, PlanError};
 pub use revision::Revision;
 pub use revision_id::{RevisionId, RevisionIdError};
 pub use script::Script;
+pub use status::{RevisionState, StatusEntry, status};
+pub use sumfile::{SUM_FILE_NAME, SumFile, SumFileError, SumMismatch};
+pub use target::{Target, TargetError};
