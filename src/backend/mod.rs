@@ -1,14 +1,21 @@
 //! Database I/O behind one small trait of mechanisms: no policy, no printing.
 
-#[expect(clippy::module_inception, reason = "backend/backend.rs holds the Backend trait")]
+#[expect(
+    clippy::module_inception,
+    reason = "backend/backend.rs holds the Backend trait"
+)]
 mod backend;
 mod dialect;
 mod error;
+mod open;
 mod sqlite;
+mod url;
 mod version_table;
 
 pub use backend::{Backend, Record, StepWork};
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
+pub use open::open;
 pub use sqlite::SqliteBackend;
+pub use url::{DatabaseUrl, UrlError, redact};
 pub use version_table::{DEFAULT_TABLE, RawRow, SqlValue, VersionTable, insert_values};

@@ -119,7 +119,11 @@ fn to_sqlite(value: SqlValue) -> rusqlite::types::Value {
 }
 
 /// Turns a rusqlite error into a failure at `offset` of the script.
-fn failure(error: rusqlite::Error, offset: Option<usize>, statement: Option<String>) -> SqlFailure {
+fn failure(
+    error: rusqlite::Error,
+    offset: Option<usize>,
+    statement: Option<String>,
+) -> Box<SqlFailure> {
     let (message, code, offset) = match &error {
         rusqlite::Error::SqliteFailure(code, message) => (
             message.clone().unwrap_or_else(|| code.to_string()),
@@ -140,18 +144,18 @@ fn failure(error: rusqlite::Error, offset: Option<usize>, statement: Option<Stri
         ),
         other => (other.to_string(), None, offset),
     };
-    SqlFailure {
+    Box::new(SqlFailure {
         offset,
         statement,
         message,
         code,
         detail: None,
         hint: None,
-    }
+    })
 }
 
 /// Runs every statement of `text` in turn, so a failure can name the statement that failed.
-fn run_script(conn: &Connection, text: &str) -> Result<(), SqlFailure> {
+fn run_script(conn: &Connection, text: &str) -> Result<(), Box<SqlFailure>> {
     let mut batch = Batch::new(conn, text);
     // Where the next statement starts looking; SQLite resumes preparing right here.
     let mut cursor = 0;
@@ -281,7 +285,9 @@ impl Backend for SqliteBackend {
         if transactional {
             // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
             // than failing halfway through the script.
-            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(database)?;
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(database)?;
         }
         let result = work
             .script

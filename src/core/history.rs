@@ -73,14 +73,20 @@ pub(crate) mod tests {
             id: id.parse().unwrap(),
             slug: format!("step_{id}"),
             up: Script::new(format!("{id}/up.sql"), format!("create table t{id} (a);")).unwrap(),
-            down: Some(Script::new(format!("{id}/down.sql"), format!("drop table t{id};")).unwrap()),
+            down: Some(
+                Script::new(format!("{id}/down.sql"), format!("drop table t{id};")).unwrap(),
+            ),
         }
     }
 
     #[test]
     fn sorts_by_id() {
         let history = History::new(vec![revision("3"), revision("1"), revision("20")]).unwrap();
-        let ids: Vec<_> = history.revisions().iter().map(|r| r.id.to_string()).collect();
+        let ids: Vec<_> = history
+            .revisions()
+            .iter()
+            .map(|r| r.id.to_string())
+            .collect();
         assert_eq!(ids, ["1", "3", "20"]);
         assert_eq!(history.head().unwrap().id.as_str(), "20");
         assert!(history.find(&"3".parse().unwrap()).is_some());

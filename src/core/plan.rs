@@ -198,13 +198,13 @@ fn check_consistent(timeline: &Timeline<'_>, options: PlanOptions) -> Result<(),
         });
     }
     let out_of_order = timeline.out_of_order();
-    if let Some(newest) = timeline.entries[..timeline.current()].last() {
-        if !out_of_order.is_empty() {
-            return Err(PlanError::OutOfOrder {
-                pending: out_of_order.iter().map(|r| r.id.clone()).collect(),
-                newest_applied: newest.id().clone(),
-            });
-        }
+    if let Some(newest) = timeline.entries[..timeline.current()].last()
+        && !out_of_order.is_empty()
+    {
+        return Err(PlanError::OutOfOrder {
+            pending: out_of_order.iter().map(|r| r.id.clone()).collect(),
+            newest_applied: newest.id().clone(),
+        });
     }
     Ok(())
 }

@@ -48,7 +48,9 @@ pub enum PlanError {
 }
 
 fn ids<'a>(ids: impl Iterator<Item = &'a RevisionId>) -> String {
-    ids.map(RevisionId::to_string).collect::<Vec<_>>().join(", ")
+    ids.map(RevisionId::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl PlanError {

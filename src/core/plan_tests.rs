@@ -1,7 +1,7 @@
 use super::*;
+use crate::core::Revision;
 use crate::core::checksum::ALGORITHM;
 use crate::core::history::tests::revision;
-use crate::core::Revision;
 use proptest::prelude::*;
 
 fn history(ids: &[&str]) -> History {
@@ -33,13 +33,22 @@ fn execute(history: &History, mut rows: Vec<AppliedRevision>, plan: &Plan) -> Ve
     for step in &plan.steps {
         match &step.action {
             Action::Apply { .. } | Action::Record { .. } => {
-                assert!(rows.iter().all(|r| r.id != step.id), "{} applied twice", step.id);
+                assert!(
+                    rows.iter().all(|r| r.id != step.id),
+                    "{} applied twice",
+                    step.id
+                );
                 rows.push(row(history.find(&step.id).unwrap()));
             }
             Action::Revert { .. } | Action::Forget => {
                 let before = rows.len();
                 rows.retain(|r| r.id != step.id);
-                assert_eq!(rows.len() + 1, before, "{} reverted but not applied", step.id);
+                assert_eq!(
+                    rows.len() + 1,
+                    before,
+                    "{} reverted but not applied",
+                    step.id
+                );
             }
         }
     }
@@ -56,7 +65,13 @@ fn upgrade_runs_the_pending_revisions_in_order() {
     let rows = applied(&history, &["1"]);
     let plan = plan_upgrade(&history, &rows, &Target::Head, PlanOptions::default()).unwrap();
     assert_eq!(ids(&plan), ["2", "3"]);
-    let plan = plan_upgrade(&history, &rows, &Target::Relative(1), PlanOptions::default()).unwrap();
+    let plan = plan_upgrade(
+        &history,
+        &rows,
+        &Target::Relative(1),
+        PlanOptions::default(),
+    )
+    .unwrap();
     assert_eq!(ids(&plan), ["2"]);
 }
 
@@ -66,7 +81,13 @@ fn downgrade_reverts_newest_first_and_defaults_to_one() {
     let rows = applied(&history, &["1", "2", "3"]);
     let plan = plan_downgrade(&history, &rows, &Target::Base, PlanOptions::default()).unwrap();
     assert_eq!(ids(&plan), ["3", "2", "1"]);
-    let plan = plan_downgrade(&history, &rows, &Target::Relative(-1), PlanOptions::default()).unwrap();
+    let plan = plan_downgrade(
+        &history,
+        &rows,
+        &Target::Relative(-1),
+        PlanOptions::default(),
+    )
+    .unwrap();
     assert_eq!(ids(&plan), ["3"]);
 }
 
@@ -78,7 +99,10 @@ fn downgrade_across_an_irreversible_revision_refuses_before_running() {
     let history = History::new(revisions).unwrap();
     let rows = applied(&history, &["1", "2", "3"]);
     let error = plan_downgrade(&history, &rows, &Target::Base, PlanOptions::default()).unwrap_err();
-    assert_eq!(error.to_string(), "cannot downgrade across irreversible revision(s) 3, 2");
+    assert_eq!(
+        error.to_string(),
+        "cannot downgrade across irreversible revision(s) 3, 2"
+    );
 }
 
 #[test]
@@ -88,10 +112,18 @@ fn a_changed_applied_revision_is_refused_unless_allowed() {
     rows[0].up_sql = "create table old (a);".into();
     rows[0].up_checksum = crate::core::Checksum::of_text(&rows[0].up_sql);
     let error = plan_upgrade(&history, &rows, &Target::Head, PlanOptions::default()).unwrap_err();
-    let PlanError::Changed { changed } = &error else { panic!("{error}") };
+    let PlanError::Changed { changed } = &error else {
+        panic!("{error}")
+    };
     assert_eq!(changed[0].applied_text, "create table old (a);");
-    let allowed = PlanOptions { allow_changed: true, ..PlanOptions::default() };
-    assert_eq!(ids(&plan_upgrade(&history, &rows, &Target::Head, allowed).unwrap()), ["2"]);
+    let allowed = PlanOptions {
+        allow_changed: true,
+        ..PlanOptions::default()
+    };
+    assert_eq!(
+        ids(&plan_upgrade(&history, &rows, &Target::Head, allowed).unwrap()),
+        ["2"]
+    );
 }
 
 #[test]
@@ -100,12 +132,41 @@ fn a_missing_applied_revision_is_refused_or_reverted_from_its_stored_down() {
     let rows = applied(&full, &["1", "2", "3"]);
     let branch = history(&["1", "2"]);
     let error = plan_upgrade(&branch, &rows, &Target::Head, PlanOptions::default()).unwrap_err();
-    assert!(matches!(error, PlanError::Missing { downgrading: false, .. }), "{error}");
-    let error = plan_downgrade(&branch, &rows, &Target::Relative(-1), PlanOptions::default()).unwrap_err();
-    assert!(matches!(error, PlanError::Missing { downgrading: true, .. }), "{error}");
-    let stored = PlanOptions { use_stored_down: true, ..PlanOptions::default() };
+    assert!(
+        matches!(
+            error,
+            PlanError::Missing {
+                downgrading: false,
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let error = plan_downgrade(
+        &branch,
+        &rows,
+        &Target::Relative(-1),
+        PlanOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            PlanError::Missing {
+                downgrading: true,
+                ..
+            }
+        ),
+        "{error}"
+    );
+    let stored = PlanOptions {
+        use_stored_down: true,
+        ..PlanOptions::default()
+    };
     let plan = plan_downgrade(&branch, &rows, &Target::Relative(-1), stored).unwrap();
-    let Action::Revert { down } = &plan.steps[0].action else { panic!() };
+    let Action::Revert { down } = &plan.steps[0].action else {
+        panic!()
+    };
     assert_eq!(down.text, "drop table t3;");
 }
 

@@ -50,7 +50,10 @@ pub struct StatusEntry {
     pub applied_at: Option<String>,
 }
 
-fn serialize_display<S: serde::Serializer>(id: &RevisionId, serializer: S) -> Result<S::Ok, S::Error> {
+fn serialize_display<S: serde::Serializer>(
+    id: &RevisionId,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
     serializer.collect_str(id)
 }
 
@@ -66,7 +69,9 @@ pub fn status(history: &History, applied: &[AppliedRevision]) -> Vec<StatusEntry
             let state = match entry {
                 Entry::Missing(_) => RevisionState::Missing,
                 _ if entry.is_changed() => RevisionState::Changed,
-                Entry::Known { applied: Some(_), .. } => RevisionState::Applied,
+                Entry::Known {
+                    applied: Some(_), ..
+                } => RevisionState::Applied,
                 Entry::Known { applied: None, .. } if index < current => RevisionState::OutOfOrder,
                 Entry::Known { applied: None, .. } => RevisionState::Pending,
             };

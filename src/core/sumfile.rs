@@ -105,7 +105,10 @@ impl SumFile {
             let (key, value) = line
                 .split_once(' ')
                 .ok_or_else(|| malformed("expected `<revision> <checksum>`".into()))?;
-            let sum: Checksum = value.trim().parse().map_err(|e| malformed(format!("{e}")))?;
+            let sum: Checksum = value
+                .trim()
+                .parse()
+                .map_err(|e| malformed(format!("{e}")))?;
             if key == "total" {
                 total = Some(sum);
             } else {
@@ -125,8 +128,10 @@ impl SumFile {
         if self == actual {
             return None;
         }
-        let committed: std::collections::BTreeSet<_> = self.lines.iter().map(|(id, _)| id).collect();
-        let present: std::collections::BTreeSet<_> = actual.lines.iter().map(|(id, _)| id).collect();
+        let committed: std::collections::BTreeSet<_> =
+            self.lines.iter().map(|(id, _)| id).collect();
+        let present: std::collections::BTreeSet<_> =
+            actual.lines.iter().map(|(id, _)| id).collect();
         if let Some(id) = present.difference(&committed).next() {
             return Some(SumMismatch::Added((*id).clone()));
         }
@@ -148,8 +153,8 @@ impl SumFile {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::history::tests::revision;
     use crate::core::Script;
+    use crate::core::history::tests::revision;
     use proptest::prelude::*;
 
     fn history(ids: &[&str]) -> History {
@@ -166,7 +171,10 @@ mod tests {
             committed.mismatch(&actual),
             Some(SumMismatch::Changed("2".parse().unwrap()))
         );
-        assert_ne!(committed.lines[2], actual.lines[2], "later lines change too");
+        assert_ne!(
+            committed.lines[2], actual.lines[2],
+            "later lines change too"
+        );
     }
 
     #[test]

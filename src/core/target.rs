@@ -118,7 +118,9 @@ impl Target {
     }
 
     fn within(&self, ids: &[RevisionId], from: usize, steps: i64) -> Result<usize, TargetError> {
-        let position = i64::try_from(from).unwrap_or(i64::MAX).saturating_add(steps);
+        let position = i64::try_from(from)
+            .unwrap_or(i64::MAX)
+            .saturating_add(steps);
         usize::try_from(position)
             .ok()
             .filter(|&position| position <= ids.len())

@@ -80,7 +80,10 @@ impl<'a> Timeline<'a> {
 
     /// The ids, oldest first, as targets resolve against them.
     pub fn ids(&self) -> Vec<RevisionId> {
-        self.entries.iter().map(|entry| entry.id().clone()).collect()
+        self.entries
+            .iter()
+            .map(|entry| entry.id().clone())
+            .collect()
     }
 
     /// How many entries lie at or below the newest applied one.
