@@ -5,7 +5,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::error::SourceError;
-use crate::core::{History, HistoryError, Revision, RevisionId, SUM_FILE_NAME, Script, SumFile};
+use crate::core::{
+    History, HistoryError, Location, Revision, RevisionId, SUM_FILE_NAME, Script, SumFile,
+};
 
 /// Whether the directory carries a sum file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,9 +33,9 @@ impl Directory {
         let sum_path = path.join(SUM_FILE_NAME);
         let sum = match fs::read_to_string(&sum_path) {
             Ok(text) => {
-                let committed = SumFile::parse(&text).map_err(|source| SourceError::SumFile {
+                let committed = SumFile::parse(&text).map_err(|cause| SourceError::SumFile {
                     path: sum_path.clone(),
-                    source,
+                    cause,
                 })?;
                 if let Some(mismatch) = committed.mismatch(&SumFile::compute(&history)) {
                     return Err(SourceError::SumMismatch {
@@ -158,7 +160,9 @@ fn read_revision(path: &Path, name: &str) -> Result<Revision, SourceError> {
     }
     let up_path = path.join("up.sql");
     if !up_path.is_file() {
-        return Err(SourceError::MissingUp { path: up_path });
+        return Err(SourceError::MissingUp {
+            path: path.to_owned(),
+        });
     }
     let up = read_script(&up_path)?;
     if !up.has_sql() {
@@ -175,12 +179,16 @@ fn read_revision(path: &Path, name: &str) -> Result<Revision, SourceError> {
 
 fn read_script(path: &Path) -> Result<Script, SourceError> {
     let bytes = fs::read(path).map_err(io(path))?;
-    let text = String::from_utf8(bytes).map_err(|error| SourceError::NotUtf8 {
-        path: path.to_owned(),
-        offset: error.utf8_error().valid_up_to(),
+    let text = String::from_utf8(bytes).map_err(|error| {
+        let valid = &error.as_bytes()[..error.utf8_error().valid_up_to()];
+        let valid = std::str::from_utf8(valid).unwrap_or_default();
+        SourceError::NotUtf8 {
+            path: path.to_owned(),
+            at: Location::of_offset(valid, valid.len()),
+        }
     })?;
-    Script::new(path.display().to_string(), text).map_err(|source| SourceError::Directive {
+    Script::new(path.display().to_string(), text).map_err(|cause| SourceError::Directive {
         path: path.to_owned(),
-        source,
+        cause,
     })
 }
