@@ -33,7 +33,9 @@ pub fn postgres_server() -> Option<String> {
     match std::env::var(POSTGRES_URL_VAR) {
         Ok(url) if !url.is_empty() => Some(url),
         _ if std::env::var_os(REQUIRE_POSTGRES_VAR).is_some() => {
-            panic!("{REQUIRE_POSTGRES_VAR} is set but {POSTGRES_URL_VAR} is not: start one with ci/start-postgres.sh")
+            panic!(
+                "{REQUIRE_POSTGRES_VAR} is set but {POSTGRES_URL_VAR} is not: start one with ci/start-postgres.sh"
+            )
         }
         _ => {
             eprintln!(
@@ -46,9 +48,13 @@ pub fn postgres_server() -> Option<String> {
 
 /// The URL of `database` on the server at `server`.
 pub fn with_database(server: &str, database: &str) -> String {
-    let (base, query) = server.split_once('?').map_or((server, None), |(b, q)| (b, Some(q)));
+    let (base, query) = server
+        .split_once('?')
+        .map_or((server, None), |(b, q)| (b, Some(q)));
     let authority_end = base.find("://").map_or(0, |at| at + 3);
-    let path_start = base[authority_end..].find('/').map_or(base.len(), |at| authority_end + at);
+    let path_start = base[authority_end..]
+        .find('/')
+        .map_or(base.len(), |at| authority_end + at);
     let mut url = format!("{}/{database}", &base[..path_start]);
     if let Some(query) = query {
         url.push('?');
@@ -71,7 +77,10 @@ impl Database {
                 let server = postgres_server()?;
                 let name = format!(
                     "it_{}_{}_{}",
-                    test.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(30).collect::<String>(),
+                    test.chars()
+                        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .take(30)
+                        .collect::<String>(),
                     std::process::id(),
                     COUNTER.fetch_add(1, Ordering::Relaxed)
                 )
@@ -105,7 +114,9 @@ impl Database {
     pub fn tables(&self) -> Vec<String> {
         let sql = match self.kind {
             Kind::Sqlite => "SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name",
-            Kind::Postgres => "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+            Kind::Postgres => {
+                "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+            }
         };
         self.query_strings("", sql).unwrap_or_default()
     }
@@ -132,13 +143,17 @@ impl Database {
                     }
                 }
                 let mut statement = conn.prepare(sql).unwrap();
-                let rows = statement.query_map([], |row| row.get::<_, String>(0)).unwrap();
+                let rows = statement
+                    .query_map([], |row| row.get::<_, String>(0))
+                    .unwrap();
                 Some(rows.map(Result::unwrap).collect())
             }
             Kind::Postgres => {
                 let mut client = self.postgres_client();
                 if !table.is_empty() {
-                    let row = client.query_one("SELECT to_regclass($1) IS NOT NULL", &[&table]).unwrap();
+                    let row = client
+                        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
+                        .unwrap();
                     if !row.get::<_, bool>(0) {
                         return None;
                     }
@@ -160,7 +175,10 @@ impl Drop for Database {
         if let Some(server) = &self.server
             && let Ok(mut client) = postgres::Client::connect(server, postgres::NoTls)
         {
-            let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
+            let _ = client.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ));
         }
     }
 }

@@ -10,14 +10,26 @@ fn refused(test: &crate::harness::Test, case: &str) {
     let upgrade = test.fails(&["upgrade"], 1);
     assert!(upgrade.stdout.is_empty(), "nothing ran: {upgrade:#?}");
     assert!(upgrade.stderr.contains("help: "), "{}", upgrade.stderr);
-    for command in [&["status"][..], &["check"], &["history"], &["downgrade", "base"]] {
+    for command in [
+        &["status"][..],
+        &["check"],
+        &["history"],
+        &["downgrade", "base"],
+    ] {
         let output = test.fails(command, 1);
         assert_eq!(output.stderr, upgrade.stderr, "{command:?}");
     }
-    assert_eq!(test.db.tracked_revisions(), None, "no tracking table was created");
+    assert_eq!(
+        test.db.tracked_revisions(),
+        None,
+        "no tracking table was created"
+    );
     let hash = test.run(&["hash"]);
     if case == "sum_conflict" {
-        assert_eq!(hash.code, 0, "hash resolves a conflicted sum file: {hash:#?}");
+        assert_eq!(
+            hash.code, 0,
+            "hash resolves a conflicted sum file: {hash:#?}"
+        );
         test.ok(&["upgrade"]);
     } else {
         assert_eq!((hash.code, &hash.stderr), (1, &upgrade.stderr));

@@ -24,7 +24,10 @@ backend_test!(upgrade_applies_every_revision_once, |test| {
     snapshot::assert("cli", "upgrade_head", &output);
     assert_eq!(test.db.tracked_revisions(), ids(&ALL));
     assert!(test.db.tables().contains(&"packing_items".to_string()));
-    assert_eq!(test.ok(&["upgrade"]), format!("nothing to do\ndatabase at {HEAD} (head)\n"));
+    assert_eq!(
+        test.ok(&["upgrade"]),
+        format!("nothing to do\ndatabase at {HEAD} (head)\n")
+    );
     assert_eq!(test.db.tracked_revisions(), ids(&ALL));
 });
 
@@ -38,7 +41,11 @@ backend_test!(downgrade_reverts_one_by_default_and_to_any_target, |test| {
     assert_eq!(test.db.tracked_revisions(), ids(&ALL[..2]));
     test.ok(&["downgrade", "base"]);
     assert_eq!(test.db.tracked_revisions(), Some(vec![]));
-    assert_eq!(test.db.tables(), vec!["migrate_history".to_string()], "every down ran");
+    assert_eq!(
+        test.db.tables(),
+        vec!["migrate_history".to_string()],
+        "every down ran"
+    );
 });
 
 backend_test!(upgrade_takes_prefixes_and_relative_targets, |test| {
@@ -49,18 +56,39 @@ backend_test!(upgrade_takes_prefixes_and_relative_targets, |test| {
     test.ok(&["upgrade", "20240101090000+6"]);
     assert_eq!(test.db.tracked_revisions(), ids(&ALL[..7]));
     let ambiguous = test.fails(&["upgrade", "2024"], 2);
-    assert!(ambiguous.stderr.contains("\"2024\" is ambiguous: it starts 20240101090000, 20240102090000"), "{}", ambiguous.stderr);
+    assert!(
+        ambiguous
+            .stderr
+            .contains("\"2024\" is ambiguous: it starts 20240101090000, 20240102090000"),
+        "{}",
+        ambiguous.stderr
+    );
     let out_of_range = test.fails(&["upgrade", "+5"], 2);
-    assert!(out_of_range.stderr.contains("out of range"), "{}", out_of_range.stderr);
+    assert!(
+        out_of_range.stderr.contains("out of range"),
+        "{}",
+        out_of_range.stderr
+    );
     let backwards = test.fails(&["upgrade", "base"], 1);
-    assert!(backwards.stderr.contains("help: use `migrate downgrade base`"), "{}", backwards.stderr);
-    assert_eq!(test.db.tracked_revisions(), ids(&ALL[..7]), "failed commands changed nothing");
+    assert!(
+        backwards
+            .stderr
+            .contains("help: use `migrate downgrade base`"),
+        "{}",
+        backwards.stderr
+    );
+    assert_eq!(
+        test.db.tracked_revisions(),
+        ids(&ALL[..7]),
+        "failed commands changed nothing"
+    );
 });
 
 backend_test!(history_marks_head_and_current, |test| {
     test.ok(&["upgrade", "+3"]);
     snapshot::assert("cli", "history", &test.ok(&["history"]));
-    let json: serde_json::Value = serde_json::from_str(&test.ok(&["history", "--format", "json"])).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&test.ok(&["history", "--format", "json"])).unwrap();
     assert_eq!(json[0]["id"], HEAD);
     assert_eq!(json[0]["head"], true);
     assert_eq!(json[5]["current"], true);
@@ -72,7 +100,8 @@ backend_test!(status_and_check_report_pending_revisions, |test| {
     snapshot::assert("cli", "status_partial", &test.ok(&["status"]));
     let check = test.fails(&["check"], 1);
     snapshot::assert("cli", "check_pending", &check.stdout);
-    let json: serde_json::Value = serde_json::from_str(&test.fails(&["check", "--format", "json"], 1).stdout).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&test.fails(&["check", "--format", "json"], 1).stdout).unwrap();
     assert_eq!(json["clean"], false);
     assert_eq!(json["revisions"][6]["state"], "pending");
     assert_eq!(json["revisions"][0]["state"], "applied");
@@ -84,17 +113,31 @@ backend_test!(current_and_heads, |test| {
     assert_eq!(test.ok(&["current"]), "<base>\n");
     test.ok(&["upgrade", "+1"]);
     assert_eq!(test.ok(&["current"]), "20240101090000 create users\n");
-    let json: serde_json::Value = serde_json::from_str(&test.ok(&["current", "--format", "json"])).unwrap();
-    assert_eq!(json, serde_json::json!({"current": "20240101090000", "slug": "create_users", "head": false}));
+    let json: serde_json::Value =
+        serde_json::from_str(&test.ok(&["current", "--format", "json"])).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"current": "20240101090000", "slug": "create_users", "head": false})
+    );
     test.ok(&["upgrade"]);
-    assert_eq!(test.ok(&["current"]), format!("{HEAD} index packing items by list (head)\n"));
-    assert_eq!(test.ok(&["heads"]), format!("{HEAD} (head), index packing items by list\n"));
+    assert_eq!(
+        test.ok(&["current"]),
+        format!("{HEAD} index packing items by list (head)\n")
+    );
+    assert_eq!(
+        test.ok(&["heads"]),
+        format!("{HEAD} (head), index packing items by list\n")
+    );
 });
 
 backend_test!(stamp_moves_the_tracking_table_only, |test| {
     test.ok(&["stamp", "20240103"]);
     assert_eq!(test.db.tracked_revisions(), ids(&ALL[..3]));
-    assert_eq!(test.db.tables(), vec!["migrate_history".to_string()], "stamp ran no SQL");
+    assert_eq!(
+        test.db.tables(),
+        vec!["migrate_history".to_string()],
+        "stamp ran no SQL"
+    );
     test.ok(&["stamp", "base"]);
     assert_eq!(test.db.tracked_revisions(), Some(vec![]));
     test.ok(&["upgrade"]);
@@ -105,7 +148,10 @@ backend_test!(sql_and_dry_run_print_without_running, |test| {
     test.ok(&["upgrade", "+1"]);
     let sql = test.ok(&["upgrade", "+1", "--sql"]);
     assert!(sql.contains("CREATE TABLE trips ("), "{sql}");
-    assert!(sql.contains("INSERT INTO \"migrate_history\" (revision, slug,"), "{sql}");
+    assert!(
+        sql.contains("INSERT INTO \"migrate_history\" (revision, slug,"),
+        "{sql}"
+    );
     assert!(sql.contains("BEGIN;") && sql.contains("COMMIT;"), "{sql}");
     let dry = test.ok(&["downgrade", "base", "--dry-run"]);
     assert_eq!(dry, "would downgrade 20240101090000 create users\n");
@@ -114,18 +160,39 @@ backend_test!(sql_and_dry_run_print_without_running, |test| {
 
 backend_test!(create_makes_a_timestamped_revision, |test| {
     let output = test.ok(&["create", "Add trip notes!"]);
-    let folder = output.lines().next().unwrap().trim_start_matches("created ").to_owned();
+    let folder = output
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches("created ")
+        .to_owned();
     let name = folder.trim_start_matches("migrations/");
     let (id, slug) = name.split_once('_').unwrap();
     assert_eq!(slug, "add_trip_notes");
     assert_eq!(id.len(), 14, "YYYYMMDDHHMMSS: {id}");
     assert!(id > HEAD, "the new revision is the head");
     let refused = test.fails(&["upgrade"], 1);
-    assert!(refused.stderr.contains("up.sql holds no SQL"), "{}", refused.stderr);
-    test.write(&format!("{folder}/up.sql"), "ALTER TABLE trips ADD COLUMN notes TEXT;\n");
-    test.write(&format!("{folder}/down.sql"), "ALTER TABLE trips DROP COLUMN notes;\n");
+    assert!(
+        refused.stderr.contains("up.sql holds no SQL"),
+        "{}",
+        refused.stderr
+    );
+    test.write(
+        &format!("{folder}/up.sql"),
+        "ALTER TABLE trips ADD COLUMN notes TEXT;\n",
+    );
+    test.write(
+        &format!("{folder}/down.sql"),
+        "ALTER TABLE trips DROP COLUMN notes;\n",
+    );
     let unhashed = test.fails(&["upgrade"], 1);
-    assert!(unhashed.stderr.contains(&format!("revision {id} is not in the sum file")), "{}", unhashed.stderr);
+    assert!(
+        unhashed
+            .stderr
+            .contains(&format!("revision {id} is not in the sum file")),
+        "{}",
+        unhashed.stderr
+    );
     test.ok(&["hash"]);
     test.ok(&["upgrade"]);
     assert_eq!(test.db.tracked_revisions().unwrap().last().unwrap(), id);
@@ -138,5 +205,8 @@ backend_test!(init_creates_a_working_project, |test| {
     assert!(test.read("migrate.toml").contains("# database_url = "));
     assert!(test.read("migrations/migrate.sum").contains("total "));
     assert_eq!(test.ok(&["status"]), "no revisions\n");
-    assert!(test.ok(&["init"]).contains("kept migrate.toml"), "init twice keeps the config");
+    assert!(
+        test.ok(&["init"]).contains("kept migrate.toml"),
+        "init twice keeps the config"
+    );
 });

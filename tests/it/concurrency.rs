@@ -21,7 +21,10 @@ fn race(test: &Test, args: &'static [&'static str]) -> Vec<Output> {
             })
         })
         .collect();
-    handles.into_iter().map(|handle| handle.join().unwrap()).collect()
+    handles
+        .into_iter()
+        .map(|handle| handle.join().unwrap())
+        .collect()
 }
 
 /// How many lines of all the outputs start with `verb `.
@@ -29,7 +32,11 @@ fn steps_run(outputs: &[Output], verb: &str) -> usize {
     outputs
         .iter()
         .map(|output| {
-            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
             String::from_utf8_lossy(&output.stdout)
                 .lines()
                 .filter(|line| line.starts_with(&format!("{verb} 2")))
@@ -40,7 +47,11 @@ fn steps_run(outputs: &[Output], verb: &str) -> usize {
 
 backend_test!(racing_upgrades_apply_each_revision_once, |test| {
     let outputs = race(&test, &["upgrade"]);
-    assert_eq!(steps_run(&outputs, "upgrade"), 8, "each revision ran in exactly one process");
+    assert_eq!(
+        steps_run(&outputs, "upgrade"),
+        8,
+        "each revision ran in exactly one process"
+    );
     assert_eq!(test.db.tracked_revisions().unwrap().len(), 8);
     let outputs = race(&test, &["downgrade", "base"]);
     assert_eq!(steps_run(&outputs, "downgrade"), 8);

@@ -5,8 +5,18 @@ use std::process::Command;
 use crate::snapshot;
 
 const COMMANDS: [&str; 12] = [
-    "", "init", "create", "upgrade", "downgrade", "current", "history", "heads", "stamp", "status",
-    "check", "hash",
+    "",
+    "init",
+    "create",
+    "upgrade",
+    "downgrade",
+    "current",
+    "history",
+    "heads",
+    "stamp",
+    "status",
+    "check",
+    "hash",
 ];
 
 #[test]
@@ -20,8 +30,16 @@ fn help_of_every_command() {
             .output()
             .unwrap();
         assert!(output.status.success(), "{args:?}");
-        let name = if command.is_empty() { "migrate" } else { command };
-        snapshot::assert("help", &format!("help_{name}"), &String::from_utf8_lossy(&output.stdout));
+        let name = if command.is_empty() {
+            "migrate"
+        } else {
+            command
+        };
+        snapshot::assert(
+            "help",
+            &format!("help_{name}"),
+            &String::from_utf8_lossy(&output.stdout),
+        );
     }
 }
 
