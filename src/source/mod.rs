@@ -1,9 +1,13 @@
-//! Migration files: read a migrations directory into plain data, and create new revisions.
+//! Migration files: read a migrations directory (from disk or embedded) into plain data,
+//! and create new revisions.
 
 mod create;
+mod diesel_layout;
 mod directory;
 mod error;
+mod tree;
 
 pub use create::{create_revision, next_id, slugify};
 pub use directory::{Directory, SumState};
 pub use error::SourceError;
+pub use tree::{Tree, TreeFile};

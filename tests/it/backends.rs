@@ -101,6 +101,14 @@ impl Database {
         }
     }
 
+    /// The URL with any SQLite path made absolute, for calls from this process.
+    pub fn absolute_url(&self) -> String {
+        match &self.sqlite_path {
+            Some(path) => format!("sqlite://{}", path.display()),
+            None => self.url.clone(),
+        }
+    }
+
     /// The revisions the tracking table lists, oldest first, read straight from the
     /// database; `None` when there is no tracking table.
     pub fn tracked_revisions(&self) -> Option<Vec<String>> {

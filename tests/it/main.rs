@@ -6,6 +6,7 @@ mod harness;
 mod macros;
 mod snapshot;
 
+mod app_start;
 mod bad_input;
 mod commands;
 mod concurrency;
