@@ -3,8 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::diesel_layout;
 use super::error::SourceError;
+use super::layouts::Layout;
 use super::tree::Tree;
 use crate::core::{History, HistoryError, SUM_FILE_NAME, SumFile};
 
@@ -15,25 +15,39 @@ pub enum SumState {
     Verified,
     /// There is no `migrate.sum`; `migrate hash` writes one.
     Absent,
+    /// The sum file was not looked at (`migrate hash`, `migrate create`).
+    Unchecked,
 }
 
 /// A migrations directory, read and checked.
 #[derive(Debug, Clone)]
 pub struct Directory {
     pub path: PathBuf,
+    /// The tool layout the files were read in.
+    pub layout: Layout,
     pub history: History,
     pub sum: SumState,
 }
 
 impl Directory {
-    /// Reads the directory at `path` and checks it against its sum file.
+    /// Reads the directory at `path`, recognising its layout, and checks it against its
+    /// sum file.
     pub fn load(path: &Path) -> Result<Self, SourceError> {
-        Self::from_tree(&Tree::read(path)?)
+        Self::load_as(path, None)
+    }
+
+    /// Reads the directory at `path` in `layout` (recognised from the files when `None`).
+    pub fn load_as(path: &Path, layout: Option<Layout>) -> Result<Self, SourceError> {
+        Self::from_tree(&Tree::read(path)?, layout)
     }
 
     /// Parses a tree (from disk or embedded) and checks it against its sum file.
-    pub fn from_tree(tree: &Tree) -> Result<Self, SourceError> {
-        let history = history_of(tree)?;
+    pub fn from_tree(tree: &Tree, layout: Option<Layout>) -> Result<Self, SourceError> {
+        let layout = match layout {
+            Some(layout) => layout,
+            None => Layout::detect(tree)?,
+        };
+        let history = history_of(tree, layout)?;
         let sum = match tree.get(Path::new(SUM_FILE_NAME)) {
             None => SumState::Absent,
             Some(file) => {
@@ -51,14 +65,25 @@ impl Directory {
         };
         Ok(Self {
             path: tree.root.clone(),
+            layout,
             history,
             sum,
         })
     }
 
     /// Reads the directory without looking at its sum file (for `migrate hash`).
-    pub fn load_ignoring_sum(path: &Path) -> Result<History, SourceError> {
-        history_of(&Tree::read(path)?)
+    pub fn load_ignoring_sum(path: &Path, layout: Option<Layout>) -> Result<Self, SourceError> {
+        let tree = Tree::read(path)?;
+        let layout = match layout {
+            Some(layout) => layout,
+            None => Layout::detect(&tree)?,
+        };
+        Ok(Self {
+            path: tree.root.clone(),
+            layout,
+            history: history_of(&tree, layout)?,
+            sum: SumState::Unchecked,
+        })
     }
 
     /// Where the sum file lives.
@@ -67,8 +92,8 @@ impl Directory {
     }
 }
 
-fn history_of(tree: &Tree) -> Result<History, SourceError> {
-    let revisions = diesel_layout::parse(tree)?;
+fn history_of(tree: &Tree, layout: Layout) -> Result<History, SourceError> {
+    let revisions = layout.parse(tree)?;
     History::new(revisions).map_err(|HistoryError::DuplicateId { id, first, second }| {
         let folder = |origin: String| {
             Path::new(&origin)
@@ -99,6 +124,6 @@ macro_rules! embed_migrations {
         use $crate::include_dir;
         static DIR: $crate::include_dir::Dir<'static> = $crate::include_dir::include_dir!($path);
         let root = $path.trim_start_matches("$CARGO_MANIFEST_DIR/");
-        $crate::source::Directory::from_tree(&$crate::source::Tree::embedded(root, &DIR))
+        $crate::source::Directory::from_tree(&$crate::source::Tree::embedded(root, &DIR), None)
     }};
 }

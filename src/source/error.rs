@@ -20,6 +20,12 @@ pub enum SourceError {
     StraySql { path: PathBuf },
     #[error("{}: unknown file in a revision folder", path.display())]
     UnknownFile { path: PathBuf },
+    #[error("{}: a down migration without its up migration", path.display())]
+    DownWithoutUp { path: PathBuf },
+    #[error("{}: not supported: {reason}", path.display())]
+    Unsupported { path: PathBuf, reason: String },
+    #[error("{} mixes the layouts of several tools: {}", path.display(), found.join(", "))]
+    MixedLayouts { path: PathBuf, found: Vec<String> },
     #[error("{}: no up.sql", path.display())]
     MissingUp { path: PathBuf },
     #[error("{}: up.sql holds no SQL", path.display())]
@@ -75,6 +81,9 @@ impl SourceError {
             }
             Self::SumFile { .. } => "run `migrate hash` to rewrite it".into(),
             Self::SumMismatch { .. } => "if the change is intended, run `migrate hash` and commit migrate.sum".into(),
+            Self::DownWithoutUp { .. } => "add the up migration with the same version, or delete the down".into(),
+            Self::Unsupported { .. } => "move the file out of the migrations folder, or rewrite it as a versioned migration".into(),
+            Self::MixedLayouts { .. } => "keep one tool's files in the folder, or name the layout with --layout (migrate, diesel, sqlx, golang-migrate, dbmate, flyway, refinery)".into(),
             Self::Io { .. } => return None,
         })
     }

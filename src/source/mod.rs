@@ -2,12 +2,13 @@
 //! and create new revisions.
 
 mod create;
-mod diesel_layout;
 mod directory;
 mod error;
+mod layouts;
 mod tree;
 
 pub use create::{create_revision, next_id, slugify};
 pub use directory::{Directory, SumState};
 pub use error::SourceError;
+pub use layouts::{Layout, LayoutParseError};
 pub use tree::{Tree, TreeFile};

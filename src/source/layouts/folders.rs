@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
-use super::error::SourceError;
-use super::tree::{Tree, TreeFile};
 use crate::core::{Revision, RevisionId, SUM_FILE_NAME, Script};
+use crate::source::error::SourceError;
+use crate::source::tree::{Tree, TreeFile};
 
 /// Reads the revisions of a tree in our layout.
 pub fn parse(tree: &Tree) -> Result<Vec<Revision>, SourceError> {
