@@ -36,7 +36,9 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
     if error.downcast_ref::<TargetError>().is_some()
         || error.downcast_ref::<UrlError>().is_some()
         || error.downcast_ref::<ConfigError>().is_some()
-        || error.downcast_ref::<migrate::source::LayoutParseError>().is_some()
+        || error
+            .downcast_ref::<migrate::source::LayoutParseError>()
+            .is_some()
     {
         return USAGE;
     }

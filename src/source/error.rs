@@ -75,7 +75,7 @@ impl SourceError {
             Self::MissingUp { .. } | Self::EmptyUp { .. } => "write the revision's SQL in up.sql".into(),
             Self::NotUtf8 { .. } => "save the file as UTF-8".into(),
             Self::Directive { cause, .. } => cause.help().into(),
-            Self::DuplicateId { .. } => "give one of them a new id (rename its folder), then run `migrate hash`".into(),
+            Self::DuplicateId { .. } => "give one of them a new id (rename it), then run `migrate hash`".into(),
             Self::SumFile { cause: SumFileError::ConflictMarkers { .. }, .. } => {
                 "two branches added revisions: keep both folders with distinct, ordered ids, then run `migrate hash` to rewrite the file".into()
             }

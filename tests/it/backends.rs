@@ -172,6 +172,17 @@ impl Database {
         }
     }
 
+    /// Runs a statement on the database, outside of migrate.
+    pub fn execute(&self, sql: &str) {
+        match self.kind {
+            Kind::Sqlite => {
+                let conn = rusqlite::Connection::open(self.sqlite_path.as_ref().unwrap()).unwrap();
+                conn.execute_batch(sql).unwrap();
+            }
+            Kind::Postgres => self.postgres_client().batch_execute(sql).unwrap(),
+        }
+    }
+
     /// A client on this test's PostgreSQL database.
     pub fn postgres_client(&self) -> postgres::Client {
         postgres::Client::connect(&self.url, postgres::NoTls).expect("connect to test database")

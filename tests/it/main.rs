@@ -12,4 +12,5 @@ mod commands;
 mod concurrency;
 mod failures;
 mod help;
+mod layouts;
 mod tracking;

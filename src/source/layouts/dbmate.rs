@@ -38,7 +38,11 @@ fn read(tree: &Tree, file: &TreeFile) -> Result<Revision, SourceError> {
         })?;
     let text = tree.text(file)?;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let marker = |prefix: &str| lines.iter().position(|line| line.trim_start().starts_with(prefix));
+    let marker = |prefix: &str| {
+        lines
+            .iter()
+            .position(|line| line.trim_start().starts_with(prefix))
+    };
     let Some(up_at) = marker(UP) else {
         return Err(SourceError::BadName {
             path,

@@ -24,10 +24,15 @@ struct Name<'a> {
 }
 
 fn split(name: &str) -> Option<Name<'_>> {
-    let prefix = name.chars().next().filter(|c| matches!(c, 'V' | 'U' | 'R' | 'B'))?;
+    let prefix = name
+        .chars()
+        .next()
+        .filter(|c| matches!(c, 'V' | 'U' | 'R' | 'B'))?;
     let (version, description) = name[1..].split_once("__")?;
     let versioned = version.starts_with(|c: char| c.is_ascii_digit())
-        && version.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '_');
+        && version
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '_');
     ((prefix == 'R' && version.is_empty()) || (prefix != 'R' && versioned)).then_some(Name {
         prefix,
         version,
@@ -46,7 +51,11 @@ pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> 
     let mut downs: BTreeMap<RevisionId, &TreeFile> = BTreeMap::new();
     for file in top_level_sql(tree)? {
         let path = tree.display(file);
-        let stem = file.path.to_string_lossy().trim_end_matches(".sql").to_owned();
+        let stem = file
+            .path
+            .to_string_lossy()
+            .trim_end_matches(".sql")
+            .to_owned();
         let name = split(&stem).ok_or_else(|| SourceError::BadName {
             path: path.clone(),
             reason: "expected V<version>__<description>.sql".into(),
@@ -55,16 +64,32 @@ pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> 
             path: path.clone(),
             reason: reason.into(),
         };
-        let id: RevisionId = name.version.replace('_', ".").parse().map_err(|_| unsupported("bad version"))?;
-        let slot = match (name.prefix, flavor) {
-            ('V', _) => {
+        match (name.prefix, flavor) {
+            ('V', _) | ('U', Flavor::Flyway) => {}
+            ('U', Flavor::Refinery) => {
+                return Err(unsupported(
+                    "refinery's unversioned migrations (U…) have no place in a linear history",
+                ));
+            }
+            ('R', _) => {
+                return Err(unsupported(
+                    "repeatable migrations (R__) re-run whenever they change; migrate's history is linear and runs each revision once",
+                ));
+            }
+            _ => return Err(unsupported("baseline migrations (B…) are not supported")),
+        }
+        // Flyway writes 1_1 for version 1.1.
+        let id: RevisionId = name
+            .version
+            .replace('_', ".")
+            .parse()
+            .map_err(|_| unsupported("bad version"))?;
+        let slot = match name.prefix {
+            'V' => {
                 let previous = ups.insert(id.clone(), (file, name.description.to_owned()));
                 previous.map(|(file, _)| file)
             }
-            ('U', Flavor::Flyway) => downs.insert(id.clone(), file),
-            ('U', Flavor::Refinery) => return Err(unsupported("refinery's unversioned migrations (U…) have no place in a linear history")),
-            ('R', _) => return Err(unsupported("repeatable migrations (R__) re-run whenever they change; migrate's history is linear and runs each revision once")),
-            _ => return Err(unsupported("baseline migrations (B…) are not supported")),
+            _ => downs.insert(id.clone(), file),
         };
         if let Some(previous) = slot {
             return Err(SourceError::DuplicateId {
@@ -74,8 +99,7 @@ pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> 
             });
         }
     }
-    if let Some((id, file)) = downs.iter().find(|(id, _)| !ups.contains_key(*id)) {
-        let _ = id;
+    if let Some((_, file)) = downs.iter().find(|(id, _)| !ups.contains_key(*id)) {
         return Err(SourceError::DownWithoutUp {
             path: tree.display(file),
         });
@@ -89,7 +113,10 @@ pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> 
                 });
             }
             up.directives.no_transaction |= conf_says_no_transaction(tree, file);
-            let down = downs.get(&id).map(|file| read_script(tree, file)).transpose()?;
+            let down = downs
+                .get(&id)
+                .map(|file| read_script(tree, file))
+                .transpose()?;
             Ok(Revision {
                 id,
                 slug: description,

@@ -69,7 +69,9 @@ impl Layout {
     pub fn detect(tree: &Tree) -> Result<Self, SourceError> {
         let mut found: Vec<(Layout, String)> = Vec::new();
         for file in &tree.files {
-            let Some(layout) = Self::of_file(tree, file) else { continue };
+            let Some(layout) = Self::of_file(file) else {
+                continue;
+            };
             if !found.iter().any(|(seen, _)| *seen == layout) {
                 found.push((layout, tree.display(file).display().to_string()));
             }
@@ -88,7 +90,7 @@ impl Layout {
     }
 
     /// The layout a single file belongs to, if it looks like a migration.
-    fn of_file(tree: &Tree, file: &super::tree::TreeFile) -> Option<Self> {
+    fn of_file(file: &super::tree::TreeFile) -> Option<Self> {
         let mut parts = file.path.iter();
         let first = parts.next()?.to_str()?;
         if let Some(second) = parts.next() {
@@ -107,8 +109,11 @@ impl Layout {
             return Some(Self::Sqlx);
         }
         let text = String::from_utf8_lossy(&file.bytes[..file.bytes.len().min(4096)]);
-        let _ = tree;
-        Some(if dbmate::has_sections(&text) { Self::Dbmate } else { Self::Sqlx })
+        Some(if dbmate::has_sections(&text) {
+            Self::Dbmate
+        } else {
+            Self::Sqlx
+        })
     }
 }
 
@@ -120,7 +125,9 @@ impl fmt::Display for Layout {
 
 /// A layout name `--layout` does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown layout {name:?}: expected one of migrate, diesel, sqlx, golang-migrate, dbmate, flyway, refinery")]
+#[error(
+    "unknown layout {name:?}: expected one of migrate, diesel, sqlx, golang-migrate, dbmate, flyway, refinery"
+)]
 pub struct LayoutParseError {
     pub name: String,
 }

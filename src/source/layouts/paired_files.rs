@@ -42,7 +42,11 @@ pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> 
         }
         let id: RevisionId = version.parse().map_err(|_| bad_name(tree, file, flavor))?;
         let pair = pairs.entry(id.clone()).or_default();
-        let slot = if is_down { &mut pair.down } else { &mut pair.up };
+        let slot = if is_down {
+            &mut pair.down
+        } else {
+            &mut pair.up
+        };
         if let Some(previous) = slot.replace(file) {
             return Err(SourceError::DuplicateId {
                 id,
@@ -92,9 +96,14 @@ fn bad_name(tree: &Tree, file: &TreeFile, flavor: Flavor) -> SourceError {
     }
 }
 
-fn revision(tree: &Tree, id: RevisionId, pair: Pair<'_>, flavor: Flavor) -> Result<Revision, SourceError> {
+fn revision(
+    tree: &Tree,
+    id: RevisionId,
+    pair: Pair<'_>,
+    flavor: Flavor,
+) -> Result<Revision, SourceError> {
     let Some(up_file) = pair.up else {
-        let down = pair.down.map(|file| tree.display(file)).unwrap_or_else(PathBuf::new);
+        let down = pair.down.map(|file| tree.display(file)).unwrap_or_default();
         return Err(SourceError::DownWithoutUp { path: down });
     };
     let mut up = read_script(tree, up_file)?;
@@ -110,13 +119,24 @@ fn revision(tree: &Tree, id: RevisionId, pair: Pair<'_>, flavor: Flavor) -> Resu
             mark_sqlx_no_transaction(down);
         }
     }
-    let slug = if pair.description.is_empty() { "migration".into() } else { pair.description };
+    let slug = if pair.description.is_empty() {
+        "migration".into()
+    } else {
+        pair.description
+    };
     Ok(Revision { id, slug, up, down })
 }
 
 /// sqlx runs a file outside a transaction when its first line is `-- no-transaction`.
 fn mark_sqlx_no_transaction(script: &mut Script) {
-    if script.text.trim_start_matches('\u{feff}').lines().next().map(str::trim) == Some("-- no-transaction") {
+    if script
+        .text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .map(str::trim)
+        == Some("-- no-transaction")
+    {
         script.directives.no_transaction = true;
     }
 }
