@@ -2,7 +2,6 @@
 //! and sqlx's up-only `<version>_<description>.sql`.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use super::folders::read_script;
 use crate::core::{Revision, RevisionId, SUM_FILE_NAME, Script};
