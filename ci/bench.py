@@ -27,22 +27,27 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run(argv, cwd, stdin=None, env=None):
-    """Runs a command; returns (seconds, max RSS in KiB). Fails loudly."""
-    stdin_file = open(stdin) if stdin else subprocess.DEVNULL
-    started = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=cwd, stdin=stdin_file, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - started
-    stderr = process.stderr.read().decode(errors="replace")
-    process.stderr.close()
-    if stdin:
-        stdin_file.close()
-    code = os.waitstatus_to_exitcode(status)
-    if code != 0:
-        sys.exit(f"bench: {' '.join(argv)} exited {code}:\n{stderr}")
-    return elapsed, usage.ru_maxrss
+    """Runs a command; returns (seconds, max RSS in KiB). Fails loudly.
+
+    The peak RSS comes from GNU time, which measures the command alone: a child's
+    ru_maxrss seen from here would include this Python process, copied at fork."""
+    with tempfile.NamedTemporaryFile("r") as rss_file:
+        stdin_file = open(stdin) if stdin else subprocess.DEVNULL
+        wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file.name, *argv]
+        started = time.perf_counter()
+        result = subprocess.run(wrapped, cwd=cwd, stdin=stdin_file, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env=env)
+        elapsed = time.perf_counter() - started
+        if stdin:
+            stdin_file.close()
+        if result.returncode != 0:
+            sys.exit(f"bench: {' '.join(argv)} exited {result.returncode}:\n"
+                     f"{result.stderr.decode(errors='replace')}")
+        return elapsed, int(rss_file.read().strip().splitlines()[-1])
 
 
 def script(folder, names, file, name):
@@ -155,6 +160,8 @@ def main():
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "migrate"))
     args = parser.parse_args()
+    if not os.path.exists(GNU_TIME):
+        sys.exit("bench: needs GNU time for peak memory: apt-get install time")
     if not os.path.exists(args.binary):
         sys.exit(f"bench: build it first: cargo build --release ({args.binary} missing)")
     server = os.environ.get("MIGRATE_BENCH_POSTGRES_URL") or os.environ.get("MIGRATE_TEST_POSTGRES_URL")
