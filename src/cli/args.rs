@@ -9,7 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 ///
 /// Migrations live in folders `migrations/<id>_<slug>/up.sql` and `down.sql`. The database
 /// comes from --database-url, else $DATABASE_URL, else migrate.toml, else
-/// sqlite://migrate.db.
+/// sqlite://migrate.db. DATABASE_URL is also read from a .env file in the working
+/// directory, as sqlx-cli and diesel do (a set environment variable wins).
 #[derive(Debug, Parser)]
 #[command(name = "migrate", version, propagate_version = true)]
 #[command(
@@ -92,6 +93,11 @@ pub enum CommandArgs {
     Check(FormatArgs),
     /// Rewrite migrations/migrate.sum from the migration files
     Hash,
+    /// Print a shell completion script: `migrate completions bash > /etc/bash_completion.d/migrate`
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
 }
 
 /// Arguments of `upgrade`.

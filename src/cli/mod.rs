@@ -61,5 +61,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Status(args) => commands::status::run(&context, args.format, Mode::Status),
         CommandArgs::Check(args) => commands::status::run(&context, args.format, Mode::Check),
         CommandArgs::Hash => commands::hash::run(&context),
+        CommandArgs::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "migrate", &mut std::io::stdout());
+            Ok(exit::SUCCESS)
+        }
     }
 }

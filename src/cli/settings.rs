@@ -38,7 +38,11 @@ pub struct Settings {
 impl Settings {
     pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Self> {
         let config = read_config(&global.config)?;
-        let named = global.database_url.clone().or(config.database_url);
+        let named = global
+            .database_url
+            .clone()
+            .or(dotenv_database_url()?)
+            .or(config.database_url);
         let url_text = named.clone().unwrap_or_else(|| DEFAULT_URL.into());
         let url: DatabaseUrl = url_text.parse()?;
         let layout = match global.layout.clone().or(config.layout) {
@@ -73,6 +77,22 @@ impl Settings {
             _ => true,
         }
     }
+}
+
+/// DATABASE_URL from `.env` in the working directory, as sqlx-cli and diesel read it.
+fn dotenv_database_url() -> anyhow::Result<Option<String>> {
+    let entries = match dotenvy::from_path_iter(".env") {
+        Ok(entries) => entries,
+        Err(error) if error.not_found() => return Ok(None),
+        Err(error) => return Err(error).context("cannot read .env"),
+    };
+    for entry in entries {
+        let (key, value) = entry.context("cannot read .env")?;
+        if key == "DATABASE_URL" {
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
 }
 
 fn read_config(path: &Path) -> anyhow::Result<ConfigFile> {

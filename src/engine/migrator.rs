@@ -30,6 +30,9 @@ pub struct MigratorOptions {
 pub struct StepReport {
     pub step: Step,
     pub duration: Duration,
+    /// 1-based place of the step in its plan, and the plan's length, for progress output.
+    pub position: usize,
+    pub total: usize,
 }
 
 /// Runs migrations of one history on one database.
@@ -124,7 +127,8 @@ impl<'a> Migrator<'a> {
         self.backend.ensure_version_table()?;
         let applied = self.backend.applied()?;
         let plan = self.plan_with(command, &applied)?;
-        let mut reports: Vec<StepReport> = Vec::with_capacity(plan.steps.len());
+        let total = plan.steps.len();
+        let mut reports: Vec<StepReport> = Vec::with_capacity(total);
         for step in plan.steps {
             let started = Instant::now();
             self.run_step(&step).map_err(|error| {
@@ -134,6 +138,8 @@ impl<'a> Migrator<'a> {
             let report = StepReport {
                 step,
                 duration: started.elapsed(),
+                position: reports.len() + 1,
+                total,
             };
             on_step(&report);
             reports.push(report);

@@ -112,3 +112,31 @@ backend_test!(the_database_url_comes_from_flag_env_then_config, |test| {
         "DATABASE_URL wins over the file"
     );
 });
+
+backend_test!(
+    a_dotenv_file_names_the_database_unless_the_environment_does,
+    |test| {
+        test.write(
+            ".env",
+            "# local settings\nDATABASE_URL=sqlite://from_dotenv.db\n",
+        );
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_migrate"))
+            .current_dir(test.path())
+            .env_remove("DATABASE_URL")
+            .args(["upgrade", "+1"])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(test.path().join("from_dotenv.db").exists());
+        test.ok(&["upgrade", "+1"]);
+        assert_eq!(
+            test.db.tracked_revisions().unwrap().len(),
+            1,
+            "DATABASE_URL wins over .env"
+        );
+    }
+);

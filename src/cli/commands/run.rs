@@ -1,5 +1,6 @@
 //! `upgrade`, `downgrade` and `stamp`: plan, then print the plan or run it.
 
+use std::io::IsTerminal as _;
 use std::time::Duration;
 
 use migrate::core::{Action, PlanOptions, Step, Target};
@@ -80,7 +81,11 @@ fn verb(step: &Step) -> &'static str {
     }
 }
 
+/// A line per step as it completes; on a terminal, prefixed with its place in the run.
 fn print_step(report: &StepReport) {
+    if std::io::stdout().is_terminal() {
+        print!("[{}/{}] ", report.position, report.total);
+    }
     println!(
         "{} {} {} ({} ms)",
         verb(&report.step),
