@@ -9,6 +9,7 @@ mod location;
 mod revision;
 mod revision_id;
 mod script;
+mod split;
 
 pub use applied::AppliedRevision;
 pub use checksum::{ALGORITHM as CHECKSUM_ALGORITHM, Checksum, ChecksumParseError};
@@ -17,3 +18,4 @@ pub use location::Location;
 pub use revision::Revision;
 pub use revision_id::{RevisionId, RevisionIdError};
 pub use script::Script;
+pub use split::split_statements;

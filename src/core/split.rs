@@ -1,0 +1,172 @@
+//! Splits PostgreSQL script text into statements at top-level semicolons, for scripts that
+//! must run one statement per round trip (`-- migrate:no-transaction`).
+//! Pure: no I/O.
+//!
+//! The splitter knows the lexical pieces in which a `;` does not end a statement: string
+//! literals (`'…'` with `''`, and `E'…'` with backslash escapes), quoted identifiers (`"…"`),
+//! dollar quotes (`$$…$$`, `$tag$…$tag$`), `--` line comments and nested `/* */` comments.
+//! It does not know SQL-standard function bodies (`BEGIN ATOMIC … END`), whose inner
+//! semicolons it would split at; such functions belong in a transactional script, which is
+//! sent whole.
+
+use std::ops::Range;
+
+/// The byte ranges of the statements of `text`, in order.
+///
+/// A range runs from the statement's first token through its terminating `;` (or to the
+/// end of the text for a last statement without one). White space, comments and empty
+/// statements between statements belong to no range, so every range holds SQL. An
+/// unterminated string, identifier, dollar quote or comment runs to the end of the text.
+pub fn split_statements(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut statements = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        let next = bytes.get(at + 1).copied();
+        match (byte, next) {
+            (b'-', Some(b'-')) => {
+                at = line_comment_end(bytes, at);
+                continue;
+            }
+            (b'/', Some(b'*')) => {
+                at = block_comment_end(bytes, at);
+                continue;
+            }
+            (b';', _) => {
+                if let Some(first) = start.take() {
+                    statements.push(first..at + 1);
+                }
+                at += 1;
+                continue;
+            }
+            _ if byte.is_ascii_whitespace() => {
+                at += 1;
+                continue;
+            }
+            _ => {}
+        }
+        start.get_or_insert(at);
+        at = token_end(bytes, at);
+    }
+    if let Some(first) = start {
+        statements.push(first..bytes.len());
+    }
+    statements
+}
+
+/// Where the token starting at `at` (not white space, a comment or `;`) ends.
+fn token_end(bytes: &[u8], at: usize) -> usize {
+    match bytes[at] {
+        b'\'' => string_end(bytes, at, false),
+        b'"' => quoted_identifier_end(bytes, at),
+        b'$' => dollar_quote_end(bytes, at).unwrap_or(at + 1),
+        byte if is_identifier_byte(byte) => {
+            let end = identifier_end(bytes, at);
+            // `E'…'` is a string with backslash escapes, but only when the E stands alone
+            // (`name'…'` is not PostgreSQL, so any other word before a quote is harmless).
+            let escape_prefix = end == at + 1 && byte.eq_ignore_ascii_case(&b'e');
+            if escape_prefix && bytes.get(end) == Some(&b'\'') {
+                string_end(bytes, end, true)
+            } else {
+                end
+            }
+        }
+        _ => at + 1,
+    }
+}
+
+/// Bytes that continue a word: PostgreSQL identifiers may hold `$` and any non-ASCII
+/// letter, so `price$usd` is one word and not the start of a dollar quote. Bytes of
+/// multi-byte UTF-8 characters all count, so words end on character boundaries.
+fn is_identifier_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
+}
+
+fn identifier_end(bytes: &[u8], at: usize) -> usize {
+    let length = bytes[at..]
+        .iter()
+        .take_while(|&&byte| is_identifier_byte(byte))
+        .count();
+    at + length
+}
+
+fn line_comment_end(bytes: &[u8], at: usize) -> usize {
+    bytes[at..]
+        .iter()
+        .position(|&byte| byte == b'\n')
+        .map_or(bytes.len(), |newline| at + newline + 1)
+}
+
+/// The end of a `/* */` comment starting at `at`; PostgreSQL's comments nest.
+fn block_comment_end(bytes: &[u8], at: usize) -> usize {
+    let mut depth = 0usize;
+    let mut index = at;
+    while index < bytes.len() {
+        match (bytes[index], bytes.get(index + 1)) {
+            (b'/', Some(b'*')) => {
+                depth += 1;
+                index += 2;
+            }
+            (b'*', Some(b'/')) => {
+                depth -= 1;
+                index += 2;
+                if depth == 0 {
+                    return index;
+                }
+            }
+            _ => index += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The end of a `'…'` literal whose opening quote is at `at`.
+fn string_end(bytes: &[u8], at: usize, backslash_escapes: bool) -> usize {
+    let mut index = at + 1;
+    while let Some(&byte) = bytes.get(index) {
+        match byte {
+            b'\\' if backslash_escapes => index += 2,
+            b'\'' if bytes.get(index + 1) == Some(&b'\'') => index += 2,
+            b'\'' => return index + 1,
+            _ => index += 1,
+        }
+    }
+    bytes.len()
+}
+
+fn quoted_identifier_end(bytes: &[u8], at: usize) -> usize {
+    let mut index = at + 1;
+    while let Some(&byte) = bytes.get(index) {
+        match byte {
+            b'"' if bytes.get(index + 1) == Some(&b'"') => index += 2,
+            b'"' => return index + 1,
+            _ => index += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The end of a dollar quote opening at `at`, or `None` when the `$` opens none (as in `$1`).
+fn dollar_quote_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let tag_length = bytes[at + 1..]
+        .iter()
+        .take_while(|&&byte| is_identifier_byte(byte) && byte != b'$')
+        .count();
+    let close = at + 1 + tag_length;
+    let starts_with_digit = bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
+    if bytes.get(close) != Some(&b'$') || starts_with_digit {
+        return None;
+    }
+    let delimiter = &bytes[at..=close];
+    let body = close + 1;
+    let end = bytes[body..]
+        .windows(delimiter.len())
+        .position(|window| window == delimiter)
+        .map_or(bytes.len(), |found| body + found + delimiter.len());
+    Some(end)
+}
+
+#[cfg(test)]
+#[path = "split_tests.rs"]
+mod tests;
