@@ -1,6 +1,9 @@
 //! Database I/O behind one small trait of mechanisms: no policy, no printing.
 
-#[expect(clippy::module_inception, reason = "backend/backend.rs holds the Backend trait")]
+#[expect(
+    clippy::module_inception,
+    reason = "backend/backend.rs holds the Backend trait"
+)]
 mod backend;
 mod dialect;
 mod error;

@@ -151,7 +151,7 @@ fn failure(error: rusqlite::Error, offset: Option<usize>, statement: Option<Stri
 }
 
 /// Runs every statement of `text` in turn, so a failure can name the statement that failed.
-fn run_script(conn: &Connection, text: &str) -> Result<(), SqlFailure> {
+fn run_script(conn: &Connection, text: &str) -> Result<(), Box<SqlFailure>> {
     let mut batch = Batch::new(conn, text);
     // Where the next statement starts looking; SQLite resumes preparing right here.
     let mut cursor = 0;
@@ -159,7 +159,7 @@ fn run_script(conn: &Connection, text: &str) -> Result<(), SqlFailure> {
         let mut statement = match batch.next() {
             Ok(Some(statement)) => statement,
             Ok(None) => return Ok(()),
-            Err(error) => return Err(failure(error, Some(cursor), None)),
+            Err(error) => return Err(Box::new(failure(error, Some(cursor), None))),
         };
         let sql = statement.expanded_sql().unwrap_or_default();
         let start = text[cursor..].find(sql.as_str()).map(|at| cursor + at);
@@ -171,7 +171,7 @@ fn run_script(conn: &Connection, text: &str) -> Result<(), SqlFailure> {
             match rows.next() {
                 Ok(Some(_)) => continue,
                 Ok(None) => break,
-                Err(error) => return Err(failure(error, start, Some(sql))),
+                Err(error) => return Err(Box::new(failure(error, start, Some(sql)))),
             }
         }
     }
@@ -281,7 +281,9 @@ impl Backend for SqliteBackend {
         if transactional {
             // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
             // than failing halfway through the script.
-            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(database)?;
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(database)?;
         }
         let result = work
             .script
