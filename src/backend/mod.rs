@@ -7,11 +7,21 @@
 mod backend;
 mod dialect;
 mod error;
+mod postgres;
+mod postgres_error;
+mod postgres_lock;
+mod postgres_no_transaction;
+mod postgres_options;
+#[cfg(test)]
+mod postgres_test_support;
+mod postgres_url;
 mod sqlite;
 mod version_table;
 
 pub use backend::{Backend, Record, StepWork};
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
+pub use postgres::{DEFAULT_SCHEMA, PostgresBackend};
+pub use postgres_options::PostgresOptions;
 pub use sqlite::SqliteBackend;
 pub use version_table::{DEFAULT_TABLE, RawRow, SqlValue, VersionTable, insert_values};

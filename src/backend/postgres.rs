@@ -1,0 +1,344 @@
+//! PostgreSQL through the synchronous `postgres` crate. Mechanisms only.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use postgres::types::ToSql;
+use postgres::{Client, GenericClient, NoTls};
+
+use super::backend::{Backend, Record, StepWork};
+use super::dialect::Dialect;
+use super::error::BackendError;
+use super::postgres_error::{database, message, script_failure};
+use super::postgres_lock::{acquire, lock_key, release};
+use super::postgres_no_transaction::run_statements;
+use super::postgres_options::PostgresOptions;
+use super::postgres_url::{ConnectUrl, scrub};
+use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
+use crate::core::{AppliedRevision, Script};
+
+/// The schema of the tracking table when none is given.
+pub const DEFAULT_SCHEMA: &str = "public";
+
+/// The `application_name` the session shows in `pg_stat_activity`, unless the URL sets one,
+/// so a lock-timeout message elsewhere can say who holds the lock.
+const APPLICATION_NAME: &str = "migrate";
+
+/// A PostgreSQL database.
+///
+/// The migration lock is a session advisory lock, which the server releases when the
+/// connection ends, so a killed process never leaves it behind. Each transactional step
+/// runs in one transaction with its tracking row; a `-- migrate:no-transaction` script
+/// runs statement by statement outside any.
+pub struct PostgresBackend {
+    client: Client,
+    /// Always schema-qualified (see [`DEFAULT_SCHEMA`]).
+    table: VersionTable,
+    /// `postgres://user@host:port/database`, never with a password.
+    target: String,
+    lock_key: i64,
+    locked: bool,
+}
+
+impl PostgresBackend {
+    /// Connects to a `postgres://` or `postgresql://` URL.
+    pub fn connect(url: &str, table: VersionTable) -> Result<Self, BackendError> {
+        Self::connect_with(url, table, &PostgresOptions::default())
+    }
+
+    /// Connects to a URL and applies `options` to the session.
+    pub fn connect_with(
+        url: &str,
+        table: VersionTable,
+        options: &PostgresOptions,
+    ) -> Result<Self, BackendError> {
+        let ConnectUrl { mut config, target } = ConnectUrl::parse(url)?;
+        if config.get_application_name().is_none() {
+            config.application_name(APPLICATION_NAME);
+        }
+        let scrub = |text: String| scrub(&text, config.get_password());
+        let mut client = config
+            .connect(NoTls)
+            .map_err(|error| BackendError::Connect {
+                target: target.clone(),
+                message: scrub(message(&error)),
+            })?;
+        options
+            .apply(&mut client)
+            .map_err(|error| BackendError::Connect {
+                target: target.clone(),
+                message: scrub(message(&error)),
+            })?;
+        Self::new(client, table, Some(target))
+    }
+
+    /// Migrates through a connection the application already holds; its session settings
+    /// are left as they are.
+    pub fn from_client(client: Client, table: VersionTable) -> Result<Self, BackendError> {
+        Self::new(client, table, None)
+    }
+
+    fn new(
+        mut client: Client,
+        mut table: VersionTable,
+        target: Option<String>,
+    ) -> Result<Self, BackendError> {
+        let row = client
+            .query_one(
+                "SELECT current_database(), current_user, \
+                        coalesce(host(inet_server_addr()), '<local socket>'), \
+                        coalesce(inet_server_port(), 5432)",
+                &[],
+            )
+            .map_err(|error| database(&error))?;
+        let column = |index: usize| -> Result<String, BackendError> {
+            row.try_get(index).map_err(|error| database(&error))
+        };
+        let database_name = column(0)?;
+        let target = match target {
+            Some(target) => target,
+            None => {
+                let port: i32 = row.try_get(3).map_err(|error| database(&error))?;
+                format!(
+                    "postgres://{}@{}:{port}/{database_name}",
+                    column(1)?,
+                    column(2)?
+                )
+            }
+        };
+        let schema = table
+            .schema
+            .get_or_insert_with(|| DEFAULT_SCHEMA.to_owned());
+        let lock_key = lock_key(&database_name, schema, &table.name);
+        Ok(Self {
+            client,
+            table,
+            target,
+            lock_key,
+            locked: false,
+        })
+    }
+
+    /// The connection, for the application to use once migrated.
+    pub fn client_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    /// Gives the connection back.
+    pub fn into_client(self) -> Client {
+        self.client
+    }
+
+    fn schema(&self) -> &str {
+        self.table.schema.as_deref().unwrap_or(DEFAULT_SCHEMA)
+    }
+
+    fn schema_exists(&mut self) -> Result<bool, postgres::Error> {
+        let schema = self.schema().to_owned();
+        self.client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)",
+                &[&schema],
+            )?
+            .try_get(0)
+    }
+
+    fn table_exists(&mut self) -> Result<bool, postgres::Error> {
+        let (schema, name) = (self.schema().to_owned(), self.table.name.clone());
+        self.client
+            .query_one(
+                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c \
+                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+                 WHERE n.nspname = $1 AND c.relname = $2)",
+                &[&schema, &name],
+            )?
+            .try_get(0)
+    }
+
+    fn run_in_transaction(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
+        let started = Instant::now();
+        let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
+        if let Some(script) = work.script {
+            // One simple-protocol message: the server parses the script itself, so no
+            // splitter can misread it, and reports error positions in the script's text.
+            transaction
+                .batch_execute(&script.text)
+                .map_err(|error| script_failure(&error, &script.text))?;
+        }
+        write_record(
+            &mut transaction,
+            &self.table,
+            work.record,
+            elapsed_ms(started),
+        )
+        .map_err(|error| tracking(&self.table, message(&error)))?;
+        transaction.commit().map_err(|error| database(&error))
+    }
+
+    fn run_outside_transaction(
+        &mut self,
+        script: &Script,
+        record: Record<'_>,
+    ) -> Result<(), BackendError> {
+        let started = Instant::now();
+        run_statements(&mut self.client, script)?;
+        write_record(&mut self.client, &self.table, record, elapsed_ms(started))
+            .map_err(|error| tracking(&self.table, message(&error)))
+    }
+}
+
+fn tracking(table: &VersionTable, message: String) -> BackendError {
+    BackendError::Tracking {
+        table: table.qualified(Dialect::Postgres),
+        message,
+    }
+}
+
+fn elapsed_ms(started: Instant) -> i64 {
+    i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Writes a step's row through a transaction or the bare connection.
+fn write_record(
+    client: &mut impl GenericClient,
+    table: &VersionTable,
+    record: Record<'_>,
+    duration_ms: i64,
+) -> Result<(), postgres::Error> {
+    let dialect = Dialect::Postgres;
+    match record {
+        Record::Insert(row) => {
+            let values = insert_values(row, duration_ms);
+            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(as_sql).collect();
+            client.execute(&table.insert(dialect), &params)?;
+        }
+        Record::Delete(id) => {
+            client.execute(&table.delete(dialect), &[&id.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
+fn as_sql(value: &SqlValue) -> &(dyn ToSql + Sync) {
+    match value {
+        SqlValue::Text(text) => text,
+        SqlValue::Integer(number) => number,
+    }
+}
+
+fn raw_row(row: &postgres::Row) -> Result<RawRow, postgres::Error> {
+    Ok(RawRow {
+        revision: row.try_get(0)?,
+        slug: row.try_get(1)?,
+        up_checksum: row.try_get(2)?,
+        down_checksum: row.try_get(3)?,
+        checksum_algorithm: row.try_get(4)?,
+        up_sql: row.try_get(5)?,
+        down_sql: row.try_get(6)?,
+        applied_at: row.try_get(7)?,
+        duration_ms: row.try_get(8)?,
+    })
+}
+
+impl fmt::Debug for PostgresBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostgresBackend")
+            .field("target", &self.target)
+            .field("table", &self.table)
+            .field("locked", &self.locked)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Backend for PostgresBackend {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn describe(&self) -> String {
+        self.target.clone()
+    }
+
+    fn lock(&mut self, timeout: Option<Duration>) -> Result<(), BackendError> {
+        if self.locked {
+            return Ok(());
+        }
+        acquire(&mut self.client, self.lock_key, timeout).map_err(|message| {
+            BackendError::Lock {
+                target: self.target.clone(),
+                message,
+            }
+        })?;
+        self.locked = true;
+        Ok(())
+    }
+
+    fn unlock(&mut self) -> Result<(), BackendError> {
+        if !std::mem::replace(&mut self.locked, false) {
+            return Ok(());
+        }
+        release(&mut self.client, self.lock_key).map_err(|message| BackendError::Lock {
+            target: self.target.clone(),
+            message,
+        })
+    }
+
+    fn ensure_version_table(&mut self) -> Result<(), BackendError> {
+        // Creating only what is missing lets a user without CREATE on the database (or on
+        // `public`) migrate into a schema of their own: even `IF NOT EXISTS` checks the
+        // privilege first.
+        if !self
+            .schema_exists()
+            .map_err(|e| tracking(&self.table, message(&e)))?
+        {
+            let schema = Dialect::Postgres.quote_identifier(self.schema());
+            self.client
+                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
+                .map_err(|e| {
+                    tracking(&self.table, format!("creating its schema: {}", message(&e)))
+                })?;
+        }
+        if !self
+            .table_exists()
+            .map_err(|e| tracking(&self.table, message(&e)))?
+        {
+            self.client
+                .batch_execute(&self.table.create(Dialect::Postgres))
+                .map_err(|e| tracking(&self.table, message(&e)))?;
+        }
+        Ok(())
+    }
+
+    fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
+        if !self
+            .table_exists()
+            .map_err(|e| tracking(&self.table, message(&e)))?
+        {
+            return Ok(Vec::new());
+        }
+        let rows = self
+            .client
+            .query(&self.table.select(Dialect::Postgres), &[])
+            .map_err(|e| tracking(&self.table, message(&e)))?;
+        let mut applied = rows
+            .iter()
+            .map(|row| raw_row(row).map_err(|e| tracking(&self.table, message(&e))))
+            .map(|raw| raw.and_then(|raw| raw.into_applied().map_err(|e| tracking(&self.table, e))))
+            .collect::<Result<Vec<_>, _>>()?;
+        applied.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(applied)
+    }
+
+    fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
+        match work.script {
+            Some(script) if script.directives.no_transaction => {
+                self.run_outside_transaction(script, work.record)
+            }
+            _ => self.run_in_transaction(work),
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "postgres_tests.rs"]
+mod tests;

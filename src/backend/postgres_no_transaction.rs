@@ -1,0 +1,152 @@
+//! Running a `-- migrate:no-transaction` script on PostgreSQL: one statement per round trip
+//! outside any transaction, and a check for the INVALID index a failed concurrent build
+//! leaves behind.
+
+use postgres::Client;
+
+use super::dialect::Dialect;
+use super::error::{BackendError, SqlFailure};
+use super::postgres_error::{database, statement_failure};
+use crate::core::{Script, split_statements};
+
+/// An index by schema and name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Index {
+    schema: String,
+    name: String,
+}
+
+impl Index {
+    fn qualified(&self) -> String {
+        let dialect = Dialect::Postgres;
+        format!(
+            "{}.{}",
+            dialect.quote_identifier(&self.schema),
+            dialect.quote_identifier(&self.name)
+        )
+    }
+}
+
+/// Runs each statement of `script` as its own simple query. Several statements in one
+/// query string would form an implicit transaction, in which `CREATE INDEX CONCURRENTLY`
+/// and `VACUUM` refuse to run.
+pub(crate) fn run_statements(client: &mut Client, script: &Script) -> Result<(), BackendError> {
+    let text = &script.text;
+    for range in split_statements(text) {
+        let statement = &text[range.clone()];
+        if !builds_index_concurrently(statement) {
+            client
+                .batch_execute(statement)
+                .map_err(|error| statement_failure(&error, text, range))?;
+            continue;
+        }
+        let before = invalid_indexes(client)?;
+        let result = client.batch_execute(statement);
+        // Either a new INVALID index (the build failed) or one this statement names (an
+        // `IF NOT EXISTS` that found the leftover of an earlier failed build).
+        let left: Vec<Index> = invalid_indexes(client)?
+            .into_iter()
+            .filter(|index| !before.contains(index) || mentions(statement, &index.name))
+            .collect();
+        let Err(error) = result else {
+            if left.is_empty() {
+                continue;
+            }
+            return Err(BackendError::Script {
+                failure: Box::new(SqlFailure {
+                    offset: Some(range.start),
+                    statement: Some(statement.to_owned()),
+                    message: format!("{} is left INVALID by this statement", names(&left)),
+                    code: None,
+                    detail: None,
+                    hint: Some(drop_hint(&left)),
+                }),
+            });
+        };
+        let mut failure = statement_failure(&error, text, range);
+        if let BackendError::Script { failure } = &mut failure
+            && !left.is_empty()
+        {
+            let hint = drop_hint(&left);
+            failure.hint = Some(match failure.hint.take() {
+                Some(own) => format!("{own}\n{hint}"),
+                None => hint,
+            });
+        }
+        return Err(failure);
+    }
+    Ok(())
+}
+
+/// Whether a statement may build an index concurrently (`CREATE INDEX CONCURRENTLY`,
+/// `REINDEX … CONCURRENTLY`); a false positive costs one catalog query.
+fn builds_index_concurrently(statement: &str) -> bool {
+    let upper = statement.to_ascii_uppercase();
+    upper.contains("INDEX") && upper.contains("CONCURRENTLY")
+}
+
+fn mentions(statement: &str, name: &str) -> bool {
+    statement
+        .to_ascii_lowercase()
+        .contains(&name.to_ascii_lowercase())
+}
+
+fn names(indexes: &[Index]) -> String {
+    let names: Vec<String> = indexes.iter().map(Index::qualified).collect();
+    format!("index {}", names.join(", "))
+}
+
+fn drop_hint(indexes: &[Index]) -> String {
+    let drops: Vec<String> = indexes
+        .iter()
+        .map(|index| format!("DROP INDEX CONCURRENTLY {};", index.qualified()))
+        .collect();
+    format!(
+        "an INVALID index is not used by queries but still slows every write; drop it with `{}` and run the migration again",
+        drops.join(" ")
+    )
+}
+
+/// Every index whose build has not (yet) succeeded.
+fn invalid_indexes(client: &mut Client) -> Result<Vec<Index>, BackendError> {
+    let rows = client
+        .query(
+            "SELECT n.nspname, c.relname FROM pg_catalog.pg_index i \
+             JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE NOT i.indisvalid",
+            &[],
+        )
+        .map_err(|error| database(&error))?;
+    rows.iter()
+        .map(|row| {
+            Ok(Index {
+                schema: row.try_get(0)?,
+                name: row.try_get(1)?,
+            })
+        })
+        .collect::<Result<_, postgres::Error>>()
+        .map_err(|error| database(&error))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hint_says_how_to_drop() {
+        let index = Index {
+            schema: "app".into(),
+            name: "trips_rider".into(),
+        };
+        assert_eq!(
+            names(std::slice::from_ref(&index)),
+            r#"index "app"."trips_rider""#
+        );
+        assert!(drop_hint(&[index]).contains(r#"DROP INDEX CONCURRENTLY "app"."trips_rider";"#));
+        assert!(builds_index_concurrently(
+            "create unique index concurrently i on t (a)"
+        ));
+        assert!(!builds_index_concurrently("create index i on t (a)"));
+    }
+}
