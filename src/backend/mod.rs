@@ -14,6 +14,7 @@ mod postgres_no_transaction;
 mod postgres_options;
 #[cfg(test)]
 mod postgres_test_support;
+mod postgres_tracking;
 mod postgres_url;
 mod sqlite;
 mod version_table;

@@ -3,8 +3,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use postgres::types::ToSql;
-use postgres::{Client, GenericClient, NoTls};
+use postgres::{Client, NoTls};
 
 use super::backend::{Backend, Record, StepWork};
 use super::dialect::Dialect;
@@ -13,8 +12,9 @@ use super::postgres_error::{database, message, script_failure};
 use super::postgres_lock::{acquire, lock_key, release};
 use super::postgres_no_transaction::run_statements;
 use super::postgres_options::PostgresOptions;
+use super::postgres_tracking::{read_rows, schema_exists, schema_of, table_exists, write_record};
 use super::postgres_url::{ConnectUrl, scrub};
-use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
+use super::version_table::VersionTable;
 use crate::core::{AppliedRevision, Script};
 
 /// The schema of the tracking table when none is given.
@@ -129,32 +129,6 @@ impl PostgresBackend {
         self.client
     }
 
-    fn schema(&self) -> &str {
-        self.table.schema.as_deref().unwrap_or(DEFAULT_SCHEMA)
-    }
-
-    fn schema_exists(&mut self) -> Result<bool, postgres::Error> {
-        let schema = self.schema().to_owned();
-        self.client
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)",
-                &[&schema],
-            )?
-            .try_get(0)
-    }
-
-    fn table_exists(&mut self) -> Result<bool, postgres::Error> {
-        let (schema, name) = (self.schema().to_owned(), self.table.name.clone());
-        self.client
-            .query_one(
-                "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c \
-                 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
-                 WHERE n.nspname = $1 AND c.relname = $2)",
-                &[&schema, &name],
-            )?
-            .try_get(0)
-    }
-
     fn run_in_transaction(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         let started = Instant::now();
         let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
@@ -196,48 +170,6 @@ fn tracking(table: &VersionTable, message: String) -> BackendError {
 
 fn elapsed_ms(started: Instant) -> i64 {
     i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
-}
-
-/// Writes a step's row through a transaction or the bare connection.
-fn write_record(
-    client: &mut impl GenericClient,
-    table: &VersionTable,
-    record: Record<'_>,
-    duration_ms: i64,
-) -> Result<(), postgres::Error> {
-    let dialect = Dialect::Postgres;
-    match record {
-        Record::Insert(row) => {
-            let values = insert_values(row, duration_ms);
-            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(as_sql).collect();
-            client.execute(&table.insert(dialect), &params)?;
-        }
-        Record::Delete(id) => {
-            client.execute(&table.delete(dialect), &[&id.as_str()])?;
-        }
-    }
-    Ok(())
-}
-
-fn as_sql(value: &SqlValue) -> &(dyn ToSql + Sync) {
-    match value {
-        SqlValue::Text(text) => text,
-        SqlValue::Integer(number) => number,
-    }
-}
-
-fn raw_row(row: &postgres::Row) -> Result<RawRow, postgres::Error> {
-    Ok(RawRow {
-        revision: row.try_get(0)?,
-        slug: row.try_get(1)?,
-        up_checksum: row.try_get(2)?,
-        down_checksum: row.try_get(3)?,
-        checksum_algorithm: row.try_get(4)?,
-        up_sql: row.try_get(5)?,
-        down_sql: row.try_get(6)?,
-        applied_at: row.try_get(7)?,
-        duration_ms: row.try_get(8)?,
-    })
 }
 
 impl fmt::Debug for PostgresBackend {
@@ -284,46 +216,34 @@ impl Backend for PostgresBackend {
     }
 
     fn ensure_version_table(&mut self) -> Result<(), BackendError> {
+        let fail = |e: postgres::Error| tracking(&self.table, message(&e));
         // Creating only what is missing lets a user without CREATE on the database (or on
         // `public`) migrate into a schema of their own: even `IF NOT EXISTS` checks the
         // privilege first.
-        if !self
-            .schema_exists()
-            .map_err(|e| tracking(&self.table, message(&e)))?
-        {
-            let schema = Dialect::Postgres.quote_identifier(self.schema());
-            self.client
-                .batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {schema}"))
-                .map_err(|e| {
-                    tracking(&self.table, format!("creating its schema: {}", message(&e)))
-                })?;
+        let schema = schema_of(&self.table);
+        if !schema_exists(&mut self.client, schema).map_err(fail)? {
+            let create = format!(
+                "CREATE SCHEMA IF NOT EXISTS {}",
+                Dialect::Postgres.quote_identifier(schema)
+            );
+            self.client.batch_execute(&create).map_err(fail)?;
         }
-        if !self
-            .table_exists()
-            .map_err(|e| tracking(&self.table, message(&e)))?
-        {
-            self.client
-                .batch_execute(&self.table.create(Dialect::Postgres))
-                .map_err(|e| tracking(&self.table, message(&e)))?;
+        if !table_exists(&mut self.client, &self.table).map_err(fail)? {
+            let create = self.table.create(Dialect::Postgres);
+            self.client.batch_execute(&create).map_err(fail)?;
         }
         Ok(())
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
-        if !self
-            .table_exists()
-            .map_err(|e| tracking(&self.table, message(&e)))?
-        {
+        let fail = |e: postgres::Error| tracking(&self.table, message(&e));
+        if !table_exists(&mut self.client, &self.table).map_err(fail)? {
             return Ok(Vec::new());
         }
-        let rows = self
-            .client
-            .query(&self.table.select(Dialect::Postgres), &[])
-            .map_err(|e| tracking(&self.table, message(&e)))?;
-        let mut applied = rows
-            .iter()
-            .map(|row| raw_row(row).map_err(|e| tracking(&self.table, message(&e))))
-            .map(|raw| raw.and_then(|raw| raw.into_applied().map_err(|e| tracking(&self.table, e))))
+        let mut applied = read_rows(&mut self.client, &self.table)
+            .map_err(fail)?
+            .into_iter()
+            .map(|raw| raw.into_applied().map_err(|e| tracking(&self.table, e)))
             .collect::<Result<Vec<_>, _>>()?;
         applied.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(applied)

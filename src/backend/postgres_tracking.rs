@@ -1,0 +1,92 @@
+//! The tracking table on PostgreSQL: whether it and its schema exist, reading its rows and
+//! writing a step's record. The SQL itself lives once, in `version_table.rs`.
+
+use postgres::types::ToSql;
+use postgres::{Client, GenericClient};
+
+use super::backend::Record;
+use super::dialect::Dialect;
+use super::postgres::DEFAULT_SCHEMA;
+use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
+
+/// The table's schema; the backend fills in [`DEFAULT_SCHEMA`] when none was given.
+pub(crate) fn schema_of(table: &VersionTable) -> &str {
+    table.schema.as_deref().unwrap_or(DEFAULT_SCHEMA)
+}
+
+pub(crate) fn schema_exists(client: &mut Client, schema: &str) -> Result<bool, postgres::Error> {
+    client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)",
+            &[&schema],
+        )?
+        .try_get(0)
+}
+
+pub(crate) fn table_exists(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<bool, postgres::Error> {
+    client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = $1 AND c.relname = $2)",
+            &[&schema_of(table), &table.name],
+        )?
+        .try_get(0)
+}
+
+/// Every row of the table, unchecked.
+pub(crate) fn read_rows(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<Vec<RawRow>, postgres::Error> {
+    client
+        .query(&table.select(Dialect::Postgres), &[])?
+        .iter()
+        .map(raw_row)
+        .collect()
+}
+
+/// Writes a step's row through a transaction or the bare connection.
+pub(crate) fn write_record(
+    client: &mut impl GenericClient,
+    table: &VersionTable,
+    record: Record<'_>,
+    duration_ms: i64,
+) -> Result<(), postgres::Error> {
+    let dialect = Dialect::Postgres;
+    match record {
+        Record::Insert(row) => {
+            let values = insert_values(row, duration_ms);
+            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(as_sql).collect();
+            client.execute(&table.insert(dialect), &params)?;
+        }
+        Record::Delete(id) => {
+            client.execute(&table.delete(dialect), &[&id.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
+fn as_sql(value: &SqlValue) -> &(dyn ToSql + Sync) {
+    match value {
+        SqlValue::Text(text) => text,
+        SqlValue::Integer(number) => number,
+    }
+}
+
+fn raw_row(row: &postgres::Row) -> Result<RawRow, postgres::Error> {
+    Ok(RawRow {
+        revision: row.try_get(0)?,
+        slug: row.try_get(1)?,
+        up_checksum: row.try_get(2)?,
+        down_checksum: row.try_get(3)?,
+        checksum_algorithm: row.try_get(4)?,
+        up_sql: row.try_get(5)?,
+        down_sql: row.try_get(6)?,
+        applied_at: row.try_get(7)?,
+        duration_ms: row.try_get(8)?,
+    })
+}
