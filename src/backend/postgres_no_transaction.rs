@@ -130,6 +130,10 @@ fn invalid_indexes(client: &mut Client) -> Result<Vec<Index>, BackendError> {
 }
 
 #[cfg(test)]
+#[path = "postgres_no_transaction_tests.rs"]
+mod database_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
 

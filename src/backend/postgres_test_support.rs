@@ -6,6 +6,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use postgres::{Client, NoTls};
 
+use super::{Backend, BackendError, PostgresBackend, Record, SqlFailure, StepWork, VersionTable};
+use crate::core::{AppliedRevision, CHECKSUM_ALGORITHM, Script};
+
 /// The server tests run against.
 pub const URL_VARIABLE: &str = "MIGRATE_TEST_POSTGRES_URL";
 /// Set to `1` (as CI does) to make a missing server fail the tests instead of skipping them.
@@ -73,6 +76,54 @@ impl Drop for TestDb {
             eprintln!("could not drop test database {}: {error}", self.name);
         }
     }
+}
+
+pub fn script(text: &str) -> Script {
+    Script::new("migrations/1_test/up.sql", text).unwrap()
+}
+
+pub fn row(id: &str, script: &Script) -> AppliedRevision {
+    AppliedRevision {
+        id: id.parse().unwrap(),
+        slug: format!("step_{id}"),
+        up_checksum: script.checksum,
+        down_checksum: None,
+        checksum_algorithm: CHECKSUM_ALGORITHM.into(),
+        up_sql: script.text.clone(),
+        down_sql: None,
+        applied_at: "2026-01-01T00:00:00Z".into(),
+        duration_ms: 0,
+    }
+}
+
+pub fn connect(db: &TestDb) -> PostgresBackend {
+    PostgresBackend::connect(&db.url, VersionTable::default()).unwrap()
+}
+
+/// Runs `text` as revision `id` after ensuring the tracking table.
+pub fn apply(backend: &mut PostgresBackend, id: &str, text: &str) -> Result<(), BackendError> {
+    backend.ensure_version_table()?;
+    let script = script(text);
+    let row = row(id, &script);
+    backend.run_step(StepWork {
+        script: Some(&script),
+        record: Record::Insert(&row),
+    })
+}
+
+pub fn script_failure(result: Result<(), BackendError>) -> SqlFailure {
+    match result {
+        Err(BackendError::Script { failure }) => *failure,
+        other => panic!("expected a script failure, got {other:?}"),
+    }
+}
+
+pub fn exists(db: &TestDb, relation: &str) -> bool {
+    let row = db
+        .client()
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&relation])
+        .unwrap();
+    row.get(0)
 }
 
 /// `url` with its database (the path) replaced by `name`.

@@ -4,57 +4,11 @@
 use std::time::Duration;
 
 use super::*;
-use crate::backend::postgres_test_support::{TestDb, server_url};
+use crate::backend::postgres_test_support::{
+    TestDb, apply, connect, exists, row, script, script_failure, server_url,
+};
 use crate::backend::{Backend, BackendError, DEFAULT_TABLE, Record, StepWork};
-use crate::core::{AppliedRevision, CHECKSUM_ALGORITHM, Location, Script};
-
-fn script(text: &str) -> Script {
-    Script::new("migrations/1_test/up.sql", text).unwrap()
-}
-
-fn row(id: &str, script: &Script) -> AppliedRevision {
-    AppliedRevision {
-        id: id.parse().unwrap(),
-        slug: format!("step_{id}"),
-        up_checksum: script.checksum,
-        down_checksum: None,
-        checksum_algorithm: CHECKSUM_ALGORITHM.into(),
-        up_sql: script.text.clone(),
-        down_sql: None,
-        applied_at: "2026-01-01T00:00:00Z".into(),
-        duration_ms: 0,
-    }
-}
-
-fn connect(db: &TestDb) -> PostgresBackend {
-    PostgresBackend::connect(&db.url, VersionTable::default()).unwrap()
-}
-
-/// Runs `text` as revision `id` after ensuring the tracking table.
-fn apply(backend: &mut PostgresBackend, id: &str, text: &str) -> Result<(), BackendError> {
-    backend.ensure_version_table()?;
-    let script = script(text);
-    let row = row(id, &script);
-    backend.run_step(StepWork {
-        script: Some(&script),
-        record: Record::Insert(&row),
-    })
-}
-
-fn script_failure(result: Result<(), BackendError>) -> crate::backend::SqlFailure {
-    match result {
-        Err(BackendError::Script { failure }) => *failure,
-        other => panic!("expected a script failure, got {other:?}"),
-    }
-}
-
-fn exists(db: &TestDb, relation: &str) -> bool {
-    let row = db
-        .client()
-        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&relation])
-        .unwrap();
-    row.get(0)
-}
+use crate::core::{Location, Script};
 
 #[test]
 fn a_transactional_step_applies_and_records() {

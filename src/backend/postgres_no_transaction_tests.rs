@@ -1,0 +1,128 @@
+//! Tests of `-- migrate:no-transaction` scripts against a real server (skipped loudly when
+//! none is configured).
+
+use crate::backend::postgres_test_support::{TestDb, apply, connect, exists, script_failure};
+use crate::backend::{Backend, SqlFailure};
+use crate::core::Location;
+
+const TABLE: &str = "CREATE TABLE t (a int, b int); INSERT INTO t VALUES (1, 1), (1, 2), (2, 3);";
+
+fn valid(db: &TestDb, index: &str) -> Option<bool> {
+    let rows = db
+        .client()
+        .query(
+            "SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass($1)",
+            &[&index],
+        )
+        .unwrap();
+    rows.first().map(|row| row.get(0))
+}
+
+#[test]
+fn concurrent_index_builds_run_one_statement_at_a_time() {
+    let Some(db) = TestDb::create("concurrent_index_builds_run_one_statement_at_a_time") else {
+        return;
+    };
+    db.client().batch_execute(TABLE).unwrap();
+    let mut backend = connect(&db);
+    let text = "-- migrate:no-transaction\n\
+                CREATE INDEX CONCURRENTLY t_a ON t (a);\n\
+                /* a comment; with a semicolon */\n\
+                CREATE INDEX CONCURRENTLY t_b ON t (b);\n\
+                VACUUM ANALYZE t;\n";
+    apply(&mut backend, "1", text).unwrap();
+    assert_eq!(valid(&db, "t_a"), Some(true));
+    assert_eq!(valid(&db, "t_b"), Some(true));
+    assert_eq!(backend.applied().unwrap().len(), 1);
+}
+
+#[test]
+fn in_a_transaction_a_concurrent_build_is_refused() {
+    let Some(db) = TestDb::create("in_a_transaction_a_concurrent_build_is_refused") else {
+        return;
+    };
+    db.client().batch_execute(TABLE).unwrap();
+    let mut backend = connect(&db);
+    let failure = script_failure(apply(
+        &mut backend,
+        "1",
+        "CREATE INDEX CONCURRENTLY t_a ON t (a);",
+    ));
+    assert_eq!(
+        failure.code.as_deref(),
+        Some("25001"),
+        "active_sql_transaction"
+    );
+}
+
+#[test]
+fn a_failed_concurrent_build_says_how_to_drop_the_invalid_index() {
+    let Some(db) = TestDb::create("a_failed_concurrent_build_says_how_to_drop_the_invalid_index")
+    else {
+        return;
+    };
+    db.client().batch_execute(TABLE).unwrap();
+    let mut backend = connect(&db);
+    let text = "-- migrate:no-transaction\n\
+                CREATE INDEX CONCURRENTLY t_b ON t (b);\n\
+                CREATE UNIQUE INDEX CONCURRENTLY t_a_unique ON t (a);\n";
+    let failure = script_failure(apply(&mut backend, "1", text));
+    assert_eq!(failure.code.as_deref(), Some("23505"), "unique_violation");
+    assert!(
+        failure
+            .detail
+            .as_deref()
+            .is_some_and(|detail| detail.contains("(a)=(1)"))
+    );
+    assert_eq!(at_line(text, &failure), 3);
+    let drop = r#"DROP INDEX CONCURRENTLY "public"."t_a_unique";"#;
+    assert!(
+        failure
+            .hint
+            .as_deref()
+            .is_some_and(|hint| hint.contains(drop)),
+        "{failure:?}"
+    );
+    assert_eq!(valid(&db, "t_a_unique"), Some(false));
+    assert_eq!(
+        valid(&db, "t_b"),
+        Some(true),
+        "earlier statements stay applied"
+    );
+    assert!(
+        backend.applied().unwrap().is_empty(),
+        "the revision is not recorded"
+    );
+
+    // Rerunning with IF NOT EXISTS would silently keep the broken index; it is an error.
+    let text = "-- migrate:no-transaction\n\
+                CREATE INDEX CONCURRENTLY IF NOT EXISTS t_b ON t (b);\n\
+                CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS t_a_unique ON t (a);\n";
+    let failure = script_failure(apply(&mut backend, "1", text));
+    assert_eq!(at_line(text, &failure), 3);
+    assert!(
+        failure
+            .message
+            .contains(r#"index "public"."t_a_unique" is left INVALID"#)
+    );
+    assert!(
+        failure
+            .hint
+            .as_deref()
+            .is_some_and(|hint| hint.contains(drop)),
+        "{failure:?}"
+    );
+    assert!(backend.applied().unwrap().is_empty());
+
+    db.client()
+        .batch_execute("DELETE FROM t WHERE b = 2")
+        .unwrap();
+    db.client().batch_execute(drop).unwrap();
+    apply(&mut backend, "1", text).unwrap();
+    assert!(exists(&db, "t_a_unique"));
+    assert_eq!(backend.applied().unwrap().len(), 1);
+}
+
+fn at_line(text: &str, failure: &SqlFailure) -> usize {
+    Location::of_offset(text, failure.offset.expect("an offset")).line
+}
