@@ -3,3 +3,5 @@
 
 pub mod backend;
 pub mod core;
+pub mod engine;
+pub mod source;

@@ -7,6 +7,7 @@
 mod backend;
 mod dialect;
 mod error;
+mod open;
 mod postgres;
 mod postgres_error;
 mod postgres_lock;
@@ -17,12 +18,15 @@ mod postgres_test_support;
 mod postgres_tracking;
 mod postgres_url;
 mod sqlite;
+mod url;
 mod version_table;
 
 pub use backend::{Backend, Record, StepWork};
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
+pub use open::open;
 pub use postgres::{DEFAULT_SCHEMA, PostgresBackend};
 pub use postgres_options::PostgresOptions;
 pub use sqlite::SqliteBackend;
+pub use url::{DatabaseUrl, UrlError, redact};
 pub use version_table::{DEFAULT_TABLE, RawRow, SqlValue, VersionTable, insert_values};

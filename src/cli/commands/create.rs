@@ -1,0 +1,21 @@
+//! `migrate create MESSAGE`: a new revision folder.
+
+use migrate::source::{Directory, create_revision, next_id};
+
+use crate::cli::context::Context;
+use crate::cli::exit;
+
+pub fn run(context: &Context, message: &str) -> anyhow::Result<u8> {
+    let dir = &context.settings.dir;
+    let history = Directory::load_ignoring_sum(dir)?;
+    let folder = create_revision(dir, next_id(&history, utc_timestamp()?), message)?;
+    println!("created {}", folder.display());
+    println!("next: write up.sql and down.sql, then run `migrate hash`");
+    Ok(exit::SUCCESS)
+}
+
+/// The current UTC time as the number `YYYYMMDDHHMMSS`.
+fn utc_timestamp() -> anyhow::Result<u64> {
+    let format = time::macros::format_description!("[year][month][day][hour][minute][second]");
+    Ok(time::OffsetDateTime::now_utc().format(&format)?.parse()?)
+}

@@ -1,0 +1,10 @@
+//! One file per command.
+
+pub mod create;
+pub mod current;
+pub mod hash;
+pub mod heads;
+pub mod history;
+pub mod init;
+pub mod run;
+pub mod status;

@@ -1,0 +1,92 @@
+//! Where the migrations and the database are: flags, then the environment, then
+//! migrate.toml, then defaults.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use migrate::backend::{DEFAULT_TABLE, DatabaseUrl, VersionTable};
+use serde::Deserialize;
+
+use super::args::GlobalArgs;
+
+/// The default database when nothing names one.
+pub const DEFAULT_URL: &str = "sqlite://migrate.db";
+
+/// migrate.toml.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    database_url: Option<String>,
+    dir: Option<PathBuf>,
+    table: Option<String>,
+}
+
+/// The resolved settings of a run.
+#[derive(Debug)]
+pub struct Settings {
+    pub dir: PathBuf,
+    pub url: DatabaseUrl,
+    /// Whether the URL was named (flag, environment or file) rather than defaulted.
+    pub url_named: bool,
+    pub table: VersionTable,
+}
+
+impl Settings {
+    pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Self> {
+        let config = read_config(&global.config)?;
+        let named = global.database_url.clone().or(config.database_url);
+        let url_text = named.clone().unwrap_or_else(|| DEFAULT_URL.into());
+        let url: DatabaseUrl = url_text.parse()?;
+        Ok(Self {
+            dir: global
+                .dir
+                .clone()
+                .or(config.dir)
+                .unwrap_or_else(|| "migrations".into()),
+            url,
+            url_named: named.is_some(),
+            table: VersionTable {
+                schema: None,
+                name: global
+                    .table
+                    .clone()
+                    .or(config.table)
+                    .unwrap_or_else(|| DEFAULT_TABLE.into()),
+            },
+        })
+    }
+
+    /// Whether a database is there to read without creating one: a named URL, or the
+    /// default SQLite file when it exists.
+    pub fn database_expected(&self) -> bool {
+        match &self.url {
+            DatabaseUrl::SqliteFile(path) if !self.url_named => path.exists(),
+            _ => true,
+        }
+    }
+}
+
+fn read_config(path: &Path) -> anyhow::Result<ConfigFile> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(ConfigFile::default());
+        }
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
+    };
+    toml::from_str(&text).map_err(|error| {
+        ConfigError {
+            path: path.to_owned(),
+            message: error.to_string(),
+        }
+        .into()
+    })
+}
+
+/// A configuration file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {}", path.display(), message.trim_end())]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub message: String,
+}

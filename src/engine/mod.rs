@@ -1,0 +1,9 @@
+//! Orchestration over the Backend trait: the migrator (plan, then run each step).
+
+mod error;
+mod migrator;
+mod offline_sql;
+
+pub use error::{EngineError, StepFailure};
+pub use migrator::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339};
+pub use offline_sql::offline_sql;
