@@ -7,6 +7,7 @@ use postgres::Config;
 use postgres::config::Host;
 
 use super::error::BackendError;
+use super::url::redact;
 
 /// The port libpq and the driver use when the URL names none.
 const DEFAULT_PORT: u16 = 5432;
@@ -22,19 +23,25 @@ pub(crate) struct ConnectUrl {
 }
 
 impl ConnectUrl {
-    /// Parses a `postgres://` or `postgresql://` URL (or a libpq `key=value` string).
+    /// Parses a `postgres://` or `postgresql://` URL with libpq-style parameters.
     pub fn parse(url: &str) -> Result<Self, BackendError> {
-        let has_scheme = url.contains("://");
-        if has_scheme && !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+            // Not echoed when it is no URL at all: a `key=value` string's password is not
+            // where `redact` looks.
+            let target = if url.contains("://") {
+                redact(url)
+            } else {
+                "<connection string>".into()
+            };
             return Err(BackendError::Connect {
-                target: redact_url(url),
+                target,
                 message: "a PostgreSQL URL starts with postgres:// or postgresql://".into(),
             });
         }
         let config: Config = url.parse().map_err(|error: postgres::Error| {
             // The driver's parse errors name the option at fault, never its value.
             BackendError::Connect {
-                target: redact_url(url),
+                target: redact(url),
                 message: error.to_string(),
             }
         })?;
@@ -80,39 +87,6 @@ pub(crate) fn scrub(message: &str, password: Option<&[u8]>) -> String {
     }
 }
 
-/// A URL as the user wrote it, with the password of its user info and any `password=`
-/// parameter replaced. A `key=value` string is not echoed at all.
-pub(crate) fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return "<connection string>".into();
-    };
-    let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(authority_end);
-    let authority = match authority.rsplit_once('@') {
-        Some((user_info, host)) => match user_info.split_once(':') {
-            Some((user, _)) => format!("{user}:{REDACTED}@{host}"),
-            None => format!("{user_info}@{host}"),
-        },
-        None => authority.to_owned(),
-    };
-    let tail = match tail.split_once('?') {
-        Some((path, query)) => {
-            let params: Vec<String> = query
-                .split('&')
-                .map(|param| match param.split_once('=') {
-                    Some((key, _)) if key.eq_ignore_ascii_case("password") => {
-                        format!("{key}={REDACTED}")
-                    }
-                    _ => param.to_owned(),
-                })
-                .collect();
-            format!("{path}?{}", params.join("&"))
-        }
-        None => tail.to_owned(),
-    };
-    format!("{scheme}://{authority}{tail}")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,6 +113,14 @@ mod tests {
     }
 
     #[test]
+    fn a_key_value_string_is_refused_unseen() {
+        let Err(error) = ConnectUrl::parse("host=h password=hunter22") else {
+            panic!("a key=value string was accepted");
+        };
+        assert!(!format!("{error} {error:?}").contains("hunter22"));
+    }
+
+    #[test]
     fn a_bad_port_names_the_option_not_the_password() {
         let Err(error) = ConnectUrl::parse("postgres://u:hunter22@h:notaport/db") else {
             panic!("a bad port was accepted");
@@ -146,16 +128,6 @@ mod tests {
         let text = format!("{error} {error:?}");
         assert!(!text.contains("hunter22"), "{text}");
         assert!(text.contains("port"), "{text}");
-    }
-
-    #[test]
-    fn redacts_user_info_and_query_passwords() {
-        assert_eq!(
-            redact_url("postgres://u:p%40ss@h:1/db?sslmode=require&password=x"),
-            "postgres://u:***@h:1/db?sslmode=require&password=***"
-        );
-        assert_eq!(redact_url("postgres://h/db"), "postgres://h/db");
-        assert_eq!(redact_url("host=h password=x"), "<connection string>");
     }
 
     proptest! {
@@ -166,7 +138,7 @@ mod tests {
             host in "[a-z]{1,8}",
         ) {
             let url = format!("postgres://{user}:{password}@{host}/db?password={password}");
-            let redacted = redact_url(&url);
+            let redacted = redact(&url);
             prop_assert!(!redacted.contains(&password), "{}", redacted);
         }
     }
