@@ -3,19 +3,21 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use postgres::{Client, NoTls};
+use postgres::{Client, GenericClient, NoTls};
 
 use super::backend::{Backend, Record, StepWork};
 use super::dialect::Dialect;
 use super::error::BackendError;
 use super::postgres_error::{database, message, script_failure};
 use super::postgres_lock::{acquire, lock_key, release};
-use super::postgres_no_transaction::run_statements;
+use super::postgres_no_transaction::{Progress, run_statements};
 use super::postgres_options::PostgresOptions;
+use super::postgres_progress::{clear_progress, read_progress};
 use super::postgres_tracking::{read_rows, schema_exists, schema_of, table_exists, write_record};
 use super::postgres_url::{ConnectUrl, scrub};
+use super::progress_table::ProgressTable;
 use super::version_table::VersionTable;
-use crate::core::{AppliedRevision, Script};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script};
 
 /// The schema of the tracking table when none is given.
 pub const DEFAULT_SCHEMA: &str = "public";
@@ -34,6 +36,8 @@ pub struct PostgresBackend {
     client: Client,
     /// Always schema-qualified (see [`DEFAULT_SCHEMA`]).
     table: VersionTable,
+    /// Beside `table`, same schema.
+    progress: ProgressTable,
     /// `postgres://user@host:port/database`, never with a password.
     target: String,
     lock_key: i64,
@@ -112,6 +116,7 @@ impl PostgresBackend {
         let lock_key = lock_key(&database_name, schema, &table.name);
         Ok(Self {
             client,
+            progress: ProgressTable::beside(&table),
             table,
             target,
             lock_key,
@@ -139,13 +144,12 @@ impl PostgresBackend {
                 .batch_execute(&script.text)
                 .map_err(|error| script_failure(&error, &script.text))?;
         }
-        write_record(
+        finish(
             &mut transaction,
             &self.table,
             work.record,
             elapsed_ms(started),
-        )
-        .map_err(|error| tracking(&self.table, message(&error)))?;
+        )?;
         transaction.commit().map_err(|error| database(&error))
     }
 
@@ -155,10 +159,37 @@ impl PostgresBackend {
         record: Record<'_>,
     ) -> Result<(), BackendError> {
         let started = Instant::now();
-        run_statements(&mut self.client, script)?;
-        write_record(&mut self.client, &self.table, record, elapsed_ms(started))
-            .map_err(|error| tracking(&self.table, message(&error)))
+        let mark = DirtyRevision {
+            id: record.id().clone(),
+            direction: record.direction(),
+            statements_done: 0,
+            statement_count: 0,
+            failed_statement: None,
+            error: None,
+        };
+        let progress = Progress {
+            table: &self.progress,
+            mark,
+        };
+        run_statements(&mut self.client, script, progress)?;
+        let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
+        finish(&mut transaction, &self.table, record, elapsed_ms(started))?;
+        transaction.commit().map_err(|error| database(&error))
     }
+}
+
+/// Writes a step's record and clears its revision's dirty mark (so `stamp` moves past a
+/// dirty revision too), in the caller's transaction.
+fn finish(
+    client: &mut impl GenericClient,
+    table: &VersionTable,
+    record: Record<'_>,
+    duration_ms: i64,
+) -> Result<(), BackendError> {
+    write_record(client, table, record, duration_ms)
+        .map_err(|error| tracking(table, message(&error)))?;
+    clear_progress(client, &ProgressTable::beside(table), record.id())
+        .map_err(|error| tracking(table, message(&error)))
 }
 
 fn tracking(table: &VersionTable, message: String) -> BackendError {
@@ -228,8 +259,12 @@ impl Backend for PostgresBackend {
             );
             self.client.batch_execute(&create).map_err(fail)?;
         }
-        if !table_exists(&mut self.client, &self.table).map_err(fail)? {
+        if !table_exists(&mut self.client, schema, &self.table.name).map_err(fail)? {
             let create = self.table.create(Dialect::Postgres);
+            self.client.batch_execute(&create).map_err(fail)?;
+        }
+        if !table_exists(&mut self.client, schema, self.progress.name()).map_err(fail)? {
+            let create = self.progress.create(Dialect::Postgres);
             self.client.batch_execute(&create).map_err(fail)?;
         }
         Ok(())
@@ -237,7 +272,8 @@ impl Backend for PostgresBackend {
 
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
         let fail = |e: postgres::Error| tracking(&self.table, message(&e));
-        if !table_exists(&mut self.client, &self.table).map_err(fail)? {
+        let schema = schema_of(&self.table);
+        if !table_exists(&mut self.client, schema, &self.table.name).map_err(fail)? {
             return Ok(Vec::new());
         }
         let mut applied = read_rows(&mut self.client, &self.table)
@@ -256,6 +292,35 @@ impl Backend for PostgresBackend {
             }
             _ => self.run_in_transaction(work),
         }
+    }
+
+    fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {
+        let progress = &self.progress;
+        let fail = |message: String| BackendError::Tracking {
+            table: progress.qualified(Dialect::Postgres),
+            message,
+        };
+        let schema = schema_of(&self.table);
+        let exists = table_exists(&mut self.client, schema, progress.name());
+        if !exists.map_err(|e| fail(message(&e)))? {
+            return Ok(Vec::new());
+        }
+        let mut dirty = read_progress(&mut self.client, progress)
+            .map_err(|e| fail(message(&e)))?
+            .into_iter()
+            .map(|raw| raw.into_dirty().map_err(fail))
+            .collect::<Result<Vec<_>, _>>()?;
+        dirty.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(dirty)
+    }
+
+    fn clear_dirty(&mut self, id: &RevisionId) -> Result<(), BackendError> {
+        clear_progress(&mut self.client, &self.progress, id).map_err(|error| {
+            BackendError::Tracking {
+                table: self.progress.qualified(Dialect::Postgres),
+                message: message(&error),
+            }
+        })
     }
 }
 

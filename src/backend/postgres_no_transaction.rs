@@ -2,12 +2,16 @@
 //! outside any transaction, and a check for the INVALID index a failed concurrent build
 //! leaves behind.
 
+use std::ops::Range;
+
 use postgres::Client;
 
 use super::dialect::Dialect;
 use super::error::{BackendError, SqlFailure};
-use super::postgres_error::{database, statement_failure};
-use crate::core::{Script, split_statements};
+use super::postgres_error::{database, message, statement_failure};
+use super::postgres_progress::write_progress;
+use super::progress_table::ProgressTable;
+use crate::core::{DirtyRevision, Script, split_statements};
 
 /// An index by schema and name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,55 +31,105 @@ impl Index {
     }
 }
 
-/// Runs each statement of `script` as its own simple query. Several statements in one
+/// Where a running script's progress goes, and the mark written there.
+pub(crate) struct Progress<'a> {
+    pub table: &'a ProgressTable,
+    /// The revision and direction; the counts and failure are filled in as the run goes.
+    pub mark: DirtyRevision,
+}
+
+impl Progress<'_> {
+    fn save(&self, client: &mut Client) -> Result<(), BackendError> {
+        write_progress(client, self.table, &self.mark).map_err(|error| BackendError::Tracking {
+            table: self.table.qualified(Dialect::Postgres),
+            message: message(&error),
+        })
+    }
+}
+
+/// Runs each statement of `script` as its own simple query, recording progress after each,
+/// so that a failure (or a crash) leaves a mark saying what ran. Several statements in one
 /// query string would form an implicit transaction, in which `CREATE INDEX CONCURRENTLY`
 /// and `VACUUM` refuse to run.
-pub(crate) fn run_statements(client: &mut Client, script: &Script) -> Result<(), BackendError> {
+pub(crate) fn run_statements(
+    client: &mut Client,
+    script: &Script,
+    mut progress: Progress<'_>,
+) -> Result<(), BackendError> {
     let text = &script.text;
-    for range in split_statements(text) {
-        let statement = &text[range.clone()];
-        if !builds_index_concurrently(statement) {
-            client
-                .batch_execute(statement)
-                .map_err(|error| statement_failure(&error, text, range))?;
-            continue;
+    let statements = split_statements(text);
+    progress.mark.statement_count = statements.len();
+    progress.mark.statements_done = 0;
+    progress.save(client)?;
+    for (index, range) in statements.into_iter().enumerate() {
+        if let Err(error) = run_statement(client, text, range.clone()) {
+            progress.mark.failed_statement = Some(text[range].to_owned());
+            progress.mark.error = Some(stored_error(&error));
+            // The statement's failure is the news; should the mark fail too (a dropped
+            // connection), the mark written before this statement still says where it was.
+            let _ = progress.save(client);
+            return Err(error);
         }
-        let before = invalid_indexes(client)?;
-        let result = client.batch_execute(statement);
-        // Either a new INVALID index (the build failed) or one this statement names (an
-        // `IF NOT EXISTS` that found the leftover of an earlier failed build).
-        let left: Vec<Index> = invalid_indexes(client)?
-            .into_iter()
-            .filter(|index| !before.contains(index) || mentions(statement, &index.name))
-            .collect();
-        let Err(error) = result else {
-            if left.is_empty() {
-                continue;
-            }
-            return Err(BackendError::Script {
-                failure: Box::new(SqlFailure {
-                    offset: Some(range.start),
-                    statement: Some(statement.to_owned()),
-                    message: format!("{} is left INVALID by this statement", names(&left)),
-                    code: None,
-                    detail: None,
-                    hint: Some(drop_hint(&left)),
-                }),
-            });
-        };
-        let mut failure = statement_failure(&error, text, range);
-        if let BackendError::Script { failure } = &mut failure
-            && !left.is_empty()
-        {
-            let hint = drop_hint(&left);
-            failure.hint = Some(match failure.hint.take() {
-                Some(own) => format!("{own}\n{hint}"),
-                None => hint,
-            });
-        }
-        return Err(failure);
+        progress.mark.statements_done = index + 1;
+        progress.save(client)?;
     }
     Ok(())
+}
+
+/// What the progress table keeps of a failure.
+fn stored_error(error: &BackendError) -> String {
+    match error {
+        BackendError::Script { failure } => match &failure.code {
+            Some(code) => format!("{} (SQLSTATE {code})", failure.message),
+            None => failure.message.clone(),
+        },
+        other => other.to_string(),
+    }
+}
+
+/// Runs the statement at `range` of `text`, and checks a concurrent index build left no
+/// INVALID index behind.
+fn run_statement(client: &mut Client, text: &str, range: Range<usize>) -> Result<(), BackendError> {
+    let statement = &text[range.clone()];
+    if !builds_index_concurrently(statement) {
+        return client
+            .batch_execute(statement)
+            .map_err(|error| statement_failure(&error, text, range));
+    }
+    let before = invalid_indexes(client)?;
+    let result = client.batch_execute(statement);
+    // Either a new INVALID index (the build failed) or one this statement names (an
+    // `IF NOT EXISTS` that found the leftover of an earlier failed build).
+    let left: Vec<Index> = invalid_indexes(client)?
+        .into_iter()
+        .filter(|index| !before.contains(index) || mentions(statement, &index.name))
+        .collect();
+    let Err(error) = result else {
+        if left.is_empty() {
+            return Ok(());
+        }
+        return Err(BackendError::Script {
+            failure: Box::new(SqlFailure {
+                offset: Some(range.start),
+                statement: Some(statement.to_owned()),
+                message: format!("{} is left INVALID by this statement", names(&left)),
+                code: None,
+                detail: None,
+                hint: Some(drop_hint(&left)),
+            }),
+        });
+    };
+    let mut failure = statement_failure(&error, text, range);
+    if let BackendError::Script { failure } = &mut failure
+        && !left.is_empty()
+    {
+        let hint = drop_hint(&left);
+        failure.hint = Some(match failure.hint.take() {
+            Some(own) => format!("{own}\n{hint}"),
+            None => hint,
+        });
+    }
+    Err(failure)
 }
 
 /// Whether a statement may build an index concurrently (`CREATE INDEX CONCURRENTLY`,

@@ -1,9 +1,11 @@
 //! Tests of `-- migrate:no-transaction` scripts against a real server (skipped loudly when
 //! none is configured).
 
-use crate::backend::postgres_test_support::{TestDb, apply, connect, exists, script_failure};
-use crate::backend::{Backend, SqlFailure};
-use crate::core::Location;
+use crate::backend::postgres_test_support::{
+    TestDb, apply, connect, exists, row, script, script_failure,
+};
+use crate::backend::{Backend, Record, SqlFailure, StepWork};
+use crate::core::{Direction, Location};
 
 const TABLE: &str = "CREATE TABLE t (a int, b int); INSERT INTO t VALUES (1, 1), (1, 2), (2, 3);";
 
@@ -125,4 +127,79 @@ fn a_failed_concurrent_build_says_how_to_drop_the_invalid_index() {
 
 fn at_line(text: &str, failure: &SqlFailure) -> usize {
     Location::of_offset(text, failure.offset.expect("an offset")).line
+}
+
+#[test]
+fn a_failed_statement_leaves_the_revision_dirty_until_it_is_recorded() {
+    let Some(db) = TestDb::create("a_failed_statement_leaves_the_revision_dirty") else {
+        return;
+    };
+    db.client().batch_execute(TABLE).unwrap();
+    let mut backend = connect(&db);
+    let text = "-- migrate:no-transaction\n\
+                CREATE INDEX CONCURRENTLY t_b ON t (b);\n\
+                CREATE UNIQUE INDEX CONCURRENTLY t_a_unique ON t (a);\n\
+                CREATE INDEX CONCURRENTLY t_ab ON t (a, b);\n";
+    script_failure(apply(&mut backend, "7", text));
+    let dirty = backend.dirty().unwrap();
+    assert_eq!(dirty.len(), 1);
+    let mark = &dirty[0];
+    assert_eq!((mark.id.as_str(), mark.direction), ("7", Direction::Up));
+    assert_eq!((mark.statements_done, mark.statement_count), (1, 3));
+    assert_eq!(
+        mark.failed_statement.as_deref(),
+        Some("CREATE UNIQUE INDEX CONCURRENTLY t_a_unique ON t (a);")
+    );
+    assert!(
+        mark.error.as_deref().is_some_and(|e| e.contains("23505")),
+        "{mark:?}"
+    );
+    assert!(
+        mark.to_string()
+            .contains("stopped after 1 of 3 statements: statement 2 failed")
+    );
+
+    backend.clear_dirty(&mark.id).unwrap();
+    assert!(backend.dirty().unwrap().is_empty());
+
+    // A later failure marks it again; recording the revision (here a `stamp`) clears it.
+    script_failure(apply(&mut backend, "7", text));
+    assert_eq!(backend.dirty().unwrap().len(), 1);
+    let stamp = row("7", &script(text));
+    backend
+        .run_step(StepWork {
+            script: None,
+            record: Record::Insert(&stamp),
+        })
+        .unwrap();
+    assert!(backend.dirty().unwrap().is_empty());
+    assert_eq!(backend.applied().unwrap().len(), 1);
+}
+
+#[test]
+fn a_dropped_connection_leaves_the_mark_of_the_last_good_statement() {
+    let Some(db) = TestDb::create("a_dropped_connection_leaves_the_mark") else {
+        return;
+    };
+    let mut backend = connect(&db);
+    let text = "-- migrate:no-transaction\n\
+                CREATE TABLE kept (id int);\n\
+                SELECT pg_terminate_backend(pg_backend_pid());\n\
+                CREATE TABLE never (id int);\n";
+    assert!(apply(&mut backend, "3", text).is_err());
+    let dirty = connect(&db).dirty().unwrap();
+    assert_eq!(dirty.len(), 1);
+    assert_eq!(
+        (
+            dirty[0].statements_done,
+            dirty[0].failed_statement.as_deref()
+        ),
+        (1, None)
+    );
+    assert!(
+        dirty[0]
+            .to_string()
+            .contains("interrupted before statement 2 finished")
+    );
+    assert!(exists(&db, "kept") && !exists(&db, "never"));
 }

@@ -23,16 +23,18 @@ pub(crate) fn schema_exists(client: &mut Client, schema: &str) -> Result<bool, p
         .try_get(0)
 }
 
+/// Whether table `name` exists in `schema`.
 pub(crate) fn table_exists(
     client: &mut Client,
-    table: &VersionTable,
+    schema: &str,
+    name: &str,
 ) -> Result<bool, postgres::Error> {
     client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c \
              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
              WHERE n.nspname = $1 AND c.relname = $2)",
-            &[&schema_of(table), &table.name],
+            &[&schema, &name],
         )?
         .try_get(0)
 }
@@ -70,7 +72,7 @@ pub(crate) fn write_record(
     Ok(())
 }
 
-fn as_sql(value: &SqlValue) -> &(dyn ToSql + Sync) {
+pub(crate) fn as_sql(value: &SqlValue) -> &(dyn ToSql + Sync) {
     match value {
         SqlValue::Text(text) => text,
         SqlValue::Integer(number) => number,

@@ -5,6 +5,7 @@
 mod applied;
 mod checksum;
 mod directives;
+mod dirty;
 mod history;
 mod location;
 mod plan;
@@ -21,6 +22,7 @@ mod timeline;
 pub use applied::AppliedRevision;
 pub use checksum::{ALGORITHM as CHECKSUM_ALGORITHM, Checksum, ChecksumParseError};
 pub use directives::{DirectiveError, Directives};
+pub use dirty::{Direction, DirectionError, DirtyRevision};
 pub use history::{History, HistoryError};
 pub use location::Location;
 pub use plan::{Action, Plan, PlanOptions, Step, plan_downgrade, plan_stamp, plan_upgrade};
