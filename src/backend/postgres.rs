@@ -12,7 +12,7 @@ use super::postgres_error::{database, message, script_failure};
 use super::postgres_lock::{acquire, lock_key, release};
 use super::postgres_no_transaction::{Progress, run_statements};
 use super::postgres_options::PostgresOptions;
-use super::postgres_progress::{clear_progress, read_progress};
+use super::postgres_progress::{clear_mark, clear_progress, dirty_marks};
 use super::postgres_tracking::{read_rows, schema_exists, schema_of, table_exists, write_record};
 use super::postgres_url::{ConnectUrl, scrub};
 use super::progress_table::ProgressTable;
@@ -36,8 +36,6 @@ pub struct PostgresBackend {
     client: Client,
     /// Always schema-qualified (see [`DEFAULT_SCHEMA`]).
     table: VersionTable,
-    /// Beside `table`, same schema.
-    progress: ProgressTable,
     /// `postgres://user@host:port/database`, never with a password.
     target: String,
     lock_key: i64,
@@ -116,7 +114,6 @@ impl PostgresBackend {
         let lock_key = lock_key(&database_name, schema, &table.name);
         Ok(Self {
             client,
-            progress: ProgressTable::beside(&table),
             table,
             target,
             lock_key,
@@ -159,18 +156,8 @@ impl PostgresBackend {
         record: Record<'_>,
     ) -> Result<(), BackendError> {
         let started = Instant::now();
-        let mark = DirtyRevision {
-            id: record.id().clone(),
-            direction: record.direction(),
-            statements_done: 0,
-            statement_count: 0,
-            failed_statement: None,
-            error: None,
-        };
-        let progress = Progress {
-            table: &self.progress,
-            mark,
-        };
+        let table = ProgressTable::beside(&self.table);
+        let progress = Progress::new(&table, record);
         run_statements(&mut self.client, script, progress)?;
         let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
         finish(&mut transaction, &self.table, record, elapsed_ms(started))?;
@@ -263,8 +250,9 @@ impl Backend for PostgresBackend {
             let create = self.table.create(Dialect::Postgres);
             self.client.batch_execute(&create).map_err(fail)?;
         }
-        if !table_exists(&mut self.client, schema, self.progress.name()).map_err(fail)? {
-            let create = self.progress.create(Dialect::Postgres);
+        let progress = ProgressTable::beside(&self.table);
+        if !table_exists(&mut self.client, schema, progress.name()).map_err(fail)? {
+            let create = progress.create(Dialect::Postgres);
             self.client.batch_execute(&create).map_err(fail)?;
         }
         Ok(())
@@ -295,32 +283,11 @@ impl Backend for PostgresBackend {
     }
 
     fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {
-        let progress = &self.progress;
-        let fail = |message: String| BackendError::Tracking {
-            table: progress.qualified(Dialect::Postgres),
-            message,
-        };
-        let schema = schema_of(&self.table);
-        let exists = table_exists(&mut self.client, schema, progress.name());
-        if !exists.map_err(|e| fail(message(&e)))? {
-            return Ok(Vec::new());
-        }
-        let mut dirty = read_progress(&mut self.client, progress)
-            .map_err(|e| fail(message(&e)))?
-            .into_iter()
-            .map(|raw| raw.into_dirty().map_err(fail))
-            .collect::<Result<Vec<_>, _>>()?;
-        dirty.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(dirty)
+        dirty_marks(&mut self.client, &self.table)
     }
 
     fn clear_dirty(&mut self, id: &RevisionId) -> Result<(), BackendError> {
-        clear_progress(&mut self.client, &self.progress, id).map_err(|error| {
-            BackendError::Tracking {
-                table: self.progress.qualified(Dialect::Postgres),
-                message: message(&error),
-            }
-        })
+        clear_mark(&mut self.client, &self.table, id)
     }
 }
 

@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use postgres::Client;
 
+use super::backend::Record;
 use super::dialect::Dialect;
 use super::error::{BackendError, SqlFailure};
 use super::postgres_error::{database, message, statement_failure};
@@ -38,7 +39,20 @@ pub(crate) struct Progress<'a> {
     pub mark: DirtyRevision,
 }
 
-impl Progress<'_> {
+impl<'a> Progress<'a> {
+    /// The progress of the step that writes `record`, before its first statement.
+    pub fn new(table: &'a ProgressTable, record: Record<'_>) -> Self {
+        let mark = DirtyRevision {
+            id: record.id().clone(),
+            direction: record.direction(),
+            statements_done: 0,
+            statement_count: 0,
+            failed_statement: None,
+            error: None,
+        };
+        Self { table, mark }
+    }
+
     fn save(&self, client: &mut Client) -> Result<(), BackendError> {
         write_progress(client, self.table, &self.mark).map_err(|error| BackendError::Tracking {
             table: self.table.qualified(Dialect::Postgres),

@@ -5,8 +5,11 @@ use postgres::types::ToSql;
 use postgres::{Client, GenericClient};
 
 use super::dialect::Dialect;
-use super::postgres_tracking::as_sql;
+use super::error::BackendError;
+use super::postgres_error::message;
+use super::postgres_tracking::{as_sql, schema_of, table_exists};
 use super::progress_table::{ProgressTable, RawProgress, progress_values};
+use super::version_table::VersionTable;
 use crate::core::{DirtyRevision, RevisionId};
 
 /// Records how far a script got (insert or update).
@@ -31,8 +34,45 @@ pub(crate) fn clear_progress(
     Ok(())
 }
 
+/// Every mark of the progress table beside `tracking`, sorted by revision; empty when the
+/// table does not exist.
+pub(crate) fn dirty_marks(
+    client: &mut Client,
+    tracking: &VersionTable,
+) -> Result<Vec<DirtyRevision>, BackendError> {
+    let table = ProgressTable::beside(tracking);
+    let fail = |message: String| BackendError::Tracking {
+        table: table.qualified(Dialect::Postgres),
+        message,
+    };
+    let exists = table_exists(client, schema_of(tracking), table.name());
+    if !exists.map_err(|e| fail(message(&e)))? {
+        return Ok(Vec::new());
+    }
+    let mut dirty = read_progress(client, &table)
+        .map_err(|e| fail(message(&e)))?
+        .into_iter()
+        .map(|raw| raw.into_dirty().map_err(fail))
+        .collect::<Result<Vec<_>, _>>()?;
+    dirty.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(dirty)
+}
+
+/// Clears the mark of `id` in the progress table beside `tracking`.
+pub(crate) fn clear_mark(
+    client: &mut Client,
+    tracking: &VersionTable,
+    id: &RevisionId,
+) -> Result<(), BackendError> {
+    let table = ProgressTable::beside(tracking);
+    clear_progress(client, &table, id).map_err(|error| BackendError::Tracking {
+        table: table.qualified(Dialect::Postgres),
+        message: message(&error),
+    })
+}
+
 /// Every mark, unchecked.
-pub(crate) fn read_progress(
+fn read_progress(
     client: &mut Client,
     table: &ProgressTable,
 ) -> Result<Vec<RawProgress>, postgres::Error> {
