@@ -89,6 +89,17 @@ pub trait Backend {
     /// dirty (see [`Backend::dirty`]). Writing a revision's record clears its mark.
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError>;
 
+    /// Resumes a no-transaction step whose first `done` statements ran already (as a dirty
+    /// mark's `statements_done` says), then writes its record; for `repair --resume` once
+    /// the user fixed what made the next statement fail. Backends that record no progress
+    /// refuse.
+    fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {
+        let _ = (work, done);
+        Err(BackendError::Database {
+            message: format!("{} cannot resume a script partway", self.dialect()),
+        })
+    }
+
     /// Revisions whose no-transaction script stopped partway, sorted by id; empty when
     /// there are none or the backend records no progress. Never writes.
     fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {

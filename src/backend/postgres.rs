@@ -150,14 +150,16 @@ impl PostgresBackend {
         transaction.commit().map_err(|error| database(&error))
     }
 
+    /// Runs a script statement by statement, the first `done` excepted, then the record.
     fn run_outside_transaction(
         &mut self,
         script: &Script,
         record: Record<'_>,
+        done: usize,
     ) -> Result<(), BackendError> {
         let started = Instant::now();
         let table = ProgressTable::beside(&self.table);
-        let progress = Progress::new(&table, record);
+        let progress = Progress::new(&table, record, done);
         run_statements(&mut self.client, script, progress)?;
         let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
         finish(&mut transaction, &self.table, record, elapsed_ms(started))?;
@@ -276,9 +278,20 @@ impl Backend for PostgresBackend {
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         match work.script {
             Some(script) if script.directives.no_transaction => {
-                self.run_outside_transaction(script, work.record)
+                self.run_outside_transaction(script, work.record, 0)
             }
             _ => self.run_in_transaction(work),
+        }
+    }
+
+    fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {
+        match work.script {
+            Some(script) if script.directives.no_transaction => {
+                self.run_outside_transaction(script, work.record, done)
+            }
+            _ => Err(BackendError::Database {
+                message: "only a `-- migrate:no-transaction` script can be resumed".into(),
+            }),
         }
     }
 

@@ -40,12 +40,13 @@ pub(crate) struct Progress<'a> {
 }
 
 impl<'a> Progress<'a> {
-    /// The progress of the step that writes `record`, before its first statement.
-    pub fn new(table: &'a ProgressTable, record: Record<'_>) -> Self {
+    /// The progress of the step that writes `record`, whose first `done` statements ran
+    /// already (zero but for a resumed step).
+    pub fn new(table: &'a ProgressTable, record: Record<'_>, done: usize) -> Self {
         let mark = DirtyRevision {
             id: record.id().clone(),
             direction: record.direction(),
-            statements_done: 0,
+            statements_done: done,
             statement_count: 0,
             failed_statement: None,
             error: None,
@@ -62,7 +63,8 @@ impl<'a> Progress<'a> {
 }
 
 /// Runs each statement of `script` as its own simple query, recording progress after each,
-/// so that a failure (or a crash) leaves a mark saying what ran. Several statements in one
+/// so that a failure (or a crash) leaves a mark saying what ran. Statements the progress
+/// counts as done already are skipped. Several statements in one
 /// query string would form an implicit transaction, in which `CREATE INDEX CONCURRENTLY`
 /// and `VACUUM` refuse to run.
 pub(crate) fn run_statements(
@@ -72,10 +74,18 @@ pub(crate) fn run_statements(
 ) -> Result<(), BackendError> {
     let text = &script.text;
     let statements = split_statements(text);
+    let done = progress.mark.statements_done;
+    if done > statements.len() {
+        return Err(BackendError::Database {
+            message: format!(
+                "cannot resume after statement {done}: the script has {} statements",
+                statements.len()
+            ),
+        });
+    }
     progress.mark.statement_count = statements.len();
-    progress.mark.statements_done = 0;
     progress.save(client)?;
-    for (index, range) in statements.into_iter().enumerate() {
+    for (index, range) in statements.into_iter().enumerate().skip(done) {
         if let Err(error) = run_statement(client, text, range.clone()) {
             progress.mark.failed_statement = Some(text[range].to_owned());
             progress.mark.error = Some(stored_error(&error));

@@ -203,3 +203,38 @@ fn a_dropped_connection_leaves_the_mark_of_the_last_good_statement() {
     );
     assert!(exists(&db, "kept") && !exists(&db, "never"));
 }
+
+#[test]
+fn a_dirty_revision_resumes_after_its_last_good_statement() {
+    let Some(db) = TestDb::create("a_dirty_revision_resumes_after_its_last_good_statement") else {
+        return;
+    };
+    db.client().batch_execute(TABLE).unwrap();
+    let mut backend = connect(&db);
+    // Run twice from the start, the first statement would fail: it is not idempotent.
+    let text = "-- migrate:no-transaction\n\
+                CREATE TABLE audit (id int);\n\
+                CREATE UNIQUE INDEX CONCURRENTLY t_a_unique ON t (a);\n";
+    script_failure(apply(&mut backend, "5", text));
+    let mark = backend.dirty().unwrap().remove(0);
+    let mut client = db.client();
+    client.batch_execute("DELETE FROM t WHERE b = 2").unwrap();
+    client
+        .batch_execute("DROP INDEX CONCURRENTLY t_a_unique")
+        .unwrap();
+    let script = script(text);
+    let row = row("5", &script);
+    let work = StepWork {
+        script: Some(&script),
+        record: Record::Insert(&row),
+    };
+    backend.resume_step(work, mark.statements_done).unwrap();
+    assert_eq!(valid(&db, "t_a_unique"), Some(true));
+    assert!(backend.dirty().unwrap().is_empty());
+    assert_eq!(backend.applied().unwrap().len(), 1);
+    let too_far = backend.resume_step(work, 3).unwrap_err();
+    assert!(
+        too_far.to_string().contains("has 2 statements"),
+        "{too_far}"
+    );
+}
