@@ -13,7 +13,9 @@ use super::postgres_lock::{acquire, lock_key, release};
 use super::postgres_no_transaction::{Progress, run_statements};
 use super::postgres_options::PostgresOptions;
 use super::postgres_progress::{clear_mark, clear_progress, dirty_marks};
-use super::postgres_tracking::{read_rows, schema_exists, schema_of, table_exists, write_record};
+use super::postgres_tracking::{
+    create_missing_tables, read_rows, schema_of, table_exists, write_record,
+};
 use super::postgres_url::{ConnectUrl, scrub};
 use super::progress_table::ProgressTable;
 use super::version_table::VersionTable;
@@ -236,28 +238,8 @@ impl Backend for PostgresBackend {
     }
 
     fn ensure_version_table(&mut self) -> Result<(), BackendError> {
-        let fail = |e: postgres::Error| tracking(&self.table, message(&e));
-        // Creating only what is missing lets a user without CREATE on the database (or on
-        // `public`) migrate into a schema of their own: even `IF NOT EXISTS` checks the
-        // privilege first.
-        let schema = schema_of(&self.table);
-        if !schema_exists(&mut self.client, schema).map_err(fail)? {
-            let create = format!(
-                "CREATE SCHEMA IF NOT EXISTS {}",
-                Dialect::Postgres.quote_identifier(schema)
-            );
-            self.client.batch_execute(&create).map_err(fail)?;
-        }
-        if !table_exists(&mut self.client, schema, &self.table.name).map_err(fail)? {
-            let create = self.table.create(Dialect::Postgres);
-            self.client.batch_execute(&create).map_err(fail)?;
-        }
-        let progress = ProgressTable::beside(&self.table);
-        if !table_exists(&mut self.client, schema, progress.name()).map_err(fail)? {
-            let create = progress.create(Dialect::Postgres);
-            self.client.batch_execute(&create).map_err(fail)?;
-        }
-        Ok(())
+        create_missing_tables(&mut self.client, &self.table)
+            .map_err(|error| tracking(&self.table, message(&error)))
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {

@@ -1,5 +1,5 @@
-//! The tracking table on PostgreSQL: whether it and its schema exist, reading its rows and
-//! writing a step's record. The SQL itself lives once, in `version_table.rs`.
+//! The tracking table on PostgreSQL: creating what is missing, reading its rows and writing
+//! a step's record. The SQL itself lives once, in `version_table.rs` and `progress_table.rs`.
 
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient};
@@ -7,6 +7,7 @@ use postgres::{Client, GenericClient};
 use super::backend::Record;
 use super::dialect::Dialect;
 use super::postgres::DEFAULT_SCHEMA;
+use super::progress_table::ProgressTable;
 use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
 
 /// The table's schema; the backend fills in [`DEFAULT_SCHEMA`] when none was given.
@@ -14,13 +15,37 @@ pub(crate) fn schema_of(table: &VersionTable) -> &str {
     table.schema.as_deref().unwrap_or(DEFAULT_SCHEMA)
 }
 
-pub(crate) fn schema_exists(client: &mut Client, schema: &str) -> Result<bool, postgres::Error> {
+fn schema_exists(client: &mut Client, schema: &str) -> Result<bool, postgres::Error> {
     client
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)",
             &[&schema],
         )?
         .try_get(0)
+}
+
+/// Creates the tracking table's schema, the table and its progress table, each only if it
+/// is missing. Creating only what is missing lets a user without CREATE on the database (or
+/// on `public`) migrate into a schema of their own: even `IF NOT EXISTS` checks the
+/// privilege first.
+pub(crate) fn create_missing_tables(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<(), postgres::Error> {
+    let dialect = Dialect::Postgres;
+    let schema = schema_of(table);
+    if !schema_exists(client, schema)? {
+        let quoted = dialect.quote_identifier(schema);
+        client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}"))?;
+    }
+    if !table_exists(client, schema, &table.name)? {
+        client.batch_execute(&table.create(dialect))?;
+    }
+    let progress = ProgressTable::beside(table);
+    if !table_exists(client, schema, progress.name())? {
+        client.batch_execute(&progress.create(dialect))?;
+    }
+    Ok(())
 }
 
 /// Whether table `name` exists in `schema`.
