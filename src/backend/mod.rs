@@ -16,6 +16,8 @@ mod postgres_options;
 mod postgres_progress;
 #[cfg(test)]
 mod postgres_test_support;
+mod postgres_tls;
+mod postgres_tls_connect;
 mod postgres_tracking;
 mod postgres_url;
 mod progress_table;
@@ -29,6 +31,7 @@ pub use error::{BackendError, SqlFailure};
 pub use open::open;
 pub use postgres::{DEFAULT_SCHEMA, PostgresBackend};
 pub use postgres_options::PostgresOptions;
+pub use postgres_tls::{SslMode, TlsSettings};
 pub use progress_table::{PROGRESS_COLUMNS, ProgressTable, RawProgress, progress_values};
 pub use sqlite::SqliteBackend;
 pub use url::{DatabaseUrl, UrlError, redact};

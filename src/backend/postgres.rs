@@ -13,6 +13,7 @@ use super::postgres_lock::{acquire, lock_key, release};
 use super::postgres_no_transaction::{Progress, run_statements};
 use super::postgres_options::PostgresOptions;
 use super::postgres_progress::{clear_mark, clear_progress, dirty_marks};
+use super::postgres_tls_connect::make_connector;
 use super::postgres_tracking::{
     create_missing_tables, read_rows, schema_of, table_exists, write_record,
 };
@@ -56,23 +57,26 @@ impl PostgresBackend {
         table: VersionTable,
         options: &PostgresOptions,
     ) -> Result<Self, BackendError> {
-        let ConnectUrl { mut config, target } = ConnectUrl::parse(url)?;
+        let ConnectUrl {
+            mut config,
+            target,
+            tls,
+        } = ConnectUrl::parse(url)?;
         if config.get_application_name().is_none() {
             config.application_name(APPLICATION_NAME);
         }
-        let scrub = |text: String| scrub(&text, config.get_password());
-        let mut client = config
-            .connect(NoTls)
-            .map_err(|error| BackendError::Connect {
-                target: target.clone(),
-                message: scrub(message(&error)),
-            })?;
+        let connect_error = |text: String| BackendError::Connect {
+            target: target.clone(),
+            message: scrub(&text, config.get_password()),
+        };
+        let connected = match make_connector(&tls).map_err(connect_error)? {
+            None => config.connect(NoTls),
+            Some(connector) => config.connect(connector),
+        };
+        let mut client = connected.map_err(|error| connect_error(message(&error)))?;
         options
             .apply(&mut client)
-            .map_err(|error| BackendError::Connect {
-                target: target.clone(),
-                message: scrub(message(&error)),
-            })?;
+            .map_err(|error| connect_error(message(&error)))?;
         Self::new(client, table, Some(target))
     }
 

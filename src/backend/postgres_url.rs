@@ -7,6 +7,7 @@ use postgres::Config;
 use postgres::config::Host;
 
 use super::error::BackendError;
+use super::postgres_tls::TlsSettings;
 use super::url::redact;
 
 /// The port libpq and the driver use when the URL names none.
@@ -18,6 +19,8 @@ const REDACTED: &str = "***";
 /// A parsed connection URL and a description of it for messages.
 pub(crate) struct ConnectUrl {
     pub config: Config,
+    /// `sslmode` and `sslrootcert`, which the driver does not read itself.
+    pub tls: TlsSettings,
     /// `postgres://user@host:port/database`, never with the password.
     pub target: String,
 }
@@ -38,16 +41,23 @@ impl ConnectUrl {
                 message: "a PostgreSQL URL starts with postgres:// or postgresql://".into(),
             });
         }
-        let config: Config = url.parse().map_err(|error: postgres::Error| {
+        let (rest, tls) =
+            TlsSettings::split_from(url).map_err(|message| BackendError::Connect {
+                target: redact(url),
+                message,
+            })?;
+        let mut config: Config = rest.parse().map_err(|error: postgres::Error| {
             // The driver's parse errors name the option at fault, never its value.
             BackendError::Connect {
                 target: redact(url),
                 message: error.to_string(),
             }
         })?;
+        config.ssl_mode(tls.driver_mode());
         Ok(Self {
             target: describe(&config),
             config,
+            tls,
         })
     }
 }
