@@ -117,6 +117,8 @@ fn holder(client: &mut Client, key: i64) -> Result<String, String> {
 mod tests {
     use super::*;
 
+    const PINNED_KEY: i64 = 789_290_440_869_634_096;
+
     #[test]
     fn the_key_is_stable_and_depends_on_every_name() {
         let key = lock_key("app", "public", "migrate_history");
@@ -125,6 +127,8 @@ mod tests {
         assert_ne!(key, lock_key("app2", "public", "migrate_history"));
         assert_ne!(key, lock_key("app", "other", "migrate_history"));
         assert_ne!(key, lock_key("app", "public", "history"));
+        // Pinned: a change would let an old and a new migrate run at once on one database.
+        assert_eq!(key, PINNED_KEY);
         // Length prefixes keep moved boundaries apart.
         assert_ne!(lock_key("ab", "c", "t"), lock_key("a", "bc", "t"));
     }

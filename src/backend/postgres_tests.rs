@@ -297,3 +297,30 @@ fn from_client_describes_the_server() {
         .get(0);
     assert_eq!(count, 1);
 }
+
+#[test]
+fn a_connection_dropped_midway_leaves_the_previous_revision() {
+    let Some(db) = TestDb::create("a_connection_dropped_midway_leaves_the_previous_revision")
+    else {
+        return;
+    };
+    // A sequence is not rolled back, so only the first run kills its own connection.
+    db.client().batch_execute("CREATE SEQUENCE once").unwrap();
+    let text = "CREATE TABLE half (id int);\n\
+                SELECT CASE WHEN nextval('once') = 1 THEN pg_terminate_backend(pg_backend_pid()) END;\n\
+                CREATE TABLE rest (id int);\n";
+    let mut dying = connect(&db);
+    dying.lock(None).unwrap();
+    assert!(apply(&mut dying, "1", text).is_err());
+    assert!(
+        !exists(&db, "half"),
+        "the open transaction died with the connection"
+    );
+    let mut next = connect(&db);
+    next.lock(Some(Duration::from_secs(5)))
+        .expect("the session lock went with the connection");
+    assert!(next.applied().unwrap().is_empty());
+    apply(&mut next, "1", text).unwrap();
+    assert!(exists(&db, "half") && exists(&db, "rest"));
+    assert_eq!(next.applied().unwrap().len(), 1);
+}
