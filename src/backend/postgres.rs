@@ -46,7 +46,11 @@ pub struct PostgresBackend {
 }
 
 impl PostgresBackend {
-    /// Connects to a `postgres://` or `postgresql://` URL.
+    /// Connects to a `postgres://` or `postgresql://` URL. Its query takes libpq's
+    /// parameters as the driver reads them (`application_name`, `connect_timeout`,
+    /// `options`, `hostaddr`, …) plus `sslmode` (`disable`, `allow`, `prefer` (the
+    /// default), `require`, `verify-ca`, `verify-full`) and `sslrootcert`, as libpq reads
+    /// them. The session's `application_name` is `migrate` unless the URL sets one.
     pub fn connect(url: &str, table: VersionTable) -> Result<Self, BackendError> {
         Self::connect_with(url, table, &PostgresOptions::default())
     }
