@@ -238,3 +238,18 @@ fn a_dirty_revision_resumes_after_its_last_good_statement() {
         "{too_far}"
     );
 }
+
+#[test]
+fn a_standard_sql_function_body_is_one_statement() {
+    let Some(db) = TestDb::create("a_standard_sql_function_body_is_one_statement") else {
+        return;
+    };
+    let mut backend = connect(&db);
+    let text = "-- migrate:no-transaction\n\
+                CREATE FUNCTION two() RETURNS int LANGUAGE sql\n\
+                BEGIN ATOMIC\n  SELECT 1;\n  SELECT CASE WHEN true THEN 2 END;\nEND;\n\
+                VACUUM;\n";
+    apply(&mut backend, "1", text).unwrap();
+    let two: i32 = db.client().query_one("SELECT two()", &[]).unwrap().get(0);
+    assert_eq!(two, 2);
+}

@@ -4,10 +4,9 @@
 //!
 //! The splitter knows the lexical pieces in which a `;` does not end a statement: string
 //! literals (`'…'` with `''`, and `E'…'` with backslash escapes), quoted identifiers (`"…"`),
-//! dollar quotes (`$$…$$`, `$tag$…$tag$`), `--` line comments and nested `/* */` comments.
-//! It does not know SQL-standard function bodies (`BEGIN ATOMIC … END`), whose inner
-//! semicolons it would split at; such functions belong in a transactional script, which is
-//! sent whole.
+//! dollar quotes (`$$…$$`, `$tag$…$tag$`), `--` line comments and nested `/* */` comments;
+//! and, as psql does, it splits neither inside parentheses nor inside the `BEGIN … END`
+//! body of a `CREATE FUNCTION` or `CREATE PROCEDURE` written in standard SQL.
 
 use std::ops::Range;
 
@@ -21,6 +20,7 @@ pub fn split_statements(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut statements = Vec::new();
     let mut start: Option<usize> = None;
+    let mut state = Statement::default();
     let mut at = 0;
     while let Some(&byte) = bytes.get(at) {
         let next = bytes.get(at + 1).copied();
@@ -33,10 +33,11 @@ pub fn split_statements(text: &str) -> Vec<Range<usize>> {
                 at = block_comment_end(bytes, at);
                 continue;
             }
-            (b';', _) => {
+            (b';', _) if state.ends_at_semicolon() => {
                 if let Some(first) = start.take() {
                     statements.push(first..at + 1);
                 }
+                state = Statement::default();
                 at += 1;
                 continue;
             }
@@ -47,7 +48,9 @@ pub fn split_statements(text: &str) -> Vec<Range<usize>> {
             _ => {}
         }
         start.get_or_insert(at);
-        at = token_end(bytes, at);
+        let end = token_end(bytes, at);
+        state.saw(&bytes[at..end]);
+        at = end;
     }
     if let Some(first) = start {
         statements.push(first..bytes.len());
@@ -55,7 +58,77 @@ pub fn split_statements(text: &str) -> Vec<Range<usize>> {
     statements
 }
 
-/// Where the token starting at `at` (not white space, a comment or `;`) ends.
+/// What the splitter tracks within a statement to know whether a `;` ends it, as psql
+/// does: open parentheses (a multi-action `CREATE RULE … DO ALSO (…; …)`), and the
+/// `BEGIN … END` blocks of a `CREATE [OR REPLACE] FUNCTION|PROCEDURE` with a SQL-standard
+/// body (`BEGIN ATOMIC …; …; END`), where `CASE … END` nests too.
+#[derive(Debug, Default)]
+struct Statement {
+    words: usize,
+    /// The first letters of the first four words, where each is one of `create`, `or`,
+    /// `replace`, `function` or `procedure` (0 otherwise).
+    head: [u8; 4],
+    parens: usize,
+    blocks: usize,
+}
+
+impl Statement {
+    fn ends_at_semicolon(&self) -> bool {
+        self.parens == 0 && self.blocks == 0
+    }
+
+    /// Takes in one token of the statement.
+    fn saw(&mut self, token: &[u8]) {
+        match token {
+            b"(" => self.parens += 1,
+            b")" => self.parens = self.parens.saturating_sub(1),
+            [first, ..] if is_word_start(*first) && !is_string(token) => self.word(token),
+            _ => {}
+        }
+    }
+
+    fn word(&mut self, word: &[u8]) {
+        let word = word.to_ascii_lowercase();
+        let head_word = matches!(
+            word.as_slice(),
+            b"create" | b"or" | b"replace" | b"function" | b"procedure"
+        );
+        if head_word && let Some(slot) = self.head.get_mut(self.words) {
+            *slot = word[0];
+        }
+        self.words += 1;
+        if !self.defines_routine() || self.parens > 0 {
+            return;
+        }
+        match word.as_slice() {
+            b"begin" => self.blocks += 1,
+            b"case" if self.blocks > 0 => self.blocks += 1,
+            b"end" => self.blocks = self.blocks.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    /// `CREATE FUNCTION`, `CREATE PROCEDURE` or the same with `OR REPLACE`.
+    fn defines_routine(&self) -> bool {
+        matches!(
+            self.head,
+            [b'c', b'f' | b'p', ..] | [b'c', b'o', b'r', b'f' | b'p']
+        )
+    }
+}
+
+/// A word starts with a letter, `_` or a non-ASCII character, not a digit or `$`.
+fn is_word_start(byte: u8) -> bool {
+    byte.is_ascii_alphabetic() || byte == b'_' || byte >= 0x80
+}
+
+/// Whether a token that starts like a word is an `E'…'` string.
+fn is_string(token: &[u8]) -> bool {
+    token.get(1) == Some(&b'\'')
+}
+
+/// Where the token starting at `at` (not white space, a comment or `;` ending a statement)
+/// ends.
 fn token_end(bytes: &[u8], at: usize) -> usize {
     match bytes[at] {
         b'\'' => string_end(bytes, at, false),

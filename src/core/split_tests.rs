@@ -30,6 +30,31 @@ fn splits_at_top_level_semicolons_only() {
 }
 
 #[test]
+fn standard_sql_routine_bodies_and_parentheses_hold_together() {
+    let text = "CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql\n\
+                BEGIN ATOMIC\n  SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END;\n  SELECT x;\nEND;\n\
+                CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;\n\
+                CREATE RULE r AS ON INSERT TO t DO ALSO (NOTIFY a; NOTIFY b);\n\
+                CREATE TABLE begin_end (begin int); SELECT 1;";
+    assert_eq!(
+        pieces(text),
+        vec![
+            "CREATE OR REPLACE FUNCTION f(x int) RETURNS int LANGUAGE sql\n\
+             BEGIN ATOMIC\n  SELECT CASE WHEN x > 0 THEN 1 ELSE 0 END;\n  SELECT x;\nEND;",
+            "CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;",
+            "CREATE RULE r AS ON INSERT TO t DO ALSO (NOTIFY a; NOTIFY b);",
+            "CREATE TABLE begin_end (begin int);",
+            "SELECT 1;",
+        ]
+    );
+    // Outside a routine definition BEGIN is a statement of its own.
+    assert_eq!(
+        pieces("BEGIN; SELECT 1; END;"),
+        vec!["BEGIN;", "SELECT 1;", "END;"]
+    );
+}
+
+#[test]
 fn a_backslash_ends_nothing_in_a_standard_string() {
     // With standard_conforming_strings (the default since 9.1) `\` is an ordinary byte.
     assert_eq!(
@@ -70,7 +95,8 @@ fn fragment() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-z_][a-z0-9_$]{0,6}",
         "[0-9]{1,3}",
-        "[(),.=<>+*]",
+        "[,.=<>+*]",
+        "[a-z ;]{0,6}".prop_map(|inner| format!("({inner})")),
         "'([^']|'')*'".prop_map(|s| s.replace('\0', "")),
         "[eE]'([^'\\\\]|''|\\\\.){0,6}'",
         "\"([^\"]|\"\"){1,6}\"",
@@ -117,7 +143,7 @@ proptest! {
     }
 
     #[test]
-    fn splitting_is_idempotent(text in "[-/*'\"$;Ee\\\\ a1\n]{0,60}") {
+    fn splitting_is_idempotent(text in "[-/*'\"$;Ee\\\\ a1()\n]{0,60}") {
         let first: Vec<String> = pieces(&text).into_iter().map(str::to_owned).collect();
         let joined = first.join("\n");
         let again: Vec<String> = pieces(&joined).into_iter().map(str::to_owned).collect();
