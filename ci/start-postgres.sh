@@ -7,7 +7,8 @@
 #
 # Settings: PG_BINDIR (default: the newest /usr/lib/postgresql/*/bin, or pg_config's),
 # PG_PORT (default: a free port), PG_USER (the OS user that runs the server when this
-# script runs as root; default postgres, since initdb refuses root), PG_TLS=1 (also accept
+# script runs as root; default postgres, since initdb refuses root), PG_DIR_FILE (a file
+# to write the cluster's directory into, for ci/stop-postgres.sh), PG_TLS=1 (also accept
 # TLS, with a throwaway CA and a server certificate for localhost and 127.0.0.1 made by the
 # openssl command; the server reports their paths in its ssl_ca_file and ssl_cert_file
 # settings, which is how the TLS tests find them).
@@ -66,5 +67,6 @@ fi
   --options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 $tls_options" \
   start >&2 || { cat "$dir/server.log" >&2; exit 1; }
 
+if [[ -n "${PG_DIR_FILE:-}" ]]; then echo "$dir" > "$PG_DIR_FILE"; fi
 echo "start-postgres: cluster in $dir; stop it with: ${run_as[*]} $bindir/pg_ctl --pgdata=$dir/data stop" >&2
 echo "postgres://postgres@127.0.0.1:$port/postgres"

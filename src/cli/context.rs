@@ -13,7 +13,10 @@ pub struct Context {
 impl Context {
     /// Reads and checks the migrations directory.
     pub fn directory(&self) -> anyhow::Result<Directory> {
-        Ok(Directory::load(&self.settings.dir)?)
+        Ok(Directory::load_as(
+            &self.settings.dir,
+            self.settings.layout,
+        )?)
     }
 
     /// Connects to the database.

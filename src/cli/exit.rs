@@ -1,6 +1,7 @@
 //! Exit codes, one table for every command (documented in `--help` and the README).
 
 use migrate::backend::{BackendError, UrlError};
+use migrate::core::{PlanError, TargetError};
 use migrate::engine::EngineError;
 use migrate::source::SourceError;
 
@@ -24,6 +25,7 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
     }
     if let Some(error) = error.downcast_ref::<EngineError>() {
         return match error {
+            EngineError::Plan(PlanError::Target(_)) => USAGE,
             EngineError::Plan(_) | EngineError::Step(_) => DEFECT,
             EngineError::Backend(error) => backend_code(error),
         };
@@ -31,7 +33,13 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
     if let Some(error) = error.downcast_ref::<BackendError>() {
         return backend_code(error);
     }
-    if error.downcast_ref::<UrlError>().is_some() || error.downcast_ref::<ConfigError>().is_some() {
+    if error.downcast_ref::<TargetError>().is_some()
+        || error.downcast_ref::<UrlError>().is_some()
+        || error.downcast_ref::<ConfigError>().is_some()
+        || error
+            .downcast_ref::<migrate::source::LayoutParseError>()
+            .is_some()
+    {
         return USAGE;
     }
     USAGE

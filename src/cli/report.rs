@@ -80,7 +80,8 @@ fn write_plan_error(out: &mut String, error: &PlanError) {
             } else {
                 "no down SQL stored"
             };
-            let _ = writeln!(out, "  {} {} ({stored})", revision.id, revision.slug);
+            let message = revision.slug.replace('_', " ");
+            let _ = writeln!(out, "  {} {message} ({stored})", revision.id);
         }
     }
     if let Some(help) = error.help() {

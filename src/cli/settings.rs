@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use migrate::backend::{DEFAULT_TABLE, DatabaseUrl, VersionTable};
+use migrate::source::Layout;
 use serde::Deserialize;
 
 use super::args::GlobalArgs;
@@ -19,6 +20,7 @@ struct ConfigFile {
     database_url: Option<String>,
     dir: Option<PathBuf>,
     table: Option<String>,
+    layout: Option<String>,
 }
 
 /// The resolved settings of a run.
@@ -29,6 +31,8 @@ pub struct Settings {
     /// Whether the URL was named (flag, environment or file) rather than defaulted.
     pub url_named: bool,
     pub table: VersionTable,
+    /// The files' layout; recognised from the files when `None`.
+    pub layout: Option<Layout>,
 }
 
 impl Settings {
@@ -37,7 +41,12 @@ impl Settings {
         let named = global.database_url.clone().or(config.database_url);
         let url_text = named.clone().unwrap_or_else(|| DEFAULT_URL.into());
         let url: DatabaseUrl = url_text.parse()?;
+        let layout = match global.layout.clone().or(config.layout) {
+            Some(name) => Some(name.parse::<Layout>()?),
+            None => None,
+        };
         Ok(Self {
+            layout,
             dir: global
                 .dir
                 .clone()

@@ -1,14 +1,21 @@
 //! `migrate create MESSAGE`: a new revision folder.
 
-use migrate::source::{Directory, create_revision, next_id};
+use migrate::source::{Directory, Layout, create_revision, next_id};
 
 use crate::cli::context::Context;
 use crate::cli::exit;
 
 pub fn run(context: &Context, message: &str) -> anyhow::Result<u8> {
     let dir = &context.settings.dir;
-    let history = Directory::load_ignoring_sum(dir)?;
-    let folder = create_revision(dir, next_id(&history, utc_timestamp()?), message)?;
+    let directory = Directory::load_ignoring_sum(dir, context.settings.layout)?;
+    let layout = directory.layout;
+    if layout != Layout::Folders {
+        anyhow::bail!(
+            "`migrate create` writes migrate's own layout, and {} is in {layout}'s; create the files as {layout} names them",
+            dir.display()
+        );
+    }
+    let folder = create_revision(dir, next_id(&directory.history, utc_timestamp()?), message)?;
     println!("created {}", folder.display());
     println!("next: write up.sql and down.sql, then run `migrate hash`");
     Ok(exit::SUCCESS)

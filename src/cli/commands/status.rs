@@ -52,6 +52,7 @@ fn sum_text(directory: &Directory) -> &'static str {
     match directory.sum {
         SumState::Verified => "verified",
         SumState::Absent => "absent",
+        SumState::Unchecked => "unchecked",
     }
 }
 
