@@ -15,7 +15,8 @@ use super::postgres_options::PostgresOptions;
 use super::postgres_progress::{clear_mark, clear_progress, dirty_marks};
 use super::postgres_tls_connect::make_connector;
 use super::postgres_tracking::{
-    create_missing_tables, read_rows, schema_of, table_exists, write_record,
+    create_missing_tables, create_progress_table, find_progress_table, read_rows, schema_of,
+    table_exists, write_record,
 };
 use super::postgres_url::{ConnectUrl, scrub};
 use super::progress_table::ProgressTable;
@@ -39,6 +40,9 @@ pub struct PostgresBackend {
     client: Client,
     /// Always schema-qualified (see [`DEFAULT_SCHEMA`]).
     table: VersionTable,
+    /// The progress table, once it is known to exist: it is made by the first
+    /// no-transaction script, so databases that never run one never see it.
+    progress: Option<ProgressTable>,
     /// `postgres://user@host:port/database`, never with a password.
     target: String,
     lock_key: i64,
@@ -125,6 +129,7 @@ impl PostgresBackend {
         Ok(Self {
             client,
             table,
+            progress: None,
             target,
             lock_key,
             locked: false,
@@ -151,12 +156,11 @@ impl PostgresBackend {
                 .batch_execute(&script.text)
                 .map_err(|error| script_failure(&error, &script.text))?;
         }
-        finish(
-            &mut transaction,
-            &self.table,
-            work.record,
-            elapsed_ms(started),
-        )?;
+        let books = Books {
+            table: &self.table,
+            progress: self.progress.as_ref(),
+        };
+        books.finish(&mut transaction, work.record, elapsed_ms(started))?;
         transaction.commit().map_err(|error| database(&error))
     }
 
@@ -168,27 +172,43 @@ impl PostgresBackend {
         done: usize,
     ) -> Result<(), BackendError> {
         let started = Instant::now();
-        let table = ProgressTable::beside(&self.table);
+        let table = create_progress_table(&mut self.client, &self.table)
+            .map_err(|error| tracking(&self.table, message(&error)))?;
+        self.progress = Some(table.clone());
         let progress = Progress::new(&table, record, done);
         run_statements(&mut self.client, script, progress)?;
         let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
-        finish(&mut transaction, &self.table, record, elapsed_ms(started))?;
+        let books = Books {
+            table: &self.table,
+            progress: Some(&table),
+        };
+        books.finish(&mut transaction, record, elapsed_ms(started))?;
         transaction.commit().map_err(|error| database(&error))
     }
 }
 
-/// Writes a step's record and clears its revision's dirty mark (so `stamp` moves past a
-/// dirty revision too), in the caller's transaction.
-fn finish(
-    client: &mut impl GenericClient,
-    table: &VersionTable,
-    record: Record<'_>,
-    duration_ms: i64,
-) -> Result<(), BackendError> {
-    write_record(client, table, record, duration_ms)
-        .map_err(|error| tracking(table, message(&error)))?;
-    clear_progress(client, &ProgressTable::beside(table), record.id())
-        .map_err(|error| tracking(table, message(&error)))
+/// Where a step's bookkeeping goes.
+struct Books<'a> {
+    table: &'a VersionTable,
+    progress: Option<&'a ProgressTable>,
+}
+
+impl Books<'_> {
+    /// Writes a step's record and clears its revision's dirty mark (so `stamp` moves past
+    /// a dirty revision too), in the caller's transaction.
+    fn finish(
+        &self,
+        client: &mut impl GenericClient,
+        record: Record<'_>,
+        duration_ms: i64,
+    ) -> Result<(), BackendError> {
+        let fail = |error: postgres::Error| tracking(self.table, message(&error));
+        write_record(client, self.table, record, duration_ms).map_err(fail)?;
+        match self.progress {
+            Some(progress) => clear_progress(client, progress, record.id()).map_err(fail),
+            None => Ok(()),
+        }
+    }
 }
 
 fn tracking(table: &VersionTable, message: String) -> BackendError {
@@ -246,8 +266,10 @@ impl Backend for PostgresBackend {
     }
 
     fn ensure_version_table(&mut self) -> Result<(), BackendError> {
-        create_missing_tables(&mut self.client, &self.table)
-            .map_err(|error| tracking(&self.table, message(&error)))
+        let fail = |error: postgres::Error| tracking(&self.table, message(&error));
+        create_missing_tables(&mut self.client, &self.table).map_err(fail)?;
+        self.progress = find_progress_table(&mut self.client, &self.table).map_err(fail)?;
+        Ok(())
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {

@@ -7,7 +7,7 @@ use postgres::{Client, GenericClient};
 use super::dialect::Dialect;
 use super::error::BackendError;
 use super::postgres_error::message;
-use super::postgres_tracking::{as_sql, schema_of, table_exists};
+use super::postgres_tracking::{as_sql, find_progress_table};
 use super::progress_table::{ProgressTable, RawProgress, progress_values};
 use super::version_table::VersionTable;
 use crate::core::{DirtyRevision, RevisionId};
@@ -45,8 +45,10 @@ pub(crate) fn dirty_marks(
         table: table.qualified(Dialect::Postgres),
         message,
     };
-    let exists = table_exists(client, schema_of(tracking), table.name());
-    if !exists.map_err(|e| fail(message(&e)))? {
+    if find_progress_table(client, tracking)
+        .map_err(|e| fail(message(&e)))?
+        .is_none()
+    {
         return Ok(Vec::new());
     }
     let mut dirty = read_progress(client, &table)
@@ -58,17 +60,21 @@ pub(crate) fn dirty_marks(
     Ok(dirty)
 }
 
-/// Clears the mark of `id` in the progress table beside `tracking`.
+/// Clears the mark of `id` in the progress table beside `tracking`, if there is one.
 pub(crate) fn clear_mark(
     client: &mut Client,
     tracking: &VersionTable,
     id: &RevisionId,
 ) -> Result<(), BackendError> {
     let table = ProgressTable::beside(tracking);
-    clear_progress(client, &table, id).map_err(|error| BackendError::Tracking {
+    let fail = |error: postgres::Error| BackendError::Tracking {
         table: table.qualified(Dialect::Postgres),
         message: message(&error),
-    })
+    };
+    match find_progress_table(client, tracking).map_err(fail)? {
+        Some(table) => clear_progress(client, &table, id).map_err(fail),
+        None => Ok(()),
+    }
 }
 
 /// Every mark, unchecked.

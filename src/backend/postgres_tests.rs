@@ -324,3 +324,19 @@ fn a_connection_dropped_midway_leaves_the_previous_revision() {
     assert!(exists(&db, "half") && exists(&db, "rest"));
     assert_eq!(next.applied().unwrap().len(), 1);
 }
+
+#[test]
+fn the_progress_table_waits_for_a_no_transaction_script() {
+    let Some(db) = TestDb::create("the_progress_table_waits_for_a_no_transaction_script") else {
+        return;
+    };
+    let mut backend = connect(&db);
+    apply(&mut backend, "1", "SELECT 1;").unwrap();
+    assert!(!exists(&db, "migrate_history_progress"));
+    assert!(backend.dirty().unwrap().is_empty());
+    let id = "1".parse().unwrap();
+    backend.clear_dirty(&id).unwrap();
+    apply(&mut backend, "2", "-- migrate:no-transaction\nSELECT 2;").unwrap();
+    assert!(exists(&db, "migrate_history_progress"));
+    assert_eq!(backend.applied().unwrap().len(), 2);
+}

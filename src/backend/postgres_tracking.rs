@@ -24,8 +24,7 @@ fn schema_exists(client: &mut Client, schema: &str) -> Result<bool, postgres::Er
         .try_get(0)
 }
 
-/// Creates the tracking table's schema, the table and its progress table, each only if it
-/// is missing. Creating only what is missing lets a user without CREATE on the database (or
+/// Creates the tracking table's schema and the table, each only if it is missing. Creating only what is missing lets a user without CREATE on the database (or
 /// on `public`) migrate into a schema of their own: even `IF NOT EXISTS` checks the
 /// privilege first.
 pub(crate) fn create_missing_tables(
@@ -41,11 +40,29 @@ pub(crate) fn create_missing_tables(
     if !table_exists(client, schema, &table.name)? {
         client.batch_execute(&table.create(dialect))?;
     }
-    let progress = ProgressTable::beside(table);
-    if !table_exists(client, schema, progress.name())? {
-        client.batch_execute(&progress.create(dialect))?;
-    }
     Ok(())
+}
+
+/// The progress table beside `table`, if it exists.
+pub(crate) fn find_progress_table(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<Option<ProgressTable>, postgres::Error> {
+    let progress = ProgressTable::beside(table);
+    let exists = table_exists(client, schema_of(table), progress.name())?;
+    Ok(exists.then_some(progress))
+}
+
+/// Creates the progress table beside `table` if it is missing.
+pub(crate) fn create_progress_table(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<ProgressTable, postgres::Error> {
+    let progress = ProgressTable::beside(table);
+    if !table_exists(client, schema_of(table), progress.name())? {
+        client.batch_execute(&progress.create(Dialect::Postgres))?;
+    }
+    Ok(progress)
 }
 
 /// Whether table `name` exists in `schema`.
