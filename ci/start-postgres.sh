@@ -46,7 +46,9 @@ fi
   || { cat "$dir/initdb.log" >&2; exit 1; }
 
 tls_options=""
-if [[ "${PG_TLS:-0}" == 1 ]]; then
+if [[ "${PG_TLS:-0}" == 1 ]] && ! command -v openssl >/dev/null; then
+  echo "start-postgres: PG_TLS=1 but no openssl command; starting without TLS" >&2
+elif [[ "${PG_TLS:-0}" == 1 ]]; then
   # A CA and a leaf it signs, rather than one self-signed leaf: rustls (like browsers)
   # refuses a CA certificate presented as the server's own.
   openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=migrate test CA" \
