@@ -31,7 +31,7 @@ pub use error::{BackendError, SqlFailure};
 pub use open::open;
 pub use postgres::{DEFAULT_SCHEMA, PostgresBackend};
 pub use postgres_options::PostgresOptions;
-pub use postgres_tls::{SslMode, TlsSettings};
+pub use postgres_tls::{RootCerts, SslMode, TlsSettings};
 pub use progress_table::{PROGRESS_COLUMNS, ProgressTable, RawProgress, progress_values};
 pub use sqlite::SqliteBackend;
 pub use url::{DatabaseUrl, UrlError, redact};

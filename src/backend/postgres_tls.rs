@@ -40,13 +40,22 @@ impl FromStr for SslMode {
     }
 }
 
+/// Where the trusted root certificates come from (`sslrootcert`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RootCerts {
+    /// A PEM file of one or more certificates.
+    File(PathBuf),
+    /// `sslrootcert=system`: the operating system's trusted roots, for servers with a
+    /// certificate from a public CA (as many managed databases have).
+    System,
+}
+
 /// The URL's TLS parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TlsSettings {
     pub mode: SslMode,
-    /// `sslrootcert`: a PEM file of trusted roots. libpq's default is
-    /// `~/.postgresql/root.crt`, used when it exists.
-    pub root_cert: Option<PathBuf>,
+    /// `sslrootcert`. libpq's default is `~/.postgresql/root.crt`, used when it exists.
+    pub root_cert: Option<RootCerts>,
 }
 
 impl TlsSettings {
@@ -58,14 +67,27 @@ impl TlsSettings {
             return Ok((url.to_owned(), settings));
         };
         let mut kept = Vec::new();
+        let mut mode = None;
         for param in query.split('&') {
             let (key, value) = param.split_once('=').unwrap_or((param, ""));
+            let value = percent_decode(value);
             match key {
-                "sslmode" => settings.mode = percent_decode(value).parse()?,
-                "sslrootcert" => settings.root_cert = Some(PathBuf::from(percent_decode(value))),
+                "sslmode" => mode = Some(value.parse()?),
+                "sslrootcert" if value == "system" => settings.root_cert = Some(RootCerts::System),
+                "sslrootcert" => settings.root_cert = Some(RootCerts::File(value.into())),
                 _ => kept.push(param),
             }
         }
+        settings.mode = match (mode, &settings.root_cert) {
+            // As libpq: trusting every public CA is only safe when the name is checked too.
+            (None, Some(RootCerts::System)) => SslMode::VerifyFull,
+            (Some(weaker), Some(RootCerts::System)) if weaker != SslMode::VerifyFull => {
+                return Err(format!(
+                    "sslrootcert=system needs sslmode=verify-full, not {weaker:?}"
+                ));
+            }
+            (mode, _) => mode.unwrap_or_default(),
+        };
         let rest = if kept.is_empty() {
             base.to_owned()
         } else {
@@ -83,12 +105,13 @@ impl TlsSettings {
         }
     }
 
-    /// The root certificate file to trust: the one given, else libpq's default when it
-    /// exists (`home` is the user's home directory).
-    pub fn root_cert_file(&self, home: Option<PathBuf>) -> Option<PathBuf> {
+    /// The roots to trust: those given, else libpq's default file when it exists (`home`
+    /// is the user's home directory).
+    pub fn roots(&self, home: Option<PathBuf>) -> Option<RootCerts> {
         self.root_cert.clone().or_else(|| {
             home.map(|home| home.join(".postgresql").join("root.crt"))
                 .filter(|path| path.is_file())
+                .map(RootCerts::File)
         })
     }
 }
@@ -130,7 +153,8 @@ mod tests {
         .unwrap();
         assert_eq!(rest, "postgres://u@h/db?application_name=x");
         assert_eq!(settings.mode, SslMode::VerifyFull);
-        assert_eq!(settings.root_cert, Some(PathBuf::from("/tmp/ca.crt")));
+        let file = RootCerts::File(PathBuf::from("/tmp/ca.crt"));
+        assert_eq!(settings.root_cert, Some(file));
         let (rest, settings) =
             TlsSettings::split_from("postgres://u@h/db?sslmode=disable").unwrap();
         assert_eq!(
@@ -139,6 +163,19 @@ mod tests {
         );
         let (_, settings) = TlsSettings::split_from("postgres://u@h/db").unwrap();
         assert_eq!(settings, TlsSettings::default());
+    }
+
+    #[test]
+    fn system_roots_mean_verify_full() {
+        let (_, settings) = TlsSettings::split_from("postgres://h/db?sslrootcert=system").unwrap();
+        assert_eq!(settings.mode, SslMode::VerifyFull);
+        assert_eq!(settings.root_cert, Some(RootCerts::System));
+        let weak = "postgres://h/db?sslrootcert=system&sslmode=require";
+        assert!(
+            TlsSettings::split_from(weak)
+                .unwrap_err()
+                .contains("verify-full")
+        );
     }
 
     #[test]

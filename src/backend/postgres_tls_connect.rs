@@ -15,27 +15,28 @@ use rustls::{
 };
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::postgres_tls::{SslMode, TlsSettings};
+use super::postgres_tls::{RootCerts, SslMode, TlsSettings};
 
 /// The connector `settings` ask for; `None` for `sslmode=disable`.
 pub(crate) fn make_connector(settings: &TlsSettings) -> Result<Option<MakeRustlsConnect>, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    let root_file = settings.root_cert_file(home);
-    let verifier: Arc<dyn ServerCertVerifier> = match (settings.mode, root_file) {
+    let roots = settings.roots(home);
+    let verifier: Arc<dyn ServerCertVerifier> = match (settings.mode, roots) {
         (SslMode::Disable, _) => return Ok(None),
         (SslMode::Prefer, _) | (SslMode::Require, None) => Arc::new(NoVerification {
             provider: provider.clone(),
         }),
         // libpq: "if a root CA file exists, sslmode=require behaves as verify-ca".
-        (SslMode::Require | SslMode::VerifyCa, Some(file)) => Arc::new(ChainOnly {
-            inner: webpki(&file, &provider)?,
+        (SslMode::Require | SslMode::VerifyCa, Some(roots)) => Arc::new(ChainOnly {
+            inner: webpki(&roots, &provider)?,
         }),
-        (SslMode::VerifyFull, Some(file)) => webpki(&file, &provider)?,
+        (SslMode::VerifyFull, Some(roots)) => webpki(&roots, &provider)?,
         (SslMode::VerifyCa | SslMode::VerifyFull, None) => {
             return Err(
                 "sslmode verify-ca and verify-full need the server's root certificate: give \
-                 sslrootcert=PATH (a PEM file) or put it in ~/.postgresql/root.crt"
+                 sslrootcert=PATH (a PEM file) or sslrootcert=system, or put it in \
+                 ~/.postgresql/root.crt"
                     .into(),
             );
         }
@@ -49,25 +50,51 @@ pub(crate) fn make_connector(settings: &TlsSettings) -> Result<Option<MakeRustls
     Ok(Some(MakeRustlsConnect::new(config)))
 }
 
-/// The standard verifier: a chain to a root of `file`, for the name connected to.
+/// The standard verifier: a chain to one of `roots`, for the name connected to.
 fn webpki(
-    file: &Path,
+    roots: &RootCerts,
     provider: &Arc<CryptoProvider>,
 ) -> Result<Arc<WebPkiServerVerifier>, String> {
+    let store = match roots {
+        RootCerts::File(file) => file_roots(file)?,
+        RootCerts::System => system_roots()?,
+    };
+    WebPkiServerVerifier::builder_with_provider(Arc::new(store), provider.clone())
+        .build()
+        .map_err(|error| format!("root certificates: {error}"))
+}
+
+fn file_roots(file: &Path) -> Result<RootCertStore, String> {
     let unreadable = |error: String| format!("root certificate file {}: {error}", file.display());
-    let mut roots = RootCertStore::empty();
-    for certificate in CertificateDer::pem_file_iter(file).map_err(|e| unreadable(e.to_string()))? {
+    let mut store = RootCertStore::empty();
+    let certificates =
+        CertificateDer::pem_file_iter(file).map_err(|e| unreadable(e.to_string()))?;
+    for certificate in certificates {
         let certificate = certificate.map_err(|e| unreadable(e.to_string()))?;
-        roots
+        store
             .add(certificate)
             .map_err(|e| unreadable(e.to_string()))?;
     }
-    if roots.is_empty() {
+    if store.is_empty() {
         return Err(unreadable("holds no PEM certificate".into()));
     }
-    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-        .build()
-        .map_err(|error| unreadable(error.to_string()))
+    Ok(store)
+}
+
+/// The operating system's trusted roots; certificates it cannot parse are skipped, as
+/// other clients skip them.
+fn system_roots() -> Result<RootCertStore, String> {
+    let found = rustls_native_certs::load_native_certs();
+    let mut store = RootCertStore::empty();
+    store.add_parsable_certificates(found.certs);
+    if store.is_empty() {
+        let errors: Vec<String> = found.errors.iter().map(ToString::to_string).collect();
+        return Err(format!(
+            "sslrootcert=system: no trusted root certificates found on this system ({})",
+            errors.join("; ")
+        ));
+    }
+    Ok(store)
 }
 
 /// `verify-ca`: the chain must reach a trusted root; the name in the certificate is not

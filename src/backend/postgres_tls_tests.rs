@@ -111,3 +111,19 @@ fn verify_modes_need_a_root_certificate() {
             .unwrap_err();
     assert!(error.contains("/nonexistent.pem"), "{error}");
 }
+
+#[test]
+fn system_roots_load_and_do_not_trust_a_private_ca() {
+    let test = "system_roots_load_and_do_not_trust_a_private_ca";
+    let Some(db) = TestDb::create(test) else {
+        return;
+    };
+    if tls_files(&db, test).is_none() {
+        return;
+    }
+    // The test CA is in no system store, so the chain check must fail (and not the
+    // loading of the roots).
+    let error = connect(&format!("{}?sslrootcert=system", db.url)).unwrap_err();
+    assert!(error.contains("certificate"), "{error}");
+    assert!(!error.contains("no trusted root certificates"), "{error}");
+}
