@@ -21,7 +21,7 @@ use super::postgres_tracking::{
 use super::postgres_url::{ConnectUrl, scrub};
 use super::progress_table::ProgressTable;
 use super::version_table::VersionTable;
-use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, sql_start};
 
 /// The schema of the tracking table when none is given.
 pub const DEFAULT_SCHEMA: &str = "public";
@@ -152,9 +152,10 @@ impl PostgresBackend {
         if let Some(script) = work.script {
             // One simple-protocol message: the server parses the script itself, so no
             // splitter can misread it, and reports error positions in the script's text.
+            let start = sql_start(&script.text);
             transaction
-                .batch_execute(&script.text)
-                .map_err(|error| script_failure(&error, &script.text))?;
+                .batch_execute(&script.text[start..])
+                .map_err(|error| script_failure(&error, &script.text, start))?;
         }
         let books = Books {
             table: &self.table,

@@ -8,13 +8,18 @@ use postgres::error::{DbError, ErrorPosition};
 use super::error::{BackendError, SqlFailure};
 use crate::core::split_statements;
 
-/// The failure of a whole script sent as one string. The statement that failed is known
-/// only when the server reports a position; then `statement` is the one around it.
-pub(crate) fn script_failure(error: &postgres::Error, script: &str) -> BackendError {
+/// The failure of a script sent as one string from byte `sent_from` on. The statement that
+/// failed is known only when the server reports a position; then `statement` is the one
+/// around it.
+pub(crate) fn script_failure(
+    error: &postgres::Error,
+    script: &str,
+    sent_from: usize,
+) -> BackendError {
     let Some(db) = error.as_db_error() else {
         return database(error);
     };
-    let offset = position_in(db, script);
+    let offset = position_in(db, &script[sent_from..]).map(|at| sent_from + at);
     let statement = offset.and_then(|at| {
         split_statements(script)
             .into_iter()

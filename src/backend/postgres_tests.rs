@@ -340,3 +340,21 @@ fn the_progress_table_waits_for_a_no_transaction_script() {
     assert!(exists(&db, "migrate_history_progress"));
     assert_eq!(backend.applied().unwrap().len(), 2);
 }
+
+#[test]
+fn a_byte_order_mark_is_not_sql() {
+    let Some(db) = TestDb::create("a_byte_order_mark_is_not_sql") else {
+        return;
+    };
+    let mut backend = connect(&db);
+    apply(&mut backend, "1", "\u{feff}CREATE TABLE t (id int);").unwrap();
+    let text =
+        "\u{feff}-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (id);\nSELECT nope;";
+    let failure = script_failure(apply(&mut backend, "2", text));
+    let at = Location::of_offset(text, failure.offset.unwrap());
+    assert_eq!((at.line, at.column), (3, 8));
+    let text = "\u{feff}SELECT 1;\nSELECT nope;";
+    let failure = script_failure(apply(&mut backend, "3", text));
+    let at = Location::of_offset(text, failure.offset.unwrap());
+    assert_eq!((at.line, at.column), (2, 8));
+}

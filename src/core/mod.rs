@@ -30,7 +30,7 @@ pub use plan_error::{ChangedRevision, MissingRevision, PlanError};
 pub use revision::Revision;
 pub use revision_id::{RevisionId, RevisionIdError};
 pub use script::Script;
-pub use split::split_statements;
+pub use split::{split_statements, sql_start};
 pub use status::{RevisionState, StatusEntry, status};
 pub use sumfile::{SUM_FILE_NAME, SumFile, SumFileError, SumMismatch};
 pub use target::{Target, TargetError};

@@ -14,14 +14,15 @@ use std::ops::Range;
 ///
 /// A range runs from the statement's first token through its terminating `;` (or to the
 /// end of the text for a last statement without one). White space, comments and empty
-/// statements between statements belong to no range, so every range holds SQL. An
+/// statements between statements belong to no range, nor does a leading byte-order mark
+/// (see [`sql_start`]), so every range holds SQL. An
 /// unterminated string, identifier, dollar quote or comment runs to the end of the text.
 pub fn split_statements(text: &str) -> Vec<Range<usize>> {
     let bytes = text.as_bytes();
     let mut statements = Vec::new();
     let mut start: Option<usize> = None;
     let mut state = Statement::default();
-    let mut at = 0;
+    let mut at = sql_start(text);
     while let Some(&byte) = bytes.get(at) {
         let next = bytes.get(at + 1).copied();
         match (byte, next) {
@@ -56,6 +57,16 @@ pub fn split_statements(text: &str) -> Vec<Range<usize>> {
         statements.push(first..bytes.len());
     }
     statements
+}
+
+/// Where the SQL of `text` starts: after a leading byte-order mark, which editors on
+/// Windows write and which PostgreSQL would read as part of the first word.
+pub fn sql_start(text: &str) -> usize {
+    if text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        0
+    }
 }
 
 /// What the splitter tracks within a statement to know whether a `;` ends it, as psql

@@ -55,6 +55,16 @@ fn standard_sql_routine_bodies_and_parentheses_hold_together() {
 }
 
 #[test]
+fn a_byte_order_mark_belongs_to_no_statement() {
+    assert_eq!(
+        pieces("\u{feff}SELECT 1; SELECT 2"),
+        vec!["SELECT 1;", "SELECT 2"]
+    );
+    assert_eq!(sql_start("\u{feff}x"), 3);
+    assert_eq!(sql_start("x\u{feff}"), 0);
+}
+
+#[test]
 fn a_backslash_ends_nothing_in_a_standard_string() {
     // With standard_conforming_strings (the default since 9.1) `\` is an ordinary byte.
     assert_eq!(
