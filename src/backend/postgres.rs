@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use postgres::{Client, GenericClient, NoTls};
+use postgres::{Client, NoTls};
 
 use super::backend::{Backend, Record, StepWork};
 use super::dialect::Dialect;
@@ -12,11 +12,11 @@ use super::postgres_error::{database, message, script_failure};
 use super::postgres_lock::{acquire, lock_key, release};
 use super::postgres_no_transaction::{Progress, run_statements};
 use super::postgres_options::PostgresOptions;
-use super::postgres_progress::{clear_mark, clear_progress, dirty_marks};
+use super::postgres_progress::{clear_mark, dirty_marks};
 use super::postgres_tls_connect::make_connector;
 use super::postgres_tracking::{
-    create_missing_tables, create_progress_table, find_progress_table, read_rows, schema_of,
-    table_exists, write_record,
+    Books, create_missing_tables, create_progress_table, find_progress_table, read_rows, schema_of,
+    table_exists,
 };
 use super::postgres_url::{ConnectUrl, scrub};
 use super::progress_table::ProgressTable;
@@ -188,31 +188,7 @@ impl PostgresBackend {
     }
 }
 
-/// Where a step's bookkeeping goes.
-struct Books<'a> {
-    table: &'a VersionTable,
-    progress: Option<&'a ProgressTable>,
-}
-
-impl Books<'_> {
-    /// Writes a step's record and clears its revision's dirty mark (so `stamp` moves past
-    /// a dirty revision too), in the caller's transaction.
-    fn finish(
-        &self,
-        client: &mut impl GenericClient,
-        record: Record<'_>,
-        duration_ms: i64,
-    ) -> Result<(), BackendError> {
-        let fail = |error: postgres::Error| tracking(self.table, message(&error));
-        write_record(client, self.table, record, duration_ms).map_err(fail)?;
-        match self.progress {
-            Some(progress) => clear_progress(client, progress, record.id()).map_err(fail),
-            None => Ok(()),
-        }
-    }
-}
-
-fn tracking(table: &VersionTable, message: String) -> BackendError {
+pub(crate) fn tracking(table: &VersionTable, message: String) -> BackendError {
     BackendError::Tracking {
         table: table.qualified(Dialect::Postgres),
         message,

@@ -6,7 +6,11 @@ use postgres::{Client, GenericClient};
 
 use super::backend::Record;
 use super::dialect::Dialect;
+use super::error::BackendError;
 use super::postgres::DEFAULT_SCHEMA;
+use super::postgres::tracking;
+use super::postgres_error::message;
+use super::postgres_progress::clear_progress;
 use super::progress_table::ProgressTable;
 use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
 
@@ -79,6 +83,30 @@ pub(crate) fn table_exists(
             &[&schema, &name],
         )?
         .try_get(0)
+}
+
+/// Where a step's bookkeeping goes.
+pub(crate) struct Books<'a> {
+    pub table: &'a VersionTable,
+    pub progress: Option<&'a ProgressTable>,
+}
+
+impl Books<'_> {
+    /// Writes a step's record and clears its revision's dirty mark (so `stamp` moves past
+    /// a dirty revision too), in the caller's transaction.
+    pub fn finish(
+        &self,
+        client: &mut impl GenericClient,
+        record: Record<'_>,
+        duration_ms: i64,
+    ) -> Result<(), BackendError> {
+        let fail = |error: postgres::Error| tracking(self.table, message(&error));
+        write_record(client, self.table, record, duration_ms).map_err(fail)?;
+        match self.progress {
+            Some(progress) => clear_progress(client, progress, record.id()).map_err(fail),
+            None => Ok(()),
+        }
+    }
 }
 
 /// Every row of the table, unchecked.
