@@ -86,12 +86,15 @@ impl SqliteBackend {
         match record {
             Record::Insert(row) => {
                 let values = insert_values(row, duration_ms).map(to_sqlite);
+                // Cached: the same two statements run once per revision.
                 self.conn
-                    .execute(&self.table.insert(dialect), params_from_iter(values))?;
+                    .prepare_cached(&self.table.insert(dialect))?
+                    .execute(params_from_iter(values))?;
             }
             Record::Delete(id) => {
                 self.conn
-                    .execute(&self.table.delete(dialect), [id.as_str()])?;
+                    .prepare_cached(&self.table.delete(dialect))?
+                    .execute([id.as_str()])?;
             }
         }
         Ok(())

@@ -48,7 +48,7 @@ impl Directory {
             None => Layout::detect(tree)?,
         };
         let history = history_of(tree, layout)?;
-        let sum = match tree.get(Path::new(SUM_FILE_NAME)) {
+        let sum = match tree.get(SUM_FILE_NAME) {
             None => SumState::Absent,
             Some(file) => {
                 let path = tree.display(file);

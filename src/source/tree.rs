@@ -11,7 +11,9 @@ use crate::core::Location;
 /// One file, by its path relative to the tree's root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeFile {
-    pub path: PathBuf,
+    /// `/`-separated, relative to the root: plain text, because sorting and matching
+    /// thousands of `Path`s component by component is most of a no-op run's cost.
+    pub path: String,
     pub bytes: Cow<'static, [u8]>,
 }
 
@@ -28,6 +30,15 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
+/// Reads a whole file. Unlike `fs::read`, does not stat it first for a size hint: that
+/// stat is a fifth of the system calls of reading a large history.
+fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::with_capacity(4096);
+    fs::File::open(path)?.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 impl Tree {
     /// Reads every file below `root`.
     pub fn read(root: &Path) -> Result<Self, SourceError> {
@@ -37,7 +48,7 @@ impl Tree {
             });
         }
         let mut files = Vec::new();
-        let mut pending = vec![PathBuf::new()];
+        let mut pending = vec![String::new()];
         while let Some(relative) = pending.pop() {
             let dir = root.join(&relative);
             let io = |source| SourceError::Io {
@@ -49,13 +60,18 @@ impl Tree {
                 if is_hidden(&entry.file_name()) {
                     continue;
                 }
-                let path = relative.join(entry.file_name());
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let path = if relative.is_empty() {
+                    name
+                } else {
+                    format!("{relative}/{name}")
+                };
                 if entry.file_type().map_err(io)?.is_dir() {
                     pending.push(path);
                 } else {
                     let full = root.join(&path);
-                    let bytes =
-                        fs::read(&full).map_err(|source| SourceError::Io { path: full, source })?;
+                    let bytes = read_file(&full)
+                        .map_err(|source| SourceError::Io { path: full, source })?;
                     files.push(TreeFile {
                         path,
                         bytes: Cow::Owned(bytes),
@@ -63,7 +79,7 @@ impl Tree {
                 }
             }
         }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         Ok(Self {
             root: root.to_owned(),
             files,
@@ -82,13 +98,13 @@ impl Tree {
                 match entry {
                     include_dir::DirEntry::Dir(child) => pending.push(child),
                     include_dir::DirEntry::File(file) => files.push(TreeFile {
-                        path: file.path().to_owned(),
+                        path: file.path().to_string_lossy().replace('\\', "/"),
                         bytes: Cow::Borrowed(file.contents()),
                     }),
                 }
             }
         }
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         Self {
             root: PathBuf::from(root),
             files,
@@ -100,10 +116,10 @@ impl Tree {
         self.root.join(&file.path)
     }
 
-    /// The file at this relative path.
-    pub fn get(&self, path: &Path) -> Option<&TreeFile> {
+    /// The file at this relative, `/`-separated path.
+    pub fn get(&self, path: &str) -> Option<&TreeFile> {
         self.files
-            .binary_search_by(|file| file.path.as_path().cmp(path))
+            .binary_search_by(|file| file.path.as_str().cmp(path))
             .ok()
             .map(|index| &self.files[index])
     }

@@ -25,7 +25,7 @@ pub fn parse(tree: &Tree) -> Result<Vec<Revision>, SourceError> {
 
 fn read(tree: &Tree, file: &TreeFile) -> Result<Revision, SourceError> {
     let path = tree.display(file);
-    let name = file.path.to_string_lossy();
+    let name = &file.path;
     let stem = name.trim_end_matches(".sql");
     let (version, slug) = stem.split_once('_').unwrap_or((stem, "migration"));
     let id: RevisionId = version

@@ -51,12 +51,8 @@ pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> 
     let mut downs: BTreeMap<RevisionId, &TreeFile> = BTreeMap::new();
     for file in top_level_sql(tree)? {
         let path = tree.display(file);
-        let stem = file
-            .path
-            .to_string_lossy()
-            .trim_end_matches(".sql")
-            .to_owned();
-        let name = split(&stem).ok_or_else(|| SourceError::BadName {
+        let stem = file.path.trim_end_matches(".sql");
+        let name = split(stem).ok_or_else(|| SourceError::BadName {
             path: path.clone(),
             reason: "expected V<version>__<description>.sql".into(),
         })?;
@@ -129,11 +125,10 @@ pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> 
 
 /// Flyway's per-script configuration, `V1__x.sql.conf`, can say `executeInTransaction=false`.
 fn conf_says_no_transaction(tree: &Tree, file: &TreeFile) -> bool {
-    let mut conf = file.path.clone().into_os_string();
-    conf.push(".conf");
-    tree.get(conf.as_ref()).is_some_and(|conf| {
-        String::from_utf8_lossy(&conf.bytes)
-            .lines()
-            .any(|line| line.replace(' ', "") == "executeInTransaction=false")
-    })
+    tree.get(&format!("{}.conf", file.path))
+        .is_some_and(|conf| {
+            String::from_utf8_lossy(&conf.bytes)
+                .lines()
+                .any(|line| line.replace(' ', "") == "executeInTransaction=false")
+        })
 }

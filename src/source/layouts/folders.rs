@@ -1,7 +1,7 @@
 //! Our layout, which is diesel's: `<id>_<slug>/up.sql` and `down.sql`.
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use crate::core::{Revision, RevisionId, SUM_FILE_NAME, Script};
 use crate::source::error::SourceError;
@@ -11,14 +11,7 @@ use crate::source::tree::{Tree, TreeFile};
 pub fn parse(tree: &Tree) -> Result<Vec<Revision>, SourceError> {
     let mut folders: BTreeMap<&str, Vec<&TreeFile>> = BTreeMap::new();
     for file in &tree.files {
-        let parts: Vec<&str> = file
-            .path
-            .components()
-            .filter_map(|part| match part {
-                Component::Normal(name) => name.to_str(),
-                _ => None,
-            })
-            .collect();
+        let parts: Vec<&str> = file.path.split('/').collect();
         match parts.as_slice() {
             [name] if *name == SUM_FILE_NAME => {}
             [name] if name.ends_with(".sql") => {
@@ -62,7 +55,12 @@ pub fn parse_folder_name(path: &Path, name: &str) -> Result<(RevisionId, String)
 fn read_revision(tree: &Tree, folder: &str, files: &[&TreeFile]) -> Result<Revision, SourceError> {
     let folder_path = tree.root.join(folder);
     let (id, slug) = parse_folder_name(&folder_path, folder)?;
-    let find = |name: &str| files.iter().find(|file| file.path.ends_with(name)).copied();
+    let find = |name: &str| {
+        files
+            .iter()
+            .find(|file| file.path.rsplit('/').next() == Some(name))
+            .copied()
+    };
     let up_file = find("up.sql").ok_or_else(|| SourceError::MissingUp {
         path: folder_path.clone(),
     })?;

@@ -91,10 +91,9 @@ impl Layout {
 
     /// The layout a single file belongs to, if it looks like a migration.
     fn of_file(file: &super::tree::TreeFile) -> Option<Self> {
-        let mut parts = file.path.iter();
-        let first = parts.next()?.to_str()?;
+        let mut parts = file.path.split('/');
+        let first = parts.next()?;
         if let Some(second) = parts.next() {
-            let second = second.to_str()?;
             return (parts.next().is_none() && (second == "up.sql" || second == "down.sql"))
                 .then_some(Self::Folders);
         }

@@ -27,7 +27,7 @@ struct Pair<'t> {
 pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> {
     let mut pairs: BTreeMap<RevisionId, Pair<'_>> = BTreeMap::new();
     for file in top_level_sql(tree)? {
-        let name = file.path.to_string_lossy();
+        let name = &file.path;
         let stem = name.trim_end_matches(".sql");
         let (base, is_down) = match (stem.strip_suffix(".up"), stem.strip_suffix(".down")) {
             (Some(base), _) => (base, false),
@@ -68,8 +68,8 @@ pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> 
 pub(super) fn top_level_sql(tree: &Tree) -> Result<Vec<&TreeFile>, SourceError> {
     let mut files = Vec::new();
     for file in &tree.files {
-        let is_sql = file.path.extension().is_some_and(|ext| ext == "sql");
-        if file.path.components().count() > 1 {
+        let is_sql = file.path.ends_with(".sql");
+        if file.path.contains('/') {
             if is_sql {
                 return Err(SourceError::UnknownFile {
                     path: tree.display(file),
@@ -77,7 +77,7 @@ pub(super) fn top_level_sql(tree: &Tree) -> Result<Vec<&TreeFile>, SourceError> 
             }
             continue;
         }
-        if is_sql && file.path.as_os_str() != SUM_FILE_NAME {
+        if is_sql && file.path != SUM_FILE_NAME {
             files.push(file);
         }
     }
