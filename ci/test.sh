@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 if [[ -z "${MIGRATE_TEST_POSTGRES_URL:-}" ]]; then
   dir_file=$(mktemp)
-  if url=$(PG_DIR_FILE="$dir_file" ci/start-postgres.sh); then
+  if url=$(PG_TLS=1 PG_DIR_FILE="$dir_file" ci/start-postgres.sh); then
     export MIGRATE_TEST_POSTGRES_URL=$url
     trap 'ci/stop-postgres.sh "$(cat "$dir_file")"; rm -f "$dir_file"' EXIT
   else

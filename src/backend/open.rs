@@ -2,6 +2,7 @@
 
 use super::backend::Backend;
 use super::error::BackendError;
+use super::postgres::PostgresBackend;
 use super::sqlite::SqliteBackend;
 use super::url::DatabaseUrl;
 use super::version_table::VersionTable;
@@ -11,9 +12,6 @@ pub fn open(url: &DatabaseUrl, table: VersionTable) -> Result<Box<dyn Backend>, 
     match url {
         DatabaseUrl::SqliteFile(path) => Ok(Box::new(SqliteBackend::open(path, table)?)),
         DatabaseUrl::SqliteMemory => Ok(Box::new(SqliteBackend::open_in_memory(table)?)),
-        DatabaseUrl::Postgres(_) => Err(BackendError::Connect {
-            target: url.to_string(),
-            message: "PostgreSQL support lands with the PostgreSQL backend".into(),
-        }),
+        DatabaseUrl::Postgres(url) => Ok(Box::new(PostgresBackend::connect(url, table)?)),
     }
 }

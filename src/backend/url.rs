@@ -48,7 +48,8 @@ impl FromStr for DatabaseUrl {
     }
 }
 
-/// The URL with the password between `user:` and `@` replaced, so it can be printed.
+/// The URL with its password hidden, so it can be printed: the one between `user:` and `@`,
+/// and any `password=` parameter (libpq takes both).
 pub fn redact(url: &str) -> String {
     let Some(scheme_end) = url.find("://").map(|at| at + 3) else {
         return url.to_owned();
@@ -57,17 +58,31 @@ pub fn redact(url: &str) -> String {
         .find(['/', '?'])
         .map_or(url.len(), |at| scheme_end + at);
     let authority = &url[scheme_end..authority_end];
-    let Some(at) = authority.rfind('@') else {
-        return url.to_owned();
+    let authority = match authority.rfind('@') {
+        Some(at) => match authority[..at].split_once(':') {
+            Some((user, _password)) => format!("{user}:***{}", &authority[at..]),
+            None => authority.to_owned(),
+        },
+        None => authority.to_owned(),
     };
-    match authority[..at].split_once(':') {
-        Some((user, _password)) => format!(
-            "{}{user}:***{}",
-            &url[..scheme_end],
-            &url[scheme_end + at..]
-        ),
-        None => url.to_owned(),
-    }
+    let rest = &url[authority_end..];
+    let rest = match rest.split_once('?') {
+        Some((path, query)) => format!("{path}?{}", redact_query(query)),
+        None => rest.to_owned(),
+    };
+    format!("{}{authority}{rest}", &url[..scheme_end])
+}
+
+/// `a=1&password=x` as `a=1&password=***`.
+fn redact_query(query: &str) -> String {
+    let params: Vec<String> = query
+        .split('&')
+        .map(|param| match param.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
+            _ => param.to_owned(),
+        })
+        .collect();
+    params.join("&")
 }
 
 /// Shows the URL without its password.
@@ -114,6 +129,11 @@ mod tests {
     fn passwords_never_show() {
         let url: DatabaseUrl = "postgres://app:s3cret@db:5432/prod".parse().unwrap();
         assert_eq!(url.to_string(), "postgres://app:***@db:5432/prod");
+        assert_eq!(
+            redact("postgres://u:p%40ss@h:1/db?sslmode=require&password=x"),
+            "postgres://u:***@h:1/db?sslmode=require&password=***"
+        );
+        assert_eq!(redact("postgres://h/db"), "postgres://h/db");
         assert!(!format!("{url:?}").contains("s3cret"));
         let error = "mysql://app:s3cret@db/prod"
             .parse::<DatabaseUrl>()
