@@ -28,7 +28,7 @@ mod version_table;
 pub use backend::{Backend, Record, StepWork};
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
-pub use open::open;
+pub use open::{open, open_with};
 pub use postgres::{DEFAULT_SCHEMA, PostgresBackend};
 pub use postgres_options::PostgresOptions;
 pub use postgres_tls::{RootCerts, SslMode, TlsSettings};

@@ -46,6 +46,19 @@ pub struct GlobalArgs {
     /// The tracking table [default: migrate_history, or `table` in migrate.toml]
     #[arg(long, global = true, value_name = "NAME")]
     pub table: Option<String>,
+    /// The schema of the tracking table on PostgreSQL [default: public, or `schema` in
+    /// migrate.toml]
+    #[arg(long, global = true, value_name = "SCHEMA")]
+    pub schema: Option<String>,
+    /// PostgreSQL: cancel a migration statement that runs longer than this
+    /// [default: the server's, or `statement_timeout` in migrate.toml]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub statement_timeout: Option<f64>,
+    /// PostgreSQL: fail a migration statement that waits longer than this for a table lock,
+    /// rather than queue every query on that table behind it [default: the server's, or
+    /// `db_lock_timeout` in migrate.toml]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub db_lock_timeout: Option<f64>,
     /// The configuration file
     #[arg(
         long,
@@ -93,6 +106,14 @@ pub enum CommandArgs {
     Check(FormatArgs),
     /// Rewrite migrations/migrate.sum from the migration files
     Hash,
+    /// Clear the dirty mark a failed no-transaction script left, once the database is fixed
+    Repair {
+        /// The dirty revision (`migrate status` lists them)
+        revision: String,
+        /// Run only the statements after the last one that succeeded, then record the revision
+        #[arg(long)]
+        resume: bool,
+    },
     /// Print a shell completion script: `migrate completions bash > /etc/bash_completion.d/migrate`
     Completions {
         /// bash, zsh, fish, elvish or powershell

@@ -61,6 +61,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Status(args) => commands::status::run(&context, args.format, Mode::Status),
         CommandArgs::Check(args) => commands::status::run(&context, args.format, Mode::Check),
         CommandArgs::Hash => commands::hash::run(&context),
+        CommandArgs::Repair { revision, resume } => {
+            commands::repair::run(&context, &revision, resume)
+        }
         CommandArgs::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "migrate", &mut std::io::stdout());

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use migrate::backend::{DEFAULT_TABLE, DatabaseUrl, VersionTable};
+use migrate::backend::{DEFAULT_TABLE, DatabaseUrl, PostgresOptions, VersionTable};
 use migrate::source::Layout;
 use serde::Deserialize;
 
@@ -21,6 +21,9 @@ struct ConfigFile {
     dir: Option<PathBuf>,
     table: Option<String>,
     layout: Option<String>,
+    schema: Option<String>,
+    statement_timeout: Option<f64>,
+    db_lock_timeout: Option<f64>,
 }
 
 /// The resolved settings of a run.
@@ -33,6 +36,8 @@ pub struct Settings {
     pub table: VersionTable,
     /// The files' layout; recognised from the files when `None`.
     pub layout: Option<Layout>,
+    /// Session settings for PostgreSQL.
+    pub postgres: PostgresOptions,
 }
 
 impl Settings {
@@ -58,8 +63,12 @@ impl Settings {
                 .unwrap_or_else(|| "migrations".into()),
             url,
             url_named: named.is_some(),
+            postgres: PostgresOptions {
+                statement_timeout: seconds(global.statement_timeout.or(config.statement_timeout))?,
+                lock_timeout: seconds(global.db_lock_timeout.or(config.db_lock_timeout))?,
+            },
             table: VersionTable {
-                schema: None,
+                schema: global.schema.clone().or(config.schema),
                 name: global
                     .table
                     .clone()
@@ -77,6 +86,16 @@ impl Settings {
             _ => true,
         }
     }
+}
+
+/// A number of seconds as a duration; refuses negative and non-finite numbers.
+fn seconds(value: Option<f64>) -> anyhow::Result<Option<std::time::Duration>> {
+    value
+        .map(|seconds| {
+            std::time::Duration::try_from_secs_f64(seconds)
+                .map_err(|_| anyhow::anyhow!("{seconds} is not a number of seconds"))
+        })
+        .transpose()
 }
 
 /// DATABASE_URL from `.env` in the working directory, as sqlx-cli and diesel read it.

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "",
     "init",
     "create",
@@ -18,6 +18,7 @@ const COMMANDS: [&str; 13] = [
     "check",
     "hash",
     "completions",
+    "repair",
 ];
 
 #[test]

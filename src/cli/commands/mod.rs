@@ -6,5 +6,6 @@ pub mod hash;
 pub mod heads;
 pub mod history;
 pub mod init;
+pub mod repair;
 pub mod run;
 pub mod status;
