@@ -1,0 +1,30 @@
+//! The canonical schema model, its deterministic rendering and the structural diff of two
+//! models. PURE: no files, environment, clock or database; introspection lives in
+//! `backend/` and hands plain models in.
+
+mod diff;
+mod diff_table;
+mod finding;
+mod model;
+mod name;
+mod normalize;
+mod options;
+mod render;
+mod render_table;
+mod sqlite_text;
+mod tokens;
+
+pub use diff::diff;
+pub use finding::{Finding, FindingKind};
+pub use model::{
+    Attribute, Column, Composite, Constraint, ConstraintKind, Deferrable, Domain, Enum, Extension,
+    FkAction, ForeignKey, Function, FunctionKind, Generated, Identity, Index, IndexKey, KeyPart,
+    Namespace, NullsOrder, PartitionOf, Schema, Sequence, Table, TableKind, Trigger, View,
+};
+pub use name::{QualifiedName, TriggerName, quote_ident, quote_literal};
+pub use normalize::normalize_sql;
+pub use options::IntrospectOptions;
+pub use render::render;
+pub use sqlite_text::{
+    CheckText, ColumnText, IndexText, TableText, ViewText, parse_index, parse_table, parse_view,
+};
