@@ -4,11 +4,17 @@
 mod backend;
 mod dialect;
 mod error;
+#[cfg(test)]
+mod introspect_test_support;
+mod introspect_error;
+mod sqlite_catalog;
+pub mod sqlite_introspect;
 mod sqlite;
 mod version_table;
 
 pub use backend::{Backend, Record, StepWork};
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
+pub use introspect_error::IntrospectError;
 pub use sqlite::SqliteBackend;
 pub use version_table::{DEFAULT_TABLE, RawRow, SqlValue, VersionTable, insert_values};

@@ -134,7 +134,11 @@ fn constraint_details(constraint: &Constraint) -> Details {
             out.push(("columns".to_owned(), columns(&key.columns)));
             out.push((
                 "REFERENCES".to_owned(),
-                format!("{} {}", key.references, columns(&key.referenced_columns)),
+                if key.referenced_columns.is_empty() {
+                    key.references.to_string()
+                } else {
+                    format!("{} {}", key.references, columns(&key.referenced_columns))
+                },
             ));
             flag(&mut out, "MATCH FULL", key.match_full);
             out.push(("ON UPDATE".to_owned(), fk_action(key.on_update).to_owned()));

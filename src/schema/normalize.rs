@@ -187,10 +187,10 @@ pub(crate) fn render_tokens(tokens: &[Token]) -> String {
     let mut previous: Option<(&Token, String)> = None;
     for token in tokens {
         let text = canonical(token);
-        if let Some((before, before_text)) = &previous {
-            if needs_space(before, before_text, token) {
-                out.push(' ');
-            }
+        if let Some((before, before_text)) = &previous
+            && needs_space(before, before_text, token)
+        {
+            out.push(' ');
         }
         out.push_str(&text);
         previous = Some((token, text));

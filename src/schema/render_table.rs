@@ -23,13 +23,18 @@ pub(crate) fn table_statement(table: &Table) -> String {
         .iter()
         .map(|column| format!("    {}", column_definition(column)))
         .collect();
+    let mut constraints: Vec<&Constraint> = table.constraints.values().collect();
+    constraints.sort_by_key(|constraint| kind_rank(&constraint.kind));
     lines.extend(
-        table
-            .constraints
-            .values()
+        constraints
+            .iter()
             .map(|constraint| format!("    {}", constraint_definition(constraint))),
     );
-    let mut out = format!("{head} (\n{}\n)", lines.join(",\n"));
+    let mut out = if lines.is_empty() {
+        head // a virtual table whose columns its module decides
+    } else {
+        format!("{head} (\n{}\n)", lines.join(",\n"))
+    };
     if let TableKind::Partitioned { key } = &table.kind {
         let _ = write!(out, " PARTITION BY {key}");
     }
@@ -66,6 +71,17 @@ pub(crate) fn table_statement(table: &Table) -> String {
         comment_line(&mut out, &on, constraint.comment.as_ref());
     }
     out
+}
+
+/// Constraints render keys first, then checks; the sort is stable, so ties stay by name.
+fn kind_rank(kind: &ConstraintKind) -> u8 {
+    match kind {
+        ConstraintKind::PrimaryKey { .. } => 0,
+        ConstraintKind::Unique { .. } => 1,
+        ConstraintKind::ForeignKey(_) => 2,
+        ConstraintKind::Check { .. } => 3,
+        ConstraintKind::Exclusion { .. } => 4,
+    }
 }
 
 /// One column's line, without indentation: `email text COLLATE "C" NOT NULL DEFAULT ''`.
@@ -179,11 +195,14 @@ pub(crate) fn deferrable_suffix(deferrable: Deferrable) -> &'static str {
 
 fn foreign_key_body(key: &ForeignKey) -> String {
     let mut out = format!(
-        "FOREIGN KEY {} REFERENCES {} {}",
+        "FOREIGN KEY {} REFERENCES {}",
         column_list(&key.columns),
         key.references,
-        column_list(&key.referenced_columns)
     );
+    // SQLite: no list means the parent's primary key.
+    if !key.referenced_columns.is_empty() {
+        let _ = write!(out, " {}", column_list(&key.referenced_columns));
+    }
     if key.match_full {
         out.push_str(" MATCH FULL");
     }

@@ -3,6 +3,7 @@
 //! predicates, and a view's column list and query. Pure; text that does not parse yields
 //! less information, never a panic.
 
+use super::model::Deferrable;
 use super::normalize::render_tokens;
 use super::tokens::{Token, closing, split_top_level, tokenize};
 
@@ -11,6 +12,16 @@ use super::tokens::{Token, closing, split_top_level, tokenize};
 pub struct TableText {
     pub columns: Vec<ColumnText>,
     pub checks: Vec<CheckText>,
+    pub foreign_keys: Vec<ForeignKeyText>,
+}
+
+/// A foreign key's deferrability, which `pragma foreign_key_list` does not report, with
+/// the columns and parent that identify it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignKeyText {
+    pub columns: Vec<String>,
+    pub parent: String,
+    pub deferrable: Deferrable,
 }
 
 /// A column's collation and generated expression, as declared.
@@ -64,7 +75,7 @@ pub fn parse_table(sql: &str) -> TableText {
             first.as_name().map(str::to_owned)
         };
         let start = usize::from(column.is_some());
-        let found = read_clauses(&item[start..], column.as_deref(), &mut text.checks);
+        let found = read_clauses(&item[start..], column.as_deref(), &mut text);
         if let Some(name) = column {
             text.columns.push(ColumnText { name, ..found });
         }
@@ -73,13 +84,29 @@ pub fn parse_table(sql: &str) -> TableText {
 }
 
 /// Reads one column definition's or table constraint's clauses.
-fn read_clauses(item: &[Token], column: Option<&str>, checks: &mut Vec<CheckText>) -> ColumnText {
+fn read_clauses(item: &[Token], column: Option<&str>, text: &mut TableText) -> ColumnText {
     let mut found = ColumnText::default();
     let mut pending_name: Option<String> = None;
+    let mut key_columns: Vec<String> = column.map(str::to_owned).into_iter().collect();
     let mut at = 0;
     while at < item.len() {
         let token = &item[at];
         let next = item.get(at + 1);
+        if token.is_word("FOREIGN") && item.get(at + 2).is_some_and(|t| t.is_op("(")) {
+            let end = closing(item, at + 2);
+            key_columns = names(item.get(at + 3..end).unwrap_or_default());
+            at = end + 1;
+            continue;
+        }
+        if token.is_word("REFERENCES") {
+            if let Some(parent) = next.and_then(Token::as_name) {
+                text.foreign_keys.push(ForeignKeyText {
+                    columns: key_columns.clone(),
+                    parent: parent.to_owned(),
+                    deferrable: deferrability(&item[at..]),
+                });
+            }
+        }
         if token.is_word("CONSTRAINT") {
             pending_name = next.and_then(Token::as_name).map(str::to_owned);
             at += 2;
@@ -93,7 +120,7 @@ fn read_clauses(item: &[Token], column: Option<&str>, checks: &mut Vec<CheckText
             let end = closing(item, at + 1);
             let inner = render_tokens(&item[at + 2..end.min(item.len())]);
             if token.is_word("CHECK") {
-                checks.push(CheckText {
+                text.checks.push(CheckText {
                     name: pending_name.take(),
                     column: column.map(str::to_owned),
                     expression: inner,
@@ -114,6 +141,31 @@ fn read_clauses(item: &[Token], column: Option<&str>, checks: &mut Vec<CheckText
         };
     }
     found
+}
+
+/// The names in a comma-separated list of names.
+fn names(list: &[Token]) -> Vec<String> {
+    split_top_level(list)
+        .into_iter()
+        .filter_map(|part| part.first().and_then(Token::as_name))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Reads `[NOT] DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]` after a `REFERENCES`.
+fn deferrability(clause: &[Token]) -> Deferrable {
+    let Some(at) = clause.iter().position(|t| t.is_word("DEFERRABLE")) else {
+        return Deferrable::NotDeferrable;
+    };
+    if at > 0 && clause[at - 1].is_word("NOT") {
+        return Deferrable::NotDeferrable;
+    }
+    let initially = clause.get(at + 1).is_some_and(|t| t.is_word("INITIALLY"));
+    if initially && clause.get(at + 2).is_some_and(|t| t.is_word("DEFERRED")) {
+        Deferrable::InitiallyDeferred
+    } else {
+        Deferrable::InitiallyImmediate
+    }
 }
 
 /// What a `CREATE INDEX` text says beyond the pragmas.
@@ -189,11 +241,7 @@ pub fn parse_view(sql: &str) -> ViewText {
     if tokens.get(at).is_some_and(|t| t.is_op("(")) {
         let end = closing(&tokens, at);
         let list = tokens.get(at + 1..end).unwrap_or_default();
-        columns = split_top_level(list)
-            .into_iter()
-            .filter_map(|part| part.first().and_then(Token::as_name))
-            .map(str::to_owned)
-            .collect();
+        columns = names(list);
         at = end + 1;
     }
     if tokens.get(at).is_some_and(|t| t.is_word("AS")) {
@@ -237,6 +285,32 @@ mod tests {
                 (Some("positive"), Some("price"), "price >= 0"),
                 (Some("named_pair"), None, "id <> price"),
                 (None, None, "id > 0"),
+            ]
+        );
+    }
+
+    #[test]
+    fn foreign_key_deferrability() {
+        let text = parse_table(
+            "CREATE TABLE t (a INT REFERENCES p DEFERRABLE INITIALLY DEFERRED, b INT, c INT,\
+             FOREIGN KEY (b, c) REFERENCES q (x, y) ON DELETE CASCADE DEFERRABLE,\
+             FOREIGN KEY (c) REFERENCES r NOT DEFERRABLE INITIALLY DEFERRED)",
+        );
+        let keys: Vec<(Vec<String>, &str, Deferrable)> = text
+            .foreign_keys
+            .iter()
+            .map(|k| (k.columns.clone(), k.parent.as_str(), k.deferrable))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (vec!["a".to_owned()], "p", Deferrable::InitiallyDeferred),
+                (
+                    vec!["b".to_owned(), "c".to_owned()],
+                    "q",
+                    Deferrable::InitiallyImmediate
+                ),
+                (vec!["c".to_owned()], "r", Deferrable::NotDeferrable),
             ]
         );
     }
