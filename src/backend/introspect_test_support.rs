@@ -57,11 +57,16 @@ pub(crate) fn postgres_database() -> Option<TestDatabase> {
         .connect(postgres::NoTls)
         .expect("connect to the test server");
     let quoted = Dialect::Postgres.quote_identifier(&name);
-    client
-        .batch_execute(&format!(
-            "DROP DATABASE IF EXISTS {quoted}; CREATE DATABASE {quoted}"
-        ))
-        .expect("create the test database");
+    // Separate calls: several statements in one would run as one transaction, which
+    // CREATE DATABASE refuses.
+    for statement in [
+        format!("DROP DATABASE IF EXISTS {quoted}"),
+        format!("CREATE DATABASE {quoted}"),
+    ] {
+        client
+            .batch_execute(&statement)
+            .expect("create the test database");
+    }
     let mut config = admin.clone();
     config.dbname(&name);
     let client = config

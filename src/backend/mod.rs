@@ -7,6 +7,10 @@ mod error;
 #[cfg(test)]
 mod introspect_test_support;
 mod introspect_error;
+mod postgres_catalog;
+pub mod postgres_introspect;
+mod postgres_objects;
+mod postgres_tables;
 mod sqlite_catalog;
 pub mod sqlite_introspect;
 mod sqlite;

@@ -9,7 +9,7 @@ use super::model::{
     Composite, Domain, Enum, Extension, Function, FunctionKind, Namespace, Schema, Sequence,
     Trigger, View,
 };
-use super::name::{quote_ident, quote_literal};
+use super::name::{function_label, quote_ident, quote_literal};
 use super::render::enum_labels;
 
 /// Everything that differs between `expected` and `actual`; empty exactly when both render
@@ -290,7 +290,7 @@ fn function_object(function: &Function) -> String {
         FunctionKind::Function => "function",
         FunctionKind::Procedure => "procedure",
     };
-    format!("{kind} {}", function.name)
+    format!("{kind} {}", function_label(&function.name))
 }
 
 fn function_details(function: &Function) -> Details {

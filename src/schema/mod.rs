@@ -21,7 +21,7 @@ pub use model::{
     FkAction, ForeignKey, Function, FunctionKind, Generated, Identity, Index, IndexKey, KeyPart,
     Namespace, NullsOrder, PartitionOf, Schema, Sequence, Table, TableKind, Trigger, View,
 };
-pub use name::{QualifiedName, TriggerName, quote_ident, quote_literal};
+pub use name::{QualifiedName, TriggerName, function_label, quote_ident, quote_literal};
 pub use normalize::normalize_sql;
 pub use options::IntrospectOptions;
 pub use render::render;

@@ -43,6 +43,22 @@ impl fmt::Display for QualifiedName {
     }
 }
 
+/// A function's name as SQL spells it: functions are keyed by name and identity
+/// arguments, `add(integer, integer)`, and only the name part is quoted.
+pub fn function_label(name: &QualifiedName) -> String {
+    let (bare, arguments) = name
+        .name
+        .split_at(name.name.find('(').unwrap_or(name.name.len()));
+    let mut out = String::new();
+    if let Some(schema) = &name.schema {
+        out.push_str(&quote_ident(schema));
+        out.push('.');
+    }
+    out.push_str(&quote_ident(bare));
+    out.push_str(arguments);
+    out
+}
+
 /// A trigger's name: triggers are named per table in PostgreSQL.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct TriggerName {
@@ -207,5 +223,7 @@ mod tests {
             "app.\"user\""
         );
         assert_eq!(quote_literal("it's"), "'it''s'");
+        let add = QualifiedName::new("public", "add(integer, integer)");
+        assert_eq!(function_label(&add), "public.add(integer, integer)");
     }
 }

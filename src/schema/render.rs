@@ -9,7 +9,7 @@ use super::model::{
     Composite, Domain, Enum, Extension, Function, Index, Namespace, Schema, Sequence, Table,
     Trigger, View,
 };
-use super::name::{QualifiedName, quote_ident, quote_literal};
+use super::name::{QualifiedName, function_label, quote_ident, quote_literal};
 use super::render_table::{index_statement, table_statement};
 
 /// The text of a whole schema: blocks separated by one blank line, ending in a newline.
@@ -205,7 +205,7 @@ fn function_block(function: &Function) -> String {
         super::model::FunctionKind::Function => "FUNCTION",
         super::model::FunctionKind::Procedure => "PROCEDURE",
     };
-    let on = format!("{kind} {}", function.name);
+    let on = format!("{kind} {}", function_label(&function.name));
     comment_line(&mut out, &on, function.comment.as_ref());
     out
 }
