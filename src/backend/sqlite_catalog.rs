@@ -9,8 +9,8 @@ use super::dialect::Dialect;
 use super::introspect_error::IntrospectError;
 use crate::schema::{
     Column, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey, Generated, Index,
-    IndexKey, KeyPart, NullsOrder, QualifiedName, Schema, Table, TableKind, normalize_sql,
-    parse_index, parse_table,
+    IndexKey, KeyPart, NullsOrder, QualifiedName, Schema, Table, TableKind, default_expression,
+    normalize_sql, parse_index, parse_table,
 };
 
 /// A row of `pragma_table_list`.
@@ -229,7 +229,7 @@ fn table(row: &TableRow, sql: &str, columns: Option<&Vec<&ColumnRow>>) -> Table 
                 name: column.name.clone(),
                 data_type: normalize_sql(&column.data_type).to_ascii_uppercase(),
                 not_null: column.not_null,
-                default: column.default.as_deref().map(normalize_sql),
+                default: column.default.as_deref().map(default_expression),
                 generated: matches!(column.hidden, 2 | 3).then(|| Generated {
                     expression: declared(&column.name)
                         .and_then(|c| c.generated.clone())

@@ -168,6 +168,14 @@ mod tests {
     }
 
     #[test]
+    fn the_rendering_is_sqlite_that_recreates_the_same_schema() {
+        // render(parse(render(x))) with SQLite itself as the parser.
+        let rendered = render(&snapshot_of(&fixture("sqlite", "all_objects")));
+        let again = render(&snapshot_of(&rendered));
+        assert_eq!(again, rendered);
+    }
+
+    #[test]
     fn cosmetic_rewrites_of_the_fixture_compare_equal() {
         let original = fixture("sqlite", "all_objects");
         let rewritten = original.replace("    ", "\t  ").replace("SELECT", "select");

@@ -26,6 +26,6 @@ pub use normalize::normalize_sql;
 pub use options::IntrospectOptions;
 pub use render::render;
 pub use sqlite_text::{
-    CheckText, ColumnText, ForeignKeyText, IndexText, TableText, ViewText, parse_index,
-    parse_table, parse_view,
+    CheckText, ColumnText, ForeignKeyText, IndexText, TableText, ViewText, default_expression,
+    parse_index, parse_table, parse_view,
 };

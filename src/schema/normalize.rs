@@ -185,10 +185,11 @@ pub(crate) fn render_tokens(tokens: &[Token]) -> String {
     }
     let mut out = String::new();
     let mut previous: Option<(&Token, String)> = None;
-    for token in tokens {
+    for (at, token) in tokens.iter().enumerate() {
         let text = canonical(token);
         if let Some((before, before_text)) = &previous
             && needs_space(before, before_text, token)
+            && !is_sign(tokens, at.wrapping_sub(1))
         {
             out.push(' ');
         }
@@ -232,6 +233,23 @@ fn word_text(word: &str) -> String {
         upper
     } else {
         word.to_ascii_lowercase()
+    }
+}
+
+/// Whether the token at `at` is a unary `-` or `+`, written against its operand: one
+/// that does not follow an operand (a name, literal, number or `)`).
+fn is_sign(tokens: &[Token], at: usize) -> bool {
+    let Some(token) = tokens.get(at) else {
+        return false;
+    };
+    if !(token.is_op("-") || token.is_op("+")) {
+        return false;
+    }
+    match at.checked_sub(1).and_then(|before| tokens.get(before)) {
+        None => true,
+        Some(Token::Op(op)) => op != ")",
+        Some(Token::Word(word)) => is_keyword(&word.to_ascii_uppercase()),
+        Some(_) => false,
     }
 }
 

@@ -118,7 +118,7 @@ fn read_clauses(item: &[Token], column: Option<&str>, text: &mut TableText) -> C
         let opens_group = next.is_some_and(|n| n.is_op("("));
         if opens_group && (token.is_word("CHECK") || token.is_word("AS")) {
             let end = closing(item, at + 1);
-            let inner = render_tokens(&item[at + 2..end.min(item.len())]);
+            let inner = render_tokens(unwrap_parens(&item[at + 2..end.min(item.len())]));
             if token.is_word("CHECK") {
                 text.checks.push(CheckText {
                     name: pending_name.take(),
@@ -168,6 +168,23 @@ fn deferrability(clause: &[Token]) -> Deferrable {
     }
 }
 
+/// A column default as SQLite accepts it back. `pragma table_xinfo` drops the parentheses
+/// an expression needs (`DEFAULT (datetime('now'))` reads `datetime('now')`), so they are
+/// put back unless the default is one literal, name or signed number.
+pub fn default_expression(text: &str) -> String {
+    let tokens = tokenize(text);
+    let unsigned = match tokens.split_first() {
+        Some((sign, rest)) if sign.is_op("-") || sign.is_op("+") => rest,
+        _ => &tokens[..],
+    };
+    let normalized = render_tokens(&tokens);
+    if unsigned.len() == 1 && !unsigned[0].is_op("(") {
+        normalized
+    } else {
+        format!("({normalized})")
+    }
+}
+
 /// What a `CREATE INDEX` text says beyond the pragmas.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct IndexText {
@@ -192,7 +209,7 @@ pub fn parse_index(sql: &str) -> IndexText {
     let end = closing(&tokens, open);
     let keys = split_top_level(&tokens[open + 1..end.min(tokens.len())])
         .into_iter()
-        .map(|key| render_tokens(strip_key_suffix(key)))
+        .map(|key| render_tokens(unwrap_parens(strip_key_suffix(key))))
         .collect();
     let rest = tokens.get(end + 1..).unwrap_or_default();
     let predicate = match rest.split_first() {
@@ -200,6 +217,15 @@ pub fn parse_index(sql: &str) -> IndexText {
         _ => None,
     };
     IndexText { keys, predicate }
+}
+
+/// Drops parentheses around a whole expression: `((a > 0))` means `a > 0`, and the
+/// rendering adds one pair back, so without this each round trip would add another.
+fn unwrap_parens(mut tokens: &[Token]) -> &[Token] {
+    while tokens.len() >= 2 && tokens[0].is_op("(") && closing(tokens, 0) == tokens.len() - 1 {
+        tokens = &tokens[1..tokens.len() - 1];
+    }
+    tokens
 }
 
 /// Drops a key's trailing `ASC`/`DESC` and `COLLATE name`, which the pragmas report.
@@ -316,11 +342,20 @@ mod tests {
     }
 
     #[test]
+    fn defaults_get_back_the_parentheses_expressions_need() {
+        assert_eq!(default_expression("'it''s'"), "'it''s'");
+        assert_eq!(default_expression("-1"), "-1");
+        assert_eq!(default_expression("current_timestamp"), "CURRENT_TIMESTAMP");
+        assert_eq!(default_expression("datetime('now')"), "(datetime('now'))");
+        assert_eq!(default_expression("1 + 2"), "(1 + 2)");
+    }
+
+    #[test]
     fn index_keys_and_predicate() {
         let text = parse_index(
-            "CREATE UNIQUE INDEX i ON t (lower(email) COLLATE NOCASE DESC, id) WHERE deleted_at IS NULL",
+            "CREATE UNIQUE INDEX i ON t (((lower(email))) COLLATE NOCASE DESC, (a) + (b)) WHERE deleted_at IS NULL",
         );
-        assert_eq!(text.keys, vec!["lower(email)", "id"]);
+        assert_eq!(text.keys, vec!["lower(email)", "(a) + (b)"]);
         assert_eq!(text.predicate.as_deref(), Some("deleted_at IS NULL"));
     }
 
