@@ -96,8 +96,8 @@ fn column_details(column: &Column) -> Details {
         "collation",
         column.collation.as_ref().map(|c| quote_ident(c)),
     );
-    flag(&mut out, "NOT NULL", column.not_null);
     detail(&mut out, "default", column.default.clone());
+    flag(&mut out, "NOT NULL", column.not_null);
     detail(
         &mut out,
         "generated",

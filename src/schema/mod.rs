@@ -4,6 +4,8 @@
 
 mod diff;
 mod diff_table;
+#[cfg(test)]
+mod diff_tests;
 mod finding;
 mod model;
 mod name;

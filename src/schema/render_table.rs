@@ -102,11 +102,12 @@ pub(crate) fn column_attributes(column: &Column) -> Vec<String> {
     if let Some(collation) = &column.collation {
         out.push(format!("COLLATE {}", quote_ident(collation)));
     }
-    if column.not_null {
-        out.push("NOT NULL".to_owned());
-    }
+    // pg_dump's order: the default, then NOT NULL.
     if let Some(default) = &column.default {
         out.push(format!("DEFAULT {default}"));
+    }
+    if column.not_null {
+        out.push("NOT NULL".to_owned());
     }
     if let Some(generated) = &column.generated {
         let storage = if generated.stored {
