@@ -11,6 +11,8 @@ mod model;
 mod name;
 mod normalize;
 mod options;
+#[cfg(test)]
+mod proptests;
 mod render;
 mod render_table;
 mod sqlite_text;

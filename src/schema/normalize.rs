@@ -189,7 +189,7 @@ pub(crate) fn render_tokens(tokens: &[Token]) -> String {
         let text = canonical(token);
         if let Some((before, before_text)) = &previous
             && needs_space(before, before_text, token)
-            && !is_sign(tokens, at.wrapping_sub(1))
+            && !(is_sign(tokens, at.wrapping_sub(1)) && !token.is_op("-"))
         {
             out.push(' ');
         }
@@ -254,6 +254,12 @@ fn is_sign(tokens: &[Token], at: usize) -> bool {
 }
 
 fn needs_space(before: &Token, before_text: &str, token: &Token) -> bool {
+    // A number beside a dot would read back as one number: `. 1` is not `.1`.
+    let number_dot = matches!(before, Token::Number(_)) && token.is_op(".")
+        || before.is_op(".") && matches!(token, Token::Number(_));
+    if number_dot {
+        return true;
+    }
     if before.is_op("(") || before.is_op(".") {
         return false;
     }
