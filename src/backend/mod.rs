@@ -13,6 +13,8 @@ mod postgres_objects;
 mod postgres_tables;
 mod sqlite_catalog;
 pub mod sqlite_introspect;
+#[cfg(test)]
+mod sqlite_introspect_pairs;
 mod sqlite;
 mod version_table;
 
