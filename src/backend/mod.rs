@@ -9,6 +9,8 @@ mod introspect_test_support;
 mod introspect_error;
 mod postgres_catalog;
 pub mod postgres_introspect;
+#[cfg(test)]
+mod postgres_introspect_pairs;
 mod postgres_objects;
 mod postgres_tables;
 mod sqlite_catalog;
