@@ -31,9 +31,35 @@ macro_rules! own {
     };
 }
 
+/// Joins `pg_description` as `$alias` for the object `$oid` of catalog `$catalog`, part
+/// `$sub` (0, or a column number). A join, not `obj_description()`: that function runs a
+/// query of its own per row, which made comments the costliest part of a snapshot.
+macro_rules! comment {
+    ($alias:literal, $catalog:literal, $oid:literal, $sub:literal) => {
+        concat!(
+            " LEFT JOIN pg_description AS ",
+            $alias,
+            " ON ",
+            $alias,
+            ".classoid = '",
+            $catalog,
+            "'::regclass AND ",
+            $alias,
+            ".objoid = ",
+            $oid,
+            " AND ",
+            $alias,
+            ".objsubid = ",
+            $sub,
+            " "
+        )
+    };
+}
+
 pub(crate) const NAMESPACES: &str = concat!(
-    "SELECT n.nspname::text, obj_description(n.oid, 'pg_namespace') \
-     FROM pg_namespace AS n WHERE ",
+    "SELECT n.nspname::text, ds.description FROM pg_namespace AS n",
+    comment!("ds", "pg_namespace", "n.oid", "0"),
+    "WHERE ",
     wanted!("n"),
     " AND ",
     own!("pg_namespace", "n.oid")
@@ -49,16 +75,17 @@ pub(crate) const EXTENSIONS: &str = concat!(
 /// columns). A partition names its parent and bound.
 pub(crate) const RELATIONS: &str = concat!(
     "SELECT c.oid, n.nspname::text, c.relname::text, c.relkind::text, \
-     CASE WHEN c.relkind = 'c' THEN obj_description(c.reltype, 'pg_type') \
-          ELSE obj_description(c.oid, 'pg_class') END, \
+     CASE WHEN c.relkind = 'c' THEN tds.description ELSE ds.description END, \
      CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END, \
      CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, \
      pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid, true) \
      FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      LEFT JOIN pg_inherits AS i ON i.inhrelid = c.oid AND c.relispartition \
      LEFT JOIN pg_class AS pc ON pc.oid = i.inhparent \
-     LEFT JOIN pg_namespace AS pn ON pn.oid = pc.relnamespace \
-     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c') AND ",
+     LEFT JOIN pg_namespace AS pn ON pn.oid = pc.relnamespace",
+    comment!("ds", "pg_class", "c.oid", "0"),
+    comment!("tds", "pg_type", "c.reltype", "0"),
+    "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c') AND ",
     wanted!("n"),
     " AND ",
     own!("pg_class", "c.oid"),
@@ -73,13 +100,14 @@ pub(crate) const COLUMNS: &str = concat!(
     "SELECT c.oid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
      pg_get_expr(ad.adbin, ad.adrelid, true), a.attidentity::text, a.attgenerated::text, \
      CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
-     col_description(c.oid, a.attnum) \
+     ds.description \
      FROM pg_attribute AS a JOIN pg_class AS c ON c.oid = a.attrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      JOIN pg_type AS t ON t.oid = a.atttypid \
      LEFT JOIN pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
-     LEFT JOIN pg_collation AS co ON co.oid = a.attcollation \
-     WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'c') AND ",
+     LEFT JOIN pg_collation AS co ON co.oid = a.attcollation",
+    comment!("ds", "pg_class", "c.oid", "a.attnum"),
+    "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'c') AND ",
     wanted!("n"),
     " ORDER BY c.oid, a.attnum"
 );
@@ -87,7 +115,7 @@ pub(crate) const COLUMNS: &str = concat!(
 /// Primary, unique, foreign-key, check and exclusion constraints of tables.
 pub(crate) const CONSTRAINTS: &str = concat!(
     "SELECT co.conrelid, co.conname::text, co.contype::text, co.condeferrable, \
-     co.condeferred, pg_get_constraintdef(co.oid, true), \
+     co.condeferred, CASE WHEN co.contype = 'x' THEN pg_get_constraintdef(co.oid, true) END, \
      ARRAY(SELECT a.attname::text FROM unnest(co.conkey) WITH ORDINALITY AS k(num, ord) \
            JOIN pg_attribute AS a ON a.attrelid = co.conrelid AND a.attnum = k.num \
            ORDER BY k.ord), \
@@ -101,13 +129,14 @@ pub(crate) const CONSTRAINTS: &str = concat!(
            JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = k.num \
            WHERE k.ord > i.indnkeyatts ORDER BY k.ord), \
      COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::bool, false), \
-     obj_description(co.oid, 'pg_constraint') \
+     ds.description \
      FROM pg_constraint AS co JOIN pg_class AS c ON c.oid = co.conrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      LEFT JOIN pg_class AS fc ON fc.oid = co.confrelid \
      LEFT JOIN pg_namespace AS fn ON fn.oid = fc.relnamespace \
-     LEFT JOIN pg_index AS i ON i.indexrelid = co.conindid AND co.contype IN ('p', 'u') \
-     WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND ",
+     LEFT JOIN pg_index AS i ON i.indexrelid = co.conindid AND co.contype IN ('p', 'u')",
+    comment!("ds", "pg_constraint", "co.oid", "0"),
+    "WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND ",
     wanted!("n")
 );
 
@@ -131,12 +160,13 @@ pub(crate) const INDEXES: &str = concat!(
            JOIN pg_opclass AS oc ON oc.oid = k.cls ORDER BY k.ord), \
      pg_get_expr(i.indpred, i.indrelid, true), \
      COALESCE((to_jsonb(i) ->> 'indnullsnotdistinct')::bool, false), \
-     obj_description(i.indexrelid, 'pg_class') \
+     ds.description \
      FROM pg_index AS i JOIN pg_class AS ic ON ic.oid = i.indexrelid \
      JOIN pg_class AS c ON c.oid = i.indrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
-     JOIN pg_am AS am ON am.oid = ic.relam \
-     WHERE NOT EXISTS (SELECT 1 FROM pg_constraint AS co WHERE co.conindid = i.indexrelid \
+     JOIN pg_am AS am ON am.oid = ic.relam",
+    comment!("ds", "pg_class", "i.indexrelid", "0"),
+    "WHERE NOT EXISTS (SELECT 1 FROM pg_constraint AS co WHERE co.conindid = i.indexrelid \
                        AND co.contype IN ('p', 'u', 'x')) AND ",
     wanted!("n"),
     " AND ",
@@ -147,8 +177,7 @@ pub(crate) const INDEXES: &str = concat!(
 pub(crate) const SEQUENCES: &str = concat!(
     "SELECT n.nspname::text, c.relname::text, format_type(s.seqtypid, NULL), s.seqstart, \
      s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, \
-     own.nspname::text, own.relname::text, own.attname::text, \
-     obj_description(c.oid, 'pg_class') \
+     own.nspname::text, own.relname::text, own.attname::text, ds.description \
      FROM pg_sequence AS s JOIN pg_class AS c ON c.oid = s.seqrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      LEFT JOIN LATERAL (SELECT tn.nspname, tc.relname, a.attname FROM pg_depend AS d \
@@ -156,8 +185,9 @@ pub(crate) const SEQUENCES: &str = concat!(
           JOIN pg_namespace AS tn ON tn.oid = tc.relnamespace \
           JOIN pg_attribute AS a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid \
           WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid \
-          AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a') AS own ON true \
-     WHERE NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.classid = 'pg_class'::regclass \
+          AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a') AS own ON true",
+    comment!("ds", "pg_class", "c.oid", "0"),
+    "WHERE NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.classid = 'pg_class'::regclass \
                        AND d.objid = c.oid AND d.deptype = 'i') AND ",
     wanted!("n"),
     " AND ",
@@ -168,9 +198,10 @@ pub(crate) const ENUMS: &str = concat!(
     "SELECT n.nspname::text, t.typname::text, \
      ARRAY(SELECT e.enumlabel::text FROM pg_enum AS e WHERE e.enumtypid = t.oid \
            ORDER BY e.enumsortorder), \
-     obj_description(t.oid, 'pg_type') \
-     FROM pg_type AS t JOIN pg_namespace AS n ON n.oid = t.typnamespace \
-     WHERE t.typtype = 'e' AND ",
+     ds.description \
+     FROM pg_type AS t JOIN pg_namespace AS n ON n.oid = t.typnamespace",
+    comment!("ds", "pg_type", "t.oid", "0"),
+    "WHERE t.typtype = 'e' AND ",
     wanted!("n"),
     " AND ",
     own!("pg_type", "t.oid")
@@ -184,11 +215,12 @@ pub(crate) const DOMAINS: &str = concat!(
            WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname), \
      ARRAY(SELECT pg_get_constraintdef(c.oid, true) FROM pg_constraint AS c \
            WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname), \
-     obj_description(t.oid, 'pg_type') \
+     ds.description \
      FROM pg_type AS t JOIN pg_namespace AS n ON n.oid = t.typnamespace \
      JOIN pg_type AS b ON b.oid = t.typbasetype \
-     LEFT JOIN pg_collation AS co ON co.oid = t.typcollation \
-     WHERE t.typtype = 'd' AND ",
+     LEFT JOIN pg_collation AS co ON co.oid = t.typcollation",
+    comment!("ds", "pg_type", "t.oid", "0"),
+    "WHERE t.typtype = 'd' AND ",
     wanted!("n"),
     " AND ",
     own!("pg_type", "t.oid")
@@ -200,9 +232,10 @@ pub(crate) const DOMAINS: &str = concat!(
 pub(crate) const FUNCTIONS: &str = concat!(
     "SELECT n.nspname::text, \
      p.proname::text || '(' || oidvectortypes(p.proargtypes) || ')', \
-     p.prokind::text, pg_get_functiondef(p.oid), obj_description(p.oid, 'pg_proc') \
-     FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace \
-     WHERE p.prokind IN ('f', 'p') AND ",
+     p.prokind::text, pg_get_functiondef(p.oid), ds.description \
+     FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace",
+    comment!("ds", "pg_proc", "p.oid", "0"),
+    "WHERE p.prokind IN ('f', 'p') AND ",
     wanted!("n"),
     " AND ",
     own!("pg_proc", "p.oid")
@@ -212,9 +245,10 @@ pub(crate) const FUNCTIONS: &str = concat!(
 /// partitioned table's trigger makes on each partition.
 pub(crate) const TRIGGERS: &str = concat!(
     "SELECT n.nspname::text, c.relname::text, t.tgname::text, pg_get_triggerdef(t.oid, true), \
-     obj_description(t.oid, 'pg_trigger') \
+     ds.description \
      FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid \
-     JOIN pg_namespace AS n ON n.oid = c.relnamespace \
-     WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ",
+     JOIN pg_namespace AS n ON n.oid = c.relnamespace",
+    comment!("ds", "pg_trigger", "t.oid", "0"),
+    "WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ",
     wanted!("n")
 );

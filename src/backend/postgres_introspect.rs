@@ -58,7 +58,16 @@ pub fn introspect(
 fn failed(what: &'static str, error: &postgres::Error) -> IntrospectError {
     let message = match error.as_db_error() {
         Some(db) => format!("{} ({})", db.message(), db.code().code()),
-        None => error.to_string(),
+        None => {
+            // "error deserializing column 5" says which column; its source says why.
+            let mut message = error.to_string();
+            let mut source = std::error::Error::source(error);
+            while let Some(cause) = source {
+                message = format!("{message}: {cause}");
+                source = cause.source();
+            }
+            message
+        }
     };
     IntrospectError::Query {
         dialect: Dialect::Postgres,

@@ -173,7 +173,7 @@ pub(crate) fn constraints(
             (true, false) => Deferrable::InitiallyImmediate,
             (true, true) => Deferrable::InitiallyDeferred,
         };
-        let definition: String = row.get(5)?;
+        let definition: Option<String> = row.get(5)?;
         let columns: Vec<String> = row.get(6)?;
         let include: Vec<String> = row.get(14)?;
         let kind = match contype.as_str() {
@@ -203,6 +203,7 @@ pub(crate) fn constraints(
             _ => ConstraintKind::Exclusion {
                 // Deferrability is kept apart, as for every other constraint.
                 definition: definition
+                    .unwrap_or_default()
                     .trim_end_matches(" INITIALLY DEFERRED")
                     .trim_end_matches(" DEFERRABLE")
                     .to_owned(),
