@@ -1,7 +1,8 @@
 //! Reads a PostgreSQL database's schema into the model from `pg_catalog`, with the
 //! server's own `pg_get_*def` / `pg_get_expr` / `format_type` for every expression and
-//! never pg_dump. Eleven queries per snapshot (see `postgres_catalog`), in one read-only
-//! repeatable-read transaction so they all see the same schema.
+//! never pg_dump. Twelve queries per snapshot (the server version, then one per kind of
+//! object: see `postgres_catalog`), in one read-only repeatable-read transaction so they
+//! all see the same schema.
 
 use postgres::types::{FromSql, ToSql, Type};
 use postgres::{Client, Row, Transaction};
@@ -29,9 +30,14 @@ pub fn introspect(
     transaction
         .batch_execute("SET LOCAL search_path = pg_catalog, public")
         .map_err(|error| failed("search path", &error))?;
+    let server_version: i32 = transaction
+        .query_one(sql::SERVER_VERSION, &[])
+        .and_then(|row| row.try_get(0))
+        .map_err(|error| failed("server version", &error))?;
     let mut reader = Reader {
         transaction,
         schemas: options.schemas.clone(),
+        server_version,
     };
     let mut schema = Schema::default();
     objects::namespaces(&mut schema, reader.rows("schemas", sql::NAMESPACES)?)?;
@@ -79,6 +85,7 @@ fn failed(what: &'static str, error: &postgres::Error) -> IntrospectError {
 struct Reader<'a> {
     transaction: Transaction<'a>,
     schemas: Option<Vec<String>>,
+    server_version: i32,
 }
 
 impl Reader<'_> {
@@ -88,7 +95,10 @@ impl Reader<'_> {
         let schemas: &(dyn ToSql + Sync) = &self.schemas;
         let rows = self
             .transaction
-            .query_typed(sql, &[(schemas, Type::TEXT_ARRAY)])
+            .query_typed(
+                &sql::version_specific(sql, self.server_version),
+                &[(schemas, Type::TEXT_ARRAY)],
+            )
             .map_err(|error| failed(what, &error))?;
         Ok(Rows { what, rows })
     }

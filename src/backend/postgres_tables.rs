@@ -222,17 +222,6 @@ pub(crate) fn constraints(
     Ok(())
 }
 
-/// A name as `pg_get_indexdef` prints a column: quoted only when it has to be.
-fn unquote(text: &str) -> String {
-    match text
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
-    {
-        Some(inner) => inner.replace("\"\"", "\""),
-        None => text.to_owned(),
-    }
-}
-
 pub(crate) fn indexes(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectError> {
     for row in rows.iter() {
         let namespace: String = row.get(0)?;
@@ -249,7 +238,7 @@ pub(crate) fn indexes(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectE
                 let (descending, nulls_first) = (option & 1 != 0, option & 2 != 0);
                 IndexKey {
                     part: if attnums.get(at).copied().unwrap_or(0) != 0 {
-                        KeyPart::Column(unquote(&texts[at]))
+                        KeyPart::Column(texts[at].clone())
                     } else {
                         KeyPart::Expression(texts[at].clone())
                     },
@@ -271,7 +260,7 @@ pub(crate) fn indexes(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectE
             unique: row.get(3)?,
             method: Some(row.get(4)?),
             keys,
-            include: texts.iter().skip(key_count).map(|t| unquote(t)).collect(),
+            include: texts.iter().skip(key_count).cloned().collect(),
             predicate: row.get(11)?,
             nulls_not_distinct: row.get(12)?,
             comment: row.get(13)?,
