@@ -1,6 +1,7 @@
 //! What every introspection test shares: fixtures, snapshot settings, and the one guard
 //! that decides whether PostgreSQL tests run (and gives each its own database).
 
+use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::dialect::Dialect;
@@ -41,7 +42,10 @@ pub(crate) fn postgres_database() -> Option<TestDatabase> {
         if std::env::var("MIGRATE_REQUIRE_POSTGRES").as_deref() == Ok("1") {
             panic!("MIGRATE_REQUIRE_POSTGRES=1 but MIGRATE_TEST_POSTGRES_URL is not set");
         }
-        eprintln!(
+        // Straight to stderr, not eprintln!: the test harness captures that, and a skip
+        // nobody sees is a pass nobody earned.
+        let _ = writeln!(
+            std::io::stderr(),
             "SKIPPED: set MIGRATE_TEST_POSTGRES_URL to a server URL (ci/start-postgres.sh \
              prints one) to run the PostgreSQL introspection tests"
         );

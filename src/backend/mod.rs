@@ -17,6 +17,7 @@ mod sqlite_catalog;
 pub mod sqlite_introspect;
 #[cfg(test)]
 mod sqlite_introspect_pairs;
+mod sqlite_rows;
 mod sqlite;
 mod version_table;
 

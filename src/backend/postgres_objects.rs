@@ -139,7 +139,8 @@ pub(crate) fn triggers(schema: &mut Schema, rows: Rows) -> Result<(), Introspect
     Ok(())
 }
 
-/// Drops the tables (and views) `options` leaves out, with their indexes and triggers.
+/// Drops the tables (and views) `options` leaves out, with their indexes, triggers and
+/// owned sequences.
 pub(crate) fn exclude(schema: &mut Schema, options: &IntrospectOptions) {
     let excluded = |name: &QualifiedName| {
         let namespace = name.schema.as_deref().unwrap_or_default();
@@ -149,6 +150,13 @@ pub(crate) fn exclude(schema: &mut Schema, options: &IntrospectOptions) {
     schema.views.retain(|name, _| !excluded(name));
     schema.indexes.retain(|_, index| !excluded(&index.table));
     schema.triggers.retain(|name, _| !excluded(&name.table));
+    // A `serial` column's sequence goes with its table.
+    schema.sequences.retain(|_, sequence| {
+        !sequence
+            .owned_by
+            .as_ref()
+            .is_some_and(|(table, _)| excluded(table))
+    });
 }
 
 /// Relations by oid, as `relations` found them, for the queries that name them by oid.

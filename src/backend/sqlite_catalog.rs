@@ -3,129 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::Row;
-
 use super::dialect::Dialect;
 use super::introspect_error::IntrospectError;
+use super::sqlite_rows::{ColumnRow, ForeignKeyRow, IndexColumnRow, IndexRow, TableRow};
 use crate::schema::{
     Column, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey, Generated, Index,
     IndexKey, KeyPart, NullsOrder, QualifiedName, Schema, Table, TableKind, default_expression,
     normalize_sql, parse_index, parse_table,
 };
-
-/// A row of `pragma_table_list`.
-pub(crate) struct TableRow {
-    name: String,
-    kind: String,
-    without_rowid: bool,
-    strict: bool,
-}
-
-impl TableRow {
-    pub(crate) fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            name: row.get(0)?,
-            kind: row.get(1)?,
-            without_rowid: row.get(2)?,
-            strict: row.get(3)?,
-        })
-    }
-}
-
-/// A row of `pragma_table_xinfo`, with its table.
-pub(crate) struct ColumnRow {
-    table: String,
-    name: String,
-    data_type: String,
-    not_null: bool,
-    default: Option<String>,
-    pk: i64,
-    /// 0 normal, 1 hidden (virtual tables), 2 generated virtual, 3 generated stored.
-    hidden: i64,
-}
-
-impl ColumnRow {
-    pub(crate) fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            table: row.get(0)?,
-            name: row.get(1)?,
-            data_type: row.get(2)?,
-            not_null: row.get(3)?,
-            default: row.get(4)?,
-            pk: row.get(5)?,
-            hidden: row.get(6)?,
-        })
-    }
-}
-
-/// A row of `pragma_index_list`, with its table.
-pub(crate) struct IndexRow {
-    table: String,
-    name: String,
-    unique: bool,
-    /// `c` for `CREATE INDEX`, `u` for a `UNIQUE` constraint, `pk` for the primary key.
-    origin: String,
-}
-
-impl IndexRow {
-    pub(crate) fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            table: row.get(0)?,
-            name: row.get(1)?,
-            unique: row.get(2)?,
-            origin: row.get(3)?,
-        })
-    }
-}
-
-/// A key row of `pragma_index_xinfo`, with its index.
-pub(crate) struct IndexColumnRow {
-    index: String,
-    /// -2 for an expression, -1 for the rowid.
-    cid: i64,
-    name: Option<String>,
-    descending: bool,
-    collation: Option<String>,
-}
-
-impl IndexColumnRow {
-    pub(crate) fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            index: row.get(0)?,
-            cid: row.get(1)?,
-            name: row.get(2)?,
-            descending: row.get(3)?,
-            collation: row.get(4)?,
-        })
-    }
-}
-
-/// A row of `pragma_foreign_key_list`, with its table.
-pub(crate) struct ForeignKeyRow {
-    table: String,
-    id: i64,
-    parent: String,
-    from: String,
-    to: Option<String>,
-    on_update: String,
-    on_delete: String,
-    matching: String,
-}
-
-impl ForeignKeyRow {
-    pub(crate) fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
-        Ok(Self {
-            table: row.get(0)?,
-            id: row.get(1)?,
-            parent: row.get(2)?,
-            from: row.get(3)?,
-            to: row.get(4)?,
-            on_update: row.get(5)?,
-            on_delete: row.get(6)?,
-            matching: row.get(7)?,
-        })
-    }
-}
 
 /// Everything the pragma queries returned.
 pub(crate) struct Catalog {

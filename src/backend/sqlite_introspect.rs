@@ -8,7 +8,8 @@ use rusqlite::{Connection, Row};
 
 use super::dialect::Dialect;
 use super::introspect_error::IntrospectError;
-use super::sqlite_catalog::{self, ColumnRow, ForeignKeyRow, IndexColumnRow, IndexRow, TableRow};
+use super::sqlite_catalog;
+use super::sqlite_rows::{ColumnRow, ForeignKeyRow, IndexColumnRow, IndexRow, TableRow};
 use crate::schema::{
     IntrospectOptions, QualifiedName, Schema, Trigger, TriggerName, View, normalize_sql, parse_view,
 };

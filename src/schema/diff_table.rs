@@ -3,9 +3,9 @@
 
 use super::diff::compare;
 use super::finding::{Details, Finding, FindingKind, describe, detail, flag};
-use super::model::{Column, Constraint, ConstraintKind, Index, Table, TableKind};
 use super::name::{quote_ident, quote_literal};
 use super::render_table::{constraint_body, deferrable_suffix, fk_action, index_key};
+use super::table::{Column, Constraint, ConstraintKind, Index, Table, TableKind};
 
 /// Reports a table's own changes, then its columns, column order and constraints.
 pub(crate) fn diff_table(expected: &Table, actual: &Table, out: &mut Vec<Finding>) {
@@ -114,8 +114,8 @@ fn column_details(column: &Column) -> Details {
         &mut out,
         "identity",
         column.identity.map(|identity| match identity {
-            super::model::Identity::Always => "ALWAYS".to_owned(),
-            super::model::Identity::ByDefault => "BY DEFAULT".to_owned(),
+            super::table::Identity::Always => "ALWAYS".to_owned(),
+            super::table::Identity::ByDefault => "BY DEFAULT".to_owned(),
         }),
     );
     flag(&mut out, "HIDDEN", column.hidden);
@@ -146,7 +146,7 @@ fn constraint_details(constraint: &Constraint) -> Details {
         }
         _ => {
             let plain = Constraint {
-                deferrable: super::model::Deferrable::NotDeferrable,
+                deferrable: super::table::Deferrable::NotDeferrable,
                 ..constraint.clone()
             };
             out.push(("definition".to_owned(), constraint_body(&plain)));

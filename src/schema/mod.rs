@@ -6,6 +6,7 @@ mod diff;
 mod diff_table;
 #[cfg(test)]
 mod diff_tests;
+mod diff_types;
 mod finding;
 mod model;
 mod name;
@@ -16,14 +17,14 @@ mod proptests;
 mod render;
 mod render_table;
 mod sqlite_text;
+mod table;
 mod tokens;
 
 pub use diff::diff;
 pub use finding::{Finding, FindingKind};
 pub use model::{
-    Attribute, Column, Composite, Constraint, ConstraintKind, Deferrable, Domain, Enum, Extension,
-    FkAction, ForeignKey, Function, FunctionKind, Generated, Identity, Index, IndexKey, KeyPart,
-    Namespace, NullsOrder, PartitionOf, Schema, Sequence, Table, TableKind, Trigger, View,
+    Attribute, Composite, Domain, Enum, Extension, Function, FunctionKind, Namespace, Schema,
+    Sequence, Trigger, View,
 };
 pub use name::{QualifiedName, TriggerName, function_label, quote_ident, quote_literal};
 pub use normalize::normalize_sql;
@@ -32,4 +33,8 @@ pub use render::render;
 pub use sqlite_text::{
     CheckText, ColumnText, ForeignKeyText, IndexText, TableText, ViewText, default_expression,
     parse_index, parse_table, parse_view,
+};
+pub use table::{
+    Column, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey, Generated, Identity,
+    Index, IndexKey, KeyPart, NullsOrder, PartitionOf, Table, TableKind,
 };

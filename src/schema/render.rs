@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::model::{
-    Composite, Domain, Enum, Extension, Function, Index, Namespace, Schema, Sequence, Table,
-    Trigger, View,
+    Composite, Domain, Enum, Extension, Function, Namespace, Schema, Sequence, Trigger, View,
 };
 use super::name::{QualifiedName, function_label, quote_ident, quote_literal};
 use super::render_table::{index_statement, table_statement};
+use super::table::{Index, Table};
 
 /// The text of a whole schema: blocks separated by one blank line, ending in a newline.
 pub fn render(schema: &Schema) -> String {

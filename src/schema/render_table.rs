@@ -3,12 +3,12 @@
 
 use std::fmt::Write;
 
-use super::model::{
+use super::name::quote_ident;
+use super::render::comment_line;
+use super::table::{
     Column, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey, Identity, Index,
     IndexKey, KeyPart, NullsOrder, Table, TableKind,
 };
-use super::name::quote_ident;
-use super::render::comment_line;
 
 /// `CREATE TABLE … ( … );` with the table's options and comments.
 pub(crate) fn table_statement(table: &Table) -> String {

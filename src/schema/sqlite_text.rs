@@ -3,8 +3,8 @@
 //! predicates, and a view's column list and query. Pure; text that does not parse yields
 //! less information, never a panic.
 
-use super::model::Deferrable;
 use super::normalize::render_tokens;
+use super::table::Deferrable;
 use super::tokens::{Token, closing, split_top_level, tokenize};
 
 /// What a `CREATE TABLE` text says beyond the pragmas.
