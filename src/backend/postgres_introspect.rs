@@ -159,6 +159,10 @@ mod tests {
                 .all(|name| !name.name.starts_with("citext")),
             "an extension's functions are the extension's"
         );
+        let again = introspect(&mut db.client, &options).expect("introspects again");
+        assert_eq!(again, schema, "two snapshots of one database are equal");
+        let json = serde_json::to_value(&schema).expect("serializes");
+        assert_eq!(json["tables"][0]["name"]["name"], "measurements");
     }
 
     #[test]
