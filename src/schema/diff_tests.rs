@@ -558,3 +558,21 @@ fn a_partition_bound() {
         "table m_2024: partition of m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') missing"
     );
 }
+
+#[test]
+fn the_model_serializes_as_arrays_of_named_objects() {
+    let mut schema = with_table(table("t", vec![column("a", "INT")]));
+    let key = index("t_a", "t", &["a"]);
+    schema.indexes.insert(key.name.clone(), key);
+    let json = serde_json::to_value(&schema).expect("serializes");
+    let table = &json["tables"][0];
+    assert_eq!(
+        table["name"],
+        serde_json::json!({"schema": null, "name": "t"})
+    );
+    assert_eq!(table["kind"], serde_json::json!({"kind": "ordinary"}));
+    assert_eq!(table["columns"][0]["data_type"], "INT");
+    let key = &json["indexes"][0]["keys"][0]["part"];
+    assert_eq!(key, &serde_json::json!({"column": "a"}));
+    assert_eq!(json["views"], serde_json::json!([]));
+}
