@@ -24,7 +24,10 @@ fn ddl(serial: &str) -> String {
         let parent = if n == 0 {
             String::new()
         } else {
-            format!(",\n    parent_id integer REFERENCES t{} (id) ON DELETE CASCADE", n - 1)
+            format!(
+                ",\n    parent_id integer REFERENCES t{} (id) ON DELETE CASCADE",
+                n - 1
+            )
         };
         out.push_str(&format!(
             "CREATE TABLE t{n} (\n    id {serial} PRIMARY KEY,\n    name text NOT NULL UNIQUE,\n    \
@@ -74,12 +77,20 @@ fn sqlite() {
         lines = render(&schema).lines().count();
     });
     let floor = median(|| {
-        let mut statement = conn.prepare_cached("SELECT * FROM sqlite_schema").expect("prepare");
+        let mut statement = conn
+            .prepare_cached("SELECT * FROM sqlite_schema")
+            .expect("prepare");
         let rows = statement.query_map([], |row| row.get::<_, Option<String>>(4));
         let count = rows.expect("query").count();
         assert!(count > TABLES);
     });
-    report("sqlite", snapshot, floor, "SELECT * FROM sqlite_schema", lines);
+    report(
+        "sqlite",
+        snapshot,
+        floor,
+        "SELECT * FROM sqlite_schema",
+        lines,
+    );
 }
 
 fn postgres(url: &str) {
@@ -94,7 +105,9 @@ fn postgres(url: &str) {
         .expect("create");
     let mut config = admin_config.clone();
     config.dbname(&name);
-    let mut client = config.connect(postgres::NoTls).expect("connect to the bench database");
+    let mut client = config
+        .connect(postgres::NoTls)
+        .expect("connect to the bench database");
     client.batch_execute(&ddl("serial")).expect("schema");
     let options = IntrospectOptions::new("migrate_history");
     let mut lines = 0;
@@ -108,7 +121,13 @@ fn postgres(url: &str) {
             .expect("query");
         assert!(rows.len() > TABLES);
     });
-    report("postgres", snapshot, floor, "SELECT relname FROM pg_class", lines);
+    report(
+        "postgres",
+        snapshot,
+        floor,
+        "SELECT relname FROM pg_class",
+        lines,
+    );
     drop(client);
     admin
         .batch_execute(&format!("DROP DATABASE {name} WITH (FORCE)"))
