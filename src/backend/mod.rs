@@ -4,21 +4,21 @@
 mod backend;
 mod dialect;
 mod error;
+mod introspect_error;
 #[cfg(test)]
 mod introspect_test_support;
-mod introspect_error;
 mod postgres_catalog;
 pub mod postgres_introspect;
 #[cfg(test)]
 mod postgres_introspect_pairs;
 mod postgres_objects;
 mod postgres_tables;
+mod sqlite;
 mod sqlite_catalog;
 pub mod sqlite_introspect;
 #[cfg(test)]
 mod sqlite_introspect_pairs;
 mod sqlite_rows;
-mod sqlite;
 mod version_table;
 
 pub use backend::{Backend, Record, StepWork};
