@@ -8,8 +8,8 @@ use super::introspect_error::IntrospectError;
 use super::sqlite_rows::{ColumnRow, ForeignKeyRow, IndexColumnRow, IndexRow, TableRow};
 use crate::schema::{
     Column, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey, Generated, Index,
-    IndexKey, KeyPart, NullsOrder, QualifiedName, Schema, Table, TableKind, default_expression,
-    normalize_sql, parse_index, parse_table,
+    IndexKey, KeyPart, NullsOrder, QualifiedName, Schema, Table, TableKind, TableText,
+    default_expression, normalize_sql, parse_index, parse_table,
 };
 
 /// Everything the pragma queries returned.
@@ -60,10 +60,12 @@ impl Catalog {
                 .get(&row.name)
                 .map(String::as_str)
                 .unwrap_or_default();
-            let mut table = table(row, sql, columns.get(row.name.as_str()));
-            add_checks(&mut table, sql);
+            // Parsed once: checks, collations, generated columns and FK deferrability.
+            let text = parse_table(sql);
+            let mut table = table(row, sql, &text, columns.get(row.name.as_str()));
+            add_checks(&mut table, &text);
             for key in group_by_id(foreign_keys.get(row.name.as_str())) {
-                add_foreign_key(&mut table, &key, sql)?;
+                add_foreign_key(&mut table, &key, &text)?;
             }
             for index in indexes.get(row.name.as_str()).into_iter().flatten() {
                 let index_keys = keys.get(index.name.as_str()).map(Vec::as_slice);
@@ -83,7 +85,7 @@ impl Catalog {
     }
 }
 
-fn table(row: &TableRow, sql: &str, columns: Option<&Vec<&ColumnRow>>) -> Table {
+fn table(row: &TableRow, sql: &str, text: &TableText, columns: Option<&Vec<&ColumnRow>>) -> Table {
     let kind = if row.kind == "virtual" {
         let text = normalize_sql(sql);
         let using = text
@@ -95,7 +97,6 @@ fn table(row: &TableRow, sql: &str, columns: Option<&Vec<&ColumnRow>>) -> Table 
     } else {
         TableKind::Ordinary
     };
-    let text = parse_table(sql);
     let columns: Vec<&ColumnRow> = columns.cloned().unwrap_or_default();
     let declared = |name: &str| {
         text.columns
@@ -159,8 +160,8 @@ fn constraint(name: String, kind: ConstraintKind) -> Constraint {
 }
 
 /// Check constraints keep their declared name, or get PostgreSQL's: `t_col_check`.
-fn add_checks(table: &mut Table, sql: &str) {
-    for check in parse_table(sql).checks {
+fn add_checks(table: &mut Table, text: &TableText) {
+    for check in &text.checks {
         let base = match (&check.name, &check.column) {
             (Some(name), _) => name.clone(),
             (None, Some(column)) => format!("{}_{column}_check", table.name.name),
@@ -168,7 +169,7 @@ fn add_checks(table: &mut Table, sql: &str) {
         };
         let name = free_name(&table.constraints, base);
         let kind = ConstraintKind::Check {
-            expression: check.expression,
+            expression: check.expression.clone(),
         };
         table
             .constraints
@@ -219,7 +220,7 @@ fn action(text: &str) -> Result<FkAction, IntrospectError> {
 fn add_foreign_key(
     table: &mut Table,
     rows: &[&ForeignKeyRow],
-    sql: &str,
+    text: &TableText,
 ) -> Result<(), IntrospectError> {
     let Some(first) = rows.first() else {
         return Ok(());
@@ -230,9 +231,9 @@ fn add_foreign_key(
     let same = |a: &[String], b: &[String]| {
         a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.eq_ignore_ascii_case(y))
     };
-    let deferrable = parse_table(sql)
+    let deferrable = text
         .foreign_keys
-        .into_iter()
+        .iter()
         .find(|key| key.parent.eq_ignore_ascii_case(&first.parent) && same(&key.columns, &columns))
         .map_or(Deferrable::NotDeferrable, |key| key.deferrable);
     let base = format!("{}_{}_fkey", table.name.name, columns.join("_"));

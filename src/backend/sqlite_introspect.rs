@@ -11,7 +11,8 @@ use super::introspect_error::IntrospectError;
 use super::sqlite_catalog;
 use super::sqlite_rows::{ColumnRow, ForeignKeyRow, IndexColumnRow, IndexRow, TableRow};
 use crate::schema::{
-    IntrospectOptions, QualifiedName, Schema, Trigger, TriggerName, View, normalize_sql, parse_view,
+    IntrospectOptions, QualifiedName, Schema, Trigger, TriggerName, View, format_trigger,
+    parse_view,
 };
 
 /// The user tables whose pragmas are read. SQLite's own tables (`sqlite_%`) are internal;
@@ -105,7 +106,7 @@ pub fn introspect(
                     table: QualifiedName::bare(table),
                     name: name.clone(),
                 };
-                let definition = normalize_sql(sql);
+                let definition = format_trigger(sql);
                 let trigger = Trigger {
                     name: name.clone(),
                     definition,

@@ -32,7 +32,7 @@ pub use options::IntrospectOptions;
 pub use render::render;
 pub use sqlite_text::{
     CheckText, ColumnText, ForeignKeyText, IndexText, TableText, ViewText, default_expression,
-    parse_index, parse_table, parse_view,
+    format_trigger, parse_index, parse_table, parse_view,
 };
 pub use table::{
     Column, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey, Generated, Identity,

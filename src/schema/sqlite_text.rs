@@ -242,6 +242,30 @@ fn strip_key_suffix(mut key: &[Token]) -> &[Token] {
     key
 }
 
+/// A `CREATE TRIGGER` statement normalized, with each statement of its body on a line
+/// of its own, so that a changed statement shows as one changed line.
+pub fn format_trigger(sql: &str) -> String {
+    let tokens = tokenize(sql);
+    let Some(begin) = tokens.iter().position(|t| t.is_word("BEGIN")) else {
+        return render_tokens(&tokens);
+    };
+    let end = tokens
+        .iter()
+        .rposition(|t| t.is_word("END"))
+        .unwrap_or(tokens.len());
+    let body = tokens
+        .get(begin + 1..end.max(begin + 1))
+        .unwrap_or_default();
+    let mut out = render_tokens(&tokens[..=begin]);
+    for statement in body.split(|t| t.is_op(";")).filter(|s| !s.is_empty()) {
+        out.push_str("\n    ");
+        out.push_str(&render_tokens(statement));
+        out.push(';');
+    }
+    out.push_str("\nEND");
+    out
+}
+
 /// A view's explicit column list and normalized query.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ViewText {
@@ -357,6 +381,17 @@ mod tests {
         );
         assert_eq!(text.keys, vec!["lower(email)", "(a) + (b)"]);
         assert_eq!(text.predicate.as_deref(), Some("deleted_at IS NULL"));
+    }
+
+    #[test]
+    fn trigger_bodies_get_a_line_per_statement() {
+        let sql = "create trigger t after insert on a begin\n insert into b values (';'); \
+                   update c set x = case when 1 then 2 end; end";
+        assert_eq!(
+            format_trigger(sql),
+            "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n    INSERT INTO b VALUES (';');\n    \
+             UPDATE c SET x = CASE WHEN 1 THEN 2 END;\nEND"
+        );
     }
 
     #[test]
