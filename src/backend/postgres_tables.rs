@@ -177,7 +177,11 @@ pub(crate) fn constraints(
         let columns: Vec<String> = row.get(6)?;
         let include: Vec<String> = row.get(14)?;
         let kind = match contype.as_str() {
-            "p" => ConstraintKind::PrimaryKey { columns, include },
+            "p" => ConstraintKind::PrimaryKey {
+                columns,
+                include,
+                autoincrement: false,
+            },
             "u" => ConstraintKind::Unique {
                 columns,
                 include,

@@ -135,19 +135,16 @@ fn table(row: &TableRow, sql: &str, text: &TableText, columns: Option<&Vec<&Colu
     primary.sort_by_key(|c| c.pk);
     if !primary.is_empty() {
         let name = format!("{}_pkey", row.name);
-        let columns = primary.iter().map(|c| c.name.clone()).collect();
+        let kind = ConstraintKind::PrimaryKey {
+            columns: primary.iter().map(|c| c.name.clone()).collect(),
+            include: Vec::new(),
+            autoincrement: text.autoincrement,
+        };
         table
             .constraints
-            .insert(name.clone(), constraint(name, pk(columns)));
+            .insert(name.clone(), constraint(name, kind));
     }
     table
-}
-
-fn pk(columns: Vec<String>) -> ConstraintKind {
-    ConstraintKind::PrimaryKey {
-        columns,
-        include: Vec::new(),
-    }
 }
 
 fn constraint(name: String, kind: ConstraintKind) -> Constraint {

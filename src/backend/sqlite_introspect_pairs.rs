@@ -73,6 +73,12 @@ const PAIRS: &[(&str, &str, &[&str])] = &[
         &["index i: keys ((upper(a))) instead of ((lower(a)))"],
     ),
     (
+        "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT)",
+        "CREATE TABLE t (id INTEGER PRIMARY KEY)",
+        &["constraint t_pkey on t: definition PRIMARY KEY (id) \
+           instead of PRIMARY KEY (id AUTOINCREMENT)"],
+    ),
+    (
         "CREATE TABLE t (a INT UNIQUE)",
         "CREATE TABLE t (a INT)",
         &["constraint t_a_key on t missing"],

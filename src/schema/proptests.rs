@@ -87,6 +87,7 @@ fn table() -> impl Strategy<Value = Table> {
                         ConstraintKind::PrimaryKey {
                             columns: key.clone(),
                             include,
+                            autoincrement: false,
                         },
                         Deferrable::NotDeferrable,
                     );

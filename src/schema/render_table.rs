@@ -148,12 +148,17 @@ pub(crate) fn constraint_definition(constraint: &Constraint) -> String {
 /// What the constraint requires, with its deferrability: `UNIQUE (email)`.
 pub(crate) fn constraint_body(constraint: &Constraint) -> String {
     let mut out = match &constraint.kind {
-        ConstraintKind::PrimaryKey { columns, include } => {
-            format!(
-                "PRIMARY KEY {}{}",
-                column_list(columns),
-                include_list(include)
-            )
+        ConstraintKind::PrimaryKey {
+            columns,
+            include,
+            autoincrement,
+        } => {
+            // SQLite takes AUTOINCREMENT inside a table constraint's list, too.
+            let mut columns = column_list(columns);
+            if *autoincrement {
+                columns.insert_str(columns.len() - 1, " AUTOINCREMENT");
+            }
+            format!("PRIMARY KEY {columns}{}", include_list(include))
         }
         ConstraintKind::Unique {
             columns,

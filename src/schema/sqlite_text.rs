@@ -13,6 +13,8 @@ pub struct TableText {
     pub columns: Vec<ColumnText>,
     pub checks: Vec<CheckText>,
     pub foreign_keys: Vec<ForeignKeyText>,
+    /// `AUTOINCREMENT`, which SQLite allows only on the one `INTEGER PRIMARY KEY`.
+    pub autoincrement: bool,
 }
 
 /// A foreign key's deferrability, which `pragma foreign_key_list` does not report, with
@@ -65,7 +67,10 @@ pub fn parse_table(sql: &str) -> TableText {
         return TableText::default();
     };
     let body = &tokens[open + 1..closing(&tokens, open).min(tokens.len())];
-    let mut text = TableText::default();
+    let mut text = TableText {
+        autoincrement: body.iter().any(|t| t.is_word("AUTOINCREMENT")),
+        ..TableText::default()
+    };
     for item in split_top_level(body) {
         let Some(first) = item.first() else { continue };
         let is_constraint = TABLE_CONSTRAINT_WORDS.iter().any(|w| first.is_word(w));

@@ -100,6 +100,8 @@ pub enum ConstraintKind {
     PrimaryKey {
         columns: Vec<String>,
         include: Vec<String>,
+        /// SQLite `AUTOINCREMENT`: rowids are never reused.
+        autoincrement: bool,
     },
     Unique {
         columns: Vec<String>,
