@@ -1,5 +1,5 @@
-//! SQLite catalog rows as read by `sqlite_introspect`, and how they become model objects:
-//! the pragmas give structure, the stored `CREATE` text what the pragmas leave out.
+//! How the rows of the SQLite catalog queries become model objects: the pragmas give the
+//! structure, the stored `CREATE` text what the pragmas leave out.
 
 use std::collections::BTreeMap;
 
