@@ -41,7 +41,7 @@ impl IntrospectOptions {
         self
     }
 
-    /// Whether the table `name` in `schema` is left out. SQLite passes `""` as schema.
+    /// Whether the table `name` in `schema` is left out. SQLite passes `main`.
     pub fn excludes(&self, schema: &str, name: &str) -> bool {
         self.exclude_tables
             .iter()
