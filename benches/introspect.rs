@@ -10,7 +10,7 @@
 use std::time::{Duration, Instant};
 
 use migrate::backend::{postgres_introspect, sqlite_introspect};
-use migrate::schema::{IntrospectOptions, render};
+use migrate::schema::{IntrospectOptions, diff, render};
 
 const TABLES: usize = 200;
 const RUNS: usize = 20;
@@ -59,8 +59,8 @@ fn median(mut run: impl FnMut()) -> Duration {
 
 fn report(backend: &str, snapshot: Duration, floor: Duration, floor_what: &str, lines: usize) {
     println!(
-        "{backend:<10} snapshot of {TABLES} tables: median {:>8.2} ms over {RUNS} runs \
-         ({lines} lines rendered); floor ({floor_what}): {:>6.2} ms",
+        "{backend:<10} snapshot of {TABLES} tables ({lines} lines rendered): median {:>6.2} ms \
+         over {RUNS} runs; floor ({floor_what}): {:>5.2} ms",
         snapshot.as_secs_f64() * 1e3,
         floor.as_secs_f64() * 1e3,
     );
@@ -71,11 +71,11 @@ fn sqlite() {
     let conn = rusqlite::Connection::open(dir.path().join("bench.db")).expect("open");
     conn.execute_batch(&ddl("INTEGER")).expect("schema");
     let options = IntrospectOptions::new("migrate_history");
-    let mut lines = 0;
     let snapshot = median(|| {
-        let schema = sqlite_introspect::introspect(&conn, &options).expect("introspect");
-        lines = render(&schema).lines().count();
+        sqlite_introspect::introspect(&conn, &options).expect("introspect");
     });
+    let schema = sqlite_introspect::introspect(&conn, &options).expect("introspect");
+    let lines = render(&schema).lines().count();
     let floor = median(|| {
         let mut statement = conn
             .prepare_cached("SELECT * FROM sqlite_schema")
@@ -90,6 +90,16 @@ fn sqlite() {
         floor,
         "SELECT * FROM sqlite_schema",
         lines,
+    );
+    // What verify adds per comparison on top of the snapshots.
+    let compare = median(|| {
+        assert!(diff(&schema, &schema.clone()).is_empty());
+        render(&schema);
+    });
+    println!(
+        "{:<10} render + diff of that snapshot: median {:>6.2} ms",
+        "model",
+        compare.as_secs_f64() * 1e3
     );
 }
 
@@ -110,11 +120,12 @@ fn postgres(url: &str) {
         .expect("connect to the bench database");
     client.batch_execute(&ddl("serial")).expect("schema");
     let options = IntrospectOptions::new("migrate_history");
-    let mut lines = 0;
     let snapshot = median(|| {
-        let schema = postgres_introspect::introspect(&mut client, &options).expect("introspect");
-        lines = render(&schema).lines().count();
+        postgres_introspect::introspect(&mut client, &options).expect("introspect");
     });
+    let schema = postgres_introspect::introspect(&mut client, &options).expect("introspect");
+    let lines = render(&schema).lines().count();
+
     let floor = median(|| {
         let rows = client
             .query("SELECT relname FROM pg_class WHERE relkind = 'r'", &[])
