@@ -315,3 +315,20 @@ proptest! {
         prop_assert_eq!(normalize_sql(&once), once.clone());
     }
 }
+
+proptest! {
+    /// SQLite's stored text comes from outside: no input may make a reader panic.
+    #[test]
+    fn readers_of_stored_text_never_panic(text in "[a-zA-Z_ ()'\"`\\[\\],;.*=<>|+-/0-9\n]{0,60}") {
+        let _ = normalize_sql(&text);
+        let _ = parse_table(&text);
+        let _ = parse_index(&text);
+        let _ = parse_view(&text);
+        let _ = format_trigger(&text);
+        let _ = default_expression(&text);
+        for prefix in ["CREATE TABLE t (", "CREATE INDEX i ON t (", "CREATE VIEW v (", "CREATE TRIGGER x BEGIN "] {
+            let text = format!("{prefix}{text}");
+            let _ = (parse_table(&text), parse_index(&text), parse_view(&text), format_trigger(&text));
+        }
+    }
+}
