@@ -20,6 +20,7 @@ pub mod backend;
 pub mod core;
 pub mod engine;
 mod error;
+pub mod provision;
 pub mod schema;
 pub mod source;
 

@@ -5,6 +5,7 @@ use std::time::Duration;
 use super::dialect::Dialect;
 use super::error::BackendError;
 use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
+use crate::schema::{IntrospectOptions, Schema};
 
 /// What a step records in the tracking table once its script has run.
 #[derive(Debug, Clone, Copy)]
@@ -99,6 +100,10 @@ pub trait Backend {
             message: format!("{} cannot resume a script partway", self.dialect()),
         })
     }
+
+    /// The database's schema as the canonical model, leaving out what `options` names and
+    /// always this backend's own tracking and progress tables. Never writes.
+    fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError>;
 
     /// Revisions whose no-transaction script stopped partway, sorted by id; empty when
     /// there are none or the backend records no progress. Never writes.

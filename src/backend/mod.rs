@@ -49,5 +49,5 @@ pub use postgres_options::PostgresOptions;
 pub use postgres_tls::{RootCerts, SslMode, TlsSettings};
 pub use progress_table::{PROGRESS_COLUMNS, ProgressTable, RawProgress, progress_values};
 pub use sqlite::SqliteBackend;
-pub use url::{DatabaseUrl, UrlError, redact};
+pub use url::{DatabaseUrl, UrlError, redact, with_database};
 pub use version_table::{DEFAULT_TABLE, RawRow, SqlValue, VersionTable, insert_values};

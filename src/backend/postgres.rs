@@ -22,6 +22,7 @@ use super::postgres_url::{ConnectUrl, scrub};
 use super::progress_table::ProgressTable;
 use super::version_table::VersionTable;
 use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, sql_start};
+use crate::schema::{IntrospectOptions, Schema};
 
 /// The schema of the tracking table when none is given.
 pub const DEFAULT_SCHEMA: &str = "public";
@@ -210,6 +211,14 @@ impl fmt::Debug for PostgresBackend {
 }
 
 impl Backend for PostgresBackend {
+    fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError> {
+        let options = self.table.excluded_from(options);
+        Ok(super::postgres_introspect::introspect(
+            &mut self.client,
+            &options,
+        )?)
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }

@@ -106,6 +106,18 @@ pub enum CommandArgs {
     Check(FormatArgs),
     /// Rewrite migrations/migrate.sum from the migration files
     Hash,
+    /// Print the database's schema: every table, column, index, view, function... sorted
+    Schema(FormatArgs),
+    /// Compare the schemas of two databases; exit 1 when they differ
+    Diff {
+        /// The database that has the expected schema
+        expected: String,
+        /// The database to compare with it
+        actual: String,
+        /// human or json
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
     /// Clear the dirty mark a failed no-transaction script left, once the database is fixed
     Repair {
         /// The dirty revision (`migrate status` lists them)

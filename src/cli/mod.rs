@@ -61,6 +61,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Status(args) => commands::status::run(&context, args.format, Mode::Status),
         CommandArgs::Check(args) => commands::status::run(&context, args.format, Mode::Check),
         CommandArgs::Hash => commands::hash::run(&context),
+        CommandArgs::Schema(args) => commands::schema::show(&context, args.format),
+        CommandArgs::Diff {
+            expected,
+            actual,
+            format,
+        } => commands::schema::diff(&context, &expected, &actual, format),
         CommandArgs::Repair { revision, resume } => {
             commands::repair::run(&context, &revision, resume)
         }

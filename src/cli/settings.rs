@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use migrate::backend::{DEFAULT_TABLE, DatabaseUrl, PostgresOptions, VersionTable};
+use migrate::schema::IntrospectOptions;
 use migrate::source::Layout;
 use serde::Deserialize;
 
@@ -24,6 +25,7 @@ struct ConfigFile {
     schema: Option<String>,
     statement_timeout: Option<f64>,
     db_lock_timeout: Option<f64>,
+    exclude_tables: Option<Vec<String>>,
 }
 
 /// The resolved settings of a run.
@@ -38,6 +40,8 @@ pub struct Settings {
     pub layout: Option<Layout>,
     /// Session settings for PostgreSQL.
     pub postgres: PostgresOptions,
+    /// What schema snapshots leave out besides the tracking table.
+    pub introspect: IntrospectOptions,
 }
 
 impl Settings {
@@ -63,6 +67,10 @@ impl Settings {
                 .unwrap_or_else(|| "migrations".into()),
             url,
             url_named: named.is_some(),
+            introspect: IntrospectOptions {
+                exclude_tables: config.exclude_tables.unwrap_or_default(),
+                schemas: None,
+            },
             postgres: PostgresOptions {
                 statement_timeout: seconds(global.statement_timeout.or(config.statement_timeout))?,
                 lock_timeout: seconds(global.db_lock_timeout.or(config.db_lock_timeout))?,

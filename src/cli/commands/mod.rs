@@ -8,4 +8,5 @@ pub mod history;
 pub mod init;
 pub mod repair;
 pub mod run;
+pub mod schema;
 pub mod status;
