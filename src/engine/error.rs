@@ -33,8 +33,16 @@ pub enum EngineError {
     Dirty { dirty: Vec<DirtyRevision> },
     #[error("revision {id} is not dirty; nothing to repair")]
     NotDirty { id: RevisionId },
-    #[error("revision {id} is not in the migrations directory, so its script cannot resume")]
+    #[error("revision {id} is not in the migrations directory")]
     UnknownRevision { id: RevisionId },
+    #[error(transparent)]
+    Provision(#[from] crate::provision::ProvisionError),
+    #[error("rebuilding the scratch database failed at revision {id} ({origin}), whose up had run before: {message}")]
+    Rebuild {
+        id: RevisionId,
+        origin: String,
+        message: String,
+    },
 }
 
 impl EngineError {
