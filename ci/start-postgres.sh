@@ -7,7 +7,11 @@
 #
 # Settings: PG_BINDIR (default: the newest /usr/lib/postgresql/*/bin, or pg_config's),
 # PG_PORT (default: a free port), PG_USER (the OS user that runs the server when this
-# script runs as root; default postgres, since initdb refuses root).
+# script runs as root; default postgres, since initdb refuses root), PG_DIR_FILE (a file
+# to write the cluster's directory into, for ci/stop-postgres.sh), PG_TLS=1 (also accept
+# TLS, with a throwaway CA and a server certificate for localhost and 127.0.0.1 made by the
+# openssl command; the server reports their paths in its ssl_ca_file and ssl_cert_file
+# settings, which is how the TLS tests find them).
 set -euo pipefail
 
 find_bindir() {
@@ -41,10 +45,30 @@ fi
   --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
   || { cat "$dir/initdb.log" >&2; exit 1; }
 
+tls_options=""
+if [[ "${PG_TLS:-0}" == 1 ]] && ! command -v openssl >/dev/null; then
+  echo "start-postgres: PG_TLS=1 but no openssl command; starting without TLS" >&2
+elif [[ "${PG_TLS:-0}" == 1 ]]; then
+  # A CA and a leaf it signs, rather than one self-signed leaf: rustls (like browsers)
+  # refuses a CA certificate presented as the server's own.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=migrate test CA" \
+    -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" \
+    -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+  printf '%s\n' "subjectAltName=DNS:localhost,IP:127.0.0.1" "basicConstraints=CA:FALSE" \
+    "keyUsage=digitalSignature,keyEncipherment" "extendedKeyUsage=serverAuth" >"$dir/server.ext"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
+    -CAcreateserial -days 30 -extfile "$dir/server.ext" -out "$dir/server.crt" 2>/dev/null
+  chmod 600 "$dir/server.key"
+  if [[ ${#run_as[@]} -gt 0 ]]; then chown "$user" "$dir/server.key" "$dir/server.crt" "$dir/ca.crt"; fi
+  tls_options="-c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key -c ssl_ca_file=$dir/ca.crt"
+fi
+
 # Speed over durability: this cluster is thrown away.
 "${run_as[@]}" "$bindir/pg_ctl" --pgdata="$dir/data" --log="$dir/server.log" --wait \
-  --options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+  --options="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 $tls_options" \
   start >&2 || { cat "$dir/server.log" >&2; exit 1; }
 
+if [[ -n "${PG_DIR_FILE:-}" ]]; then echo "$dir" > "$PG_DIR_FILE"; fi
 echo "start-postgres: cluster in $dir; stop it with: ${run_as[*]} $bindir/pg_ctl --pgdata=$dir/data stop" >&2
 echo "postgres://postgres@127.0.0.1:$port/postgres"

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::dialect::Dialect;
 use super::error::BackendError;
-use crate::core::{AppliedRevision, RevisionId, Script};
+use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
 
 /// What a step records in the tracking table once its script has run.
 #[derive(Debug, Clone, Copy)]
@@ -13,6 +13,25 @@ pub enum Record<'a> {
     Insert(&'a AppliedRevision),
     /// Delete the row of this revision.
     Delete(&'a RevisionId),
+}
+
+impl Record<'_> {
+    /// The revision the record is about.
+    pub fn id(&self) -> &RevisionId {
+        match self {
+            Self::Insert(row) => &row.id,
+            Self::Delete(id) => id,
+        }
+    }
+
+    /// Which script of the revision a step with this record runs: an insert follows an
+    /// up script, a delete a down script.
+    pub fn direction(&self) -> Direction {
+        match self {
+            Self::Insert(_) => Direction::Up,
+            Self::Delete(_) => Direction::Down,
+        }
+    }
 }
 
 /// One unit of work: an optional script and its bookkeeping.
@@ -64,5 +83,33 @@ pub trait Backend {
     /// Runs a step's script and writes its record. Unless the script is marked
     /// `-- migrate:no-transaction`, both happen in one transaction: either the script's
     /// effects and its record are committed together, or neither is.
+    ///
+    /// A backend that runs a no-transaction script statement by statement records its
+    /// progress as it goes; if a statement fails (or the process dies) the revision stays
+    /// dirty (see [`Backend::dirty`]). Writing a revision's record clears its mark.
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError>;
+
+    /// Resumes a no-transaction step whose first `done` statements ran already (as a dirty
+    /// mark's `statements_done` says), then writes its record; for `repair --resume` once
+    /// the user fixed what made the next statement fail. Backends that record no progress
+    /// refuse.
+    fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {
+        let _ = (work, done);
+        Err(BackendError::Database {
+            message: format!("{} cannot resume a script partway", self.dialect()),
+        })
+    }
+
+    /// Revisions whose no-transaction script stopped partway, sorted by id; empty when
+    /// there are none or the backend records no progress. Never writes.
+    fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {
+        Ok(Vec::new())
+    }
+
+    /// Clears the dirty mark of `id`, once the user has repaired the database by hand;
+    /// nothing happens when it has none.
+    fn clear_dirty(&mut self, id: &RevisionId) -> Result<(), BackendError> {
+        let _ = id;
+        Ok(())
+    }
 }

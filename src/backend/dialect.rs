@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::version_table::SqlValue;
+
 /// A database family with its own SQL spelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Dialect {
@@ -22,6 +24,16 @@ impl Dialect {
     /// Both dialects double an embedded `"`.
     pub fn quote_identifier(self, name: &str) -> String {
         format!("\"{}\"", name.replace('"', "\"\""))
+    }
+
+    /// A value written out as a literal. Only for SQL that is printed for a person to read
+    /// or run (`--sql`); SQL this program runs always binds its values.
+    pub fn literal(self, value: &SqlValue) -> String {
+        match value {
+            SqlValue::Text(None) => "NULL".into(),
+            SqlValue::Text(Some(text)) => format!("'{}'", text.replace('\'', "''")),
+            SqlValue::Integer(number) => number.to_string(),
+        }
     }
 
     /// The name users know the backend by, as in `--backend sqlite`.

@@ -21,7 +21,7 @@ pub enum BackendError {
     #[error("cannot open {target}: {message}")]
     Connect { target: String, message: String },
     #[error("{}", .failure.message)]
-    Script { failure: SqlFailure },
+    Script { failure: Box<SqlFailure> },
     #[error("could not take the migration lock on {target}: {message}")]
     Lock { target: String, message: String },
     #[error("tracking table {table}: {message}")]

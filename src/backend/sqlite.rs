@@ -86,12 +86,15 @@ impl SqliteBackend {
         match record {
             Record::Insert(row) => {
                 let values = insert_values(row, duration_ms).map(to_sqlite);
+                // Cached: the same two statements run once per revision.
                 self.conn
-                    .execute(&self.table.insert(dialect), params_from_iter(values))?;
+                    .prepare_cached(&self.table.insert(dialect))?
+                    .execute(params_from_iter(values))?;
             }
             Record::Delete(id) => {
                 self.conn
-                    .execute(&self.table.delete(dialect), [id.as_str()])?;
+                    .prepare_cached(&self.table.delete(dialect))?
+                    .execute([id.as_str()])?;
             }
         }
         Ok(())
@@ -118,13 +121,45 @@ fn to_sqlite(value: SqlValue) -> rusqlite::types::Value {
     }
 }
 
-/// Turns a rusqlite error into a failure at `offset` of the script.
-fn failure(error: rusqlite::Error, offset: Option<usize>, statement: Option<String>) -> SqlFailure {
+/// SQLite's description and number of an extended result code, e.g.
+/// `UNIQUE constraint failed (2067)`.
+fn code_name(code: &rusqlite::ffi::Error) -> String {
+    format!(
+        "{} ({})",
+        rusqlite::ffi::code_to_str(code.extended_code),
+        code.extended_code
+    )
+}
+
+/// The offset of the first token at or after `offset`, past white space and comments, so
+/// an error SQLite does not place points at the statement rather than the gap before it.
+fn first_token(text: &str, mut offset: usize) -> usize {
+    loop {
+        let rest = &text[offset..];
+        let trimmed = rest.trim_start();
+        offset += rest.len() - trimmed.len();
+        if trimmed.starts_with("--") {
+            offset += trimmed.find('\n').unwrap_or(trimmed.len());
+        } else if trimmed.starts_with("/*") {
+            offset += trimmed.find("*/").map_or(trimmed.len(), |end| end + 2);
+        } else {
+            return offset;
+        }
+    }
+}
+
+/// Turns a rusqlite error into a failure at `offset` of `text`.
+fn failure(
+    error: rusqlite::Error,
+    text: &str,
+    offset: Option<usize>,
+    statement: Option<String>,
+) -> Box<SqlFailure> {
     let (message, code, offset) = match &error {
         rusqlite::Error::SqliteFailure(code, message) => (
             message.clone().unwrap_or_else(|| code.to_string()),
-            Some(format!("{:?}", code.code)),
-            offset,
+            Some(code_name(code)),
+            offset.map(|start| first_token(text, start)),
         ),
         rusqlite::Error::SqlInputError {
             error,
@@ -133,25 +168,28 @@ fn failure(error: rusqlite::Error, offset: Option<usize>, statement: Option<Stri
             ..
         } => (
             msg.clone(),
-            Some(format!("{:?}", error.code)),
+            Some(code_name(error)),
             // SQLite's offset is within the text that was being prepared, which starts
-            // where the previous statement ended.
-            offset.map(|start| start + usize::try_from(*at).unwrap_or(0)),
+            // where the previous statement ended; it is -1 when SQLite does not know.
+            offset.map(|start| match usize::try_from(*at) {
+                Ok(at) => start + at,
+                Err(_) => first_token(text, start),
+            }),
         ),
         other => (other.to_string(), None, offset),
     };
-    SqlFailure {
+    Box::new(SqlFailure {
         offset,
         statement,
         message,
         code,
         detail: None,
         hint: None,
-    }
+    })
 }
 
 /// Runs every statement of `text` in turn, so a failure can name the statement that failed.
-fn run_script(conn: &Connection, text: &str) -> Result<(), SqlFailure> {
+fn run_script(conn: &Connection, text: &str) -> Result<(), Box<SqlFailure>> {
     let mut batch = Batch::new(conn, text);
     // Where the next statement starts looking; SQLite resumes preparing right here.
     let mut cursor = 0;
@@ -159,7 +197,7 @@ fn run_script(conn: &Connection, text: &str) -> Result<(), SqlFailure> {
         let mut statement = match batch.next() {
             Ok(Some(statement)) => statement,
             Ok(None) => return Ok(()),
-            Err(error) => return Err(failure(error, Some(cursor), None)),
+            Err(error) => return Err(failure(error, text, Some(cursor), None)),
         };
         let sql = statement.expanded_sql().unwrap_or_default();
         let start = text[cursor..].find(sql.as_str()).map(|at| cursor + at);
@@ -171,7 +209,7 @@ fn run_script(conn: &Connection, text: &str) -> Result<(), SqlFailure> {
             match rows.next() {
                 Ok(Some(_)) => continue,
                 Ok(None) => break,
-                Err(error) => return Err(failure(error, start, Some(sql))),
+                Err(error) => return Err(failure(error, text, start, Some(sql))),
             }
         }
     }
@@ -281,7 +319,9 @@ impl Backend for SqliteBackend {
         if transactional {
             // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
             // than failing halfway through the script.
-            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(database)?;
+            self.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(database)?;
         }
         let result = work
             .script

@@ -93,7 +93,11 @@ impl VersionTable {
 
     /// Reads every row, [`COLUMNS`] in order.
     pub fn select(&self, dialect: Dialect) -> String {
-        format!("SELECT {} FROM {}", COLUMNS.join(", "), self.qualified(dialect))
+        format!(
+            "SELECT {} FROM {}",
+            COLUMNS.join(", "),
+            self.qualified(dialect)
+        )
     }
 }
 
@@ -178,6 +182,10 @@ mod tests {
             table.delete(Dialect::Postgres),
             r#"DELETE FROM "app"."hist""ory" WHERE revision = $1"#
         );
-        assert!(table.insert(Dialect::Sqlite).ends_with("VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+        assert!(
+            table
+                .insert(Dialect::Sqlite)
+                .ends_with("VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)")
+        );
     }
 }

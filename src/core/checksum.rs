@@ -50,13 +50,14 @@ impl Checksum {
 /// copying the text.
 fn feed_normalized(hasher: &mut Sha256, text: &str) {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rest = text;
-    while let Some(at) = rest.find("\r\n") {
-        hasher.update(&rest.as_bytes()[..at]);
-        hasher.update(b"\n");
-        rest = &rest[at + 2..];
+    let mut rest = text.as_bytes();
+    while let Some(at) = rest.iter().position(|&b| b == b'\r') {
+        // Drop the '\r' of a CRLF; the '\n' starts the rest. A lone '\r' stays.
+        let crlf = rest.get(at + 1) == Some(&b'\n');
+        hasher.update(&rest[..if crlf { at } else { at + 1 }]);
+        rest = &rest[at + 1..];
     }
-    hasher.update(rest.as_bytes());
+    hasher.update(rest);
 }
 
 impl fmt::Display for Checksum {
@@ -75,12 +76,22 @@ impl FromStr for Checksum {
         let error = || ChecksumParseError {
             text: text.to_owned(),
         };
-        if text.len() != 64 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        fn nibble(digit: u8) -> Option<u8> {
+            match digit {
+                b'0'..=b'9' => Some(digit - b'0'),
+                b'a'..=b'f' => Some(digit - b'a' + 10),
+                b'A'..=b'F' => Some(digit - b'A' + 10),
+                _ => None,
+            }
+        }
+        let digits = text.as_bytes();
+        if digits.len() != 64 {
             return Err(error());
         }
         let mut bytes = [0u8; 32];
-        for (i, byte) in bytes.iter_mut().enumerate() {
-            *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).map_err(|_| error())?;
+        for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
+            *byte =
+                (nibble(pair[0]).ok_or_else(error)? << 4) | nibble(pair[1]).ok_or_else(error)?;
         }
         Ok(Self(bytes))
     }

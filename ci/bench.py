@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Benchmarks migrate beside the raw floor measured in the same run.
+
+    ci/bench.py [--sizes 100,1000,10000] [--reps 3] [--binary target/release/migrate]
+
+For each size N it generates N migrations (ci/generate_migrations.py) and measures, on a
+SQLite file and (when MIGRATE_BENCH_POSTGRES_URL or MIGRATE_TEST_POSTGRES_URL names a
+server) on a fresh PostgreSQL database:
+  - upgrade base -> head and downgrade head -> base, beside the same SQL through
+    sqlite3 / psql, one transaction per migration;
+  - a no-op upgrade and `check` at head (what every app start and CI job pays);
+  - peak memory (max RSS) of every command.
+It prints a table (wall time, per-migration overhead, ratio to the floor, max RSS,
+PASS/MISS against the targets) and writes the same as JSON to target/bench/.
+Timings are medians of --reps runs; the ratio, not the seconds, is what to compare.
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+GNU_TIME = "/usr/bin/time"
+
+
+def run(argv, cwd, stdin=None, env=None):
+    """Runs a command; returns (seconds, max RSS in KiB). Fails loudly.
+
+    The peak RSS comes from GNU time, which measures the command alone: a child's
+    ru_maxrss seen from here would include this Python process, copied at fork."""
+    with tempfile.NamedTemporaryFile("r") as rss_file:
+        stdin_file = open(stdin) if stdin else subprocess.DEVNULL
+        wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file.name, *argv]
+        started = time.perf_counter()
+        result = subprocess.run(wrapped, cwd=cwd, stdin=stdin_file, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.PIPE, env=env)
+        elapsed = time.perf_counter() - started
+        if stdin:
+            stdin_file.close()
+        if result.returncode != 0:
+            sys.exit(f"bench: {' '.join(argv)} exited {result.returncode}:\n"
+                     f"{result.stderr.decode(errors='replace')}")
+        return elapsed, int(rss_file.read().strip().splitlines()[-1])
+
+
+def script(folder, names, file, name):
+    """One transaction per migration, as migrate runs them."""
+    with open(os.path.join(folder, name), "w") as out:
+        for revision in names:
+            out.write("BEGIN;\n")
+            with open(os.path.join(folder, "migrations", revision, file)) as f:
+                out.write(f.read())
+            out.write("\nCOMMIT;\n")
+    return os.path.join(folder, name)
+
+
+class Backend:
+    def __init__(self, name, folder):
+        self.name, self.folder = name, folder
+
+
+class Sqlite(Backend):
+    def __init__(self, folder):
+        super().__init__("sqlite", folder)
+
+    def fresh(self, label):
+        path = os.path.join(self.folder, f"{label}.db")
+        for suffix in ("", "-journal", "-wal", ".migrate-lock"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        return f"sqlite://{path}", ["sqlite3", "-bail", path]
+
+
+class Postgres(Backend):
+    def __init__(self, folder, server):
+        super().__init__("postgres", folder)
+        self.server = server
+        self.count = 0
+
+    def fresh(self, label):
+        self.count += 1
+        name = f"bench_{label}_{os.getpid()}_{self.count}"
+        subprocess.run(["psql", "-q", self.server, "-c", f'DROP DATABASE IF EXISTS "{name}"',
+                        "-c", f'CREATE DATABASE "{name}"'], check=True, stdout=subprocess.DEVNULL)
+        base = self.server.split("?")[0].rsplit("/", 1)[0]
+        url = f"{base}/{name}"
+        return url, ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-X", url]
+
+
+def median_run(reps, action):
+    results = [action() for _ in range(reps)]
+    return statistics.median(r[0] for r in results), max(r[1] for r in results)
+
+
+def measure(backend, binary, folder, names, reps):
+    up_sql = script(folder, names, "up.sql", "all_up.sql")
+    down_sql = script(folder, list(reversed(names)), "down.sql", "all_down.sql")
+    env = dict(os.environ)
+
+    def ours(args, url):
+        env["DATABASE_URL"] = url
+        return run([binary, *args], folder, env=env)
+
+    def floor_up():
+        _, client = backend.fresh("floor")
+        return run(client, folder, stdin=up_sql)
+
+    def floor_down():
+        _, client = backend.fresh("floor")
+        run(client, folder, stdin=up_sql)
+        return run(client, folder, stdin=down_sql)
+
+    def ours_up():
+        url, _ = backend.fresh("ours")
+        return ours(["upgrade"], url)
+
+    def ours_down():
+        url, _ = backend.fresh("ours")
+        ours(["upgrade"], url)
+        return ours(["downgrade", "base"], url)
+
+    at_head, _ = backend.fresh("head")
+    ours(["upgrade"], at_head)
+    rows = {}
+    rows["upgrade"] = (median_run(reps, ours_up), median_run(reps, floor_up))
+    rows["downgrade"] = (median_run(reps, ours_down), median_run(reps, floor_down))
+    rows["noop upgrade"] = (median_run(reps, lambda: ours(["upgrade"], at_head)), None)
+    rows["check"] = (median_run(reps, lambda: ours(["check"], at_head)), None)
+    return rows
+
+
+TARGET_RATIO = 1.10
+TARGET_NOOP_MS = 20.0
+TARGET_RSS_KIB = 64 * 1024
+
+
+def verdicts(backend, size, command, ours, floor):
+    checks = []
+    if floor is not None and size >= 1000:
+        checks.append(ours[0] / floor[0] <= TARGET_RATIO)
+    if floor is None and backend == "sqlite" and size == 1000:
+        checks.append(ours[0] * 1000 <= TARGET_NOOP_MS)
+    if size >= 10000:
+        checks.append(ours[1] <= TARGET_RSS_KIB)
+    if not checks:
+        return "-"
+    return "PASS" if all(checks) else "MISS"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "migrate"))
+    args = parser.parse_args()
+    if not os.path.exists(GNU_TIME):
+        sys.exit("bench: needs GNU time for peak memory: apt-get install time")
+    if not os.path.exists(args.binary):
+        sys.exit(f"bench: build it first: cargo build --release ({args.binary} missing)")
+    server = os.environ.get("MIGRATE_BENCH_POSTGRES_URL") or os.environ.get("MIGRATE_TEST_POSTGRES_URL")
+    sizes = [int(size) for size in args.sizes.split(",")]
+    report = {"sizes": sizes, "results": []}
+    lines = [f"{'backend':<9} {'N':>6} {'command':<13} {'ours s':>9} {'floor s':>9} {'ms/mig':>8} {'ratio':>6} {'max RSS':>9}  target"]
+    for size in sizes:
+        folder = tempfile.mkdtemp(prefix=f"migrate-bench-{size}-")
+        subprocess.run([sys.executable, os.path.join(ROOT, "ci", "generate_migrations.py"), str(size),
+                        os.path.join(folder, "migrations")], check=True)
+        names = sorted(os.listdir(os.path.join(folder, "migrations")))
+        backends = [Sqlite(folder)] + ([Postgres(folder, server)] if server else [])
+        reps = 1 if size >= 10000 else args.reps
+        for backend in backends:
+            for command, (ours, floor) in measure(backend, args.binary, folder, names, reps).items():
+                ratio = ours[0] / floor[0] if floor else None
+                overhead = (ours[0] - floor[0]) * 1000 / size if floor else None
+                verdict = verdicts(backend.name, size, command, ours, floor)
+                report["results"].append({
+                    "backend": backend.name, "n": size, "command": command,
+                    "seconds": ours[0], "floor_seconds": floor[0] if floor else None,
+                    "overhead_ms_per_migration": overhead, "ratio": ratio,
+                    "max_rss_kib": ours[1], "target": verdict,
+                })
+                lines.append(
+                    f"{backend.name:<9} {size:>6} {command:<13} {ours[0]:>9.3f} "
+                    f"{(f'{floor[0]:.3f}' if floor else '-'):>9} "
+                    f"{(f'{overhead:.3f}' if overhead is not None else '-'):>8} "
+                    f"{(f'{ratio:.2f}' if ratio else '-'):>6} {ours[1] / 1024:>7.1f}Mi  {verdict}")
+        shutil.rmtree(folder)
+    scaling = {}
+    for backend in ("sqlite", "postgres"):
+        by_size = {(r["n"], r["command"]): r["seconds"] for r in report["results"] if r["backend"] == backend}
+        if (10000, "upgrade") in by_size and (1000, "upgrade") in by_size:
+            factor = by_size[(10000, "upgrade")] / by_size[(1000, "upgrade")]
+            scaling[backend] = factor
+            lines.append(f"{backend}: upgrade of 10,000 costs {factor:.1f}x upgrade of 1,000 (target <= 11x): "
+                         f"{'PASS' if factor <= 11 else 'MISS'}")
+    report["scaling_10k_over_1k"] = scaling
+    if not server:
+        lines.append("postgres: skipped (set MIGRATE_BENCH_POSTGRES_URL, e.g. from ci/start-postgres.sh)")
+    print("\n".join(lines))
+    out_dir = os.path.join(ROOT, "target", "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    for name in (f"bench-{stamp}.json", "latest.json"):
+        with open(os.path.join(out_dir, name), "w") as f:
+            json.dump(report, f, indent=2)
+    print(f"wrote target/bench/bench-{stamp}.json")
+
+
+if __name__ == "__main__":
+    main()

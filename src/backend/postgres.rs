@@ -1,0 +1,298 @@
+//! PostgreSQL through the synchronous `postgres` crate. Mechanisms only.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use postgres::{Client, NoTls};
+
+use super::backend::{Backend, Record, StepWork};
+use super::dialect::Dialect;
+use super::error::BackendError;
+use super::postgres_error::{database, message, script_failure};
+use super::postgres_lock::{acquire, lock_key, release};
+use super::postgres_no_transaction::{Progress, run_statements};
+use super::postgres_options::PostgresOptions;
+use super::postgres_progress::{clear_mark, dirty_marks};
+use super::postgres_tls_connect::make_connector;
+use super::postgres_tracking::{
+    Books, create_missing_tables, create_progress_table, find_progress_table, read_rows, schema_of,
+    table_exists,
+};
+use super::postgres_url::{ConnectUrl, scrub};
+use super::progress_table::ProgressTable;
+use super::version_table::VersionTable;
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, sql_start};
+
+/// The schema of the tracking table when none is given.
+pub const DEFAULT_SCHEMA: &str = "public";
+
+/// The `application_name` the session shows in `pg_stat_activity`, unless the URL sets one,
+/// so a lock-timeout message elsewhere can say who holds the lock.
+const APPLICATION_NAME: &str = "migrate";
+
+/// A PostgreSQL database.
+///
+/// The migration lock is a session advisory lock, which the server releases when the
+/// connection ends, so a killed process never leaves it behind. Each transactional step
+/// runs in one transaction with its tracking row; a `-- migrate:no-transaction` script
+/// runs statement by statement outside any.
+pub struct PostgresBackend {
+    client: Client,
+    /// Always schema-qualified (see [`DEFAULT_SCHEMA`]).
+    table: VersionTable,
+    /// The progress table, once it is known to exist: it is made by the first
+    /// no-transaction script, so databases that never run one never see it.
+    progress: Option<ProgressTable>,
+    /// `postgres://user@host:port/database`, never with a password.
+    target: String,
+    lock_key: i64,
+    locked: bool,
+}
+
+impl PostgresBackend {
+    /// Connects to a `postgres://` or `postgresql://` URL. Its query takes libpq's
+    /// parameters as the driver reads them (`application_name`, `connect_timeout`,
+    /// `options`, `hostaddr`, …) plus `sslmode` (`disable`, `allow`, `prefer` (the
+    /// default), `require`, `verify-ca`, `verify-full`) and `sslrootcert`, as libpq reads
+    /// them. The session's `application_name` is `migrate` unless the URL sets one.
+    pub fn connect(url: &str, table: VersionTable) -> Result<Self, BackendError> {
+        Self::connect_with(url, table, &PostgresOptions::default())
+    }
+
+    /// Connects to a URL and applies `options` to the session.
+    pub fn connect_with(
+        url: &str,
+        table: VersionTable,
+        options: &PostgresOptions,
+    ) -> Result<Self, BackendError> {
+        let ConnectUrl {
+            mut config,
+            target,
+            tls,
+        } = ConnectUrl::parse(url)?;
+        if config.get_application_name().is_none() {
+            config.application_name(APPLICATION_NAME);
+        }
+        let connect_error = |text: String| BackendError::Connect {
+            target: target.clone(),
+            message: scrub(&text, config.get_password()),
+        };
+        let connected = match make_connector(&tls).map_err(connect_error)? {
+            None => config.connect(NoTls),
+            Some(connector) => config.connect(connector),
+        };
+        let mut client = connected.map_err(|error| connect_error(message(&error)))?;
+        options
+            .apply(&mut client)
+            .map_err(|error| connect_error(message(&error)))?;
+        Self::new(client, table, Some(target))
+    }
+
+    /// Migrates through a connection the application already holds; its session settings
+    /// are left as they are.
+    pub fn from_client(client: Client, table: VersionTable) -> Result<Self, BackendError> {
+        Self::new(client, table, None)
+    }
+
+    fn new(
+        mut client: Client,
+        mut table: VersionTable,
+        target: Option<String>,
+    ) -> Result<Self, BackendError> {
+        let row = client
+            .query_one(
+                "SELECT current_database(), current_user, \
+                        coalesce(host(inet_server_addr()), '<local socket>'), \
+                        coalesce(inet_server_port(), 5432)",
+                &[],
+            )
+            .map_err(|error| database(&error))?;
+        let column = |index: usize| -> Result<String, BackendError> {
+            row.try_get(index).map_err(|error| database(&error))
+        };
+        let database_name = column(0)?;
+        let target = match target {
+            Some(target) => target,
+            None => {
+                let port: i32 = row.try_get(3).map_err(|error| database(&error))?;
+                format!(
+                    "postgres://{}@{}:{port}/{database_name}",
+                    column(1)?,
+                    column(2)?
+                )
+            }
+        };
+        let schema = table
+            .schema
+            .get_or_insert_with(|| DEFAULT_SCHEMA.to_owned());
+        let lock_key = lock_key(&database_name, schema, &table.name);
+        Ok(Self {
+            client,
+            table,
+            progress: None,
+            target,
+            lock_key,
+            locked: false,
+        })
+    }
+
+    /// The connection, for the application to use once migrated.
+    pub fn client_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    /// Gives the connection back.
+    pub fn into_client(self) -> Client {
+        self.client
+    }
+
+    fn run_in_transaction(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
+        let started = Instant::now();
+        let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
+        if let Some(script) = work.script {
+            // One simple-protocol message: the server parses the script itself, so no
+            // splitter can misread it, and reports error positions in the script's text.
+            let start = sql_start(&script.text);
+            transaction
+                .batch_execute(&script.text[start..])
+                .map_err(|error| script_failure(&error, &script.text, start))?;
+        }
+        let books = Books {
+            table: &self.table,
+            progress: self.progress.as_ref(),
+        };
+        books.finish(&mut transaction, work.record, elapsed_ms(started))?;
+        transaction.commit().map_err(|error| database(&error))
+    }
+
+    /// Runs a script statement by statement, the first `done` excepted, then the record.
+    fn run_outside_transaction(
+        &mut self,
+        script: &Script,
+        record: Record<'_>,
+        done: usize,
+    ) -> Result<(), BackendError> {
+        let started = Instant::now();
+        let table = create_progress_table(&mut self.client, &self.table)
+            .map_err(|error| tracking(&self.table, message(&error)))?;
+        self.progress = Some(table.clone());
+        let progress = Progress::new(&table, record, done);
+        run_statements(&mut self.client, script, progress)?;
+        let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
+        let books = Books {
+            table: &self.table,
+            progress: Some(&table),
+        };
+        books.finish(&mut transaction, record, elapsed_ms(started))?;
+        transaction.commit().map_err(|error| database(&error))
+    }
+}
+
+pub(crate) fn tracking(table: &VersionTable, message: String) -> BackendError {
+    BackendError::Tracking {
+        table: table.qualified(Dialect::Postgres),
+        message,
+    }
+}
+
+fn elapsed_ms(started: Instant) -> i64 {
+    i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
+}
+
+impl fmt::Debug for PostgresBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostgresBackend")
+            .field("target", &self.target)
+            .field("table", &self.table)
+            .field("locked", &self.locked)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Backend for PostgresBackend {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn describe(&self) -> String {
+        self.target.clone()
+    }
+
+    fn lock(&mut self, timeout: Option<Duration>) -> Result<(), BackendError> {
+        if self.locked {
+            return Ok(());
+        }
+        acquire(&mut self.client, self.lock_key, timeout).map_err(|message| {
+            BackendError::Lock {
+                target: self.target.clone(),
+                message,
+            }
+        })?;
+        self.locked = true;
+        Ok(())
+    }
+
+    fn unlock(&mut self) -> Result<(), BackendError> {
+        if !std::mem::replace(&mut self.locked, false) {
+            return Ok(());
+        }
+        release(&mut self.client, self.lock_key).map_err(|message| BackendError::Lock {
+            target: self.target.clone(),
+            message,
+        })
+    }
+
+    fn ensure_version_table(&mut self) -> Result<(), BackendError> {
+        let fail = |error: postgres::Error| tracking(&self.table, message(&error));
+        create_missing_tables(&mut self.client, &self.table).map_err(fail)?;
+        self.progress = find_progress_table(&mut self.client, &self.table).map_err(fail)?;
+        Ok(())
+    }
+
+    fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
+        let fail = |e: postgres::Error| tracking(&self.table, message(&e));
+        let schema = schema_of(&self.table);
+        if !table_exists(&mut self.client, schema, &self.table.name).map_err(fail)? {
+            return Ok(Vec::new());
+        }
+        let mut applied = read_rows(&mut self.client, &self.table)
+            .map_err(fail)?
+            .into_iter()
+            .map(|raw| raw.into_applied().map_err(|e| tracking(&self.table, e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        applied.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(applied)
+    }
+
+    fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
+        match work.script {
+            Some(script) if script.directives.no_transaction => {
+                self.run_outside_transaction(script, work.record, 0)
+            }
+            _ => self.run_in_transaction(work),
+        }
+    }
+
+    fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {
+        match work.script {
+            Some(script) if script.directives.no_transaction => {
+                self.run_outside_transaction(script, work.record, done)
+            }
+            _ => Err(BackendError::Database {
+                message: "only a `-- migrate:no-transaction` script can be resumed".into(),
+            }),
+        }
+    }
+
+    fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {
+        dirty_marks(&mut self.client, &self.table)
+    }
+
+    fn clear_dirty(&mut self, id: &RevisionId) -> Result<(), BackendError> {
+        clear_mark(&mut self.client, &self.table, id)
+    }
+}
+
+#[cfg(test)]
+#[path = "postgres_tests.rs"]
+mod tests;

@@ -1,0 +1,164 @@
+//! The tracking table on PostgreSQL: creating what is missing, reading its rows and writing
+//! a step's record. The SQL itself lives once, in `version_table.rs` and `progress_table.rs`.
+
+use postgres::types::ToSql;
+use postgres::{Client, GenericClient};
+
+use super::backend::Record;
+use super::dialect::Dialect;
+use super::error::BackendError;
+use super::postgres::DEFAULT_SCHEMA;
+use super::postgres::tracking;
+use super::postgres_error::message;
+use super::postgres_progress::clear_progress;
+use super::progress_table::ProgressTable;
+use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
+
+/// The table's schema; the backend fills in [`DEFAULT_SCHEMA`] when none was given.
+pub(crate) fn schema_of(table: &VersionTable) -> &str {
+    table.schema.as_deref().unwrap_or(DEFAULT_SCHEMA)
+}
+
+fn schema_exists(client: &mut Client, schema: &str) -> Result<bool, postgres::Error> {
+    client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)",
+            &[&schema],
+        )?
+        .try_get(0)
+}
+
+/// Creates the tracking table's schema and the table, each only if it is missing. Creating only what is missing lets a user without CREATE on the database (or
+/// on `public`) migrate into a schema of their own: even `IF NOT EXISTS` checks the
+/// privilege first.
+pub(crate) fn create_missing_tables(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<(), postgres::Error> {
+    let dialect = Dialect::Postgres;
+    let schema = schema_of(table);
+    if !schema_exists(client, schema)? {
+        let quoted = dialect.quote_identifier(schema);
+        client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}"))?;
+    }
+    if !table_exists(client, schema, &table.name)? {
+        client.batch_execute(&table.create(dialect))?;
+    }
+    Ok(())
+}
+
+/// The progress table beside `table`, if it exists.
+pub(crate) fn find_progress_table(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<Option<ProgressTable>, postgres::Error> {
+    let progress = ProgressTable::beside(table);
+    let exists = table_exists(client, schema_of(table), progress.name())?;
+    Ok(exists.then_some(progress))
+}
+
+/// Creates the progress table beside `table` if it is missing.
+pub(crate) fn create_progress_table(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<ProgressTable, postgres::Error> {
+    let progress = ProgressTable::beside(table);
+    if !table_exists(client, schema_of(table), progress.name())? {
+        client.batch_execute(&progress.create(Dialect::Postgres))?;
+    }
+    Ok(progress)
+}
+
+/// Whether table `name` exists in `schema`.
+pub(crate) fn table_exists(
+    client: &mut Client,
+    schema: &str,
+    name: &str,
+) -> Result<bool, postgres::Error> {
+    client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = $1 AND c.relname = $2)",
+            &[&schema, &name],
+        )?
+        .try_get(0)
+}
+
+/// Where a step's bookkeeping goes.
+pub(crate) struct Books<'a> {
+    pub table: &'a VersionTable,
+    pub progress: Option<&'a ProgressTable>,
+}
+
+impl Books<'_> {
+    /// Writes a step's record and clears its revision's dirty mark (so `stamp` moves past
+    /// a dirty revision too), in the caller's transaction.
+    pub fn finish(
+        &self,
+        client: &mut impl GenericClient,
+        record: Record<'_>,
+        duration_ms: i64,
+    ) -> Result<(), BackendError> {
+        let fail = |error: postgres::Error| tracking(self.table, message(&error));
+        write_record(client, self.table, record, duration_ms).map_err(fail)?;
+        match self.progress {
+            Some(progress) => clear_progress(client, progress, record.id()).map_err(fail),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Every row of the table, unchecked.
+pub(crate) fn read_rows(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<Vec<RawRow>, postgres::Error> {
+    client
+        .query(&table.select(Dialect::Postgres), &[])?
+        .iter()
+        .map(raw_row)
+        .collect()
+}
+
+/// Writes a step's row through a transaction or the bare connection.
+pub(crate) fn write_record(
+    client: &mut impl GenericClient,
+    table: &VersionTable,
+    record: Record<'_>,
+    duration_ms: i64,
+) -> Result<(), postgres::Error> {
+    let dialect = Dialect::Postgres;
+    match record {
+        Record::Insert(row) => {
+            let values = insert_values(row, duration_ms);
+            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(as_sql).collect();
+            client.execute(&table.insert(dialect), &params)?;
+        }
+        Record::Delete(id) => {
+            client.execute(&table.delete(dialect), &[&id.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn as_sql(value: &SqlValue) -> &(dyn ToSql + Sync) {
+    match value {
+        SqlValue::Text(text) => text,
+        SqlValue::Integer(number) => number,
+    }
+}
+
+fn raw_row(row: &postgres::Row) -> Result<RawRow, postgres::Error> {
+    Ok(RawRow {
+        revision: row.try_get(0)?,
+        slug: row.try_get(1)?,
+        up_checksum: row.try_get(2)?,
+        down_checksum: row.try_get(3)?,
+        checksum_algorithm: row.try_get(4)?,
+        up_sql: row.try_get(5)?,
+        down_sql: row.try_get(6)?,
+        applied_at: row.try_get(7)?,
+        duration_ms: row.try_get(8)?,
+    })
+}

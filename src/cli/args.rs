@@ -1,0 +1,179 @@
+//! The command line, as clap parses it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Database schema migrations for SQLite and PostgreSQL: run them, and prove in CI that
+/// every one goes up, comes back down and goes up again.
+///
+/// Migrations live in folders `migrations/<id>_<slug>/up.sql` and `down.sql`. The database
+/// comes from --database-url, else $DATABASE_URL, else migrate.toml, else
+/// sqlite://migrate.db. DATABASE_URL is also read from a .env file in the working
+/// directory, as sqlx-cli and diesel do (a set environment variable wins).
+#[derive(Debug, Parser)]
+#[command(name = "migrate", version, propagate_version = true)]
+#[command(
+    after_help = "Exit codes: 0 success; 1 the database or the migrations are wrong \
+(pending, changed, failed); 2 usage, configuration or connection error."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: CommandArgs,
+}
+
+/// Options every command takes.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// The migrations directory [default: migrations, or `dir` in migrate.toml]
+    #[arg(long, global = true, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// sqlite://PATH, sqlite::memory: or postgres://USER:PASSWORD@HOST:PORT/DB
+    #[arg(
+        long,
+        global = true,
+        env = "DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+    /// The migration files' layout: migrate (= diesel), sqlx, golang-migrate, dbmate, flyway
+    /// or refinery [default: recognised from the files, or `layout` in migrate.toml]
+    #[arg(long, global = true, value_name = "LAYOUT")]
+    pub layout: Option<String>,
+    /// The tracking table [default: migrate_history, or `table` in migrate.toml]
+    #[arg(long, global = true, value_name = "NAME")]
+    pub table: Option<String>,
+    /// The schema of the tracking table on PostgreSQL [default: public, or `schema` in
+    /// migrate.toml]
+    #[arg(long, global = true, value_name = "SCHEMA")]
+    pub schema: Option<String>,
+    /// PostgreSQL: cancel a migration statement that runs longer than this
+    /// [default: the server's, or `statement_timeout` in migrate.toml]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub statement_timeout: Option<f64>,
+    /// PostgreSQL: fail a migration statement that waits longer than this for a table lock,
+    /// rather than queue every query on that table behind it [default: the server's, or
+    /// `db_lock_timeout` in migrate.toml]
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub db_lock_timeout: Option<f64>,
+    /// The configuration file
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        default_value = "migrate.toml"
+    )]
+    pub config: PathBuf,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum CommandArgs {
+    /// Create the migrations directory, an empty sum file and a commented migrate.toml
+    Init,
+    /// Create a new revision folder with empty up.sql and down.sql
+    #[command(visible_alias = "revision")]
+    Create {
+        /// What the revision does, e.g. "add email to users"
+        message: String,
+    },
+    /// Apply pending revisions up to TARGET
+    #[command(visible_alias = "up")]
+    Upgrade(UpgradeArgs),
+    /// Revert applied revisions down to TARGET
+    #[command(visible_alias = "down")]
+    Downgrade(DowngradeArgs),
+    /// Show the revision the database is at
+    Current(FormatArgs),
+    /// List the revisions, newest first, marking the head and the current one
+    History(FormatArgs),
+    /// Show the newest revision of the directory
+    Heads,
+    /// Record the database as being at TARGET without running any SQL
+    Stamp {
+        /// head, base, an id or unique prefix, +N, -N or ID+N
+        target: String,
+        /// Print the steps instead of running them
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Show every revision as applied, pending, changed, missing or out of order
+    Status(FormatArgs),
+    /// Exit 1 unless every revision is applied and unchanged (for CI and deploy gates)
+    Check(FormatArgs),
+    /// Rewrite migrations/migrate.sum from the migration files
+    Hash,
+    /// Clear the dirty mark a failed no-transaction script left, once the database is fixed
+    Repair {
+        /// The dirty revision (`migrate status` lists them)
+        revision: String,
+        /// Run only the statements after the last one that succeeded, then record the revision
+        #[arg(long)]
+        resume: bool,
+    },
+    /// Print a shell completion script: `migrate completions bash > /etc/bash_completion.d/migrate`
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Arguments of `upgrade`.
+#[derive(Debug, Args)]
+pub struct UpgradeArgs {
+    /// head, base, an id or unique prefix, +N, -N or ID+N
+    #[arg(default_value = "head", allow_hyphen_values = true)]
+    pub target: String,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// Arguments of `downgrade`.
+#[derive(Debug, Args)]
+pub struct DowngradeArgs {
+    /// head, base, an id or unique prefix, +N, -N or ID+N
+    #[arg(default_value = "-1", allow_hyphen_values = true)]
+    pub target: String,
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Revert applied revisions whose folders are gone with the down SQL stored when they
+    /// were applied (after switching git branches)
+    #[arg(long)]
+    pub use_stored_down: bool,
+}
+
+/// How upgrade and downgrade run.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Print the SQL that would run, tracking statements included, and run nothing
+    #[arg(long, conflicts_with = "dry_run")]
+    pub sql: bool,
+    /// List the steps that would run, and run nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Run although an applied revision's file changed since it was applied
+    #[arg(long)]
+    pub allow_changed: bool,
+    /// Give up waiting for another migrate process after this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub lock_timeout: Option<f64>,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    #[default]
+    Human,
+    Json,
+}
+
+/// `--format`.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// human or json
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}

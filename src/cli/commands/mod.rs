@@ -1,0 +1,11 @@
+//! One file per command.
+
+pub mod create;
+pub mod current;
+pub mod hash;
+pub mod heads;
+pub mod history;
+pub mod init;
+pub mod repair;
+pub mod run;
+pub mod status;

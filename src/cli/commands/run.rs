@@ -1,0 +1,115 @@
+//! `upgrade`, `downgrade` and `stamp`: plan, then print the plan or run it.
+
+use std::io::IsTerminal as _;
+use std::time::Duration;
+
+use migrate::core::{Action, PlanOptions, Step, Target};
+use migrate::engine::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339, offline_sql};
+
+use crate::cli::args::RunArgs;
+use crate::cli::context::Context;
+use crate::cli::exit;
+
+/// How this invocation runs.
+pub struct RunMode {
+    pub sql: bool,
+    pub dry_run: bool,
+    pub options: MigratorOptions,
+}
+
+impl RunMode {
+    pub fn from_args(args: &RunArgs, use_stored_down: bool) -> Self {
+        Self {
+            sql: args.sql,
+            dry_run: args.dry_run,
+            options: MigratorOptions {
+                plan: PlanOptions {
+                    allow_changed: args.allow_changed,
+                    use_stored_down,
+                },
+                lock_timeout: args.lock_timeout.map(Duration::from_secs_f64),
+            },
+        }
+    }
+}
+
+pub fn run(context: &Context, command: Command, mode: RunMode) -> anyhow::Result<u8> {
+    let directory = context.directory()?;
+    let mut backend = context.backend()?;
+    let dialect = backend.dialect();
+    let mut migrator = Migrator::new(backend.as_mut(), &directory.history, mode.options);
+    if mode.sql || mode.dry_run {
+        let plan = migrator.plan(&command)?;
+        if mode.sql {
+            print!(
+                "{}",
+                offline_sql(&plan, &context.settings.table, dialect, &now_rfc3339())
+            );
+        } else if plan.steps.is_empty() {
+            println!("nothing to do");
+        } else {
+            for step in &plan.steps {
+                println!(
+                    "would {} {} {}",
+                    verb(step),
+                    step.id,
+                    step.slug.replace('_', " ")
+                );
+            }
+        }
+        return Ok(exit::SUCCESS);
+    }
+    let reports = migrator.run(&command, &mut print_step)?;
+    if reports.is_empty() {
+        println!("nothing to do");
+    }
+    print_position(&mut migrator, &directory.history)?;
+    Ok(exit::SUCCESS)
+}
+
+/// Parses a target argument.
+pub fn target(text: &str) -> anyhow::Result<Target> {
+    Ok(text.parse::<Target>()?)
+}
+
+fn verb(step: &Step) -> &'static str {
+    match step.action {
+        Action::Apply { .. } => "upgrade",
+        Action::Revert { .. } => "downgrade",
+        Action::Record { .. } => "stamp",
+        Action::Forget => "unstamp",
+    }
+}
+
+/// A line per step as it completes; on a terminal, prefixed with its place in the run.
+fn print_step(report: &StepReport) {
+    if std::io::stdout().is_terminal() {
+        print!("[{}/{}] ", report.position, report.total);
+    }
+    println!(
+        "{} {} {} ({} ms)",
+        verb(&report.step),
+        report.step.id,
+        report.step.slug.replace('_', " "),
+        report.duration.as_millis()
+    );
+}
+
+fn print_position(
+    migrator: &mut Migrator<'_>,
+    history: &migrate::core::History,
+) -> anyhow::Result<()> {
+    let applied = migrator.applied()?;
+    match applied.last() {
+        None => println!("database at <base>"),
+        Some(row) => {
+            let head = history.head().is_some_and(|head| head.id == row.id);
+            println!(
+                "database at {}{}",
+                row.id,
+                if head { " (head)" } else { "" }
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,110 @@
+//! `migrate status` and `migrate check`: every revision's state, and a gate on it.
+
+use migrate::core::{RevisionState, StatusEntry};
+use migrate::source::{Directory, SumState};
+
+use crate::cli::args::Format;
+use crate::cli::context::Context;
+use crate::cli::exit;
+
+/// Whether the command gates (exit 1 unless clean) or only shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Status,
+    Check,
+}
+
+pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> {
+    let directory = context.directory()?;
+    let mut backend = context.backend()?;
+    let applied = backend.applied()?;
+    let dirty: Vec<String> = backend.dirty()?.iter().map(ToString::to_string).collect();
+    let entries = migrate::core::status(&directory.history, &applied);
+    let clean = dirty.is_empty() && entries.iter().all(|entry| entry.state.is_applied_cleanly());
+    match format {
+        Format::Json => {
+            let value = serde_json::json!({
+                "database": backend.describe(),
+                "clean": clean,
+                "sum_file": sum_text(&directory),
+                "dirty": dirty,
+                "revisions": entries,
+            });
+            println!("{}", serde_json::to_string_pretty(&value)?);
+        }
+        Format::Human if mode == Mode::Status => print_table(&entries, &directory),
+        Format::Human => {
+            let unclean: Vec<StatusEntry> = entries
+                .iter()
+                .filter(|entry| !entry.state.is_applied_cleanly())
+                .cloned()
+                .collect();
+            print_rows(&unclean);
+            print_summary(&entries);
+        }
+    }
+    if format == Format::Human {
+        for mark in &dirty {
+            println!("dirty: {mark}");
+        }
+    }
+    Ok(if mode == Mode::Check && !clean {
+        exit::DEFECT
+    } else {
+        exit::SUCCESS
+    })
+}
+
+fn sum_text(directory: &Directory) -> &'static str {
+    match directory.sum {
+        SumState::Verified => "verified",
+        SumState::Absent => "absent",
+        SumState::Unchecked => "unchecked",
+    }
+}
+
+fn print_rows(entries: &[StatusEntry]) {
+    let width = entries
+        .iter()
+        .map(|e| e.id.as_str().len())
+        .max()
+        .unwrap_or(0);
+    for entry in entries {
+        let state = entry.state.to_string();
+        let message = entry.slug.replace('_', " ");
+        println!("{state:<12} {:<width$}  {message}", entry.id.as_str());
+    }
+}
+
+fn print_table(entries: &[StatusEntry], directory: &Directory) {
+    print_rows(entries);
+    print_summary(entries);
+    if directory.sum == SumState::Absent {
+        println!(
+            "note: {} has no migrate.sum, so edits to merged migrations go unnoticed; run `migrate hash` and commit it",
+            directory.path.display()
+        );
+    }
+}
+
+fn print_summary(entries: &[StatusEntry]) {
+    let states = [
+        RevisionState::Applied,
+        RevisionState::Pending,
+        RevisionState::Changed,
+        RevisionState::Missing,
+        RevisionState::OutOfOrder,
+    ];
+    let counts: Vec<String> = states
+        .iter()
+        .filter_map(|state| {
+            let count = entries.iter().filter(|e| e.state == *state).count();
+            (count > 0).then(|| format!("{count} {state}"))
+        })
+        .collect();
+    if counts.is_empty() {
+        println!("no revisions");
+    } else {
+        println!("{}", counts.join(", "));
+    }
+}

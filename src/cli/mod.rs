@@ -1,0 +1,73 @@
+//! The binary's thin layer: parse arguments, call the library, print, pick the exit code.
+//! anyhow lives here and in main.rs only.
+
+mod args;
+mod commands;
+mod context;
+mod exit;
+mod report;
+mod settings;
+
+use clap::Parser as _;
+use migrate::engine::Command;
+
+use args::{Cli, CommandArgs};
+use commands::run::{RunMode, target};
+use commands::status::Mode;
+use context::Context;
+
+/// Runs the command line and returns the process's exit code.
+pub fn main() -> u8 {
+    let cli = Cli::parse();
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            eprint!("{}", report::render_error(&error));
+            exit::code_for(&error)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<u8> {
+    let context = Context {
+        settings: settings::Settings::resolve(&cli.global)?,
+    };
+    match cli.command {
+        CommandArgs::Init => commands::init::run(&context, &cli.global.config),
+        CommandArgs::Create { message } => commands::create::run(&context, &message),
+        CommandArgs::Upgrade(args) => {
+            let command = Command::Upgrade(target(&args.target)?);
+            commands::run::run(&context, command, RunMode::from_args(&args.run, false))
+        }
+        CommandArgs::Downgrade(args) => {
+            let command = Command::Downgrade(target(&args.target)?);
+            let mode = RunMode::from_args(&args.run, args.use_stored_down);
+            commands::run::run(&context, command, mode)
+        }
+        CommandArgs::Stamp {
+            target: text,
+            dry_run,
+        } => {
+            let mode = RunMode {
+                sql: false,
+                dry_run,
+                options: Default::default(),
+            };
+            commands::run::run(&context, Command::Stamp(target(&text)?), mode)
+        }
+        CommandArgs::Current(args) => commands::current::run(&context, args.format),
+        CommandArgs::History(args) => commands::history::run(&context, args.format),
+        CommandArgs::Heads => commands::heads::run(&context),
+        CommandArgs::Status(args) => commands::status::run(&context, args.format, Mode::Status),
+        CommandArgs::Check(args) => commands::status::run(&context, args.format, Mode::Check),
+        CommandArgs::Hash => commands::hash::run(&context),
+        CommandArgs::Repair { revision, resume } => {
+            commands::repair::run(&context, &revision, resume)
+        }
+        CommandArgs::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "migrate", &mut std::io::stdout());
+            Ok(exit::SUCCESS)
+        }
+    }
+}

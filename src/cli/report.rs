@@ -1,0 +1,112 @@
+//! Prints errors the way a compiler does: what failed, where in which file, the database's
+//! own words, and the fix.
+
+use std::fmt::Write as _;
+
+use migrate::core::{ChangedRevision, PlanError};
+use migrate::engine::{EngineError, StepFailure};
+use migrate::source::SourceError;
+
+/// The whole text printed for an error, ending in a newline.
+pub fn render_error(error: &anyhow::Error) -> String {
+    let mut out = format!("error: {error:#}\n");
+    if let Some(error) = error.downcast_ref::<EngineError>() {
+        match error {
+            EngineError::Step(failure) => write_step_failure(&mut out, failure),
+            EngineError::Plan(plan) => write_plan_error(&mut out, plan),
+            other => {
+                if let Some(help) = other.help() {
+                    let _ = writeln!(out, "help: {help}");
+                }
+            }
+        }
+    }
+    if let Some(help) = error
+        .downcast_ref::<SourceError>()
+        .and_then(SourceError::help)
+    {
+        let _ = writeln!(out, "help: {help}");
+    }
+    out
+}
+
+fn write_step_failure(out: &mut String, failure: &StepFailure) {
+    match (failure.location, &failure.line_text) {
+        (Some(at), Some(line_text)) => {
+            let number = at.line.to_string();
+            let pad = " ".repeat(number.len());
+            let _ = writeln!(out, "{pad}--> {}:{}:{}", failure.origin, at.line, at.column);
+            let _ = writeln!(out, "{pad} |");
+            let _ = writeln!(out, "{number} | {line_text}");
+            let caret_pad: String = line_text
+                .chars()
+                .take(at.column - 1)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            let _ = writeln!(out, "{pad} | {caret_pad}^");
+        }
+        _ => {
+            let _ = writeln!(out, "  --> {}", failure.origin);
+        }
+    }
+    let sql = &failure.failure;
+    for (label, value) in [
+        ("code", &sql.code),
+        ("detail", &sql.detail),
+        ("hint", &sql.hint),
+    ] {
+        if let Some(value) = value {
+            let _ = writeln!(out, "  = {label}: {value}");
+        }
+    }
+    let left = if failure.transactional {
+        "nothing of this revision was applied (it ran in a transaction)"
+    } else {
+        "this revision ran outside a transaction: statements before the failing one were applied; fix the database, then `migrate stamp` past it or rerun"
+    };
+    let completed = match failure.completed.len() {
+        0 => String::new(),
+        n => format!("; {n} earlier revision(s) of this run were applied"),
+    };
+    let _ = writeln!(out, "note: {left}{completed}");
+}
+
+fn write_plan_error(out: &mut String, error: &PlanError) {
+    if let PlanError::Changed { changed } = error {
+        for change in changed {
+            write_change(out, change);
+        }
+    }
+    if let PlanError::Missing { missing, .. } = error {
+        for revision in missing {
+            let stored = if revision.has_stored_down {
+                "down SQL stored"
+            } else {
+                "no down SQL stored"
+            };
+            let message = revision.slug.replace('_', " ");
+            let _ = writeln!(out, "  {} {message} ({stored})", revision.id);
+        }
+    }
+    if let Some(help) = error.help() {
+        let _ = writeln!(out, "help: {help}");
+    }
+}
+
+/// A unified diff of what an applied revision's file became.
+fn write_change(out: &mut String, change: &ChangedRevision) {
+    let diff = similar::TextDiff::from_lines(&change.applied_text, &change.current_text);
+    let _ = writeln!(
+        out,
+        "  --> {} (changed since it was applied)",
+        change.origin
+    );
+    let unified = diff
+        .unified_diff()
+        .context_radius(2)
+        .header("as applied", "now")
+        .to_string();
+    for line in unified.lines() {
+        let _ = writeln!(out, "   | {line}");
+    }
+}

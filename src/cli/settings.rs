@@ -1,0 +1,140 @@
+//! Where the migrations and the database are: flags, then the environment, then
+//! migrate.toml, then defaults.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use migrate::backend::{DEFAULT_TABLE, DatabaseUrl, PostgresOptions, VersionTable};
+use migrate::source::Layout;
+use serde::Deserialize;
+
+use super::args::GlobalArgs;
+
+/// The default database when nothing names one.
+pub const DEFAULT_URL: &str = "sqlite://migrate.db";
+
+/// migrate.toml.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    database_url: Option<String>,
+    dir: Option<PathBuf>,
+    table: Option<String>,
+    layout: Option<String>,
+    schema: Option<String>,
+    statement_timeout: Option<f64>,
+    db_lock_timeout: Option<f64>,
+}
+
+/// The resolved settings of a run.
+#[derive(Debug)]
+pub struct Settings {
+    pub dir: PathBuf,
+    pub url: DatabaseUrl,
+    /// Whether the URL was named (flag, environment or file) rather than defaulted.
+    pub url_named: bool,
+    pub table: VersionTable,
+    /// The files' layout; recognised from the files when `None`.
+    pub layout: Option<Layout>,
+    /// Session settings for PostgreSQL.
+    pub postgres: PostgresOptions,
+}
+
+impl Settings {
+    pub fn resolve(global: &GlobalArgs) -> anyhow::Result<Self> {
+        let config = read_config(&global.config)?;
+        let named = global
+            .database_url
+            .clone()
+            .or(dotenv_database_url()?)
+            .or(config.database_url);
+        let url_text = named.clone().unwrap_or_else(|| DEFAULT_URL.into());
+        let url: DatabaseUrl = url_text.parse()?;
+        let layout = match global.layout.clone().or(config.layout) {
+            Some(name) => Some(name.parse::<Layout>()?),
+            None => None,
+        };
+        Ok(Self {
+            layout,
+            dir: global
+                .dir
+                .clone()
+                .or(config.dir)
+                .unwrap_or_else(|| "migrations".into()),
+            url,
+            url_named: named.is_some(),
+            postgres: PostgresOptions {
+                statement_timeout: seconds(global.statement_timeout.or(config.statement_timeout))?,
+                lock_timeout: seconds(global.db_lock_timeout.or(config.db_lock_timeout))?,
+            },
+            table: VersionTable {
+                schema: global.schema.clone().or(config.schema),
+                name: global
+                    .table
+                    .clone()
+                    .or(config.table)
+                    .unwrap_or_else(|| DEFAULT_TABLE.into()),
+            },
+        })
+    }
+
+    /// Whether a database is there to read without creating one: a named URL, or the
+    /// default SQLite file when it exists.
+    pub fn database_expected(&self) -> bool {
+        match &self.url {
+            DatabaseUrl::SqliteFile(path) if !self.url_named => path.exists(),
+            _ => true,
+        }
+    }
+}
+
+/// A number of seconds as a duration; refuses negative and non-finite numbers.
+fn seconds(value: Option<f64>) -> anyhow::Result<Option<std::time::Duration>> {
+    value
+        .map(|seconds| {
+            std::time::Duration::try_from_secs_f64(seconds)
+                .map_err(|_| anyhow::anyhow!("{seconds} is not a number of seconds"))
+        })
+        .transpose()
+}
+
+/// DATABASE_URL from `.env` in the working directory, as sqlx-cli and diesel read it.
+fn dotenv_database_url() -> anyhow::Result<Option<String>> {
+    let entries = match dotenvy::from_path_iter(".env") {
+        Ok(entries) => entries,
+        Err(error) if error.not_found() => return Ok(None),
+        Err(error) => return Err(error).context("cannot read .env"),
+    };
+    for entry in entries {
+        let (key, value) = entry.context("cannot read .env")?;
+        if key == "DATABASE_URL" {
+            return Ok(Some(value));
+        }
+    }
+    Ok(None)
+}
+
+fn read_config(path: &Path) -> anyhow::Result<ConfigFile> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(ConfigFile::default());
+        }
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
+    };
+    toml::from_str(&text).map_err(|error| {
+        ConfigError {
+            path: path.to_owned(),
+            message: error.to_string(),
+        }
+        .into()
+    })
+}
+
+/// A configuration file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {}", path.display(), message.trim_end())]
+pub struct ConfigError {
+    pub path: PathBuf,
+    pub message: String,
+}

@@ -1,0 +1,214 @@
+//! The planner: from the history, the applied rows and a target, the full list of steps,
+//! computed before anything is written. Pure: no I/O.
+
+use super::applied::AppliedRevision;
+use super::history::History;
+use super::plan_error::{ChangedRevision, PlanError};
+use super::revision_id::RevisionId;
+use super::script::Script;
+use super::target::Target;
+use super::timeline::{Entry, Timeline};
+
+/// What a step does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Run the up script and record the revision.
+    Apply { up: Script, down: Option<Script> },
+    /// Run the down script and forget the revision.
+    Revert { down: Script },
+    /// Record the revision without running anything (`stamp`).
+    Record { up: Script, down: Option<Script> },
+    /// Forget the revision without running anything (`stamp`).
+    Forget,
+}
+
+/// One step of a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    pub id: RevisionId,
+    pub slug: String,
+    pub action: Action,
+}
+
+/// Every step a command will take, in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Plan {
+    pub steps: Vec<Step>,
+}
+
+/// Overrides of the checks the planner makes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PlanOptions {
+    /// Go on although an applied revision's file changed since it was applied.
+    pub allow_changed: bool,
+    /// Roll back applied revisions whose folder is gone with the down SQL stored when they
+    /// were applied.
+    pub use_stored_down: bool,
+}
+
+/// Plans an upgrade to `target`.
+pub fn plan_upgrade(
+    history: &History,
+    applied: &[AppliedRevision],
+    target: &Target,
+    options: PlanOptions,
+) -> Result<Plan, PlanError> {
+    let timeline = Timeline::new(history, applied);
+    check_consistent(&timeline, options)?;
+    let missing = timeline.missing();
+    if !missing.is_empty() {
+        return Err(PlanError::missing(&missing, false));
+    }
+    let current = timeline.current();
+    let goal = target.resolve(&timeline.ids(), current)?;
+    if goal < current {
+        return Err(PlanError::TargetBelowCurrent {
+            target: target.to_string(),
+        });
+    }
+    let steps = timeline.entries[current..goal]
+        .iter()
+        .filter_map(|entry| match entry {
+            Entry::Known { revision, .. } => Some(Step {
+                id: revision.id.clone(),
+                slug: revision.slug.clone(),
+                action: Action::Apply {
+                    up: revision.up.clone(),
+                    down: revision.down.clone(),
+                },
+            }),
+            Entry::Missing(_) => None,
+        })
+        .collect();
+    Ok(Plan { steps })
+}
+
+/// Plans a downgrade to `target`; refuses before anything runs when a revision on the way
+/// cannot be reverted.
+pub fn plan_downgrade(
+    history: &History,
+    applied: &[AppliedRevision],
+    target: &Target,
+    options: PlanOptions,
+) -> Result<Plan, PlanError> {
+    let timeline = Timeline::new(history, applied);
+    check_consistent(&timeline, options)?;
+    let current = timeline.current();
+    let goal = target.resolve(&timeline.ids(), current)?;
+    if goal > current {
+        return Err(PlanError::TargetAboveCurrent {
+            target: target.to_string(),
+        });
+    }
+    let range = &timeline.entries[goal..current];
+    let missing: Vec<&AppliedRevision> = range
+        .iter()
+        .filter_map(|entry| match entry {
+            Entry::Missing(row) => Some(*row),
+            Entry::Known { .. } => None,
+        })
+        .collect();
+    if !missing.is_empty() && !options.use_stored_down {
+        return Err(PlanError::missing(&missing, true));
+    }
+    let mut steps = Vec::with_capacity(range.len());
+    let mut irreversible = Vec::new();
+    for entry in range.iter().rev() {
+        match down_of(entry) {
+            Some(down) => steps.push(Step {
+                id: entry.id().clone(),
+                slug: entry.slug().to_owned(),
+                action: Action::Revert { down },
+            }),
+            None => irreversible.push(entry.id().clone()),
+        }
+    }
+    if !irreversible.is_empty() {
+        return Err(PlanError::Irreversible { irreversible });
+    }
+    Ok(Plan { steps })
+}
+
+/// Plans a stamp: the tracking table is made to say that exactly the revisions up to
+/// `target` are applied, running nothing. No consistency check: stamp is how a user
+/// repairs an inconsistent table.
+pub fn plan_stamp(
+    history: &History,
+    applied: &[AppliedRevision],
+    target: &Target,
+) -> Result<Plan, PlanError> {
+    let timeline = Timeline::new(history, applied);
+    let goal = target.resolve(&timeline.ids(), timeline.current())?;
+    let (below, above) = timeline.entries.split_at(goal);
+    let record = below.iter().filter_map(|entry| match entry {
+        Entry::Known {
+            revision,
+            applied: None,
+        } => Some(Step {
+            id: revision.id.clone(),
+            slug: revision.slug.clone(),
+            action: Action::Record {
+                up: revision.up.clone(),
+                down: revision.down.clone(),
+            },
+        }),
+        _ => None,
+    });
+    let forget = above
+        .iter()
+        .rev()
+        .filter(|entry| entry.applied().is_some())
+        .map(|entry| Step {
+            id: entry.id().clone(),
+            slug: entry.slug().to_owned(),
+            action: Action::Forget,
+        });
+    Ok(Plan {
+        steps: record.chain(forget).collect(),
+    })
+}
+
+/// The script that reverts an applied entry, if there is one.
+fn down_of(entry: &Entry<'_>) -> Option<Script> {
+    match entry {
+        Entry::Known { revision, .. } => revision.reversible_down().cloned(),
+        Entry::Missing(row) => {
+            let origin = format!("down SQL of {} stored in the tracking table", row.id);
+            let script = Script::new(origin, row.down_sql.clone()?).ok()?;
+            (!script.directives.irreversible).then_some(script)
+        }
+    }
+}
+
+/// Refuses a history that was edited after it was applied, or that has pending revisions
+/// below applied ones.
+fn check_consistent(timeline: &Timeline<'_>, options: PlanOptions) -> Result<(), PlanError> {
+    let changed = timeline.changed();
+    if !changed.is_empty() && !options.allow_changed {
+        return Err(PlanError::Changed {
+            changed: changed
+                .into_iter()
+                .map(|(revision, row)| ChangedRevision {
+                    id: revision.id.clone(),
+                    origin: revision.up.origin.clone(),
+                    applied_text: row.up_sql.clone(),
+                    current_text: revision.up.text.clone(),
+                })
+                .collect(),
+        });
+    }
+    let out_of_order = timeline.out_of_order();
+    if let Some(newest) = timeline.entries[..timeline.current()].last()
+        && !out_of_order.is_empty()
+    {
+        return Err(PlanError::OutOfOrder {
+            pending: out_of_order.iter().map(|r| r.id.clone()).collect(),
+            newest_applied: newest.id().clone(),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+#[path = "plan_tests.rs"]
+mod tests;

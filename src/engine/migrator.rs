@@ -1,0 +1,312 @@
+//! Orchestrates a run over the Backend trait: lock, read, plan, run each step, unlock.
+
+use std::time::{Duration, Instant};
+
+use super::error::{EngineError, StepFailure};
+use crate::backend::{Backend, BackendError, Record, StepWork};
+use crate::core::{
+    Action, AppliedRevision, CHECKSUM_ALGORITHM, Direction, DirtyRevision, History, Location, Plan,
+    PlanOptions, RevisionId, Script, StatusEntry, Step, Target, plan_downgrade, plan_stamp,
+    plan_upgrade, status,
+};
+
+/// What to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Upgrade(Target),
+    Downgrade(Target),
+    Stamp(Target),
+}
+
+/// How to run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MigratorOptions {
+    pub plan: PlanOptions,
+    /// How long to wait for another run's lock; forever when `None`.
+    pub lock_timeout: Option<Duration>,
+}
+
+/// One completed step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepReport {
+    pub step: Step,
+    pub duration: Duration,
+    /// 1-based place of the step in its plan, and the plan's length, for progress output.
+    pub position: usize,
+    pub total: usize,
+}
+
+/// Runs migrations of one history on one database.
+///
+/// ```
+/// use migrate::backend::{SqliteBackend, VersionTable};
+/// use migrate::core::{History, Revision, Script, Target};
+/// use migrate::engine::{Command, Migrator, MigratorOptions};
+///
+/// let revision = Revision {
+///     id: "1".parse().unwrap(),
+///     slug: "create_users".into(),
+///     up: Script::new("1/up.sql", "CREATE TABLE users (id INTEGER PRIMARY KEY);").unwrap(),
+///     down: Some(Script::new("1/down.sql", "DROP TABLE users;").unwrap()),
+/// };
+/// let history = History::new(vec![revision]).unwrap();
+/// let mut db = SqliteBackend::open_in_memory(VersionTable::default()).unwrap();
+/// let mut migrator = Migrator::new(&mut db, &history, MigratorOptions::default());
+/// let done = migrator.run(&Command::Upgrade(Target::Head), &mut |_| {}).unwrap();
+/// assert_eq!(done.len(), 1);
+/// assert!(migrator.run(&Command::Upgrade(Target::Head), &mut |_| {}).unwrap().is_empty());
+/// ```
+pub struct Migrator<'a> {
+    backend: &'a mut dyn Backend,
+    history: &'a History,
+    options: MigratorOptions,
+}
+
+impl<'a> Migrator<'a> {
+    pub fn new(
+        backend: &'a mut dyn Backend,
+        history: &'a History,
+        options: MigratorOptions,
+    ) -> Self {
+        Self {
+            backend,
+            history,
+            options,
+        }
+    }
+
+    /// The tracking table's rows; reads only.
+    pub fn applied(&mut self) -> Result<Vec<AppliedRevision>, EngineError> {
+        Ok(self.backend.applied()?)
+    }
+
+    /// Every revision's state; reads only.
+    pub fn status(&mut self) -> Result<Vec<StatusEntry>, EngineError> {
+        let applied = self.applied()?;
+        Ok(status(self.history, &applied))
+    }
+
+    /// Revisions whose no-transaction script stopped partway; reads only.
+    pub fn dirty(&mut self) -> Result<Vec<DirtyRevision>, EngineError> {
+        Ok(self.backend.dirty()?)
+    }
+
+    /// Repairs a dirty revision under the lock: clears its mark (the user fixed the
+    /// database, and the whole script will run again), or with `resume` runs the
+    /// statements after the last good one and records the revision.
+    pub fn repair(&mut self, id: &RevisionId, resume: bool) -> Result<DirtyRevision, EngineError> {
+        self.backend.lock(self.options.lock_timeout)?;
+        let result = self.repair_locked(id, resume);
+        let unlocked = self.backend.unlock();
+        let mark = result?;
+        unlocked?;
+        Ok(mark)
+    }
+
+    fn repair_locked(
+        &mut self,
+        id: &RevisionId,
+        resume: bool,
+    ) -> Result<DirtyRevision, EngineError> {
+        let mark = self
+            .backend
+            .dirty()?
+            .into_iter()
+            .find(|mark| &mark.id == id)
+            .ok_or_else(|| EngineError::NotDirty { id: id.clone() })?;
+        if !resume {
+            self.backend.clear_dirty(id)?;
+            return Ok(mark);
+        }
+        let revision = self
+            .history
+            .find(id)
+            .ok_or_else(|| EngineError::UnknownRevision { id: id.clone() })?;
+        let row;
+        let (script, record) = match mark.direction {
+            Direction::Up => {
+                row = new_row(
+                    id,
+                    &revision.slug,
+                    &revision.up,
+                    revision.down.as_ref(),
+                    now_rfc3339(),
+                );
+                (&revision.up, Record::Insert(&row))
+            }
+            Direction::Down => {
+                let down = revision
+                    .down
+                    .as_ref()
+                    .ok_or_else(|| EngineError::UnknownRevision { id: id.clone() })?;
+                (down, Record::Delete(id))
+            }
+        };
+        let work = StepWork {
+            script: Some(script),
+            record,
+        };
+        self.backend
+            .resume_step(work, mark.statements_done)
+            .map_err(|error| step_error(id, Some(script), error, Vec::new()))?;
+        Ok(mark)
+    }
+
+    /// The plan `command` would run now; reads only (for `--dry-run` and `--sql`).
+    pub fn plan(&mut self, command: &Command) -> Result<Plan, EngineError> {
+        let applied = self.applied()?;
+        self.plan_with(command, &applied)
+    }
+
+    fn plan_with(
+        &self,
+        command: &Command,
+        applied: &[AppliedRevision],
+    ) -> Result<Plan, EngineError> {
+        let options = self.options.plan;
+        Ok(match command {
+            Command::Upgrade(target) => plan_upgrade(self.history, applied, target, options)?,
+            Command::Downgrade(target) => plan_downgrade(self.history, applied, target, options)?,
+            Command::Stamp(target) => plan_stamp(self.history, applied, target)?,
+        })
+    }
+
+    /// Takes the lock, plans against the rows read under it, and runs every step, calling
+    /// `on_step` after each. The lock is released whether the run succeeds or not.
+    pub fn run(
+        &mut self,
+        command: &Command,
+        on_step: &mut dyn FnMut(&StepReport),
+    ) -> Result<Vec<StepReport>, EngineError> {
+        self.backend.lock(self.options.lock_timeout)?;
+        let result = self.run_locked(command, on_step);
+        let unlocked = self.backend.unlock();
+        let reports = result?;
+        unlocked?;
+        Ok(reports)
+    }
+
+    fn run_locked(
+        &mut self,
+        command: &Command,
+        on_step: &mut dyn FnMut(&StepReport),
+    ) -> Result<Vec<StepReport>, EngineError> {
+        self.backend.ensure_version_table()?;
+        // A half-applied no-transaction script leaves a state no plan can start from;
+        // stamp is the way past it, so it alone goes on.
+        if !matches!(command, Command::Stamp(_)) {
+            let dirty = self.backend.dirty()?;
+            if !dirty.is_empty() {
+                return Err(EngineError::Dirty { dirty });
+            }
+        }
+        let applied = self.backend.applied()?;
+        let plan = self.plan_with(command, &applied)?;
+        let total = plan.steps.len();
+        let mut reports: Vec<StepReport> = Vec::with_capacity(total);
+        for step in plan.steps {
+            let started = Instant::now();
+            self.run_step(&step).map_err(|error| {
+                let completed = reports.iter().map(|r| r.step.id.clone()).collect();
+                step_error(&step.id, step_script(&step), error, completed)
+            })?;
+            let report = StepReport {
+                step,
+                duration: started.elapsed(),
+                position: reports.len() + 1,
+                total,
+            };
+            on_step(&report);
+            reports.push(report);
+        }
+        Ok(reports)
+    }
+
+    fn run_step(&mut self, step: &Step) -> Result<(), BackendError> {
+        match &step.action {
+            Action::Apply { up, down } => {
+                let row = new_row(&step.id, &step.slug, up, down.as_ref(), now_rfc3339());
+                self.backend.run_step(StepWork {
+                    script: Some(up),
+                    record: Record::Insert(&row),
+                })
+            }
+            Action::Record { up, down } => {
+                let row = new_row(&step.id, &step.slug, up, down.as_ref(), now_rfc3339());
+                self.backend.run_step(StepWork {
+                    script: None,
+                    record: Record::Insert(&row),
+                })
+            }
+            Action::Revert { down } => self.backend.run_step(StepWork {
+                script: Some(down),
+                record: Record::Delete(&step.id),
+            }),
+            Action::Forget => self.backend.run_step(StepWork {
+                script: None,
+                record: Record::Delete(&step.id),
+            }),
+        }
+    }
+}
+
+/// The tracking row for a revision applied at `applied_at`.
+pub(super) fn new_row(
+    id: &RevisionId,
+    slug: &str,
+    up: &Script,
+    down: Option<&Script>,
+    applied_at: String,
+) -> AppliedRevision {
+    AppliedRevision {
+        id: id.clone(),
+        slug: slug.to_owned(),
+        up_checksum: up.checksum,
+        down_checksum: down.map(|down| down.checksum),
+        checksum_algorithm: CHECKSUM_ALGORITHM.into(),
+        up_sql: up.text.clone(),
+        down_sql: down.map(|down| down.text.clone()),
+        applied_at,
+        duration_ms: 0,
+    }
+}
+
+/// The current UTC time as RFC 3339.
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// The script a step runs, if any.
+fn step_script(step: &Step) -> Option<&Script> {
+    match &step.action {
+        Action::Apply { up, .. } => Some(up),
+        Action::Revert { down } => Some(down),
+        Action::Record { .. } | Action::Forget => None,
+    }
+}
+
+/// Points a failed script's error into its file.
+fn step_error(
+    id: &RevisionId,
+    script: Option<&Script>,
+    error: BackendError,
+    completed: Vec<RevisionId>,
+) -> EngineError {
+    let (BackendError::Script { failure }, Some(script)) = (&error, script) else {
+        return EngineError::Backend(error);
+    };
+    let location = failure
+        .offset
+        .map(|offset| Location::of_offset(&script.text, offset));
+    EngineError::Step(Box::new(StepFailure {
+        id: id.clone(),
+        origin: script.origin.clone(),
+        line_text: location.map(|at| at.line_text(&script.text).to_owned()),
+        location,
+        failure: (**failure).clone(),
+        transactional: !script.directives.no_transaction,
+        completed,
+    }))
+}

@@ -1,0 +1,11 @@
+//! Orchestration over the Backend trait: the migrator (plan, then run each step).
+
+mod error;
+mod migrator;
+mod offline_sql;
+mod startup;
+
+pub use error::{EngineError, StepFailure};
+pub use migrator::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339};
+pub use offline_sql::offline_sql;
+pub use startup::{upgrade_sqlite, upgrade_to_head, upgrade_url};

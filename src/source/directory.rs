@@ -1,0 +1,129 @@
+//! A migrations directory, read from disk or embedded, parsed into a history and checked
+//! against its sum file before any SQL runs.
+
+use std::path::{Path, PathBuf};
+
+use super::error::SourceError;
+use super::layouts::Layout;
+use super::tree::Tree;
+use crate::core::{History, HistoryError, SUM_FILE_NAME, SumFile};
+
+/// Whether the directory carries a sum file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SumState {
+    /// `migrate.sum` exists and agrees with the directory.
+    Verified,
+    /// There is no `migrate.sum`; `migrate hash` writes one.
+    Absent,
+    /// The sum file was not looked at (`migrate hash`, `migrate create`).
+    Unchecked,
+}
+
+/// A migrations directory, read and checked.
+#[derive(Debug, Clone)]
+pub struct Directory {
+    pub path: PathBuf,
+    /// The tool layout the files were read in.
+    pub layout: Layout,
+    pub history: History,
+    pub sum: SumState,
+}
+
+impl Directory {
+    /// Reads the directory at `path`, recognising its layout, and checks it against its
+    /// sum file.
+    pub fn load(path: &Path) -> Result<Self, SourceError> {
+        Self::load_as(path, None)
+    }
+
+    /// Reads the directory at `path` in `layout` (recognised from the files when `None`).
+    pub fn load_as(path: &Path, layout: Option<Layout>) -> Result<Self, SourceError> {
+        Self::from_tree(&Tree::read(path)?, layout)
+    }
+
+    /// Parses a tree (from disk or embedded) and checks it against its sum file.
+    pub fn from_tree(tree: &Tree, layout: Option<Layout>) -> Result<Self, SourceError> {
+        let layout = match layout {
+            Some(layout) => layout,
+            None => Layout::detect(tree)?,
+        };
+        let history = history_of(tree, layout)?;
+        let sum = match tree.get(SUM_FILE_NAME) {
+            None => SumState::Absent,
+            Some(file) => {
+                let path = tree.display(file);
+                let committed =
+                    SumFile::parse(&tree.text(file)?).map_err(|cause| SourceError::SumFile {
+                        path: path.clone(),
+                        cause,
+                    })?;
+                if let Some(mismatch) = committed.mismatch(&SumFile::compute(&history)) {
+                    return Err(SourceError::SumMismatch { path, mismatch });
+                }
+                SumState::Verified
+            }
+        };
+        Ok(Self {
+            path: tree.root.clone(),
+            layout,
+            history,
+            sum,
+        })
+    }
+
+    /// Reads the directory without looking at its sum file (for `migrate hash`).
+    pub fn load_ignoring_sum(path: &Path, layout: Option<Layout>) -> Result<Self, SourceError> {
+        let tree = Tree::read(path)?;
+        let layout = match layout {
+            Some(layout) => layout,
+            None => Layout::detect(&tree)?,
+        };
+        Ok(Self {
+            path: tree.root.clone(),
+            layout,
+            history: history_of(&tree, layout)?,
+            sum: SumState::Unchecked,
+        })
+    }
+
+    /// Where the sum file lives.
+    pub fn sum_path(&self) -> PathBuf {
+        self.path.join(SUM_FILE_NAME)
+    }
+}
+
+fn history_of(tree: &Tree, layout: Layout) -> Result<History, SourceError> {
+    let revisions = layout.parse(tree)?;
+    History::new(revisions).map_err(|HistoryError::DuplicateId { id, first, second }| {
+        let folder = |origin: String| {
+            Path::new(&origin)
+                .parent()
+                .map(Path::to_owned)
+                .unwrap_or_default()
+        };
+        SourceError::DuplicateId {
+            id,
+            first: folder(first),
+            second: folder(second),
+        }
+    })
+}
+
+/// Embeds a migrations directory in the binary at compile time and reads it at run time
+/// exactly as [`Directory::load`] reads the same directory on disk.
+///
+/// ```
+/// let directory = migrate::embed_migrations!("$CARGO_MANIFEST_DIR/migrations").unwrap();
+/// assert!(!directory.history.is_empty());
+/// ```
+#[macro_export]
+macro_rules! embed_migrations {
+    ($path:tt) => {{
+        // include_dir's expansion names `include_dir::…`; this brings the name into scope
+        // so applications need not depend on include_dir themselves.
+        use $crate::include_dir;
+        static DIR: $crate::include_dir::Dir<'static> = $crate::include_dir::include_dir!($path);
+        let root = $path.trim_start_matches("$CARGO_MANIFEST_DIR/");
+        $crate::source::Directory::from_tree(&$crate::source::Tree::embedded(root, &DIR), None)
+    }};
+}

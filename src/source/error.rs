@@ -1,0 +1,90 @@
+//! Errors reading a migrations directory; each names the path at fault and the fix.
+
+use std::path::PathBuf;
+
+use crate::core::{DirectiveError, Location, RevisionId, SumFileError, SumMismatch};
+
+/// Why a migrations directory cannot be used. Nothing has run when this is returned.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    #[error("migrations directory {} does not exist", path.display())]
+    NoDirectory { path: PathBuf },
+    #[error("cannot read {}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {reason}", path.display())]
+    BadName { path: PathBuf, reason: String },
+    #[error("{}: SQL files belong in a revision folder", path.display())]
+    StraySql { path: PathBuf },
+    #[error("{}: unknown file in a revision folder", path.display())]
+    UnknownFile { path: PathBuf },
+    #[error("{}: a down migration without its up migration", path.display())]
+    DownWithoutUp { path: PathBuf },
+    #[error("{}: not supported: {reason}", path.display())]
+    Unsupported { path: PathBuf, reason: String },
+    #[error("{} mixes the layouts of several tools: {}", path.display(), found.join(", "))]
+    MixedLayouts { path: PathBuf, found: Vec<String> },
+    #[error("{}: no up.sql", path.display())]
+    MissingUp { path: PathBuf },
+    #[error("{}: up.sql holds no SQL", path.display())]
+    EmptyUp { path: PathBuf },
+    #[error("{}:{}:{}: not UTF-8 text", path.display(), at.line, at.column)]
+    NotUtf8 { path: PathBuf, at: Location },
+    #[error("{}:{}: unknown directive `migrate:{}`", path.display(), cause.line, cause.name)]
+    Directive {
+        path: PathBuf,
+        cause: DirectiveError,
+    },
+    #[error("revision {id} is defined twice: {} and {}", first.display(), second.display())]
+    DuplicateId {
+        id: RevisionId,
+        first: PathBuf,
+        second: PathBuf,
+    },
+    #[error("{}: {}", path.display(), cause)]
+    SumFile { path: PathBuf, cause: SumFileError },
+    #[error("{}: {}", path.display(), describe(mismatch))]
+    SumMismatch {
+        path: PathBuf,
+        mismatch: SumMismatch,
+    },
+}
+
+fn describe(mismatch: &SumMismatch) -> String {
+    match mismatch {
+        SumMismatch::Added(id) => format!("revision {id} is not in the sum file"),
+        SumMismatch::Removed(id) => {
+            format!("revision {id} is in the sum file but not in the directory")
+        }
+        SumMismatch::Changed(id) => {
+            format!("revision {id} differs from the sum file (edited, renamed or moved)")
+        }
+    }
+}
+
+impl SourceError {
+    /// The fix, for the `help:` line.
+    pub fn help(&self) -> Option<String> {
+        Some(match self {
+            Self::NoDirectory { .. } => "run `migrate init` to create it, or point --dir at your migrations".into(),
+            Self::BadName { .. } => "name revision folders `<id>_<slug>`, e.g. `20240101120000_create_users` (`migrate create` does)".into(),
+            Self::StraySql { .. } => "put it in a revision folder as up.sql or down.sql (`migrate create <message>` makes one)".into(),
+            Self::UnknownFile { .. } => "a revision folder holds only up.sql and down.sql; move other files elsewhere".into(),
+            Self::MissingUp { .. } | Self::EmptyUp { .. } => "write the revision's SQL in up.sql".into(),
+            Self::NotUtf8 { .. } => "save the file as UTF-8".into(),
+            Self::Directive { cause, .. } => cause.help().into(),
+            Self::DuplicateId { .. } => "give one of them a new id (rename it), then run `migrate hash`".into(),
+            Self::SumFile { cause: SumFileError::ConflictMarkers { .. }, .. } => {
+                "two branches added revisions: keep both folders with distinct, ordered ids, then run `migrate hash` to rewrite the file".into()
+            }
+            Self::SumFile { .. } => "run `migrate hash` to rewrite it".into(),
+            Self::SumMismatch { .. } => "if the change is intended, run `migrate hash` and commit migrate.sum".into(),
+            Self::DownWithoutUp { .. } => "add the up migration with the same version, or delete the down".into(),
+            Self::Unsupported { .. } => "move the file out of the migrations folder, or rewrite it as a versioned migration".into(),
+            Self::MixedLayouts { .. } => "keep one tool's files in the folder, or name the layout with --layout (migrate, diesel, sqlx, golang-migrate, dbmate, flyway, refinery)".into(),
+            Self::Io { .. } => return None,
+        })
+    }
+}

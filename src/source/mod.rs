@@ -1,0 +1,14 @@
+//! Migration files: read a migrations directory (from disk or embedded) into plain data,
+//! and create new revisions.
+
+mod create;
+mod directory;
+mod error;
+mod layouts;
+mod tree;
+
+pub use create::{create_revision, next_id, slugify};
+pub use directory::{Directory, SumState};
+pub use error::SourceError;
+pub use layouts::{Layout, LayoutParseError};
+pub use tree::{Tree, TreeFile};

@@ -1,0 +1,226 @@
+//! A migration that fails: the error points into the file, and nothing is half-applied.
+
+use crate::backend_test;
+use crate::backends::Kind;
+use crate::snapshot;
+
+backend_test!(
+    a_failing_statement_names_file_line_and_leaves_nothing_behind,
+    |test| {
+        test.write(
+        "migrations/20240109090000_add_trip_notes/up.sql",
+        "ALTER TABLE trips ADD COLUMN notes TEXT;\n\nUPDATE trips\n   SET notes = ''\n WHERE nope = 1;\n",
+    );
+        test.write(
+            "migrations/20240109090000_add_trip_notes/down.sql",
+            "ALTER TABLE trips DROP COLUMN notes;\n",
+        );
+        test.ok(&["hash"]);
+        let output = test.fails(&["upgrade"], 1);
+        let name = match test.db.kind {
+            Kind::Sqlite => "failing_statement_sqlite",
+            Kind::Postgres => "failing_statement_postgres",
+        };
+        snapshot::assert("cli", name, &output.stderr);
+        assert!(
+            output
+                .stderr
+                .contains("--> migrations/20240109090000_add_trip_notes/up.sql:"),
+            "{}",
+            output.stderr
+        );
+        assert_eq!(
+            test.db.tracked_revisions().unwrap().len(),
+            8,
+            "earlier revisions stay applied"
+        );
+        let columns = match test.db.kind {
+        Kind::Sqlite => test.db.query_strings("", "SELECT name FROM pragma_table_info('trips') WHERE name = 'notes'"),
+        Kind::Postgres => test.db.query_strings("", "SELECT column_name::text FROM information_schema.columns WHERE table_name = 'trips' AND column_name = 'notes'"),
+    };
+        assert_eq!(
+            columns,
+            Some(vec![]),
+            "the failed revision's first statement was rolled back"
+        );
+        test.write(
+            "migrations/20240109090000_add_trip_notes/up.sql",
+            "ALTER TABLE trips ADD COLUMN notes TEXT;\n",
+        );
+        test.ok(&["hash"]);
+        test.ok(&["upgrade"]);
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 9);
+    }
+);
+
+backend_test!(a_no_transaction_file_runs_outside_a_transaction, |test| {
+    // Each backend has a statement that refuses to run inside a transaction.
+    let statement = match test.db.kind {
+        Kind::Sqlite => "VACUUM;",
+        Kind::Postgres => "CREATE INDEX CONCURRENTLY users_name ON users (name);",
+    };
+    let folder = "migrations/20240109090000_outside_a_transaction";
+    test.write(&format!("{folder}/up.sql"), format!("{statement}\n"));
+    test.write(&format!("{folder}/down.sql"), "SELECT 1;\n");
+    test.ok(&["hash"]);
+    let refused = test.fails(&["upgrade"], 1);
+    assert!(
+        refused
+            .stderr
+            .contains("note: nothing of this revision was applied"),
+        "{}",
+        refused.stderr
+    );
+    test.write(
+        &format!("{folder}/up.sql"),
+        format!("-- migrate:no-transaction\n{statement}\n"),
+    );
+    test.ok(&["hash"]);
+    test.ok(&["upgrade"]);
+    assert_eq!(test.db.tracked_revisions().unwrap().len(), 9);
+});
+
+backend_test!(a_bad_config_file_is_a_usage_error_naming_it, |test| {
+    test.write(
+        "migrate.toml",
+        "database_url = \"sqlite://x.db\"\ndirectory = \"db\"\n",
+    );
+    let output = test.fails(&["status"], 2);
+    assert!(
+        output.stderr.starts_with("error: migrate.toml: "),
+        "{}",
+        output.stderr
+    );
+    assert!(
+        output.stderr.contains("unknown field `directory`"),
+        "{}",
+        output.stderr
+    );
+});
+
+backend_test!(the_database_url_comes_from_flag_env_then_config, |test| {
+    test.write(
+        "migrate.toml",
+        "database_url = \"sqlite://from_config.db\"\n",
+    );
+    test.ok(&["--database-url", "sqlite://from_flag.db", "upgrade", "+1"]);
+    assert!(test.path().join("from_flag.db").exists());
+    let output = test.run_with(&["upgrade", "+1"], &[]);
+    assert_eq!(output.code, 0, "{output:#?}");
+    assert!(
+        !test.path().join("from_config.db").exists(),
+        "DATABASE_URL wins over the file"
+    );
+});
+
+backend_test!(
+    a_dotenv_file_names_the_database_unless_the_environment_does,
+    |test| {
+        test.write(
+            ".env",
+            "# local settings\nDATABASE_URL=sqlite://from_dotenv.db\n",
+        );
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_migrate"))
+            .current_dir(test.path())
+            .env_remove("DATABASE_URL")
+            .args(["upgrade", "+1"])
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(test.path().join("from_dotenv.db").exists());
+        test.ok(&["upgrade", "+1"]);
+        assert_eq!(
+            test.db.tracked_revisions().unwrap().len(),
+            1,
+            "DATABASE_URL wins over .env"
+        );
+    }
+);
+
+backend_test!(
+    a_no_transaction_script_that_stops_partway_is_dirty_until_repaired,
+    |test| {
+        let folder = "migrations/20240109090000_index_users_concurrently";
+        let statements = match test.db.kind {
+            Kind::Sqlite => {
+                "CREATE INDEX users_name ON users (name);\nCREATE INDEX users_x ON users (no_such_column);\n"
+            }
+            Kind::Postgres => {
+                "CREATE INDEX CONCURRENTLY users_name ON users (name);\nCREATE INDEX CONCURRENTLY users_x ON users (no_such_column);\n"
+            }
+        };
+        test.write(
+            &format!("{folder}/up.sql"),
+            format!("-- migrate:no-transaction\n{statements}"),
+        );
+        test.write(&format!("{folder}/down.sql"), "DROP INDEX users_name;\n");
+        test.ok(&["hash"]);
+        let failed = test.fails(&["upgrade"], 1);
+        assert!(
+            failed.stderr.contains("ran outside a transaction"),
+            "{}",
+            failed.stderr
+        );
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 8);
+        if test.db.kind == Kind::Sqlite {
+            return; // SQLite records no statement progress: only PostgreSQL marks dirt.
+        }
+        let status = test.ok(&["status"]);
+        assert!(status.contains("dirty: revision 20240109090000 (up) stopped after 1 of 2 statements: statement 2 failed"), "{status}");
+        test.fails(&["check"], 1);
+        let refused = test.fails(&["upgrade"], 1);
+        snapshot::assert("cli", "dirty_refusal", &refused.stderr);
+        test.write(
+        &format!("{folder}/up.sql"),
+        "-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY users_name ON users (name);\nCREATE INDEX CONCURRENTLY users_x ON users (email);\n",
+    );
+        test.ok(&["hash"]);
+        let resumed = test.ok(&["repair", "20240109090000", "--resume"]);
+        assert_eq!(
+            resumed,
+            "resumed 20240109090000 after statement 1 of 2: recorded as applied\n"
+        );
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 9);
+        assert_eq!(test.ok(&["check"]), "9 applied\n");
+        let not_dirty = test.fails(&["repair", "20240109090000"], 1);
+        assert!(
+            not_dirty.stderr.contains("is not dirty"),
+            "{}",
+            not_dirty.stderr
+        );
+    }
+);
+
+backend_test!(
+    repair_clears_the_mark_so_the_whole_script_runs_again,
+    |test| {
+        if test.db.kind == Kind::Sqlite {
+            return; // only PostgreSQL records statement progress
+        }
+        let folder = "migrations/20240109090000_index_users_concurrently";
+        test.write(
+        &format!("{folder}/up.sql"),
+        "-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY users_name ON users (name);\nCREATE INDEX CONCURRENTLY users_x ON users (nope);\n",
+    );
+        test.write(&format!("{folder}/down.sql"), "DROP INDEX users_name;\n");
+        test.ok(&["hash"]);
+        test.fails(&["upgrade"], 1);
+        test.db.execute("DROP INDEX users_name");
+        test.write(
+        &format!("{folder}/up.sql"),
+        "-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY users_name ON users (name);\nCREATE INDEX CONCURRENTLY users_x ON users (email);\n",
+    );
+        test.ok(&["hash"]);
+        let cleared = test.ok(&["repair", "20240109090000"]);
+        assert!(
+            cleared.starts_with("cleared the dirty mark of 20240109090000"),
+            "{cleared}"
+        );
+        test.ok(&["upgrade"]);
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 9);
+    }
+);

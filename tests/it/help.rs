@@ -1,0 +1,73 @@
+//! `--help` of every command, snapshotted so a reviewer sees every change to it.
+
+use std::process::Command;
+
+use crate::snapshot;
+
+const COMMANDS: [&str; 14] = [
+    "",
+    "init",
+    "create",
+    "upgrade",
+    "downgrade",
+    "current",
+    "history",
+    "heads",
+    "stamp",
+    "status",
+    "check",
+    "hash",
+    "completions",
+    "repair",
+];
+
+#[test]
+fn help_of_every_command() {
+    for command in COMMANDS {
+        let mut args: Vec<&str> = command.split_whitespace().collect();
+        args.push("--help");
+        let output = Command::new(env!("CARGO_BIN_EXE_migrate"))
+            .args(&args)
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}");
+        let name = if command.is_empty() {
+            "migrate"
+        } else {
+            command
+        };
+        snapshot::assert(
+            "help",
+            &format!("help_{name}"),
+            &String::from_utf8_lossy(&output.stdout),
+        );
+    }
+}
+
+#[test]
+fn a_usage_error_exits_2() {
+    let output = Command::new(env!("CARGO_BIN_EXE_migrate"))
+        .args(["upgrade", "--no-such-flag"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn completions_for_each_shell_name_every_command() {
+    for shell in ["bash", "zsh", "fish"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_migrate"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{shell}");
+        let script = String::from_utf8_lossy(&output.stdout);
+        for command in ["upgrade", "downgrade", "stamp", "hash"] {
+            assert!(
+                script.contains(command),
+                "{shell} completion lacks {command}"
+            );
+        }
+    }
+}

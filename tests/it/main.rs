@@ -1,0 +1,16 @@
+//! Integration tests: the real `migrate` binary, run in temp dirs against real databases.
+//! Every case runs on SQLite and on PostgreSQL (MIGRATE_TEST_POSTGRES_URL) via `backend_test!`.
+
+mod backends;
+mod harness;
+mod macros;
+mod snapshot;
+
+mod app_start;
+mod bad_input;
+mod commands;
+mod concurrency;
+mod failures;
+mod help;
+mod layouts;
+mod tracking;
