@@ -136,19 +136,21 @@ impl<'a> RowRef<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::introspect_test_support::{fixture, postgres_database, snapshot_settings};
+    use crate::backend::introspect_test_support::{fixture, snapshot_settings};
+    use crate::backend::postgres_test_support::TestDb;
     use crate::schema::render;
 
     #[test]
     fn every_object_kind_renders_as_snapshotted() {
-        let Some(mut db) = postgres_database() else {
+        let Some(db) = TestDb::create("every_object_kind_renders_as_snapshotted") else {
             return;
         };
-        db.client
+        let mut client = db.client();
+        client
             .batch_execute(&fixture("postgres", "all_objects"))
             .expect("fixture runs");
         let options = IntrospectOptions::new("migrate_history");
-        let schema = introspect(&mut db.client, &options).expect("introspects");
+        let schema = introspect(&mut client, &options).expect("introspects");
         snapshot_settings("postgres").bind(|| {
             insta::assert_snapshot!("all_objects", render(&schema));
         });
@@ -159,7 +161,7 @@ mod tests {
                 .all(|name| !name.name.starts_with("citext")),
             "an extension's functions are the extension's"
         );
-        let again = introspect(&mut db.client, &options).expect("introspects again");
+        let again = introspect(&mut client, &options).expect("introspects again");
         assert_eq!(again, schema, "two snapshots of one database are equal");
         let json = serde_json::to_value(&schema).expect("serializes");
         assert_eq!(json["tables"][0]["name"]["name"], "measurements");
@@ -167,14 +169,15 @@ mod tests {
 
     #[test]
     fn only_the_named_schemas_are_read() {
-        let Some(mut db) = postgres_database() else {
+        let Some(db) = TestDb::create("only_the_named_schemas_are_read") else {
             return;
         };
-        db.client
+        let mut client = db.client();
+        client
             .batch_execute(&fixture("postgres", "all_objects"))
             .expect("fixture runs");
         let options = IntrospectOptions::new("migrate_history").only_schemas(&["public"]);
-        let schema = introspect(&mut db.client, &options).expect("introspects");
+        let schema = introspect(&mut client, &options).expect("introspects");
         let namespaces: Vec<&String> = schema.namespaces.keys().collect();
         assert_eq!(namespaces, vec!["public"]);
         assert!(schema.tables.is_empty(), "{:?}", schema.tables.keys());
