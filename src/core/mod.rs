@@ -3,6 +3,7 @@
 //! parameters, and everything here is tested without a database.
 
 mod applied;
+mod base_check;
 mod checksum;
 mod directives;
 mod dirty;
@@ -20,6 +21,7 @@ mod target;
 mod timeline;
 
 pub use applied::AppliedRevision;
+pub use base_check::{BaseFinding, compare_with_base};
 pub use checksum::{ALGORITHM as CHECKSUM_ALGORITHM, Checksum, ChecksumParseError};
 pub use directives::{DirectiveError, Directives};
 pub use dirty::{Direction, DirectionError, DirtyRevision};

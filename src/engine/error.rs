@@ -37,7 +37,9 @@ pub enum EngineError {
     UnknownRevision { id: RevisionId },
     #[error(transparent)]
     Provision(#[from] crate::provision::ProvisionError),
-    #[error("rebuilding the scratch database failed at revision {id} ({origin}), whose up had run before: {message}")]
+    #[error(
+        "rebuilding the scratch database failed at revision {id} ({origin}), whose up had run before: {message}"
+    )]
     Rebuild {
         id: RevisionId,
         origin: String,

@@ -103,7 +103,8 @@ impl Walk<'_> {
         let backend = scratch.backend();
         backend.ensure_version_table()?;
         for revision in revisions {
-            run_up(backend, revision).map_err(|error| step_failure(revision, &revision.up, error))?;
+            run_up(backend, revision)
+                .map_err(|error| step_failure(revision, &revision.up, error))?;
         }
         Ok(scratch)
     }
@@ -115,7 +116,13 @@ impl Walk<'_> {
         before: &Schema,
     ) -> Result<Outcome, EngineError> {
         if let Err(error) = run_up(scratch.backend(), revision) {
-            return Ok(failed(revision, Status::UpFailed, &revision.up, error, false));
+            return Ok(failed(
+                revision,
+                Status::UpFailed,
+                &revision.up,
+                error,
+                false,
+            ));
         }
         let after_up = self.snapshot(scratch)?;
         let Some(down) = revision.reversible_down() else {
@@ -183,7 +190,11 @@ impl Walk<'_> {
 
 /// The verdict on a down that ran: `None` when it restored the schema (or left exactly the
 /// difference its `-- migrate:allow-diff` lines declare).
-fn judge_down(revision: &Revision, down: &Script, failures: Vec<Finding>) -> Option<RevisionVerdict> {
+fn judge_down(
+    revision: &Revision,
+    down: &Script,
+    failures: Vec<Finding>,
+) -> Option<RevisionVerdict> {
     let declared = &down.directives.allow_diff;
     let mut actual: Vec<&str> = failures.iter().map(|f| f.object.as_str()).collect();
     actual.sort_unstable();
@@ -199,8 +210,16 @@ fn judge_down(revision: &Revision, down: &Script, failures: Vec<Finding>) -> Opt
     verdict.detail = Some(if declared.is_empty() {
         "the down did not restore the schema from before the up".into()
     } else {
-        let stale: Vec<&str> = expected.iter().filter(|o| !actual.contains(o)).copied().collect();
-        let undeclared: Vec<&str> = actual.iter().filter(|o| !expected.contains(o)).copied().collect();
+        let stale: Vec<&str> = expected
+            .iter()
+            .filter(|o| !actual.contains(o))
+            .copied()
+            .collect();
+        let undeclared: Vec<&str> = actual
+            .iter()
+            .filter(|o| !expected.contains(o))
+            .copied()
+            .collect();
         format!(
             "the difference the down leaves is not the one it declares (declared but not found: {}; found but not declared: {})",
             list(&stale),
@@ -232,14 +251,23 @@ fn verdict(revision: &Revision, status: Status) -> RevisionVerdict {
     }
 }
 
-fn failed(revision: &Revision, status: Status, script: &Script, error: BackendError, rebuild: bool) -> Outcome {
+fn failed(
+    revision: &Revision,
+    status: Status,
+    script: &Script,
+    error: BackendError,
+    rebuild: bool,
+) -> Outcome {
     let mut verdict = verdict(revision, status);
     verdict.file = Some(script.origin.clone());
     if let BackendError::Script { failure } = &error {
         verdict.line = failure
             .offset
             .map(|offset| Location::of_offset(&script.text, offset).line);
-        let code = failure.code.as_deref().map_or_else(String::new, |code| format!(" [{code}]"));
+        let code = failure
+            .code
+            .as_deref()
+            .map_or_else(String::new, |code| format!(" [{code}]"));
         verdict.detail = Some(format!("{}{code}", failure.message));
     } else {
         verdict.detail = Some(error.to_string());
@@ -252,14 +280,24 @@ fn failed(revision: &Revision, status: Status, script: &Script, error: BackendEr
 }
 
 fn run_up(backend: &mut dyn Backend, revision: &Revision) -> Result<(), BackendError> {
-    let row = new_row(&revision.id, &revision.slug, &revision.up, revision.down.as_ref(), now_rfc3339());
+    let row = new_row(
+        &revision.id,
+        &revision.slug,
+        &revision.up,
+        revision.down.as_ref(),
+        now_rfc3339(),
+    );
     backend.run_step(StepWork {
         script: Some(&revision.up),
         record: Record::Insert(&row),
     })
 }
 
-fn run_down(backend: &mut dyn Backend, revision: &Revision, down: &Script) -> Result<(), BackendError> {
+fn run_down(
+    backend: &mut dyn Backend,
+    revision: &Revision,
+    down: &Script,
+) -> Result<(), BackendError> {
     backend.run_step(StepWork {
         script: Some(down),
         record: Record::Delete(&revision.id),

@@ -64,8 +64,12 @@ impl Provider for PostgresServer {
         self.count += 1;
         let name = format!("migrate_verify_{}_{}", std::process::id(), self.count);
         let quoted = Dialect::Postgres.quote_identifier(&name);
-        self.admin()?
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}; CREATE DATABASE {quoted}"))
+        let mut admin = self.admin()?;
+        // Two round trips: a multi-statement string is one implicit transaction, and
+        // neither statement may run inside one.
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}"))
+            .and_then(|()| admin.batch_execute(&format!("CREATE DATABASE {quoted}")))
             .map_err(|error| ProvisionError::Create {
                 provider: self.describe(),
                 message: format!(

@@ -10,3 +10,4 @@ pub mod repair;
 pub mod run;
 pub mod schema;
 pub mod status;
+pub mod verify;
