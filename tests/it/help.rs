@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 18] = [
     "",
     "init",
     "create",
@@ -19,6 +19,10 @@ const COMMANDS: [&str; 14] = [
     "hash",
     "completions",
     "repair",
+    "verify",
+    "snapshot",
+    "schema",
+    "diff",
 ];
 
 #[test]

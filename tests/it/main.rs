@@ -14,3 +14,4 @@ mod failures;
 mod help;
 mod layouts;
 mod tracking;
+mod verify;
