@@ -9,6 +9,7 @@ use super::backend::{Backend, Record, StepWork};
 use super::dialect::Dialect;
 use super::error::BackendError;
 use super::postgres_error::{database, message, script_failure};
+use super::postgres_introspect::CatalogStatements;
 use super::postgres_lock::{acquire, lock_key, release};
 use super::postgres_no_transaction::{Progress, run_statements};
 use super::postgres_options::PostgresOptions;
@@ -48,6 +49,8 @@ pub struct PostgresBackend {
     target: String,
     lock_key: i64,
     locked: bool,
+    /// Catalog queries prepared on this connection, for repeated snapshots.
+    catalog: CatalogStatements,
 }
 
 impl PostgresBackend {
@@ -134,6 +137,7 @@ impl PostgresBackend {
             target,
             lock_key,
             locked: false,
+            catalog: CatalogStatements::default(),
         })
     }
 
@@ -213,8 +217,9 @@ impl fmt::Debug for PostgresBackend {
 impl Backend for PostgresBackend {
     fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError> {
         let options = self.table.excluded_from(options);
-        Ok(super::postgres_introspect::introspect(
+        Ok(super::postgres_introspect::introspect_with(
             &mut self.client,
+            &mut self.catalog,
             &options,
         )?)
     }
