@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use super::dialect::Dialect;
 use super::error::BackendError;
+use super::foreign_table::{Column, TextRows};
 use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
 
 /// What a step records in the tracking table once its script has run.
@@ -79,6 +80,15 @@ pub trait Backend {
     /// Every row of the tracking table, sorted by revision id; empty when the table does
     /// not exist. Never writes.
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError>;
+
+    /// Every row of another tool's table `table` (in the schema of our tracking table),
+    /// each value read as text; `None` when there is no such table. For `migrate adopt`,
+    /// which reads (never writes) the tracking table of the tool a team is leaving.
+    fn read_table(
+        &mut self,
+        table: &str,
+        columns: &[Column<'_>],
+    ) -> Result<Option<TextRows>, BackendError>;
 
     /// Runs a step's script and writes its record. Unless the script is marked
     /// `-- migrate:no-transaction`, both happen in one transaction: either the script's

@@ -7,6 +7,7 @@
 mod backend;
 mod dialect;
 mod error;
+mod foreign_table;
 mod open;
 mod postgres;
 mod postgres_error;
@@ -28,6 +29,7 @@ mod version_table;
 pub use backend::{Backend, Record, StepWork};
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
+pub use foreign_table::{Column, ColumnKind, TextRows, select_as_text};
 pub use open::open;
 pub use postgres::{DEFAULT_SCHEMA, PostgresBackend};
 pub use postgres_options::PostgresOptions;

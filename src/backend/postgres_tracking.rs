@@ -7,6 +7,7 @@ use postgres::{Client, GenericClient};
 use super::backend::Record;
 use super::dialect::Dialect;
 use super::error::BackendError;
+use super::foreign_table::{Column, TextRows, select_as_text};
 use super::postgres::DEFAULT_SCHEMA;
 use super::postgres::tracking;
 use super::postgres_error::message;
@@ -107,6 +108,30 @@ impl Books<'_> {
             None => Ok(()),
         }
     }
+}
+
+/// Every row of another tool's table `name` beside `table`, as text; `None` when missing.
+pub(crate) fn read_foreign(
+    client: &mut Client,
+    table: &VersionTable,
+    name: &str,
+    columns: &[Column<'_>],
+) -> Result<Option<TextRows>, postgres::Error> {
+    let dialect = Dialect::Postgres;
+    let schema = schema_of(table);
+    if !table_exists(client, schema, name)? {
+        return Ok(None);
+    }
+    let qualified = format!(
+        "{}.{}",
+        dialect.quote_identifier(schema),
+        dialect.quote_identifier(name)
+    );
+    let rows = client.query(&select_as_text(dialect, &qualified, columns), &[])?;
+    rows.iter()
+        .map(|row| (0..columns.len()).map(|index| row.try_get(index)).collect())
+        .collect::<Result<TextRows, _>>()
+        .map(Some)
 }
 
 /// Every row of the table, unchecked.
