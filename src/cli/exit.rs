@@ -28,6 +28,8 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
             EngineError::Plan(PlanError::Target(_)) => USAGE,
             EngineError::Plan(_) | EngineError::Step(_) => DEFECT,
             EngineError::Backend(error) => backend_code(error),
+            EngineError::Adopt(error) if error.is_usage() => USAGE,
+            EngineError::Adopt(_) => DEFECT,
         };
     }
     if let Some(error) = error.downcast_ref::<BackendError>() {

@@ -1,7 +1,7 @@
 //! Errors of a migration run: the plan was refused, the database failed, or a step's SQL failed.
 
 use crate::backend::{BackendError, SqlFailure};
-use crate::core::{Location, PlanError, RevisionId};
+use crate::core::{AdoptError, Location, PlanError, RevisionId};
 
 /// A step whose SQL failed, pointing into the user's file.
 #[derive(Debug)]
@@ -29,4 +29,6 @@ pub enum EngineError {
     Backend(#[from] BackendError),
     #[error("revision {} failed: {}", .0.id, .0.failure.message)]
     Step(Box<StepFailure>),
+    #[error(transparent)]
+    Adopt(#[from] AdoptError),
 }

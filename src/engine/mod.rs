@@ -1,10 +1,12 @@
 //! Orchestration over the Backend trait: the migrator (plan, then run each step).
 
+mod adopt;
 mod error;
 mod migrator;
 mod offline_sql;
 mod startup;
 
+pub use adopt::{AdoptRequest, adopt};
 pub use error::{EngineError, StepFailure};
 pub use migrator::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339};
 pub use offline_sql::offline_sql;
