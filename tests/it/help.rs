@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 13] = [
+const COMMANDS: [&str; 14] = [
     "",
     "init",
     "create",
@@ -14,6 +14,7 @@ const COMMANDS: [&str; 13] = [
     "history",
     "heads",
     "stamp",
+    "adopt",
     "status",
     "check",
     "hash",
