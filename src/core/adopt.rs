@@ -226,7 +226,11 @@ fn check(tool: Tool, revision: &Revision, version: &ForeignVersion) -> Option<Ch
         Tool::Sqlx => Ok(sqlx_checksum(text)),
         Tool::Flyway => Ok(flyway_checksum(text).to_string()),
         Tool::Refinery => match version.version.parse::<i32>() {
-            Ok(number) => Ok(refinery_checksum(&revision.slug, number, text)),
+            Ok(number) => Ok(refinery_checksum(
+                refinery_name(&revision.slug),
+                number,
+                text,
+            )),
             Err(_) => Err("the version is not a 32-bit integer (refinery's int8-versions)".into()),
         },
         _ => Err(format!("{tool} checksums are not computed")),
@@ -241,6 +245,14 @@ fn check(tool: Tool, revision: &Revision, version: &ForeignVersion) -> Option<Ch
         origin: revision.up.origin.clone(),
         verdict,
     })
+}
+
+/// The name refinery hashes: its file-name pattern takes the run of word characters after
+/// `__`, so `V1__add-users.sql` is named `add`.
+fn refinery_name(slug: &str) -> &str {
+    slug.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or(slug)
 }
 
 #[cfg(test)]
