@@ -120,5 +120,7 @@ fn write_adopt_error(out: &mut String, error: &AdoptError) {
             }
         }
     }
-    let _ = writeln!(out, "help: {}", error.help());
+    if let Some(help) = error.help() {
+        let _ = writeln!(out, "help: {help}");
+    }
 }

@@ -2,7 +2,7 @@
 //! to record in ours, the checksums compared, and the plan (the `Record` steps `stamp`
 //! runs). Pure: no I/O.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::adopt_error::AdoptError;
 use super::adopt_tool::{ForeignState, ForeignVersion, Recorded, Tool};
@@ -96,10 +96,12 @@ pub fn plan_adopt(
             stored = match_versions(tool, revisions, versions)?;
             stored.len()
         }
-        Recorded::UpTo(version) => match find_version(revisions, version, tool.drops_dashes()) {
-            Some(index) => index + 1,
-            None => return Err(not_in_directory(tool, [version.clone()])),
-        },
+        Recorded::UpTo(version) => {
+            match VersionIndex::new(revisions, tool.drops_dashes()).find(version) {
+                Some(index) => index + 1,
+                None => return Err(not_in_directory(tool, [version.clone()])),
+            }
+        }
         Recorded::Alembic(revision) => {
             alembic_version = Some(revision.clone());
             let ids: Vec<RevisionId> = revisions.iter().map(|r| r.id.clone()).collect();
@@ -153,8 +155,9 @@ fn match_versions<'a>(
 ) -> Result<Vec<(&'a Revision, &'a ForeignVersion)>, AdoptError> {
     let mut found: Vec<(usize, &ForeignVersion)> = Vec::with_capacity(versions.len());
     let mut unknown = Vec::new();
+    let index = VersionIndex::new(revisions, tool.drops_dashes());
     for version in versions {
-        match find_version(revisions, &version.version, tool.drops_dashes()) {
+        match index.find(&version.version) {
             Some(index) => found.push((index, version)),
             None => unknown.push(version.version.clone()),
         }
@@ -189,21 +192,36 @@ fn not_in_directory(tool: Tool, versions: impl IntoIterator<Item = String>) -> A
     AdoptError::NotInDirectory { tool, versions }
 }
 
-/// The index of our revision whose id is `version` as a number (`1` is `000001`; `1.1`
-/// is `1.01`), with the id's dashes dropped first for diesel.
-pub fn find_version(revisions: &[Revision], version: &str, drop_dashes: bool) -> Option<usize> {
-    let wanted = version_key(version);
-    if wanted.is_empty() {
-        return None;
-    }
-    revisions.iter().position(|revision| {
-        let id = revision.id.as_str();
-        if drop_dashes {
-            version_key(&id.replace('-', "")) == wanted
-        } else {
-            version_key(id) == wanted
+/// Our revisions by their ids as numbers (`1` is `000001`; `1.1` is `1.01`), the ids'
+/// dashes dropped first for diesel; built once, so matching a long history stays linear.
+pub struct VersionIndex {
+    by_key: BTreeMap<Vec<String>, usize>,
+}
+
+impl VersionIndex {
+    pub fn new(revisions: &[Revision], drop_dashes: bool) -> Self {
+        let mut by_key = BTreeMap::new();
+        for (index, revision) in revisions.iter().enumerate().rev() {
+            let id = revision.id.as_str();
+            let key = if drop_dashes {
+                version_key(&id.replace('-', ""))
+            } else {
+                version_key(id)
+            };
+            // Iterating backwards leaves the oldest revision for a key that repeats.
+            by_key.insert(key, index);
         }
-    })
+        Self { by_key }
+    }
+
+    /// The index of the revision whose id is `version` as a number.
+    pub fn find(&self, version: &str) -> Option<usize> {
+        let key = version_key(version);
+        if key.is_empty() {
+            return None;
+        }
+        self.by_key.get(&key).copied()
+    }
 }
 
 /// The runs of digits of a version, leading zeros dropped, so equal numbers compare equal.

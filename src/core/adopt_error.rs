@@ -19,6 +19,11 @@ pub enum AdoptError {
     },
     #[error("{table} holds {rows} rows where the tool keeps one")]
     SeveralRows { table: &'static str, rows: usize },
+    #[error("{table}: {what} are not supported")]
+    Unsupported {
+        table: &'static str,
+        what: &'static str,
+    },
     #[error("{tool} marks version(s) {} as failed or dirty", versions.join(", "))]
     Dirty { tool: Tool, versions: Vec<String> },
     #[error("{tool} applied version(s) the migrations directory does not hold: {}", versions.join(", "))]
@@ -66,8 +71,8 @@ impl AdoptError {
     }
 
     /// The fix, for the `help:` line.
-    pub fn help(&self) -> String {
-        match self {
+    pub fn help(&self) -> Option<String> {
+        Some(match self {
             Self::NoTable { .. } => "check --database-url, and that --from names the tool that migrated this database".into(),
             Self::BadRow { .. } | Self::SeveralRows { .. } => "the table is not as the tool leaves it; repair it with the tool first".into(),
             Self::Dirty { tool: Tool::GolangMigrate, versions } => format!(
@@ -82,10 +87,11 @@ impl AdoptError {
             Self::MissingTo => "name our revision that alembic's current revision corresponds to: `migrate adopt --from alembic --to <id>`".into(),
             Self::ToNotAllowed { .. } => "drop --to".into(),
             Self::Target(_) => "`migrate history` lists the revision ids".into(),
-            Self::Plan(error) => error.help().unwrap_or_default(),
+            Self::Plan(error) => return error.help(),
+            Self::Unsupported { .. } => "record the revisions with `migrate stamp <id>` instead, after checking what the database holds".into(),
             Self::ChecksumsDiffer { tool, .. } => format!(
                 "restore the files as {tool} applied them, or pass --allow-changed if the database already matches the files as they are"
             ),
-        }
+        })
     }
 }

@@ -73,7 +73,8 @@ fn refusals_name_their_subject() {
         dirty: vec!["2".into()],
     };
     let error = adopt(Tool::GolangMigrate, &history, &dirty).unwrap_err();
-    assert!(error.help().contains("migrate force 2"), "{}", error.help());
+    let help = error.help().unwrap_or_default();
+    assert!(help.contains("migrate force 2"), "{help}");
     let alembic = ForeignState {
         recorded: Recorded::Alembic("ae1027a6acf".into()),
         dirty: Vec::new(),
@@ -176,9 +177,9 @@ proptest! {
         let ids: Vec<String> = numbers.iter().map(|n| format!("{n:0width$}", width = pad)).collect();
         let history = History::new(ids.iter().map(|id| revision(id)).collect()).unwrap();
         for (index, number) in numbers.iter().enumerate() {
-            prop_assert_eq!(find_version(history.revisions(), &number.to_string(), false), Some(index));
+            prop_assert_eq!(VersionIndex::new(history.revisions(), false).find(&number.to_string()), Some(index));
         }
-        prop_assert_eq!(find_version(history.revisions(), "100000", false), None);
+        prop_assert_eq!(VersionIndex::new(history.revisions(), false).find("100000"), None);
     }
 
     #[test]
@@ -186,6 +187,6 @@ proptest! {
         let id = format!("2024-01-{day:02}-{hour:02}0000");
         let history = History::new(vec![revision(&id)]).unwrap();
         let version = id.replace('-', "");
-        prop_assert_eq!(find_version(history.revisions(), &version, true), Some(0));
+        prop_assert_eq!(VersionIndex::new(history.revisions(), true).find(&version), Some(0));
     }
 }

@@ -190,6 +190,14 @@ fn flyway(rows: &[Vec<Option<String>>]) -> Result<ForeignState, AdoptError> {
             dirty.push(version);
             continue;
         }
+        if kind == "BASELINE" {
+            // A baseline says "everything up to here was there before Flyway": which of our
+            // revisions that covers is a judgement for the user, not a match by number.
+            return Err(AdoptError::Unsupported {
+                table: Tool::Flyway.table(),
+                what: "baseline rows",
+            });
+        }
         versions.retain(|seen| seen.version != version);
         if kind == "SQL" {
             let checksum = rows[row].get(4).cloned().flatten();
@@ -302,6 +310,20 @@ mod tests {
                 checksum: Some("-5".into())
             }]
         );
+    }
+
+    #[test]
+    fn a_flyway_baseline_is_refused() {
+        let error = Tool::Flyway
+            .parse(&rows(&[&[
+                Some("1"),
+                Some("3"),
+                Some("BASELINE"),
+                Some("true"),
+                None,
+            ]]))
+            .unwrap_err();
+        assert!(matches!(error, AdoptError::Unsupported { .. }));
     }
 
     #[test]
