@@ -20,6 +20,8 @@ pub mod backend;
 pub mod core;
 pub mod engine;
 mod error;
+pub mod provision;
+pub mod schema;
 pub mod source;
 
 pub use engine::{upgrade_sqlite, upgrade_to_head, upgrade_url};

@@ -6,6 +6,7 @@ use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows};
 use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
+use crate::schema::{IntrospectOptions, Schema};
 
 /// What a step records in the tracking table once its script has run.
 #[derive(Debug, Clone, Copy)]
@@ -81,8 +82,9 @@ pub trait Backend {
     /// not exist. Never writes.
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError>;
 
-    /// Every row of another tool's table `table` (in the schema of our tracking table),
-    /// each value read as text; `None` when there is no such table. For `migrate adopt`,
+    /// Every row of another tool's table `table` (found as an unqualified name is:
+    /// PostgreSQL's `search_path`), each value read as text; `None` when there is no such
+    /// table. For `migrate adopt`,
     /// which reads (never writes) the tracking table of the tool a team is leaving.
     fn read_table(
         &mut self,
@@ -109,6 +111,10 @@ pub trait Backend {
             message: format!("{} cannot resume a script partway", self.dialect()),
         })
     }
+
+    /// The database's schema as the canonical model, leaving out what `options` names and
+    /// always this backend's own tracking and progress tables. Never writes.
+    fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError>;
 
     /// Revisions whose no-transaction script stopped partway, sorted by id; empty when
     /// there are none or the backend records no progress. Never writes.

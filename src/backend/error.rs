@@ -28,4 +28,6 @@ pub enum BackendError {
     Tracking { table: String, message: String },
     #[error("{message}")]
     Database { message: String },
+    #[error(transparent)]
+    Introspect(#[from] super::introspect_error::IntrospectError),
 }

@@ -8,13 +8,22 @@ mod backend;
 mod dialect;
 mod error;
 mod foreign_table;
+mod introspect_error;
+#[cfg(test)]
+mod introspect_test_support;
 mod open;
 mod postgres;
+mod postgres_catalog;
 mod postgres_error;
+pub mod postgres_introspect;
+#[cfg(test)]
+mod postgres_introspect_pairs;
 mod postgres_lock;
 mod postgres_no_transaction;
+mod postgres_objects;
 mod postgres_options;
 mod postgres_progress;
+mod postgres_tables;
 #[cfg(test)]
 mod postgres_test_support;
 mod postgres_tls;
@@ -23,6 +32,11 @@ mod postgres_tracking;
 mod postgres_url;
 mod progress_table;
 mod sqlite;
+mod sqlite_catalog;
+pub mod sqlite_introspect;
+#[cfg(test)]
+mod sqlite_introspect_pairs;
+mod sqlite_rows;
 mod url;
 mod version_table;
 
@@ -30,11 +44,12 @@ pub use backend::{Backend, Record, StepWork};
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
 pub use foreign_table::{Column, ColumnKind, TextRows, select_as_text};
-pub use open::open;
+pub use introspect_error::IntrospectError;
+pub use open::{open, open_with};
 pub use postgres::{DEFAULT_SCHEMA, PostgresBackend};
 pub use postgres_options::PostgresOptions;
 pub use postgres_tls::{RootCerts, SslMode, TlsSettings};
 pub use progress_table::{PROGRESS_COLUMNS, ProgressTable, RawProgress, progress_values};
 pub use sqlite::SqliteBackend;
-pub use url::{DatabaseUrl, UrlError, redact};
+pub use url::{DatabaseUrl, UrlError, redact, with_database};
 pub use version_table::{DEFAULT_TABLE, RawRow, SqlValue, VersionTable, insert_values};

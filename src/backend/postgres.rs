@@ -23,6 +23,7 @@ use super::postgres_url::{ConnectUrl, scrub};
 use super::progress_table::ProgressTable;
 use super::version_table::VersionTable;
 use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, sql_start};
+use crate::schema::{IntrospectOptions, Schema};
 
 /// The schema of the tracking table when none is given.
 pub const DEFAULT_SCHEMA: &str = "public";
@@ -211,6 +212,14 @@ impl fmt::Debug for PostgresBackend {
 }
 
 impl Backend for PostgresBackend {
+    fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError> {
+        let options = self.table.excluded_from(options);
+        Ok(super::postgres_introspect::introspect(
+            &mut self.client,
+            &options,
+        )?)
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Postgres
     }
@@ -270,11 +279,9 @@ impl Backend for PostgresBackend {
         table: &str,
         columns: &[Column<'_>],
     ) -> Result<Option<TextRows>, BackendError> {
-        read_foreign(&mut self.client, &self.table, table, columns).map_err(|error| {
-            BackendError::Tracking {
-                table: table.to_owned(),
-                message: message(&error),
-            }
+        read_foreign(&mut self.client, table, columns).map_err(|error| BackendError::Tracking {
+            table: table.to_owned(),
+            message: message(&error),
         })
     }
 

@@ -110,24 +110,23 @@ impl Books<'_> {
     }
 }
 
-/// Every row of another tool's table `name` beside `table`, as text; `None` when missing.
+/// Every row of another tool's table `name`, as text; `None` when missing. The name is
+/// resolved through the session's `search_path`, as the other tools resolve it (they
+/// create their tables unqualified), not in the schema of our own table.
 pub(crate) fn read_foreign(
     client: &mut Client,
-    table: &VersionTable,
     name: &str,
     columns: &[Column<'_>],
 ) -> Result<Option<TextRows>, postgres::Error> {
     let dialect = Dialect::Postgres;
-    let schema = schema_of(table);
-    if !table_exists(client, schema, name)? {
+    let quoted = dialect.quote_identifier(name);
+    let exists: bool = client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&quoted])?
+        .try_get(0)?;
+    if !exists {
         return Ok(None);
     }
-    let qualified = format!(
-        "{}.{}",
-        dialect.quote_identifier(schema),
-        dialect.quote_identifier(name)
-    );
-    let rows = client.query(&select_as_text(dialect, &qualified, columns), &[])?;
+    let rows = client.query(&select_as_text(dialect, &quoted, columns), &[])?;
     rows.iter()
         .map(|row| (0..columns.len()).map(|index| row.try_get(index)).collect())
         .collect::<Result<TextRows, _>>()

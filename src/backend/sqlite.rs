@@ -12,6 +12,7 @@ use super::error::{BackendError, SqlFailure};
 use super::foreign_table::{Column, TextRows, select_as_text};
 use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
 use crate::core::AppliedRevision;
+use crate::schema::{IntrospectOptions, Schema};
 
 /// How long a statement waits for another connection's write lock before failing.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -229,6 +230,11 @@ fn run_script(conn: &Connection, text: &str) -> Result<(), Box<SqlFailure>> {
 }
 
 impl Backend for SqliteBackend {
+    fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError> {
+        let options = self.table.excluded_from(options);
+        Ok(super::sqlite_introspect::introspect(&self.conn, &options)?)
+    }
+
     fn dialect(&self) -> Dialect {
         Dialect::Sqlite
     }

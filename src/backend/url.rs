@@ -85,6 +85,24 @@ fn redact_query(query: &str) -> String {
     params.join("&")
 }
 
+/// The same server URL naming another database: the path is replaced, user, host, port and
+/// parameters (TLS among them) are kept.
+pub fn with_database(url: &str, database: &str) -> String {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let authority_start = base.find("://").map_or(0, |at| at + 3);
+    let path_start = base[authority_start..]
+        .find('/')
+        .map_or(base.len(), |at| authority_start + at);
+    let mut out = format!("{}/{database}", &base[..path_start]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
 /// Shows the URL without its password.
 impl fmt::Debug for DatabaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -139,6 +157,18 @@ mod tests {
             .parse::<DatabaseUrl>()
             .unwrap_err();
         assert!(!error.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn another_database_on_the_same_server() {
+        assert_eq!(
+            with_database(
+                "postgres://u:p@h:5433/postgres?sslmode=require",
+                "scratch_1"
+            ),
+            "postgres://u:p@h:5433/scratch_1?sslmode=require"
+        );
+        assert_eq!(with_database("postgres://h", "x"), "postgres://h/x");
     }
 
     proptest! {

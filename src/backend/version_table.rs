@@ -3,6 +3,7 @@
 
 use super::dialect::Dialect;
 use crate::core::{AppliedRevision, Checksum, RevisionId};
+use crate::schema::IntrospectOptions;
 
 /// Where the tracking table lives: an optional schema (PostgreSQL) and a table name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,18 @@ impl VersionTable {
             Some(schema) => format!("{}.{table}", dialect.quote_identifier(schema)),
             None => table,
         }
+    }
+
+    /// Introspection options that also leave out this table and its progress table.
+    pub fn excluded_from(&self, options: &IntrospectOptions) -> IntrospectOptions {
+        let mut options = options.clone();
+        for name in [self.name.clone(), format!("{}_progress", self.name)] {
+            options.exclude_tables.push(match &self.schema {
+                Some(schema) => format!("{schema}.{name}"),
+                None => name,
+            });
+        }
+        options
     }
 
     /// Creates the table when it is missing.

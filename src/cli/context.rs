@@ -1,6 +1,6 @@
 //! What commands share: the settings, the migrations directory and the database.
 
-use migrate::backend::{Backend, open};
+use migrate::backend::{Backend, open_with};
 use migrate::source::Directory;
 
 use super::settings::Settings;
@@ -21,6 +21,10 @@ impl Context {
 
     /// Connects to the database.
     pub fn backend(&self) -> anyhow::Result<Box<dyn Backend>> {
-        Ok(open(&self.settings.url, self.settings.table.clone())?)
+        Ok(open_with(
+            &self.settings.url,
+            self.settings.table.clone(),
+            &self.settings.postgres,
+        )?)
     }
 }

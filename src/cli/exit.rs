@@ -26,10 +26,15 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
     if let Some(error) = error.downcast_ref::<EngineError>() {
         return match error {
             EngineError::Plan(PlanError::Target(_)) => USAGE,
-            EngineError::Plan(_) | EngineError::Step(_) => DEFECT,
+            EngineError::Plan(_)
+            | EngineError::Step(_)
+            | EngineError::Dirty { .. }
+            | EngineError::NotDirty { .. }
+            | EngineError::UnknownRevision { .. } => DEFECT,
             EngineError::Backend(error) => backend_code(error),
             EngineError::Adopt(error) if error.is_usage() => USAGE,
             EngineError::Adopt(_) => DEFECT,
+            EngineError::Provision(_) | EngineError::Rebuild { .. } => USAGE,
         };
     }
     if let Some(error) = error.downcast_ref::<BackendError>() {

@@ -7,6 +7,11 @@ mod context;
 mod exit;
 mod report;
 mod settings;
+mod verify_base;
+mod verify_junit;
+mod verify_output;
+mod verify_providers;
+mod verify_snapshot;
 
 use clap::Parser as _;
 use migrate::engine::Command;
@@ -62,6 +67,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Status(args) => commands::status::run(&context, args.format, Mode::Status),
         CommandArgs::Check(args) => commands::status::run(&context, args.format, Mode::Check),
         CommandArgs::Hash => commands::hash::run(&context),
+        CommandArgs::Verify(args) => commands::verify::run(&context, &args),
+        CommandArgs::Snapshot { databases } => commands::verify::snapshot(&context, &databases),
+        CommandArgs::Schema(args) => commands::schema::show(&context, args.format),
+        CommandArgs::Diff {
+            expected,
+            actual,
+            format,
+        } => commands::schema::diff(&context, &expected, &actual, format),
+        CommandArgs::Repair { revision, resume } => {
+            commands::repair::run(&context, &revision, resume)
+        }
         CommandArgs::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(shell, &mut command, "migrate", &mut std::io::stdout());

@@ -15,7 +15,11 @@ pub fn render_error(error: &anyhow::Error) -> String {
             EngineError::Step(failure) => write_step_failure(&mut out, failure),
             EngineError::Plan(plan) => write_plan_error(&mut out, plan),
             EngineError::Adopt(adopt) => write_adopt_error(&mut out, adopt),
-            EngineError::Backend(_) => {}
+            other => {
+                if let Some(help) = other.help() {
+                    let _ = writeln!(out, "help: {help}");
+                }
+            }
         }
     }
     if let Some(help) = error

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use migrate::backend::{DEFAULT_TABLE, DatabaseUrl, VersionTable};
+use migrate::backend::{DEFAULT_TABLE, DatabaseUrl, PostgresOptions, VersionTable};
+use migrate::schema::IntrospectOptions;
 use migrate::source::Layout;
 use serde::Deserialize;
 
@@ -21,6 +22,38 @@ struct ConfigFile {
     dir: Option<PathBuf>,
     table: Option<String>,
     layout: Option<String>,
+    schema: Option<String>,
+    statement_timeout: Option<f64>,
+    db_lock_timeout: Option<f64>,
+    exclude_tables: Option<Vec<String>>,
+    snapshots: Option<SnapshotPaths>,
+}
+
+/// Where the committed schema snapshots live, per backend.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotPaths {
+    #[serde(default = "default_sqlite_snapshot")]
+    pub sqlite: PathBuf,
+    #[serde(default = "default_postgres_snapshot")]
+    pub postgres: PathBuf,
+}
+
+fn default_sqlite_snapshot() -> PathBuf {
+    "schema/sqlite.sql".into()
+}
+
+fn default_postgres_snapshot() -> PathBuf {
+    "schema/postgres.sql".into()
+}
+
+impl Default for SnapshotPaths {
+    fn default() -> Self {
+        Self {
+            sqlite: default_sqlite_snapshot(),
+            postgres: default_postgres_snapshot(),
+        }
+    }
 }
 
 /// The resolved settings of a run.
@@ -33,6 +66,12 @@ pub struct Settings {
     pub table: VersionTable,
     /// The files' layout; recognised from the files when `None`.
     pub layout: Option<Layout>,
+    /// Session settings for PostgreSQL.
+    pub postgres: PostgresOptions,
+    /// What schema snapshots leave out besides the tracking table.
+    pub introspect: IntrospectOptions,
+    /// The committed schema snapshots.
+    pub snapshots: SnapshotPaths,
 }
 
 impl Settings {
@@ -58,8 +97,17 @@ impl Settings {
                 .unwrap_or_else(|| "migrations".into()),
             url,
             url_named: named.is_some(),
+            snapshots: config.snapshots.unwrap_or_default(),
+            introspect: IntrospectOptions {
+                exclude_tables: config.exclude_tables.unwrap_or_default(),
+                schemas: None,
+            },
+            postgres: PostgresOptions {
+                statement_timeout: seconds(global.statement_timeout.or(config.statement_timeout))?,
+                lock_timeout: seconds(global.db_lock_timeout.or(config.db_lock_timeout))?,
+            },
             table: VersionTable {
-                schema: None,
+                schema: global.schema.clone().or(config.schema),
                 name: global
                     .table
                     .clone()
@@ -77,6 +125,16 @@ impl Settings {
             _ => true,
         }
     }
+}
+
+/// A number of seconds as a duration; refuses negative and non-finite numbers.
+fn seconds(value: Option<f64>) -> anyhow::Result<Option<std::time::Duration>> {
+    value
+        .map(|seconds| {
+            std::time::Duration::try_from_secs_f64(seconds)
+                .map_err(|_| anyhow::anyhow!("{seconds} is not a number of seconds"))
+        })
+        .transpose()
 }
 
 /// DATABASE_URL from `.env` in the working directory, as sqlx-cli and diesel read it.

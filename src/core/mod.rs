@@ -6,6 +6,7 @@ mod adopt;
 mod adopt_error;
 mod adopt_tool;
 mod applied;
+mod base_check;
 mod checksum;
 mod directives;
 mod dirty;
@@ -29,6 +30,7 @@ pub use adopt::{
 pub use adopt_error::AdoptError;
 pub use adopt_tool::{ForeignState, ForeignVersion, Recorded, Tool, ToolParseError};
 pub use applied::AppliedRevision;
+pub use base_check::{BaseFinding, compare_with_base};
 pub use checksum::{ALGORITHM as CHECKSUM_ALGORITHM, Checksum, ChecksumParseError};
 pub use directives::{DirectiveError, Directives};
 pub use dirty::{Direction, DirectionError, DirtyRevision};

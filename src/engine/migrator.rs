@@ -5,8 +5,9 @@ use std::time::{Duration, Instant};
 use super::error::{EngineError, StepFailure};
 use crate::backend::{Backend, BackendError, Record, StepWork};
 use crate::core::{
-    Action, AppliedRevision, CHECKSUM_ALGORITHM, History, Location, Plan, PlanOptions, Script,
-    StatusEntry, Step, Target, plan_downgrade, plan_stamp, plan_upgrade, status,
+    Action, AppliedRevision, CHECKSUM_ALGORITHM, Direction, DirtyRevision, History, Location, Plan,
+    PlanOptions, RevisionId, Script, StatusEntry, Step, Target, plan_downgrade, plan_stamp,
+    plan_upgrade, status,
 };
 
 /// What to do.
@@ -85,6 +86,72 @@ impl<'a> Migrator<'a> {
         Ok(status(self.history, &applied))
     }
 
+    /// Revisions whose no-transaction script stopped partway; reads only.
+    pub fn dirty(&mut self) -> Result<Vec<DirtyRevision>, EngineError> {
+        Ok(self.backend.dirty()?)
+    }
+
+    /// Repairs a dirty revision under the lock: clears its mark (the user fixed the
+    /// database, and the whole script will run again), or with `resume` runs the
+    /// statements after the last good one and records the revision.
+    pub fn repair(&mut self, id: &RevisionId, resume: bool) -> Result<DirtyRevision, EngineError> {
+        self.backend.lock(self.options.lock_timeout)?;
+        let result = self.repair_locked(id, resume);
+        let unlocked = self.backend.unlock();
+        let mark = result?;
+        unlocked?;
+        Ok(mark)
+    }
+
+    fn repair_locked(
+        &mut self,
+        id: &RevisionId,
+        resume: bool,
+    ) -> Result<DirtyRevision, EngineError> {
+        let mark = self
+            .backend
+            .dirty()?
+            .into_iter()
+            .find(|mark| &mark.id == id)
+            .ok_or_else(|| EngineError::NotDirty { id: id.clone() })?;
+        if !resume {
+            self.backend.clear_dirty(id)?;
+            return Ok(mark);
+        }
+        let revision = self
+            .history
+            .find(id)
+            .ok_or_else(|| EngineError::UnknownRevision { id: id.clone() })?;
+        let row;
+        let (script, record) = match mark.direction {
+            Direction::Up => {
+                row = new_row(
+                    id,
+                    &revision.slug,
+                    &revision.up,
+                    revision.down.as_ref(),
+                    now_rfc3339(),
+                );
+                (&revision.up, Record::Insert(&row))
+            }
+            Direction::Down => {
+                let down = revision
+                    .down
+                    .as_ref()
+                    .ok_or_else(|| EngineError::UnknownRevision { id: id.clone() })?;
+                (down, Record::Delete(id))
+            }
+        };
+        let work = StepWork {
+            script: Some(script),
+            record,
+        };
+        self.backend
+            .resume_step(work, mark.statements_done)
+            .map_err(|error| step_error(id, Some(script), error, Vec::new()))?;
+        Ok(mark)
+    }
+
     /// The plan `command` would run now; reads only (for `--dry-run` and `--sql`).
     pub fn plan(&mut self, command: &Command) -> Result<Plan, EngineError> {
         let applied = self.applied()?;
@@ -125,6 +192,14 @@ impl<'a> Migrator<'a> {
         on_step: &mut dyn FnMut(&StepReport),
     ) -> Result<Vec<StepReport>, EngineError> {
         self.backend.ensure_version_table()?;
+        // A half-applied no-transaction script leaves a state no plan can start from;
+        // stamp is the way past it, so it alone goes on.
+        if !matches!(command, Command::Stamp(_)) {
+            let dirty = self.backend.dirty()?;
+            if !dirty.is_empty() {
+                return Err(EngineError::Dirty { dirty });
+            }
+        }
         let applied = self.backend.applied()?;
         let plan = self.plan_with(command, &applied)?;
         self.execute(plan, on_step)
@@ -143,7 +218,7 @@ impl<'a> Migrator<'a> {
             let started = Instant::now();
             self.run_step(&step).map_err(|error| {
                 let completed = reports.iter().map(|r| r.step.id.clone()).collect();
-                step_error(&step, error, completed)
+                step_error(&step.id, step_script(&step), error, completed)
             })?;
             let report = StepReport {
                 step,
@@ -160,14 +235,14 @@ impl<'a> Migrator<'a> {
     fn run_step(&mut self, step: &Step) -> Result<(), BackendError> {
         match &step.action {
             Action::Apply { up, down } => {
-                let row = new_row(step, up, down.as_ref(), now_rfc3339());
+                let row = new_row(&step.id, &step.slug, up, down.as_ref(), now_rfc3339());
                 self.backend.run_step(StepWork {
                     script: Some(up),
                     record: Record::Insert(&row),
                 })
             }
             Action::Record { up, down } => {
-                let row = new_row(step, up, down.as_ref(), now_rfc3339());
+                let row = new_row(&step.id, &step.slug, up, down.as_ref(), now_rfc3339());
                 self.backend.run_step(StepWork {
                     script: None,
                     record: Record::Insert(&row),
@@ -187,14 +262,15 @@ impl<'a> Migrator<'a> {
 
 /// The tracking row for a revision applied at `applied_at`.
 pub(super) fn new_row(
-    step: &Step,
+    id: &RevisionId,
+    slug: &str,
     up: &Script,
     down: Option<&Script>,
     applied_at: String,
 ) -> AppliedRevision {
     AppliedRevision {
-        id: step.id.clone(),
-        slug: step.slug.clone(),
+        id: id.clone(),
+        slug: slug.to_owned(),
         up_checksum: up.checksum,
         down_checksum: down.map(|down| down.checksum),
         checksum_algorithm: CHECKSUM_ALGORITHM.into(),
@@ -212,17 +288,22 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_default()
 }
 
-/// Points a failed script's error into its file.
-fn step_error(
-    step: &Step,
-    error: BackendError,
-    completed: Vec<crate::core::RevisionId>,
-) -> EngineError {
-    let script = match &step.action {
+/// The script a step runs, if any.
+fn step_script(step: &Step) -> Option<&Script> {
+    match &step.action {
         Action::Apply { up, .. } => Some(up),
         Action::Revert { down } => Some(down),
         Action::Record { .. } | Action::Forget => None,
-    };
+    }
+}
+
+/// Points a failed script's error into its file.
+fn step_error(
+    id: &RevisionId,
+    script: Option<&Script>,
+    error: BackendError,
+    completed: Vec<RevisionId>,
+) -> EngineError {
     let (BackendError::Script { failure }, Some(script)) = (&error, script) else {
         return EngineError::Backend(error);
     };
@@ -230,7 +311,7 @@ fn step_error(
         .offset
         .map(|offset| Location::of_offset(&script.text, offset));
     EngineError::Step(Box::new(StepFailure {
-        id: step.id.clone(),
+        id: id.clone(),
         origin: script.origin.clone(),
         line_text: location.map(|at| at.line_text(&script.text).to_owned()),
         location,

@@ -25,11 +25,23 @@ pub fn offline_sql(
         let (script, row) = match &step.action {
             Action::Apply { up, down } => (
                 Some(up),
-                Some(new_row(step, up, down.as_ref(), applied_at.into())),
+                Some(new_row(
+                    &step.id,
+                    &step.slug,
+                    up,
+                    down.as_ref(),
+                    applied_at.into(),
+                )),
             ),
             Action::Record { up, down } => (
                 None,
-                Some(new_row(step, up, down.as_ref(), applied_at.into())),
+                Some(new_row(
+                    &step.id,
+                    &step.slug,
+                    up,
+                    down.as_ref(),
+                    applied_at.into(),
+                )),
             ),
             Action::Revert { down } => (Some(down), None),
             Action::Forget => (None, None),

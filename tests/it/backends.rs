@@ -46,22 +46,7 @@ pub fn postgres_server() -> Option<String> {
     }
 }
 
-/// The URL of `database` on the server at `server`.
-pub fn with_database(server: &str, database: &str) -> String {
-    let (base, query) = server
-        .split_once('?')
-        .map_or((server, None), |(b, q)| (b, Some(q)));
-    let authority_end = base.find("://").map_or(0, |at| at + 3);
-    let path_start = base[authority_end..]
-        .find('/')
-        .map_or(base.len(), |at| authority_end + at);
-    let mut url = format!("{}/{database}", &base[..path_start]);
-    if let Some(query) = query {
-        url.push('?');
-        url.push_str(query);
-    }
-    url
-}
+pub use migrate::backend::with_database;
 
 impl Database {
     pub fn create(kind: Kind, test: &str, dir: &Path) -> Option<Self> {

@@ -140,3 +140,87 @@ backend_test!(
         );
     }
 );
+
+backend_test!(
+    a_no_transaction_script_that_stops_partway_is_dirty_until_repaired,
+    |test| {
+        let folder = "migrations/20240109090000_index_users_concurrently";
+        let statements = match test.db.kind {
+            Kind::Sqlite => {
+                "CREATE INDEX users_name ON users (name);\nCREATE INDEX users_x ON users (no_such_column);\n"
+            }
+            Kind::Postgres => {
+                "CREATE INDEX CONCURRENTLY users_name ON users (name);\nCREATE INDEX CONCURRENTLY users_x ON users (no_such_column);\n"
+            }
+        };
+        test.write(
+            &format!("{folder}/up.sql"),
+            format!("-- migrate:no-transaction\n{statements}"),
+        );
+        test.write(&format!("{folder}/down.sql"), "DROP INDEX users_name;\n");
+        test.ok(&["hash"]);
+        let failed = test.fails(&["upgrade"], 1);
+        assert!(
+            failed.stderr.contains("ran outside a transaction"),
+            "{}",
+            failed.stderr
+        );
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 8);
+        if test.db.kind == Kind::Sqlite {
+            return; // SQLite records no statement progress: only PostgreSQL marks dirt.
+        }
+        let status = test.ok(&["status"]);
+        assert!(status.contains("dirty: revision 20240109090000 (up) stopped after 1 of 2 statements: statement 2 failed"), "{status}");
+        test.fails(&["check"], 1);
+        let refused = test.fails(&["upgrade"], 1);
+        snapshot::assert("cli", "dirty_refusal", &refused.stderr);
+        test.write(
+        &format!("{folder}/up.sql"),
+        "-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY users_name ON users (name);\nCREATE INDEX CONCURRENTLY users_x ON users (email);\n",
+    );
+        test.ok(&["hash"]);
+        let resumed = test.ok(&["repair", "20240109090000", "--resume"]);
+        assert_eq!(
+            resumed,
+            "resumed 20240109090000 after statement 1 of 2: recorded as applied\n"
+        );
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 9);
+        assert_eq!(test.ok(&["check"]), "9 applied\n");
+        let not_dirty = test.fails(&["repair", "20240109090000"], 1);
+        assert!(
+            not_dirty.stderr.contains("is not dirty"),
+            "{}",
+            not_dirty.stderr
+        );
+    }
+);
+
+backend_test!(
+    repair_clears_the_mark_so_the_whole_script_runs_again,
+    |test| {
+        if test.db.kind == Kind::Sqlite {
+            return; // only PostgreSQL records statement progress
+        }
+        let folder = "migrations/20240109090000_index_users_concurrently";
+        test.write(
+        &format!("{folder}/up.sql"),
+        "-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY users_name ON users (name);\nCREATE INDEX CONCURRENTLY users_x ON users (nope);\n",
+    );
+        test.write(&format!("{folder}/down.sql"), "DROP INDEX users_name;\n");
+        test.ok(&["hash"]);
+        test.fails(&["upgrade"], 1);
+        test.db.execute("DROP INDEX users_name");
+        test.write(
+        &format!("{folder}/up.sql"),
+        "-- migrate:no-transaction\nCREATE INDEX CONCURRENTLY users_name ON users (name);\nCREATE INDEX CONCURRENTLY users_x ON users (email);\n",
+    );
+        test.ok(&["hash"]);
+        let cleared = test.ok(&["repair", "20240109090000"]);
+        assert!(
+            cleared.starts_with("cleared the dirty mark of 20240109090000"),
+            "{cleared}"
+        );
+        test.ok(&["upgrade"]);
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 9);
+    }
+);

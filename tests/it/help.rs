@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 15] = [
     "",
     "init",
     "create",
@@ -19,6 +19,7 @@ const COMMANDS: [&str; 14] = [
     "check",
     "hash",
     "completions",
+    "repair",
 ];
 
 #[test]

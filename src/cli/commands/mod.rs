@@ -7,5 +7,8 @@ pub mod hash;
 pub mod heads;
 pub mod history;
 pub mod init;
+pub mod repair;
 pub mod run;
+pub mod schema;
 pub mod status;
+pub mod verify;

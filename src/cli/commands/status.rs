@@ -18,14 +18,16 @@ pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> 
     let directory = context.directory()?;
     let mut backend = context.backend()?;
     let applied = backend.applied()?;
+    let dirty: Vec<String> = backend.dirty()?.iter().map(ToString::to_string).collect();
     let entries = migrate::core::status(&directory.history, &applied);
-    let clean = entries.iter().all(|entry| entry.state.is_applied_cleanly());
+    let clean = dirty.is_empty() && entries.iter().all(|entry| entry.state.is_applied_cleanly());
     match format {
         Format::Json => {
             let value = serde_json::json!({
                 "database": backend.describe(),
                 "clean": clean,
                 "sum_file": sum_text(&directory),
+                "dirty": dirty,
                 "revisions": entries,
             });
             println!("{}", serde_json::to_string_pretty(&value)?);
@@ -39,6 +41,11 @@ pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> 
                 .collect();
             print_rows(&unclean);
             print_summary(&entries);
+        }
+    }
+    if format == Format::Human {
+        for mark in &dirty {
+            println!("dirty: {mark}");
         }
     }
     Ok(if mode == Mode::Check && !clean {

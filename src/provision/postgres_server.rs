@@ -1,0 +1,88 @@
+//! PostgreSQL scratch databases on a server named by URL: `CREATE DATABASE` for each,
+//! `DROP DATABASE` after; the database the URL names is never touched.
+
+use postgres::Client;
+
+use super::error::ProvisionError;
+use super::scratch::{Provider, Scratch};
+use crate::backend::{Dialect, PostgresBackend, VersionTable, redact, with_database};
+
+/// Makes databases on one server.
+pub struct PostgresServer {
+    url: String,
+    /// How the report names where the databases came from.
+    origin: String,
+    count: usize,
+}
+
+impl PostgresServer {
+    /// A server reached at `url` (its database is used only to create and drop others).
+    /// `origin` says how it was found, for the report: `URL`, `testcontainers`, ….
+    pub fn new(url: &str, origin: &str) -> Self {
+        Self {
+            url: url.to_owned(),
+            origin: origin.to_owned(),
+            count: 0,
+        }
+    }
+
+    /// Checks that the server is reachable and lets this user create databases.
+    pub fn check(&mut self) -> Result<(), ProvisionError> {
+        let table = VersionTable::default();
+        drop(self.create(&table)?);
+        Ok(())
+    }
+
+    fn admin(&self) -> Result<Client, ProvisionError> {
+        // Through the backend's own connect, so TLS and password handling are the same.
+        let backend = PostgresBackend::connect(&self.url, VersionTable::default())?;
+        Ok(backend.into_client())
+    }
+}
+
+/// Drops a scratch database, closing any session still connected to it.
+fn drop_database(url: &str, name: &str) {
+    if let Ok(backend) = PostgresBackend::connect(url, VersionTable::default()) {
+        let mut client = backend.into_client();
+        let _ = client.batch_execute(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            Dialect::Postgres.quote_identifier(name)
+        ));
+    }
+}
+
+impl Provider for PostgresServer {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn describe(&self) -> String {
+        format!("postgres ({} {})", self.origin, redact(&self.url))
+    }
+
+    fn create(&mut self, table: &VersionTable) -> Result<Scratch, ProvisionError> {
+        self.count += 1;
+        let name = format!("migrate_verify_{}_{}", std::process::id(), self.count);
+        let quoted = Dialect::Postgres.quote_identifier(&name);
+        let mut admin = self.admin()?;
+        // Two round trips: a multi-statement string is one implicit transaction, and
+        // neither statement may run inside one.
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}"))
+            .and_then(|()| admin.batch_execute(&format!("CREATE DATABASE {quoted}")))
+            .map_err(|error| ProvisionError::Create {
+                provider: self.describe(),
+                message: format!(
+                    "{}; verify needs a user that may create databases (CREATEDB), and never touches the database the URL names",
+                    error.as_db_error().map_or_else(|| error.to_string(), |db| db.message().to_owned())
+                ),
+            })?;
+        let url = with_database(&self.url, &name);
+        let backend = PostgresBackend::connect(&url, table.clone())?;
+        let server = self.url.clone();
+        Ok(Scratch::new(
+            Box::new(backend),
+            Some(Box::new(move || drop_database(&server, &name))),
+        ))
+    }
+}

@@ -1,0 +1,54 @@
+//! SQLite scratch databases: files in a private temp dir, removed with it.
+
+use std::path::PathBuf;
+
+use rusqlite::Connection;
+
+use super::error::ProvisionError;
+use super::scratch::{Provider, Scratch};
+use crate::backend::{Dialect, SqliteBackend, VersionTable};
+
+/// Makes SQLite files in a temp dir that lives as long as this provider.
+pub struct SqliteTemp {
+    dir: tempfile::TempDir,
+    count: usize,
+}
+
+impl SqliteTemp {
+    pub fn new() -> Result<Self, ProvisionError> {
+        let dir = tempfile::tempdir().map_err(|error| ProvisionError::Create {
+            provider: "sqlite".into(),
+            message: error.to_string(),
+        })?;
+        Ok(Self { dir, count: 0 })
+    }
+}
+
+impl Provider for SqliteTemp {
+    fn dialect(&self) -> Dialect {
+        Dialect::Sqlite
+    }
+
+    fn describe(&self) -> String {
+        "sqlite (temp file)".into()
+    }
+
+    fn create(&mut self, table: &VersionTable) -> Result<Scratch, ProvisionError> {
+        self.count += 1;
+        let path: PathBuf = self.dir.path().join(format!("scratch-{}.db", self.count));
+        let error = |message: String| ProvisionError::Create {
+            provider: "sqlite".into(),
+            message,
+        };
+        let conn = Connection::open(&path).map_err(|e| error(e.to_string()))?;
+        // A scratch database is thrown away: durability buys nothing and costs an fsync
+        // per step.
+        conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;")
+            .map_err(|e| error(e.to_string()))?;
+        let backend = SqliteBackend::from_connection(conn, table.clone())?;
+        let cleanup = Box::new(move || {
+            let _ = std::fs::remove_file(&path);
+        });
+        Ok(Scratch::new(Box::new(backend), Some(cleanup)))
+    }
+}

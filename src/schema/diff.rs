@@ -1,0 +1,211 @@
+//! The structural diff of two models: every object missing, unexpected or changed, and for
+//! a changed one exactly which details differ. Findings come in a fixed order: by kind of
+//! object, then by name. Pure.
+
+use std::collections::BTreeMap;
+
+use super::diff_table::{diff_index, diff_table};
+use super::diff_types::{
+    composite_object, diff_composite, diff_enum, domain_details, domain_object, enum_object,
+};
+use super::finding::{Details, Finding, FindingKind, describe, detail, flag};
+use super::model::{Extension, Function, FunctionKind, Namespace, Schema, Sequence, Trigger, View};
+use super::name::{function_label, quote_ident, quote_literal};
+
+/// Everything that differs between `expected` and `actual`; empty exactly when both render
+/// to the same text.
+///
+/// ```
+/// use migrate::schema::{Schema, diff};
+/// assert!(diff(&Schema::default(), &Schema::default()).is_empty());
+/// ```
+pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let (e, a) = (expected, actual);
+    compare(
+        &mut out,
+        (&e.namespaces, &a.namespaces),
+        namespace_object,
+        namespace_details,
+    );
+    compare(
+        &mut out,
+        (&e.extensions, &a.extensions),
+        extension_object,
+        extension_details,
+    );
+    compare_with(&mut out, (&e.enums, &a.enums), enum_object, diff_enum);
+    compare(
+        &mut out,
+        (&e.domains, &a.domains),
+        domain_object,
+        domain_details,
+    );
+    compare_with(
+        &mut out,
+        (&e.composites, &a.composites),
+        composite_object,
+        diff_composite,
+    );
+    compare(
+        &mut out,
+        (&e.sequences, &a.sequences),
+        sequence_object,
+        sequence_details,
+    );
+    compare(
+        &mut out,
+        (&e.functions, &a.functions),
+        function_object,
+        function_details,
+    );
+    compare_with(
+        &mut out,
+        (&e.tables, &a.tables),
+        |t| format!("table {}", t.name),
+        diff_table,
+    );
+    compare(&mut out, (&e.views, &a.views), view_object, view_details);
+    compare_with(
+        &mut out,
+        (&e.indexes, &a.indexes),
+        |i| format!("index {}", i.name),
+        diff_index,
+    );
+    compare(
+        &mut out,
+        (&e.triggers, &a.triggers),
+        trigger_object,
+        trigger_details,
+    );
+    out
+}
+
+/// Walks two maps in key order: what only `expected` has is missing, what only `actual`
+/// has is unexpected, and `changed` reports on what both have but differently.
+pub(crate) fn compare_with<K: Ord, V: PartialEq>(
+    out: &mut Vec<Finding>,
+    (expected, actual): (&BTreeMap<K, V>, &BTreeMap<K, V>),
+    object: impl Fn(&V) -> String,
+    changed: impl Fn(&V, &V, &mut Vec<Finding>),
+) {
+    let mut keys: Vec<&K> = expected.keys().chain(actual.keys()).collect();
+    keys.sort();
+    keys.dedup();
+    for key in keys {
+        match (expected.get(key), actual.get(key)) {
+            (Some(e), None) => out.push(Finding::missing(object(e))),
+            (None, Some(a)) => out.push(Finding::unexpected(object(a))),
+            (Some(e), Some(a)) if e != a => changed(e, a, out),
+            _ => {}
+        }
+    }
+}
+
+/// [`compare_with`] for objects whose changes are a list of details.
+pub(crate) fn compare<K: Ord, V: PartialEq>(
+    out: &mut Vec<Finding>,
+    maps: (&BTreeMap<K, V>, &BTreeMap<K, V>),
+    object: impl Fn(&V) -> String,
+    details: impl Fn(&V) -> Details,
+) {
+    compare_with(out, maps, &object, |e, a, out| {
+        if let Some(text) = describe(&details(e), &details(a)) {
+            out.push(Finding::with_detail(FindingKind::Changed, object(a), &text));
+        }
+    });
+}
+
+pub(crate) fn comment(details: &mut Details, comment: Option<&String>) {
+    detail(details, "comment", comment.map(|text| quote_literal(text)));
+}
+
+fn namespace_object(namespace: &Namespace) -> String {
+    format!("schema {}", quote_ident(&namespace.name))
+}
+
+fn namespace_details(namespace: &Namespace) -> Details {
+    let mut out = Details::new();
+    comment(&mut out, namespace.comment.as_ref());
+    out
+}
+
+fn extension_object(extension: &Extension) -> String {
+    format!("extension {}", quote_ident(&extension.name))
+}
+
+fn extension_details(extension: &Extension) -> Details {
+    vec![("schema".to_owned(), quote_ident(&extension.schema))]
+}
+
+fn sequence_object(sequence: &Sequence) -> String {
+    format!("sequence {}", sequence.name)
+}
+
+fn sequence_details(sequence: &Sequence) -> Details {
+    // Compared option by option so the sentence names the one that changed.
+    let mut out = vec![
+        ("type".to_owned(), sequence.data_type.clone()),
+        ("START".to_owned(), sequence.start.to_string()),
+        ("INCREMENT".to_owned(), sequence.increment.to_string()),
+        ("MINVALUE".to_owned(), sequence.min_value.to_string()),
+        ("MAXVALUE".to_owned(), sequence.max_value.to_string()),
+        ("CACHE".to_owned(), sequence.cache.to_string()),
+    ];
+    flag(&mut out, "CYCLE", sequence.cycle);
+    detail(
+        &mut out,
+        "OWNED BY",
+        sequence
+            .owned_by
+            .as_ref()
+            .map(|(table, column)| format!("{table}.{}", quote_ident(column))),
+    );
+    comment(&mut out, sequence.comment.as_ref());
+    out
+}
+
+fn function_object(function: &Function) -> String {
+    let kind = match function.kind {
+        FunctionKind::Function => "function",
+        FunctionKind::Procedure => "procedure",
+    };
+    format!("{kind} {}", function_label(&function.name))
+}
+
+fn function_details(function: &Function) -> Details {
+    let mut out = vec![("definition".to_owned(), function.definition.clone())];
+    comment(&mut out, function.comment.as_ref());
+    out
+}
+
+fn view_object(view: &View) -> String {
+    let kind = if view.materialized {
+        "materialized view"
+    } else {
+        "view"
+    };
+    format!("{kind} {}", view.name)
+}
+
+fn view_details(view: &View) -> Details {
+    let mut out = Details::new();
+    flag(&mut out, "MATERIALIZED", view.materialized);
+    if !view.columns.is_empty() {
+        let columns: Vec<String> = view.columns.iter().map(|c| quote_ident(c)).collect();
+        out.push(("columns".to_owned(), format!("({})", columns.join(", "))));
+    }
+    out.push(("definition".to_owned(), view.definition.clone()));
+    comment(&mut out, view.comment.as_ref());
+    out
+}
+
+fn trigger_object(trigger: &Trigger) -> String {
+    format!("trigger {}", trigger.name)
+}
+
+fn trigger_details(trigger: &Trigger) -> Details {
+    let mut out = vec![("definition".to_owned(), trigger.definition.clone())];
+    comment(&mut out, trigger.comment.as_ref());
+    out
+}

@@ -1,0 +1,159 @@
+//! The canonical schema model: every object a database holds, ordered by construction
+//! (sorted maps keyed by name, columns in table order) so that equal schemas are equal
+//! values and render to equal bytes. Pure: std and serde only.
+
+use std::collections::BTreeMap;
+
+use serde::{Serialize, Serializer};
+
+use super::name::{QualifiedName, TriggerName};
+use super::table::{Index, Table};
+
+/// Everything a database holds, as far as migrations are concerned.
+///
+/// Maps are keyed by the object's own name (which each object also carries); as JSON they
+/// become arrays of objects in key order.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Schema {
+    #[serde(serialize_with = "values")]
+    pub namespaces: BTreeMap<String, Namespace>,
+    #[serde(serialize_with = "values")]
+    pub extensions: BTreeMap<String, Extension>,
+    #[serde(serialize_with = "values")]
+    pub enums: BTreeMap<QualifiedName, Enum>,
+    #[serde(serialize_with = "values")]
+    pub domains: BTreeMap<QualifiedName, Domain>,
+    #[serde(serialize_with = "values")]
+    pub composites: BTreeMap<QualifiedName, Composite>,
+    #[serde(serialize_with = "values")]
+    pub sequences: BTreeMap<QualifiedName, Sequence>,
+    /// Keyed by name with the identity arguments, `add(integer, integer)`, since functions
+    /// overload.
+    #[serde(serialize_with = "values")]
+    pub functions: BTreeMap<QualifiedName, Function>,
+    #[serde(serialize_with = "values")]
+    pub tables: BTreeMap<QualifiedName, Table>,
+    #[serde(serialize_with = "values")]
+    pub views: BTreeMap<QualifiedName, View>,
+    #[serde(serialize_with = "values")]
+    pub indexes: BTreeMap<QualifiedName, Index>,
+    #[serde(serialize_with = "values")]
+    pub triggers: BTreeMap<TriggerName, Trigger>,
+}
+
+/// Serializes a map as the array of its values, since JSON keys must be strings.
+pub(crate) fn values<K, V: Serialize, S: Serializer>(
+    map: &BTreeMap<K, V>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(map.values())
+}
+
+/// A PostgreSQL schema (a namespace of objects).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Namespace {
+    pub name: String,
+    pub comment: Option<String>,
+}
+
+/// An installed extension. Its objects are not part of the model: the extension owns them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Extension {
+    pub name: String,
+    pub schema: String,
+    /// Kept for `--format json` but neither rendered nor compared: it follows the server's
+    /// packages, not the migrations, and would make snapshots churn between machines.
+    pub version: String,
+}
+
+/// A view or materialized view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct View {
+    pub name: QualifiedName,
+    pub materialized: bool,
+    /// SQLite: an explicit column list, `CREATE VIEW v(a, b) AS …`.
+    pub columns: Vec<String>,
+    /// The query: PostgreSQL's `pg_get_viewdef`, or SQLite's text normalized.
+    pub definition: String,
+    pub comment: Option<String>,
+}
+
+/// A sequence with its options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sequence {
+    pub name: QualifiedName,
+    pub data_type: String,
+    pub start: i64,
+    pub increment: i64,
+    pub min_value: i64,
+    pub max_value: i64,
+    pub cache: i64,
+    pub cycle: bool,
+    /// The column whose drop drops the sequence (`serial`), as `table`, `column`.
+    pub owned_by: Option<(QualifiedName, String)>,
+    pub comment: Option<String>,
+}
+
+/// An enum type with its labels in order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Enum {
+    pub name: QualifiedName,
+    pub labels: Vec<String>,
+    pub comment: Option<String>,
+}
+
+/// A domain over a base type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Domain {
+    pub name: QualifiedName,
+    pub data_type: String,
+    pub not_null: bool,
+    pub default: Option<String>,
+    pub collation: Option<String>,
+    /// Check constraints by name: the expression as `CHECK (…)`.
+    pub checks: BTreeMap<String, String>,
+    pub comment: Option<String>,
+}
+
+/// A composite type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Composite {
+    pub name: QualifiedName,
+    pub attributes: Vec<Attribute>,
+    pub comment: Option<String>,
+}
+
+/// One attribute of a composite type.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attribute {
+    pub name: String,
+    pub data_type: String,
+    pub collation: Option<String>,
+}
+
+/// A function or procedure: its whole definition, signature and body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Function {
+    pub name: QualifiedName,
+    pub kind: FunctionKind,
+    /// `pg_get_functiondef`: `CREATE OR REPLACE FUNCTION …`.
+    pub definition: String,
+    pub comment: Option<String>,
+}
+
+/// Function or procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FunctionKind {
+    Function,
+    Procedure,
+}
+
+/// A trigger, kept as its definition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Trigger {
+    pub name: TriggerName,
+    /// `pg_get_triggerdef`, or SQLite's `CREATE TRIGGER` text normalized.
+    pub definition: String,
+    pub comment: Option<String>,
+}
