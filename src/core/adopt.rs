@@ -15,7 +15,8 @@ use super::revision_id::RevisionId;
 use super::target::Target;
 
 /// How a stored checksum compares with the file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
 pub enum Verdict {
     Same,
     Differs {
@@ -29,20 +30,25 @@ pub enum Verdict {
 }
 
 /// One adopted revision's stored checksum against its up file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ChecksumCheck {
+    #[serde(serialize_with = "serialize_display")]
     pub id: RevisionId,
     /// The up file, as users name it.
+    #[serde(rename = "file")]
     pub origin: String,
+    #[serde(flatten)]
     pub verdict: Verdict,
 }
 
 /// What adopt found and will record.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct AdoptReport {
+    #[serde(rename = "from")]
     pub tool: Tool,
     pub table: &'static str,
     /// Our revisions the tool applied, oldest first.
+    #[serde(serialize_with = "serialize_ids")]
     pub adopted: Vec<RevisionId>,
     /// Empty when the tool stores no checksums.
     pub checksums: Vec<ChecksumCheck>,
@@ -66,6 +72,14 @@ pub struct AdoptOptions<'a> {
     pub to: Option<&'a Target>,
     /// Record revisions whose files differ from the stored checksums.
     pub allow_changed: bool,
+}
+
+fn serialize_display<S: serde::Serializer>(id: &RevisionId, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(id)
+}
+
+fn serialize_ids<S: serde::Serializer>(ids: &[RevisionId], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(ids.iter().map(RevisionId::as_str))
 }
 
 /// Matches what `tool` applied to `history`, checks it against our table's rows, and plans

@@ -53,7 +53,11 @@ pub fn run(context: &Context, args: &AdoptArgs) -> anyhow::Result<u8> {
     let adoption = adopt(backend.as_mut(), &directory.history, &request)?;
     let report = &adoption.report;
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json(report, args))?),
+        Format::Json => {
+            let mut value = serde_json::to_value(report)?;
+            value["dry_run"] = args.dry_run.into();
+            println!("{}", serde_json::to_string_pretty(&value)?);
+        }
         Format::Human => print_human(report, &directory.history, args.dry_run),
     }
     Ok(exit::SUCCESS)
@@ -103,28 +107,4 @@ fn print_human(report: &AdoptReport, history: &History, dry_run: bool) {
     if !dry_run && pending > 0 {
         println!("{pending} revision(s) pending: `migrate upgrade` applies them");
     }
-}
-
-fn json(report: &AdoptReport, args: &AdoptArgs) -> serde_json::Value {
-    let checksums: Vec<serde_json::Value> = report
-        .checksums
-        .iter()
-        .map(|check| {
-            let (verdict, stored, computed, reason) = match &check.verdict {
-                Verdict::Same => ("same", None, None, None),
-                Verdict::Differs { stored, computed } => {
-                    ("differs", Some(stored), Some(computed), None)
-                }
-                Verdict::NotCompared { reason } => ("not_compared", None, None, Some(reason)),
-            };
-            serde_json::json!({ "id": check.id.as_str(), "file": check.origin, "verdict": verdict,
-                "stored": stored, "computed": computed, "reason": reason })
-        })
-        .collect();
-    serde_json::json!({
-        "from": report.tool, "table": report.table, "dry_run": args.dry_run,
-        "already_adopted": report.already_adopted,
-        "adopted": report.adopted.iter().map(|id| id.as_str()).collect::<Vec<_>>(),
-        "checksums": checksums, "alembic_version": report.alembic_version,
-    })
 }
