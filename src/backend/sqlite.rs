@@ -109,6 +109,19 @@ impl SqliteBackend {
     }
 
     fn read_text_rows(&self, table: &str, columns: &[Column<'_>]) -> rusqlite::Result<TextRows> {
+        // SQLite reads a double-quoted name that is no column as a string literal, so a
+        // missing column would come back as its own name on every row: refuse it instead.
+        let present: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM pragma_table_info(?1)")?
+            .query_map([table], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some(missing) = columns
+            .iter()
+            .find(|c| !present.iter().any(|p| p == c.name))
+        {
+            return Err(rusqlite::Error::InvalidColumnName(missing.name.to_owned()));
+        }
         let dialect = Dialect::Sqlite;
         let sql = select_as_text(dialect, &dialect.quote_identifier(table), columns);
         let mut statement = self.conn.prepare(&sql)?;

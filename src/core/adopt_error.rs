@@ -11,6 +11,12 @@ use super::target::TargetError;
 pub enum AdoptError {
     #[error("there is no table {table} in this database: nothing of {tool}'s to adopt")]
     NoTable { tool: Tool, table: &'static str },
+    #[error("cannot read {table} as {tool}'s table: {message}")]
+    Unreadable {
+        tool: Tool,
+        table: &'static str,
+        message: String,
+    },
     #[error("{table}, row {row}: {message}")]
     BadRow {
         table: &'static str,
@@ -74,6 +80,8 @@ impl AdoptError {
     pub fn help(&self) -> Option<String> {
         Some(match self {
             Self::NoTable { .. } => "check --database-url, and that --from names the tool that migrated this database".into(),
+            Self::Unreadable { table: "schema_migrations", .. } => "golang-migrate and dbmate both name their table schema_migrations (golang-migrate's has a `dirty` column): check --from".into(),
+            Self::Unreadable { .. } => "check that --from names the tool that made this table".into(),
             Self::BadRow { .. } | Self::SeveralRows { .. } => "the table is not as the tool leaves it; repair it with the tool first".into(),
             Self::Dirty { tool: Tool::GolangMigrate, versions } => format!(
                 "a migration stopped partway: repair the database by hand, then `migrate force {}` (golang-migrate) clears the flag; adopt again after",

@@ -4,7 +4,7 @@
 
 use super::error::EngineError;
 use super::migrator::{Migrator, MigratorOptions, StepReport};
-use crate::backend::{Backend, Column};
+use crate::backend::{Backend, BackendError, Column};
 use crate::core::{
     AdoptError, AdoptOptions, Adoption, ForeignState, History, Plan, Tool, plan_adopt,
 };
@@ -72,11 +72,20 @@ fn read_state(backend: &mut dyn Backend, tool: Tool) -> Result<ForeignState, Eng
             _ => Column::text(name),
         })
         .collect();
-    let rows = backend
-        .read_table(tool.table(), &columns)?
-        .ok_or(AdoptError::NoTable {
-            tool,
-            table: tool.table(),
-        })?;
+    let table = tool.table();
+    // A table of that name with other columns is most likely another tool's.
+    let rows = match backend.read_table(table, &columns) {
+        Ok(Some(rows)) => rows,
+        Ok(None) => return Err(AdoptError::NoTable { tool, table }.into()),
+        Err(BackendError::Tracking { message, .. }) => {
+            return Err(AdoptError::Unreadable {
+                tool,
+                table,
+                message,
+            }
+            .into());
+        }
+        Err(other) => return Err(other.into()),
+    };
     Ok(tool.parse(&rows)?)
 }

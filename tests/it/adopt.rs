@@ -251,3 +251,24 @@ backend_test!(no_table_to_adopt, |test| {
         refused.stderr
     );
 });
+
+backend_test!(
+    another_tools_table_of_that_name,
+    fixture = "layouts/dbmate/migrations",
+    |test| {
+        migrated_by(&test, "dbmate");
+        let refused = test.fails(&["adopt", "--from", "golang-migrate"], 1);
+        assert!(
+            refused
+                .stderr
+                .contains("cannot read schema_migrations as golang-migrate's table"),
+            "{}",
+            refused.stderr
+        );
+        assert!(
+            refused.stderr.contains("check --from"),
+            "{}",
+            refused.stderr
+        );
+    }
+);
