@@ -22,6 +22,7 @@ pub struct Column<'a> {
 }
 
 impl<'a> Column<'a> {
+    /// A column read with `CAST(… AS TEXT)`.
     pub const fn text(name: &'a str) -> Self {
         Self {
             name,
@@ -29,6 +30,7 @@ impl<'a> Column<'a> {
         }
     }
 
+    /// A bytea or blob column read as hex.
     pub const fn bytes(name: &'a str) -> Self {
         Self {
             name,

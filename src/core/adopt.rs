@@ -213,6 +213,7 @@ pub struct VersionIndex {
 }
 
 impl VersionIndex {
+    /// Indexes `revisions` (oldest first); `drop_dashes` for diesel's versions.
     pub fn new(revisions: &[Revision], drop_dashes: bool) -> Self {
         let mut by_key = BTreeMap::new();
         for (index, revision) in revisions.iter().enumerate().rev() {

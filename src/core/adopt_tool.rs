@@ -47,6 +47,7 @@ pub struct ForeignState {
 }
 
 impl Tool {
+    /// Every tool, in the order `--help` lists them.
     pub const ALL: [Tool; 7] = [
         Self::Sqlx,
         Self::Diesel,
