@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 15] = [
+const COMMANDS: [&str; 19] = [
     "",
     "init",
     "create",
@@ -20,6 +20,10 @@ const COMMANDS: [&str; 15] = [
     "hash",
     "completions",
     "repair",
+    "verify",
+    "snapshot",
+    "schema",
+    "diff",
 ];
 
 #[test]

@@ -15,3 +15,4 @@ mod failures;
 mod help;
 mod layouts;
 mod tracking;
+mod verify;
