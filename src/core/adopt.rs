@@ -97,11 +97,7 @@ pub fn plan_adopt(
             versions: state.dirty.clone(),
         });
     }
-    match (tool, options.to) {
-        (Tool::Alembic, None) => return Err(AdoptError::MissingTo),
-        (Tool::Alembic, Some(_)) | (_, None) => {}
-        (_, Some(_)) => return Err(AdoptError::ToNotAllowed { tool }),
-    }
+    check_to(tool, options.to)?;
     let revisions = history.revisions();
     let mut alembic_version = None;
     let mut stored: Vec<(&Revision, &ForeignVersion)> = Vec::new();
@@ -158,6 +154,16 @@ pub fn plan_adopt(
         already_adopted,
     };
     Ok(Adoption { report, plan })
+}
+
+/// Whether `--to` is given exactly when it is needed: alembic's ids are not ours, every
+/// other tool's versions match ours by number. Checked before the database is read.
+pub fn check_to(tool: Tool, to: Option<&Target>) -> Result<(), AdoptError> {
+    match (tool, to) {
+        (Tool::Alembic, None) => Err(AdoptError::MissingTo),
+        (Tool::Alembic, Some(_)) | (_, None) => Ok(()),
+        (_, Some(_)) => Err(AdoptError::ToNotAllowed { tool }),
+    }
 }
 
 /// Pairs each version with our revision; refuses versions we lack, and a set that is not

@@ -25,7 +25,7 @@ mod target;
 mod timeline;
 
 pub use adopt::{
-    AdoptOptions, AdoptReport, Adoption, ChecksumCheck, Verdict, VersionIndex, plan_adopt,
+    AdoptOptions, AdoptReport, Adoption, ChecksumCheck, Verdict, VersionIndex, check_to, plan_adopt,
 };
 pub use adopt_error::AdoptError;
 pub use adopt_tool::{ForeignState, ForeignVersion, Recorded, Tool, ToolParseError};

@@ -114,6 +114,12 @@ backend_test!(alembic_needs_to, |test| {
     assert_eq!(test.db.tracked_revisions().unwrap().len(), 5);
     let alembic = rows(&test, "alembic_version", &["version_num"]);
     assert_eq!(alembic, ["ae1027a6acf"]);
+    let refused = test.fails(&["adopt", "--from", "diesel", "--to", "20240105"], 2);
+    assert!(
+        refused.stderr.contains("--to is only for --from alembic"),
+        "{}",
+        refused.stderr
+    );
 });
 
 /// An adopted file edited since the tool applied it: refused, naming the file.
