@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::commands::adopt::AdoptArgs;
+
 /// Database schema migrations for SQLite and PostgreSQL: run them, and prove in CI that
 /// every one goes up, comes back down and goes up again.
 ///
@@ -100,6 +102,8 @@ pub enum CommandArgs {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Record as applied the revisions another tool applied (its tracking table is only read)
+    Adopt(AdoptArgs),
     /// Show every revision as applied, pending, changed, missing or out of order
     Status(FormatArgs),
     /// Exit 1 unless every revision is applied and unchanged (for CI and deploy gates)

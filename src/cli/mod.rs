@@ -63,6 +63,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Current(args) => commands::current::run(&context, args.format),
         CommandArgs::History(args) => commands::history::run(&context, args.format),
         CommandArgs::Heads => commands::heads::run(&context),
+        CommandArgs::Adopt(args) => commands::adopt::run(&context, &args),
         CommandArgs::Status(args) => commands::status::run(&context, args.format, Mode::Status),
         CommandArgs::Check(args) => commands::status::run(&context, args.format, Mode::Check),
         CommandArgs::Hash => commands::hash::run(&context),

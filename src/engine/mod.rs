@@ -1,5 +1,6 @@
 //! Orchestration over the Backend trait: the migrator (plan, then run each step).
 
+mod adopt;
 mod error;
 mod migrator;
 mod offline_sql;
@@ -7,6 +8,7 @@ mod startup;
 mod verify;
 mod verify_report;
 
+pub use adopt::{AdoptRequest, adopt};
 pub use error::{EngineError, StepFailure};
 pub use migrator::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339};
 pub use offline_sql::offline_sql;

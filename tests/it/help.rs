@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 18] = [
+const COMMANDS: [&str; 19] = [
     "",
     "init",
     "create",
@@ -14,6 +14,7 @@ const COMMANDS: [&str; 18] = [
     "history",
     "heads",
     "stamp",
+    "adopt",
     "status",
     "check",
     "hash",

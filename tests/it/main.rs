@@ -6,6 +6,7 @@ mod harness;
 mod macros;
 mod snapshot;
 
+mod adopt;
 mod app_start;
 mod bad_input;
 mod commands;

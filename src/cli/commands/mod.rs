@@ -1,5 +1,6 @@
 //! One file per command.
 
+pub mod adopt;
 pub mod create;
 pub mod current;
 pub mod hash;
