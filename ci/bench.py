@@ -87,8 +87,9 @@ class Postgres(Backend):
     def fresh(self, label):
         self.count += 1
         name = f"bench_{label}_{os.getpid()}_{self.count}"
+        quiet = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
         subprocess.run(["psql", "-q", self.server, "-c", f'DROP DATABASE IF EXISTS "{name}"',
-                        "-c", f'CREATE DATABASE "{name}"'], check=True, stdout=subprocess.DEVNULL)
+                        "-c", f'CREATE DATABASE "{name}"'], check=True, stdout=subprocess.DEVNULL, env=quiet)
         base = self.server.split("?")[0].rsplit("/", 1)[0]
         url = f"{base}/{name}"
         return url, ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-X", url]
