@@ -38,6 +38,7 @@ pub mod sqlite_introspect;
 #[cfg(test)]
 mod sqlite_introspect_pairs;
 mod sqlite_rows;
+mod sqlite_script;
 mod url;
 mod version_table;
 
