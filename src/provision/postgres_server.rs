@@ -64,8 +64,12 @@ impl Provider for PostgresServer {
         self.count += 1;
         let name = format!("migrate_verify_{}_{}", std::process::id(), self.count);
         let quoted = Dialect::Postgres.quote_identifier(&name);
-        self.admin()?
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}; CREATE DATABASE {quoted}"))
+        let mut admin = self.admin()?;
+        // One statement per round trip: several in one simple query run in an implicit
+        // transaction, which CREATE DATABASE and DROP DATABASE refuse.
+        admin
+            .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}"))
+            .and_then(|()| admin.batch_execute(&format!("CREATE DATABASE {quoted}")))
             .map_err(|error| ProvisionError::Create {
                 provider: self.describe(),
                 message: format!(
