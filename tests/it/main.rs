@@ -8,6 +8,7 @@ mod snapshot;
 
 mod app_start;
 mod bad_input;
+mod ci_templates;
 mod commands;
 mod concurrency;
 mod failures;
