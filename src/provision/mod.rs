@@ -4,6 +4,8 @@
 mod docker;
 mod error;
 mod interrupt;
+#[cfg(test)]
+mod interrupt_tests;
 mod local_postgres;
 mod pg_bindir;
 mod postgres_server;

@@ -19,7 +19,7 @@ const REQUIRE_VARIABLE: &str = "MIGRATE_REQUIRE_POSTGRES";
 ///
 /// # Panics
 /// When the source is unavailable and [`REQUIRE_VARIABLE`] is `1`.
-fn available<T>(test: &str, provider: Result<T, ProvisionError>) -> Option<T> {
+pub(super) fn available<T>(test: &str, provider: Result<T, ProvisionError>) -> Option<T> {
     match provider {
         Ok(provider) => Some(provider),
         Err(error) if std::env::var(REQUIRE_VARIABLE).as_deref() == Ok("1") => {
