@@ -91,7 +91,7 @@ fn ensure_image(image: &str) -> Result<(), ProvisionError> {
             .map(drop)
             .map_err(|text| {
                 unavailable(format!(
-                    "image {image} is not here and cannot be pulled ({}); build one from this \
+                    "image {image} is not here and cannot be pulled ({}): build one from this \
                      machine's PostgreSQL with ci/build-postgres-image.sh and name it with \
                      --postgres-image or MIGRATE_POSTGRES_IMAGE",
                     first_line(&text)

@@ -13,9 +13,9 @@ pub enum ProvisionError {
     /// server binaries); [`postgres_provider`](super::postgres_provider) tries the next.
     #[error("{what} is not available: {reason}")]
     Unavailable { what: String, reason: String },
-    /// Every source was tried; `tried` has one line per source and why it failed.
+    /// Every source was tried; `tried` names each and why it failed, `; `-separated.
     #[error(
-        "no PostgreSQL for verify; tried:\n{tried}\nhelp: pass --postgres-url with a server \
+        "no PostgreSQL for verify; tried {tried}\nhelp: pass --postgres-url with a server \
          where this user may create databases, or build a local image with \
          ci/build-postgres-image.sh and pass --postgres-image (or set MIGRATE_POSTGRES_IMAGE), \
          or install PostgreSQL's server binaries"

@@ -128,7 +128,7 @@ impl Cluster {
             if !chown.as_ref().is_ok_and(|output| output.status.success()) {
                 return Err(unavailable(format!(
                     "running as root, and initdb refuses root, but there is no `{SERVER_USER}` \
-                     user to run the server as; create one (useradd --system {SERVER_USER}) \
+                     user to run the server as: create one (useradd --system {SERVER_USER}) \
                      or run migrate as another user"
                 )));
             }

@@ -62,25 +62,25 @@ pub fn postgres_provider(sources: &PostgresSources) -> Result<Box<dyn Provider>,
         server.check()?;
         return Ok(Box::new(server));
     }
-    let mut tried = vec!["  --postgres-url: not given".to_owned()];
+    let mut tried = vec!["--postgres-url: not given".to_owned()];
     if sources.docker {
         match DockerPostgres::start(&sources.image) {
             Ok(provider) => return Ok(Box::new(provider)),
-            Err(error) => tried.push(format!("  docker {}: {}", sources.image, reason(&error))),
+            Err(error) => tried.push(format!("docker {}: {}", sources.image, reason(&error))),
         }
     } else {
-        tried.push("  docker: turned off".to_owned());
+        tried.push("docker: turned off".to_owned());
     }
     if sources.local_binaries {
         match LocalPostgres::start(sources.bindir.as_deref()) {
             Ok(provider) => return Ok(Box::new(provider)),
-            Err(error) => tried.push(format!("  local binaries: {}", reason(&error))),
+            Err(error) => tried.push(format!("local binaries: {}", reason(&error))),
         }
     } else {
-        tried.push("  local binaries: turned off".to_owned());
+        tried.push("local binaries: turned off".to_owned());
     }
     Err(ProvisionError::NoPostgres {
-        tried: tried.join("\n"),
+        tried: tried.join("; "),
     })
 }
 
