@@ -98,7 +98,7 @@ fn ensure_image(image: &str) -> Result<(), ProvisionError> {
                 ))
             }),
         Err(text) => Err(unavailable(format!(
-            "Docker is not reachable: {}",
+            "the engine does not answer: {}",
             first_line(&text)
         ))),
     }
