@@ -57,7 +57,8 @@ fn median(mut run: impl FnMut()) -> Duration {
     times[RUNS / 2]
 }
 
-fn report(backend: &str, snapshot: Duration, floor: Duration, floor_what: &str, lines: usize) {
+/// Prints one backend's line; `floor` is the floor's time and the query it times.
+fn report(backend: &str, snapshot: Duration, (floor, floor_what): (Duration, &str), lines: usize) {
     println!(
         "{backend:<10} snapshot of {TABLES} tables ({lines} lines rendered): median {:>6.2} ms \
          over {RUNS} runs; floor ({floor_what}): {:>5.2} ms",
@@ -87,8 +88,7 @@ fn sqlite() {
     report(
         "sqlite",
         snapshot,
-        floor,
-        "SELECT * FROM sqlite_schema",
+        (floor, "SELECT * FROM sqlite_schema"),
         lines,
     );
     // What verify adds per comparison on top of the snapshots.
@@ -135,8 +135,7 @@ fn postgres(url: &str) {
     report(
         "postgres",
         snapshot,
-        floor,
-        "SELECT relname FROM pg_class",
+        (floor, "SELECT relname FROM pg_class"),
         lines,
     );
     drop(client);

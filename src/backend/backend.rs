@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use super::dialect::Dialect;
 use super::error::BackendError;
+use super::foreign_table::{Column, TextRows};
 use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
 use crate::schema::{IntrospectOptions, Schema};
 
@@ -48,7 +49,8 @@ pub struct StepWork<'a> {
 /// The engine calls, in this order: [`lock`](Backend::lock),
 /// [`ensure_version_table`](Backend::ensure_version_table), [`applied`](Backend::applied),
 /// then [`run_step`](Backend::run_step) once per planned step, then
-/// [`unlock`](Backend::unlock). Read-only commands call only `applied`.
+/// [`unlock`](Backend::unlock). Read-only commands call only `applied`; `adopt` also calls
+/// [`read_table`](Backend::read_table), under the lock, before planning.
 ///
 /// ```
 /// use migrate::backend::{Backend, SqliteBackend, VersionTable};
@@ -80,6 +82,30 @@ pub trait Backend {
     /// Every row of the tracking table, sorted by revision id; empty when the table does
     /// not exist. Never writes.
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError>;
+
+    /// Every row of another tool's table `table` (found as an unqualified name is:
+    /// PostgreSQL's `search_path`), each value read as text; `None` when there is no such
+    /// table. For `migrate adopt`,
+    /// which reads (never writes) the tracking table of the tool a team is leaving.
+    ///
+    /// ```
+    /// use migrate::backend::{Backend, Column, SqliteBackend, VersionTable};
+    ///
+    /// let mut db = SqliteBackend::open_in_memory(VersionTable::default()).unwrap();
+    /// let columns = [Column::text("version"), Column::bytes("checksum")];
+    /// assert_eq!(db.read_table("_sqlx_migrations", &columns).unwrap(), None);
+    /// db.connection()
+    ///     .execute_batch("CREATE TABLE _sqlx_migrations (version BIGINT, checksum BLOB);
+    ///                     INSERT INTO _sqlx_migrations VALUES (1, x'0aff');")
+    ///     .unwrap();
+    /// let rows = db.read_table("_sqlx_migrations", &columns).unwrap().unwrap();
+    /// assert_eq!(rows, [[Some("1".to_owned()), Some("0AFF".to_owned())]]);
+    /// ```
+    fn read_table(
+        &mut self,
+        table: &str,
+        columns: &[Column<'_>],
+    ) -> Result<Option<TextRows>, BackendError>;
 
     /// Runs a step's script and writes its record. Unless the script is marked
     /// `-- migrate:no-transaction`, both happen in one transaction: either the script's

@@ -26,6 +26,15 @@ impl Dialect {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
 
+    /// An expression giving the bytes of a bytea or blob `expr` as hex digits, to read
+    /// another tool's binary checksum as text.
+    pub fn hex_of(self, expr: &str) -> String {
+        match self {
+            Self::Sqlite => format!("hex({expr})"),
+            Self::Postgres => format!("encode({expr}, 'hex')"),
+        }
+    }
+
     /// A value written out as a literal. Only for SQL that is printed for a person to read
     /// or run (`--sql`); SQL this program runs always binds its values.
     pub fn literal(self, value: &SqlValue) -> String {

@@ -7,6 +7,7 @@
 mod backend;
 mod dialect;
 mod error;
+mod foreign_table;
 mod introspect_error;
 #[cfg(test)]
 mod introspect_test_support;
@@ -42,6 +43,7 @@ mod version_table;
 pub use backend::{Backend, Record, StepWork};
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
+pub use foreign_table::{Column, ColumnKind, TextRows, select_as_text};
 pub use introspect_error::IntrospectError;
 pub use open::{open, open_with};
 pub use postgres::{DEFAULT_SCHEMA, PostgresBackend};

@@ -8,15 +8,17 @@ use postgres::{Client, NoTls};
 use super::backend::{Backend, Record, StepWork};
 use super::dialect::Dialect;
 use super::error::BackendError;
+use super::foreign_table::{Column, TextRows};
 use super::postgres_error::{database, message, script_failure};
+use super::postgres_introspect::CatalogStatements;
 use super::postgres_lock::{acquire, lock_key, release};
 use super::postgres_no_transaction::{Progress, run_statements};
 use super::postgres_options::PostgresOptions;
 use super::postgres_progress::{clear_mark, dirty_marks};
 use super::postgres_tls_connect::make_connector;
 use super::postgres_tracking::{
-    Books, create_missing_tables, create_progress_table, find_progress_table, read_rows, schema_of,
-    table_exists,
+    Books, create_missing_tables, create_progress_table, find_progress_table, read_foreign,
+    read_rows, schema_of, table_exists,
 };
 use super::postgres_url::{ConnectUrl, scrub};
 use super::progress_table::ProgressTable;
@@ -48,6 +50,8 @@ pub struct PostgresBackend {
     target: String,
     lock_key: i64,
     locked: bool,
+    /// Catalog queries prepared on this connection, for repeated snapshots.
+    catalog: CatalogStatements,
 }
 
 impl PostgresBackend {
@@ -134,6 +138,7 @@ impl PostgresBackend {
             target,
             lock_key,
             locked: false,
+            catalog: CatalogStatements::default(),
         })
     }
 
@@ -213,8 +218,9 @@ impl fmt::Debug for PostgresBackend {
 impl Backend for PostgresBackend {
     fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError> {
         let options = self.table.excluded_from(options);
-        Ok(super::postgres_introspect::introspect(
+        Ok(super::postgres_introspect::introspect_with(
             &mut self.client,
+            &mut self.catalog,
             &options,
         )?)
     }
@@ -271,6 +277,17 @@ impl Backend for PostgresBackend {
             .collect::<Result<Vec<_>, _>>()?;
         applied.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(applied)
+    }
+
+    fn read_table(
+        &mut self,
+        table: &str,
+        columns: &[Column<'_>],
+    ) -> Result<Option<TextRows>, BackendError> {
+        read_foreign(&mut self.client, table, columns).map_err(|error| BackendError::Tracking {
+            table: table.to_owned(),
+            message: message(&error),
+        })
     }
 
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {

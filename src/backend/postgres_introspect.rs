@@ -5,7 +5,9 @@
 //! all see the same schema.
 
 use postgres::types::{FromSql, ToSql, Type};
-use postgres::{Client, Row, Transaction};
+use std::collections::HashMap;
+
+use postgres::{Client, Row, Statement};
 
 use super::dialect::Dialect;
 use super::introspect_error::IntrospectError;
@@ -19,23 +21,56 @@ pub fn introspect(
     client: &mut Client,
     options: &IntrospectOptions,
 ) -> Result<Schema, IntrospectError> {
-    let mut transaction = client
-        .build_transaction()
-        .isolation_level(postgres::IsolationLevel::RepeatableRead)
-        .read_only(true)
-        .start()
+    introspect_with(client, &mut CatalogStatements::default(), options)
+}
+
+/// The catalog queries, prepared once per connection: a connection that takes many
+/// snapshots (verify takes up to three per revision) then neither parses nor plans them
+/// again, which is most of a small schema's snapshot time.
+#[derive(Default)]
+pub struct CatalogStatements {
+    prepared: HashMap<&'static str, Statement>,
+}
+
+/// [`introspect`], reusing the statements prepared on this connection before.
+pub fn introspect_with(
+    client: &mut Client,
+    statements: &mut CatalogStatements,
+    options: &IntrospectOptions,
+) -> Result<Schema, IntrospectError> {
+    // One round trip opens the transaction and fixes its settings. The server qualifies
+    // names that are not on the search path; a fixed path makes the text the same whatever
+    // the connection's settings, and keeps `public` unqualified. Generic plans stay valid
+    // across snapshots, so the prepared statements are not planned again.
+    client
+        .batch_execute(
+            "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
+             SET LOCAL search_path = pg_catalog, public; \
+             SET LOCAL plan_cache_mode = force_generic_plan",
+        )
         .map_err(|error| failed("transaction", &error))?;
-    // The server qualifies names that are not on the search path; a fixed path makes the
-    // text the same whatever the connection's settings, and keeps `public` unqualified.
-    transaction
-        .batch_execute("SET LOCAL search_path = pg_catalog, public")
-        .map_err(|error| failed("search path", &error))?;
-    let server_version: i32 = transaction
+    let result = read(client, statements, options);
+    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    let ended = client
+        .batch_execute(end)
+        .map_err(|error| failed("transaction", &error));
+    let schema = result?;
+    ended?;
+    Ok(schema)
+}
+
+fn read(
+    client: &mut Client,
+    statements: &mut CatalogStatements,
+    options: &IntrospectOptions,
+) -> Result<Schema, IntrospectError> {
+    let server_version: i32 = client
         .query_one(sql::SERVER_VERSION, &[])
         .and_then(|row| row.try_get(0))
         .map_err(|error| failed("server version", &error))?;
     let mut reader = Reader {
-        transaction,
+        client,
+        statements,
         schemas: options.schemas.clone(),
         server_version,
     };
@@ -53,10 +88,6 @@ pub fn introspect(
     objects::constraints(&mut schema, &relations, constraints)?;
     objects::indexes(&mut schema, reader.rows("indexes", sql::INDEXES)?)?;
     objects::triggers(&mut schema, reader.rows("triggers", sql::TRIGGERS)?)?;
-    reader
-        .transaction
-        .commit()
-        .map_err(|error| failed("transaction", &error))?;
     objects::exclude(&mut schema, options);
     Ok(schema)
 }
@@ -83,22 +114,32 @@ fn failed(what: &'static str, error: &postgres::Error) -> IntrospectError {
 }
 
 struct Reader<'a> {
-    transaction: Transaction<'a>,
+    client: &'a mut Client,
+    statements: &'a mut CatalogStatements,
     schemas: Option<Vec<String>>,
     server_version: i32,
 }
 
 impl Reader<'_> {
-    /// Runs one catalog query, binding the schemas to read as `$1`. `query_typed` sends
-    /// the parameter's type along, which saves the round trip of preparing a statement.
+    /// Runs one catalog query, binding the schemas to read as `$1`; prepares it the first
+    /// time this connection runs it.
     fn rows(&mut self, what: &'static str, sql: &str) -> Result<Rows, IntrospectError> {
+        let statement = match self.statements.prepared.get(what) {
+            Some(statement) => statement.clone(),
+            None => {
+                let text = sql::version_specific(sql, self.server_version);
+                let statement = self
+                    .client
+                    .prepare_typed(&text, &[Type::TEXT_ARRAY])
+                    .map_err(|error| failed(what, &error))?;
+                self.statements.prepared.insert(what, statement.clone());
+                statement
+            }
+        };
         let schemas: &(dyn ToSql + Sync) = &self.schemas;
         let rows = self
-            .transaction
-            .query_typed(
-                &sql::version_specific(sql, self.server_version),
-                &[(schemas, Type::TEXT_ARRAY)],
-            )
+            .client
+            .query(&statement, &[schemas])
             .map_err(|error| failed(what, &error))?;
         Ok(Rows { what, rows })
     }
@@ -136,19 +177,21 @@ impl<'a> RowRef<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::backend::introspect_test_support::{fixture, postgres_database, snapshot_settings};
+    use crate::backend::introspect_test_support::{fixture, snapshot_settings};
+    use crate::backend::postgres_test_support::TestDb;
     use crate::schema::render;
 
     #[test]
     fn every_object_kind_renders_as_snapshotted() {
-        let Some(mut db) = postgres_database() else {
+        let Some(db) = TestDb::create("every_object_kind_renders_as_snapshotted") else {
             return;
         };
-        db.client
+        let mut client = db.client();
+        client
             .batch_execute(&fixture("postgres", "all_objects"))
             .expect("fixture runs");
         let options = IntrospectOptions::new("migrate_history");
-        let schema = introspect(&mut db.client, &options).expect("introspects");
+        let schema = introspect(&mut client, &options).expect("introspects");
         snapshot_settings("postgres").bind(|| {
             insta::assert_snapshot!("all_objects", render(&schema));
         });
@@ -159,7 +202,7 @@ mod tests {
                 .all(|name| !name.name.starts_with("citext")),
             "an extension's functions are the extension's"
         );
-        let again = introspect(&mut db.client, &options).expect("introspects again");
+        let again = introspect(&mut client, &options).expect("introspects again");
         assert_eq!(again, schema, "two snapshots of one database are equal");
         let json = serde_json::to_value(&schema).expect("serializes");
         assert_eq!(json["tables"][0]["name"]["name"], "measurements");
@@ -167,14 +210,15 @@ mod tests {
 
     #[test]
     fn only_the_named_schemas_are_read() {
-        let Some(mut db) = postgres_database() else {
+        let Some(db) = TestDb::create("only_the_named_schemas_are_read") else {
             return;
         };
-        db.client
+        let mut client = db.client();
+        client
             .batch_execute(&fixture("postgres", "all_objects"))
             .expect("fixture runs");
         let options = IntrospectOptions::new("migrate_history").only_schemas(&["public"]);
-        let schema = introspect(&mut db.client, &options).expect("introspects");
+        let schema = introspect(&mut client, &options).expect("introspects");
         let namespaces: Vec<&String> = schema.namespaces.keys().collect();
         assert_eq!(namespaces, vec!["public"]);
         assert!(schema.tables.is_empty(), "{:?}", schema.tables.keys());

@@ -6,8 +6,10 @@ use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use proptest::test_runner::TestRunner;
 
-use super::introspect_test_support::{TestDatabase, postgres_database};
+use postgres::Client;
+
 use super::postgres_introspect::introspect;
+use super::postgres_test_support::TestDb;
 use crate::schema::{IntrospectOptions, Schema, diff, render};
 
 /// (expected DDL, actual DDL, the diff's sentences); both run in a fresh schema `app`.
@@ -129,20 +131,22 @@ const PAIRS: &[(&str, &str, &[&str])] = &[
     ),
 ];
 
-fn snapshot(db: &mut TestDatabase, sql: &str) -> Schema {
-    db.client
+fn snapshot(client: &mut Client, sql: &str) -> Schema {
+    client
         .batch_execute("DROP SCHEMA IF EXISTS app CASCADE; CREATE SCHEMA app")
         .expect("schema app is rebuilt");
-    db.client.batch_execute(sql).expect("DDL runs");
+    client.batch_execute(sql).expect("DDL runs");
     let options = IntrospectOptions::new("migrate_history").only_schemas(&["app"]);
-    introspect(&mut db.client, &options).expect("introspects")
+    introspect(client, &options).expect("introspects")
 }
 
 #[test]
 fn each_difference_gets_its_sentence() {
-    let (Some(mut left), Some(mut right)) = (postgres_database(), postgres_database()) else {
+    let test = "each_difference_gets_its_sentence";
+    let (Some(left_db), Some(right_db)) = (TestDb::create(test), TestDb::create(test)) else {
         return;
     };
+    let (mut left, mut right) = (left_db.client(), right_db.client());
     for (expected, actual, sentences) in PAIRS {
         let findings = diff(
             &snapshot(&mut left, expected),
@@ -251,9 +255,11 @@ fn table_spec() -> impl Strategy<Value = (Vec<ColumnSpec>, Option<bool>, bool)> 
 
 #[test]
 fn random_ddl_snapshots_are_stable_and_cosmetics_do_not_count() {
-    let (Some(left), Some(right)) = (postgres_database(), postgres_database()) else {
+    let test = "random_ddl_snapshots_are_stable_and_cosmetics_do_not_count";
+    let (Some(left_db), Some(right_db)) = (TestDb::create(test), TestDb::create(test)) else {
         return;
     };
+    let (left, right) = (left_db.client(), right_db.client());
     // The runner takes an `Fn`; the databases are reused across cases, hence the cell.
     let databases = std::cell::RefCell::new((left, right));
     let config = ProptestConfig {
@@ -268,7 +274,7 @@ fn random_ddl_snapshots_are_stable_and_cosmetics_do_not_count() {
             let (left, right) = &mut *databases.borrow_mut();
             let plain = snapshot(left, &table_ddl(&columns, index, view, false));
             let options = IntrospectOptions::new("migrate_history").only_schemas(&["app"]);
-            let again = introspect(&mut left.client, &options).expect("introspects");
+            let again = introspect(left, &options).expect("introspects");
             prop_assert_eq!(render(&again), render(&plain));
             let fancy = snapshot(right, &table_ddl(&columns, index, view, true));
             let findings = diff(&plain, &fancy);

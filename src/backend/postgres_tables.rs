@@ -3,7 +3,7 @@
 
 use super::dialect::Dialect;
 use super::introspect_error::IntrospectError;
-use super::postgres_introspect::Rows;
+use super::postgres_introspect::{RowRef, Rows};
 use super::postgres_objects::{RelationKind, Relations};
 use crate::schema::{
     Attribute, Column, Composite, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey,
@@ -51,26 +51,7 @@ pub(crate) fn relations(schema: &mut Schema, rows: Rows) -> Result<Relations, In
                 RelationKind::Composite
             }
             _ => {
-                let key: Option<String> = row.get(6)?;
-                let parent: (Option<String>, Option<String>) = (row.get(7)?, row.get(8)?);
-                let bound: Option<String> = row.get(9)?;
-                let partition_of = match (parent, bound) {
-                    ((Some(schema), Some(table)), Some(bound)) => Some(PartitionOf {
-                        parent: qualified(schema, table),
-                        bound,
-                    }),
-                    _ => None,
-                };
-                let table = Table {
-                    name: name.clone(),
-                    kind: key.map_or(TableKind::Ordinary, |key| TableKind::Partitioned { key }),
-                    without_rowid: false,
-                    strict: false,
-                    partition_of,
-                    columns: Vec::new(),
-                    constraints: Default::default(),
-                    comment,
-                };
+                let table = table(&row, name.clone(), comment)?;
                 schema.tables.insert(name.clone(), table);
                 RelationKind::Table
             }
@@ -78,6 +59,34 @@ pub(crate) fn relations(schema: &mut Schema, rows: Rows) -> Result<Relations, In
         relations.insert(oid, (name, relation_kind));
     }
     Ok(relations)
+}
+
+/// A table from a row of the relations query, with its partition key or parent and bound.
+fn table(
+    row: &RowRef<'_>,
+    name: QualifiedName,
+    comment: Option<String>,
+) -> Result<Table, IntrospectError> {
+    let key: Option<String> = row.get(6)?;
+    let parent: (Option<String>, Option<String>) = (row.get(7)?, row.get(8)?);
+    let bound: Option<String> = row.get(9)?;
+    let partition_of = match (parent, bound) {
+        ((Some(schema), Some(table)), Some(bound)) => Some(PartitionOf {
+            parent: qualified(schema, table),
+            bound,
+        }),
+        _ => None,
+    };
+    Ok(Table {
+        name,
+        kind: key.map_or(TableKind::Ordinary, |key| TableKind::Partitioned { key }),
+        without_rowid: false,
+        strict: false,
+        partition_of,
+        columns: Vec::new(),
+        constraints: Default::default(),
+        comment,
+    })
 }
 
 /// Adds columns to their tables and attributes to their composite types, in order.
@@ -167,55 +176,14 @@ pub(crate) fn constraints(
             continue;
         };
         let name: String = row.get(1)?;
-        let contype: String = row.get(2)?;
         let deferrable = match (row.get(3)?, row.get(4)?) {
             (false, _) => Deferrable::NotDeferrable,
             (true, false) => Deferrable::InitiallyImmediate,
             (true, true) => Deferrable::InitiallyDeferred,
         };
-        let definition: Option<String> = row.get(5)?;
-        let columns: Vec<String> = row.get(6)?;
-        let include: Vec<String> = row.get(14)?;
-        let kind = match contype.as_str() {
-            "p" => ConstraintKind::PrimaryKey {
-                columns,
-                include,
-                autoincrement: false,
-            },
-            "u" => ConstraintKind::Unique {
-                columns,
-                include,
-                nulls_not_distinct: row.get(15)?,
-            },
-            "f" => {
-                let references = qualified(
-                    row.get::<Option<String>>(7)?.unwrap_or_default(),
-                    row.get::<Option<String>>(8)?.unwrap_or_default(),
-                );
-                ConstraintKind::ForeignKey(ForeignKey {
-                    columns,
-                    references,
-                    referenced_columns: row.get(9)?,
-                    on_update: action(&row.get::<String>(10)?)?,
-                    on_delete: action(&row.get::<String>(11)?)?,
-                    match_full: row.get::<String>(12)? == "f",
-                })
-            }
-            "c" => ConstraintKind::Check {
-                expression: row.get::<Option<String>>(13)?.unwrap_or_default(),
-            },
-            _ => ConstraintKind::Exclusion {
-                // Deferrability is kept apart, as for every other constraint.
-                definition: definition
-                    .unwrap_or_default()
-                    .trim_end_matches(" INITIALLY DEFERRED")
-                    .trim_end_matches(" DEFERRABLE")
-                    .to_owned(),
-            },
-        };
         let constraint = Constraint {
             name: name.clone(),
-            kind,
+            kind: constraint_kind(&row)?,
             deferrable,
             comment: row.get(16)?,
         };
@@ -224,6 +192,48 @@ pub(crate) fn constraints(
         }
     }
     Ok(())
+}
+
+/// What a row of the constraints query requires, by `contype`.
+fn constraint_kind(row: &RowRef<'_>) -> Result<ConstraintKind, IntrospectError> {
+    let contype: String = row.get(2)?;
+    let columns: Vec<String> = row.get(6)?;
+    let include: Vec<String> = row.get(14)?;
+    Ok(match contype.as_str() {
+        "p" => ConstraintKind::PrimaryKey {
+            columns,
+            include,
+            autoincrement: false,
+        },
+        "u" => ConstraintKind::Unique {
+            columns,
+            include,
+            nulls_not_distinct: row.get(15)?,
+        },
+        "f" => ConstraintKind::ForeignKey(ForeignKey {
+            columns,
+            references: qualified(
+                row.get::<Option<String>>(7)?.unwrap_or_default(),
+                row.get::<Option<String>>(8)?.unwrap_or_default(),
+            ),
+            referenced_columns: row.get(9)?,
+            on_update: action(&row.get::<String>(10)?)?,
+            on_delete: action(&row.get::<String>(11)?)?,
+            match_full: row.get::<String>(12)? == "f",
+        }),
+        "c" => ConstraintKind::Check {
+            expression: row.get::<Option<String>>(13)?.unwrap_or_default(),
+        },
+        _ => ConstraintKind::Exclusion {
+            // Deferrability is kept apart, as for every other constraint.
+            definition: row
+                .get::<Option<String>>(5)?
+                .unwrap_or_default()
+                .trim_end_matches(" INITIALLY DEFERRED")
+                .trim_end_matches(" DEFERRABLE")
+                .to_owned(),
+        },
+    })
 }
 
 pub(crate) fn indexes(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectError> {

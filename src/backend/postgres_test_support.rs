@@ -25,7 +25,11 @@ pub fn server_url(test: &str) -> Option<String> {
             panic!("{test}: {REQUIRE_VARIABLE}=1 but {URL_VARIABLE} is not set")
         }
         _ => {
-            eprintln!(
+            // Straight to the process's stderr: the test harness captures `eprintln!` of
+            // passing tests, and a skip must not pass silently.
+            use std::io::Write as _;
+            let _ = writeln!(
+                std::io::stderr(),
                 "SKIPPED {test}: set {URL_VARIABLE} to a PostgreSQL server URL \
                  (ci/start-postgres.sh prints one) to run the PostgreSQL tests"
             );

@@ -7,6 +7,7 @@ use postgres::{Client, GenericClient};
 use super::backend::Record;
 use super::dialect::Dialect;
 use super::error::BackendError;
+use super::foreign_table::{Column, TextRows, select_as_text};
 use super::postgres::DEFAULT_SCHEMA;
 use super::postgres::tracking;
 use super::postgres_error::message;
@@ -107,6 +108,29 @@ impl Books<'_> {
             None => Ok(()),
         }
     }
+}
+
+/// Every row of another tool's table `name`, as text; `None` when missing. The name is
+/// resolved through the session's `search_path`, as the other tools resolve it (they
+/// create their tables unqualified), not in the schema of our own table.
+pub(crate) fn read_foreign(
+    client: &mut Client,
+    name: &str,
+    columns: &[Column<'_>],
+) -> Result<Option<TextRows>, postgres::Error> {
+    let dialect = Dialect::Postgres;
+    let quoted = dialect.quote_identifier(name);
+    let exists: bool = client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&quoted])?
+        .try_get(0)?;
+    if !exists {
+        return Ok(None);
+    }
+    let rows = client.query(&select_as_text(dialect, &quoted, columns), &[])?;
+    rows.iter()
+        .map(|row| (0..columns.len()).map(|index| row.try_get(index)).collect())
+        .collect::<Result<TextRows, _>>()
+        .map(Some)
 }
 
 /// Every row of the table, unchecked.

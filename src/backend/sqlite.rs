@@ -9,6 +9,7 @@ use rusqlite::{Batch, Connection, fallible_iterator::FallibleIterator, params_fr
 use super::backend::{Backend, Record, StepWork};
 use super::dialect::Dialect;
 use super::error::{BackendError, SqlFailure};
+use super::foreign_table::{Column, TextRows, select_as_text};
 use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
 use crate::core::AppliedRevision;
 use crate::schema::{IntrospectOptions, Schema};
@@ -101,10 +102,35 @@ impl SqliteBackend {
         Ok(())
     }
 
-    fn table_exists(&self) -> rusqlite::Result<bool> {
+    fn table_exists(&self, name: &str) -> rusqlite::Result<bool> {
         self.conn
             .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1")?
-            .exists([&self.table.name])
+            .exists([name])
+    }
+
+    fn read_text_rows(&self, table: &str, columns: &[Column<'_>]) -> rusqlite::Result<TextRows> {
+        // SQLite reads a double-quoted name that is no column as a string literal, so a
+        // missing column would come back as its own name on every row: refuse it instead.
+        let present: Vec<String> = self
+            .conn
+            .prepare("SELECT name FROM pragma_table_info(?1)")?
+            .query_map([table], |row| row.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        if let Some(missing) = columns
+            .iter()
+            .find(|c| !present.iter().any(|p| p == c.name))
+        {
+            return Err(rusqlite::Error::InvalidColumnName(missing.name.to_owned()));
+        }
+        let dialect = Dialect::Sqlite;
+        let sql = select_as_text(dialect, &dialect.quote_identifier(table), columns);
+        let mut statement = self.conn.prepare(&sql)?;
+        let rows = statement.query_map([], |row| {
+            (0..columns.len())
+                .map(|index| row.get::<_, Option<String>>(index))
+                .collect()
+        })?;
+        rows.collect()
     }
 }
 
@@ -287,7 +313,10 @@ impl Backend for SqliteBackend {
             table: self.table.name.clone(),
             message,
         };
-        if !self.table_exists().map_err(|e| tracking(e.to_string()))? {
+        if !self
+            .table_exists(&self.table.name)
+            .map_err(|e| tracking(e.to_string()))?
+        {
             return Ok(Vec::new());
         }
         let mut statement = self
@@ -317,6 +346,21 @@ impl Backend for SqliteBackend {
             .map_err(tracking)?;
         applied.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(applied)
+    }
+
+    fn read_table(
+        &mut self,
+        table: &str,
+        columns: &[Column<'_>],
+    ) -> Result<Option<TextRows>, BackendError> {
+        let fail = |error: rusqlite::Error| BackendError::Tracking {
+            table: table.to_owned(),
+            message: error.to_string(),
+        };
+        if !self.table_exists(table).map_err(fail)? {
+            return Ok(None);
+        }
+        self.read_text_rows(table, columns).map(Some).map_err(fail)
     }
 
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {

@@ -98,11 +98,6 @@ fn table(row: &TableRow, sql: &str, text: &TableText, columns: Option<&Vec<&Colu
         TableKind::Ordinary
     };
     let columns: Vec<&ColumnRow> = columns.cloned().unwrap_or_default();
-    let declared = |name: &str| {
-        text.columns
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(name))
-    };
     let mut table = Table {
         name: QualifiedName::bare(&row.name),
         kind,
@@ -111,22 +106,7 @@ fn table(row: &TableRow, sql: &str, text: &TableText, columns: Option<&Vec<&Colu
         partition_of: None,
         columns: columns
             .iter()
-            .map(|column| Column {
-                name: column.name.clone(),
-                data_type: normalize_sql(&column.data_type).to_ascii_uppercase(),
-                not_null: column.not_null,
-                default: column.default.as_deref().map(default_expression),
-                generated: matches!(column.hidden, 2 | 3).then(|| Generated {
-                    expression: declared(&column.name)
-                        .and_then(|c| c.generated.clone())
-                        .unwrap_or_default(),
-                    stored: column.hidden == 3,
-                }),
-                identity: None,
-                collation: declared(&column.name).and_then(|c| c.collation.clone()),
-                hidden: column.hidden == 1,
-                comment: None,
-            })
+            .map(|column| build_column(column, text))
             .collect(),
         constraints: BTreeMap::new(),
         comment: None,
@@ -145,6 +125,31 @@ fn table(row: &TableRow, sql: &str, text: &TableText, columns: Option<&Vec<&Colu
             .insert(name.clone(), constraint(name, kind));
     }
     table
+}
+
+/// A column from its pragma row, with what only its declaration says: its collation
+/// and generated expression.
+fn build_column(column: &ColumnRow, text: &TableText) -> Column {
+    let declared = text
+        .columns
+        .iter()
+        .find(|c| c.name.eq_ignore_ascii_case(&column.name));
+    Column {
+        name: column.name.clone(),
+        data_type: normalize_sql(&column.data_type).to_ascii_uppercase(),
+        not_null: column.not_null,
+        default: column.default.as_deref().map(default_expression),
+        generated: matches!(column.hidden, 2 | 3).then(|| Generated {
+            expression: declared
+                .and_then(|c| c.generated.clone())
+                .unwrap_or_default(),
+            stored: column.hidden == 3,
+        }),
+        identity: None,
+        collation: declared.and_then(|c| c.collation.clone()),
+        hidden: column.hidden == 1,
+        comment: None,
+    }
 }
 
 fn constraint(name: String, kind: ConstraintKind) -> Constraint {

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use super::commands::adopt::AdoptArgs;
+
 /// Database schema migrations for SQLite and PostgreSQL: run them, and prove in CI that
 /// every one goes up, comes back down and goes up again.
 ///
@@ -100,12 +102,22 @@ pub enum CommandArgs {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Record as applied the revisions another tool applied (its tracking table is only read)
+    Adopt(AdoptArgs),
     /// Show every revision as applied, pending, changed, missing or out of order
     Status(FormatArgs),
     /// Exit 1 unless every revision is applied and unchanged (for CI and deploy gates)
     Check(FormatArgs),
     /// Rewrite migrations/migrate.sum from the migration files
     Hash,
+    /// The CI gate: every revision up, down and up again on scratch databases, comparing
+    /// schemas; plus the sum file and the committed schema snapshots
+    Verify(VerifyArgs),
+    /// Write the schema at head to the committed snapshot files (schema/<backend>.sql)
+    Snapshot {
+        #[command(flatten)]
+        databases: VerifyDatabases,
+    },
     /// Print the database's schema: every table, column, index, view, function... sorted
     Schema(FormatArgs),
     /// Compare the schemas of two databases; exit 1 when they differ
@@ -172,6 +184,58 @@ pub struct RunArgs {
     /// Give up waiting for another migrate process after this many seconds
     #[arg(long, value_name = "SECONDS")]
     pub lock_timeout: Option<f64>,
+}
+
+/// Which databases verify and snapshot use.
+#[derive(Debug, Args)]
+pub struct VerifyDatabases {
+    /// sqlite, postgres or all [default: all that are available; SQLite always is]
+    #[arg(long, value_enum)]
+    pub backend: Option<BackendChoice>,
+    /// A PostgreSQL server to create (and drop) scratch databases on; the database it
+    /// names is never touched [default: --database-url when it is PostgreSQL]
+    #[arg(long, value_name = "URL")]
+    pub postgres_url: Option<String>,
+    /// The image for PostgreSQL under Docker (testcontainers)
+    #[arg(long, value_name = "IMAGE", env = "MIGRATE_POSTGRES_IMAGE")]
+    pub postgres_image: Option<String>,
+}
+
+/// `--backend`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BackendChoice {
+    Sqlite,
+    Postgres,
+    All,
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub databases: VerifyDatabases,
+    /// Fail on irreversible revisions, and on a missing sum file or snapshot
+    #[arg(long)]
+    pub strict: bool,
+    /// Fail when a column comes back at another position (a warning otherwise)
+    #[arg(long)]
+    pub strict_column_order: bool,
+    /// Check from this revision on; earlier ones are applied once, unchecked
+    #[arg(long, value_name = "ID")]
+    pub from: Option<String>,
+    /// Write the schema snapshots instead of comparing with them
+    #[arg(long)]
+    pub update_snapshots: bool,
+    /// Also write a JUnit XML report here, for CI systems that read one
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also fail when the branch edits or deletes a migration of this git ref, or adds one
+    /// below its newest (e.g. origin/main)
+    #[arg(long, value_name = "REF")]
+    pub base: Option<String>,
+    /// human or json
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 /// Output format.

@@ -32,6 +32,9 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
             | EngineError::NotDirty { .. }
             | EngineError::UnknownRevision { .. } => DEFECT,
             EngineError::Backend(error) => backend_code(error),
+            EngineError::Adopt(error) if error.is_usage() => USAGE,
+            EngineError::Adopt(_) => DEFECT,
+            EngineError::Provision(_) | EngineError::Rebuild { .. } => USAGE,
         };
     }
     if let Some(error) = error.downcast_ref::<BackendError>() {

@@ -7,6 +7,11 @@ mod context;
 mod exit;
 mod report;
 mod settings;
+mod verify_base;
+mod verify_junit;
+mod verify_output;
+mod verify_providers;
+mod verify_snapshot;
 
 use clap::Parser as _;
 use migrate::engine::Command;
@@ -58,9 +63,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Current(args) => commands::current::run(&context, args.format),
         CommandArgs::History(args) => commands::history::run(&context, args.format),
         CommandArgs::Heads => commands::heads::run(&context),
+        CommandArgs::Adopt(args) => commands::adopt::run(&context, &args),
         CommandArgs::Status(args) => commands::status::run(&context, args.format, Mode::Status),
         CommandArgs::Check(args) => commands::status::run(&context, args.format, Mode::Check),
         CommandArgs::Hash => commands::hash::run(&context),
+        CommandArgs::Verify(args) => commands::verify::run(&context, &args),
+        CommandArgs::Snapshot { databases } => commands::verify::snapshot(&context, &databases),
         CommandArgs::Schema(args) => commands::schema::show(&context, args.format),
         CommandArgs::Diff {
             expected,

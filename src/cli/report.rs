@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use migrate::core::{ChangedRevision, PlanError};
+use migrate::core::{AdoptError, ChangedRevision, PlanError, Verdict};
 use migrate::engine::{EngineError, StepFailure};
 use migrate::source::SourceError;
 
@@ -14,6 +14,7 @@ pub fn render_error(error: &anyhow::Error) -> String {
         match error {
             EngineError::Step(failure) => write_step_failure(&mut out, failure),
             EngineError::Plan(plan) => write_plan_error(&mut out, plan),
+            EngineError::Adopt(adopt) => write_adopt_error(&mut out, adopt),
             other => {
                 if let Some(help) = other.help() {
                     let _ = writeln!(out, "help: {help}");
@@ -108,5 +109,22 @@ fn write_change(out: &mut String, change: &ChangedRevision) {
         .to_string();
     for line in unified.lines() {
         let _ = writeln!(out, "   | {line}");
+    }
+}
+
+fn write_adopt_error(out: &mut String, error: &AdoptError) {
+    if let AdoptError::ChecksumsDiffer { differ, .. } = error {
+        for check in differ {
+            if let Verdict::Differs { stored, computed } = &check.verdict {
+                let _ = writeln!(
+                    out,
+                    "  --> {} (stored checksum {stored}, the file's is {computed})",
+                    check.origin
+                );
+            }
+        }
+    }
+    if let Some(help) = error.help() {
+        let _ = writeln!(out, "help: {help}");
     }
 }

@@ -26,6 +26,34 @@ struct ConfigFile {
     statement_timeout: Option<f64>,
     db_lock_timeout: Option<f64>,
     exclude_tables: Option<Vec<String>>,
+    snapshots: Option<SnapshotPaths>,
+}
+
+/// Where the committed schema snapshots live, per backend.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotPaths {
+    #[serde(default = "default_sqlite_snapshot")]
+    pub sqlite: PathBuf,
+    #[serde(default = "default_postgres_snapshot")]
+    pub postgres: PathBuf,
+}
+
+fn default_sqlite_snapshot() -> PathBuf {
+    "schema/sqlite.sql".into()
+}
+
+fn default_postgres_snapshot() -> PathBuf {
+    "schema/postgres.sql".into()
+}
+
+impl Default for SnapshotPaths {
+    fn default() -> Self {
+        Self {
+            sqlite: default_sqlite_snapshot(),
+            postgres: default_postgres_snapshot(),
+        }
+    }
 }
 
 /// The resolved settings of a run.
@@ -42,6 +70,8 @@ pub struct Settings {
     pub postgres: PostgresOptions,
     /// What schema snapshots leave out besides the tracking table.
     pub introspect: IntrospectOptions,
+    /// The committed schema snapshots.
+    pub snapshots: SnapshotPaths,
 }
 
 impl Settings {
@@ -67,6 +97,7 @@ impl Settings {
                 .unwrap_or_else(|| "migrations".into()),
             url,
             url_named: named.is_some(),
+            snapshots: config.snapshots.unwrap_or_default(),
             introspect: IntrospectOptions {
                 exclude_tables: config.exclude_tables.unwrap_or_default(),
                 schemas: None,

@@ -1,7 +1,7 @@
 //! Errors of a migration run: the plan was refused, the database failed, or a step's SQL failed.
 
 use crate::backend::{BackendError, SqlFailure};
-use crate::core::{DirtyRevision, Location, PlanError, RevisionId};
+use crate::core::{AdoptError, DirtyRevision, Location, PlanError, RevisionId};
 
 /// A step whose SQL failed, pointing into the user's file.
 #[derive(Debug)]
@@ -29,12 +29,24 @@ pub enum EngineError {
     Backend(#[from] BackendError),
     #[error("revision {} failed: {}", .0.id, .0.failure.message)]
     Step(Box<StepFailure>),
+    #[error(transparent)]
+    Adopt(#[from] AdoptError),
     #[error("the database is dirty: {}", dirty.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
     Dirty { dirty: Vec<DirtyRevision> },
     #[error("revision {id} is not dirty; nothing to repair")]
     NotDirty { id: RevisionId },
-    #[error("revision {id} is not in the migrations directory, so its script cannot resume")]
+    #[error("revision {id} is not in the migrations directory")]
     UnknownRevision { id: RevisionId },
+    #[error(transparent)]
+    Provision(#[from] crate::provision::ProvisionError),
+    #[error(
+        "rebuilding the scratch database failed at revision {id} ({origin}), whose up had run before: {message}"
+    )]
+    Rebuild {
+        id: RevisionId,
+        origin: String,
+        message: String,
+    },
 }
 
 impl EngineError {
@@ -53,6 +65,7 @@ impl EngineError {
             }
             Self::NotDirty { .. } => Some("`migrate status` lists dirty revisions".into()),
             Self::Plan(plan) => plan.help(),
+            Self::Adopt(adopt) => adopt.help(),
             _ => None,
         }
     }

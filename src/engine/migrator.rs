@@ -202,6 +202,16 @@ impl<'a> Migrator<'a> {
         }
         let applied = self.backend.applied()?;
         let plan = self.plan_with(command, &applied)?;
+        self.execute(plan, on_step)
+    }
+
+    /// Runs every step of a plan made under the lock the caller holds, calling `on_step`
+    /// after each (for commands that plan with more than the history, like `adopt`).
+    pub(super) fn execute(
+        &mut self,
+        plan: Plan,
+        on_step: &mut dyn FnMut(&StepReport),
+    ) -> Result<Vec<StepReport>, EngineError> {
         let total = plan.steps.len();
         let mut reports: Vec<StepReport> = Vec::with_capacity(total);
         for step in plan.steps {

@@ -1,11 +1,17 @@
 //! Orchestration over the Backend trait: the migrator (plan, then run each step).
 
+mod adopt;
 mod error;
 mod migrator;
 mod offline_sql;
 mod startup;
+mod verify;
+mod verify_report;
 
+pub use adopt::{AdoptRequest, adopt};
 pub use error::{EngineError, StepFailure};
 pub use migrator::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339};
 pub use offline_sql::offline_sql;
 pub use startup::{upgrade_sqlite, upgrade_to_head, upgrade_url};
+pub use verify::{VerifyOptions, verify};
+pub use verify_report::{RevisionVerdict, Status, WalkReport};

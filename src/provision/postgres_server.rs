@@ -65,8 +65,8 @@ impl Provider for PostgresServer {
         let name = format!("migrate_verify_{}_{}", std::process::id(), self.count);
         let quoted = Dialect::Postgres.quote_identifier(&name);
         let mut admin = self.admin()?;
-        // One statement per round trip: several in one simple query run in an implicit
-        // transaction, which CREATE DATABASE and DROP DATABASE refuse.
+        // Two round trips: a multi-statement string is one implicit transaction, and
+        // neither statement may run inside one.
         admin
             .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}"))
             .and_then(|()| admin.batch_execute(&format!("CREATE DATABASE {quoted}")))

@@ -1,5 +1,6 @@
 //! The structural diff of two models: every object missing, unexpected or changed, and for
-//! a changed one exactly which details differ. Findings come in rendering order. Pure.
+//! a changed one exactly which details differ. Findings come in a fixed order: by kind of
+//! object, then by name. Pure.
 
 use std::collections::BTreeMap;
 
@@ -23,66 +24,57 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Finding> {
     let (e, a) = (expected, actual);
     compare(
         &mut out,
-        &e.namespaces,
-        &a.namespaces,
+        (&e.namespaces, &a.namespaces),
         namespace_object,
         namespace_details,
     );
     compare(
         &mut out,
-        &e.extensions,
-        &a.extensions,
+        (&e.extensions, &a.extensions),
         extension_object,
         extension_details,
     );
-    compare_with(&mut out, &e.enums, &a.enums, enum_object, diff_enum);
+    compare_with(&mut out, (&e.enums, &a.enums), enum_object, diff_enum);
     compare(
         &mut out,
-        &e.domains,
-        &a.domains,
+        (&e.domains, &a.domains),
         domain_object,
         domain_details,
     );
     compare_with(
         &mut out,
-        &e.composites,
-        &a.composites,
+        (&e.composites, &a.composites),
         composite_object,
         diff_composite,
     );
     compare(
         &mut out,
-        &e.sequences,
-        &a.sequences,
+        (&e.sequences, &a.sequences),
         sequence_object,
         sequence_details,
     );
     compare(
         &mut out,
-        &e.functions,
-        &a.functions,
+        (&e.functions, &a.functions),
         function_object,
         function_details,
     );
     compare_with(
         &mut out,
-        &e.tables,
-        &a.tables,
+        (&e.tables, &a.tables),
         |t| format!("table {}", t.name),
         diff_table,
     );
-    compare(&mut out, &e.views, &a.views, view_object, view_details);
+    compare(&mut out, (&e.views, &a.views), view_object, view_details);
     compare_with(
         &mut out,
-        &e.indexes,
-        &a.indexes,
+        (&e.indexes, &a.indexes),
         |i| format!("index {}", i.name),
         diff_index,
     );
     compare(
         &mut out,
-        &e.triggers,
-        &a.triggers,
+        (&e.triggers, &a.triggers),
         trigger_object,
         trigger_details,
     );
@@ -93,8 +85,7 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Finding> {
 /// has is unexpected, and `changed` reports on what both have but differently.
 pub(crate) fn compare_with<K: Ord, V: PartialEq>(
     out: &mut Vec<Finding>,
-    expected: &BTreeMap<K, V>,
-    actual: &BTreeMap<K, V>,
+    (expected, actual): (&BTreeMap<K, V>, &BTreeMap<K, V>),
     object: impl Fn(&V) -> String,
     changed: impl Fn(&V, &V, &mut Vec<Finding>),
 ) {
@@ -114,12 +105,11 @@ pub(crate) fn compare_with<K: Ord, V: PartialEq>(
 /// [`compare_with`] for objects whose changes are a list of details.
 pub(crate) fn compare<K: Ord, V: PartialEq>(
     out: &mut Vec<Finding>,
-    expected: &BTreeMap<K, V>,
-    actual: &BTreeMap<K, V>,
+    maps: (&BTreeMap<K, V>, &BTreeMap<K, V>),
     object: impl Fn(&V) -> String,
     details: impl Fn(&V) -> Details,
 ) {
-    compare_with(out, expected, actual, &object, |e, a, out| {
+    compare_with(out, maps, &object, |e, a, out| {
         if let Some(text) = describe(&details(e), &details(a)) {
             out.push(Finding::with_detail(FindingKind::Changed, object(a), &text));
         }

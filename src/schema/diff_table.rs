@@ -24,8 +24,7 @@ pub(crate) fn diff_table(expected: &Table, actual: &Table, out: &mut Vec<Finding
     let name = &actual.name;
     compare(
         out,
-        &by_name(expected),
-        &by_name(actual),
+        (&by_name(expected), &by_name(actual)),
         |column| format!("column {name}.{}", quote_ident(&column.name)),
         column_details,
     );
@@ -47,8 +46,7 @@ pub(crate) fn diff_table(expected: &Table, actual: &Table, out: &mut Vec<Finding
     }
     compare(
         out,
-        &expected.constraints,
-        &actual.constraints,
+        (&expected.constraints, &actual.constraints),
         |constraint| format!("constraint {} on {name}", quote_ident(&constraint.name)),
         constraint_details,
     );

@@ -189,7 +189,7 @@ pub(crate) fn render_tokens(tokens: &[Token]) -> String {
         let text = canonical(token);
         if let Some((before, before_text)) = &previous
             && needs_space(before, before_text, token)
-            && !(is_sign(tokens, at.wrapping_sub(1)) && !token.is_op("-"))
+            && (!is_sign(tokens, at.wrapping_sub(1)) || token.is_op("-"))
         {
             out.push(' ');
         }

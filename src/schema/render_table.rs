@@ -56,11 +56,17 @@ pub(crate) fn table_statement(table: &Table) -> String {
             partition.parent, table.name, partition.bound
         );
     }
+    table_comments(&mut out, table);
+    out
+}
+
+/// The `COMMENT ON` lines of a table, its columns and its constraints.
+fn table_comments(out: &mut String, table: &Table) {
     let on = format!("TABLE {}", table.name);
-    comment_line(&mut out, &on, table.comment.as_ref());
+    comment_line(out, &on, table.comment.as_ref());
     for column in &table.columns {
         let on = format!("COLUMN {}.{}", table.name, quote_ident(&column.name));
-        comment_line(&mut out, &on, column.comment.as_ref());
+        comment_line(out, &on, column.comment.as_ref());
     }
     for constraint in table.constraints.values() {
         let on = format!(
@@ -68,9 +74,8 @@ pub(crate) fn table_statement(table: &Table) -> String {
             quote_ident(&constraint.name),
             table.name
         );
-        comment_line(&mut out, &on, constraint.comment.as_ref());
+        comment_line(out, &on, constraint.comment.as_ref());
     }
-    out
 }
 
 /// Constraints render keys first, then checks; the sort is stable, so ties stay by name.

@@ -103,14 +103,14 @@ fn read_clauses(item: &[Token], column: Option<&str>, text: &mut TableText) -> C
             at = end + 1;
             continue;
         }
-        if token.is_word("REFERENCES") {
-            if let Some(parent) = next.and_then(Token::as_name) {
-                text.foreign_keys.push(ForeignKeyText {
-                    columns: key_columns.clone(),
-                    parent: parent.to_owned(),
-                    deferrable: deferrability(&item[at..]),
-                });
-            }
+        if token.is_word("REFERENCES")
+            && let Some(parent) = next.and_then(Token::as_name)
+        {
+            text.foreign_keys.push(ForeignKeyText {
+                columns: key_columns.clone(),
+                parent: parent.to_owned(),
+                deferrable: deferrability(&item[at..]),
+            });
         }
         if token.is_word("CONSTRAINT") {
             pending_name = next.and_then(Token::as_name).map(str::to_owned);

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 14] = [
+const COMMANDS: [&str; 19] = [
     "",
     "init",
     "create",
@@ -14,11 +14,16 @@ const COMMANDS: [&str; 14] = [
     "history",
     "heads",
     "stamp",
+    "adopt",
     "status",
     "check",
     "hash",
     "completions",
     "repair",
+    "verify",
+    "snapshot",
+    "schema",
+    "diff",
 ];
 
 #[test]

@@ -6,6 +6,7 @@ mod harness;
 mod macros;
 mod snapshot;
 
+mod adopt;
 mod app_start;
 mod bad_input;
 mod ci_templates;
@@ -15,3 +16,4 @@ mod failures;
 mod help;
 mod layouts;
 mod tracking;
+mod verify;

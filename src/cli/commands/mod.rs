@@ -1,5 +1,6 @@
 //! One file per command.
 
+pub mod adopt;
 pub mod create;
 pub mod current;
 pub mod hash;
@@ -10,3 +11,4 @@ pub mod repair;
 pub mod run;
 pub mod schema;
 pub mod status;
+pub mod verify;

@@ -1,0 +1,101 @@
+//! The committed schema snapshot of each backend (`schema/sqlite.sql`): compared with the
+//! schema at head, or written.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use migrate::engine::WalkReport;
+use migrate::schema::render;
+use serde::Serialize;
+
+use super::context::Context;
+
+const HEADER: &str = "-- The schema at head, written by `migrate snapshot` (or `migrate verify --update-snapshots`).\n-- Do not edit: `migrate verify` fails when the migrations no longer produce exactly this.\n\n";
+
+/// How the schema at head compares with the committed snapshot.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum SnapshotCheck {
+    Matches {
+        path: PathBuf,
+    },
+    Differs {
+        path: PathBuf,
+        diff: String,
+    },
+    Missing {
+        path: PathBuf,
+    },
+    Updated {
+        path: PathBuf,
+    },
+    /// An up failed, so there is no schema at head to compare.
+    NotChecked,
+}
+
+impl SnapshotCheck {
+    /// Whether this fails the run; a missing snapshot does under `--strict`.
+    pub fn fails(&self, strict: bool) -> bool {
+        match self {
+            Self::Differs { .. } => true,
+            Self::Missing { .. } => strict,
+            _ => false,
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Matches { path } => format!("{} matches", path.display()),
+            Self::Differs { path, .. } => {
+                format!("{} differs from the schema at head", path.display())
+            }
+            Self::Missing { path } => format!(
+                "{} does not exist: write it with `migrate snapshot` and commit it, so reviewers see schema changes",
+                path.display()
+            ),
+            Self::Updated { path } => format!("{} written", path.display()),
+            Self::NotChecked => "not checked: an up failed".into(),
+        }
+    }
+}
+
+pub fn check_snapshot(
+    context: &Context,
+    walk: &WalkReport,
+    update: bool,
+) -> anyhow::Result<SnapshotCheck> {
+    let Some(head) = &walk.head else {
+        return Ok(SnapshotCheck::NotChecked);
+    };
+    let paths = &context.settings.snapshots;
+    let path = if walk.backend == "sqlite" {
+        paths.sqlite.clone()
+    } else {
+        paths.postgres.clone()
+    };
+    let text = format!("{HEADER}{}", render(head));
+    if update {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+        return Ok(SnapshotCheck::Updated { path });
+    }
+    let committed = match std::fs::read_to_string(&path) {
+        Ok(committed) => committed.replace("\r\n", "\n"),
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(SnapshotCheck::Missing { path });
+        }
+        Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if committed == text {
+        return Ok(SnapshotCheck::Matches { path });
+    }
+    let diff = similar::TextDiff::from_lines(&committed, &text)
+        .unified_diff()
+        .context_radius(2)
+        .header(&path.display().to_string(), "schema at head")
+        .to_string();
+    Ok(SnapshotCheck::Differs { path, diff })
+}

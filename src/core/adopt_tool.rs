@@ -1,0 +1,350 @@
+//! The tools `migrate adopt` takes over from: where each keeps its tracking table, which
+//! columns it reads, and what its rows say was applied. Pure: no I/O.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::adopt_error::AdoptError;
+
+/// A migration tool whose tracking table we can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tool {
+    Sqlx,
+    Diesel,
+    GolangMigrate,
+    Dbmate,
+    Flyway,
+    Refinery,
+    Alembic,
+}
+
+/// One version the tool recorded as applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignVersion {
+    pub version: String,
+    /// The checksum the tool stored, as text (hex for sqlx, a decimal for the others).
+    pub checksum: Option<String>,
+}
+
+/// What the tool's table says is applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recorded {
+    /// These versions, one row each.
+    Versions(Vec<ForeignVersion>),
+    /// Every version up to and including this one (golang-migrate's single row).
+    UpTo(String),
+    /// Alembic's current revision, an id of its own.
+    Alembic(String),
+}
+
+/// The tool's table, read into plain data.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForeignState {
+    pub recorded: Recorded,
+    /// Versions the tool marks as failed or dirty.
+    pub dirty: Vec<String>,
+}
+
+impl Tool {
+    /// Every tool, in the order `--help` lists them.
+    pub const ALL: [Tool; 7] = [
+        Self::Sqlx,
+        Self::Diesel,
+        Self::GolangMigrate,
+        Self::Dbmate,
+        Self::Flyway,
+        Self::Refinery,
+        Self::Alembic,
+    ];
+
+    /// The name `--from` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlx => "sqlx",
+            Self::Diesel => "diesel",
+            Self::GolangMigrate => "golang-migrate",
+            Self::Dbmate => "dbmate",
+            Self::Flyway => "flyway",
+            Self::Refinery => "refinery",
+            Self::Alembic => "alembic",
+        }
+    }
+
+    /// The tool's tracking table, by its default name.
+    pub fn table(self) -> &'static str {
+        match self {
+            Self::Sqlx => "_sqlx_migrations",
+            Self::Diesel => "__diesel_schema_migrations",
+            Self::GolangMigrate | Self::Dbmate => "schema_migrations",
+            Self::Flyway => "flyway_schema_history",
+            Self::Refinery => "refinery_schema_history",
+            Self::Alembic => "alembic_version",
+        }
+    }
+
+    /// The columns to read, in the order [`Tool::parse`] expects them.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            Self::Sqlx => &["version", "success", "checksum"],
+            Self::Diesel | Self::Dbmate => &["version"],
+            Self::GolangMigrate => &["version", "dirty"],
+            Self::Flyway => &["installed_rank", "version", "type", "success", "checksum"],
+            Self::Refinery => &["version", "checksum"],
+            Self::Alembic => &["version_num"],
+        }
+    }
+
+    /// The column stored as bytes (bytea, blob), read as hex.
+    pub fn binary_column(self) -> Option<&'static str> {
+        (self == Self::Sqlx).then_some("checksum")
+    }
+
+    /// Whether the tool's ids are ours with the dashes removed (diesel's
+    /// `2024-01-01-090000_x` folder is version `20240101090000`).
+    pub fn drops_dashes(self) -> bool {
+        self == Self::Diesel
+    }
+
+    /// Reads the table's rows (values as text, [`Tool::columns`] in order).
+    pub fn parse(self, rows: &[Vec<Option<String>>]) -> Result<ForeignState, AdoptError> {
+        let cell = |row: usize, column: usize| cell(self, rows, row, column);
+        let mut versions = Vec::new();
+        let mut dirty = Vec::new();
+        match self {
+            Self::Alembic | Self::GolangMigrate if rows.len() > 1 => {
+                return Err(AdoptError::SeveralRows {
+                    table: self.table(),
+                    rows: rows.len(),
+                });
+            }
+            Self::Alembic => {
+                if rows.is_empty() {
+                    return Ok(ForeignState::nothing());
+                }
+                let revision = cell(0, 0)?.to_owned();
+                return Ok(ForeignState {
+                    recorded: Recorded::Alembic(revision),
+                    dirty,
+                });
+            }
+            Self::GolangMigrate => {
+                if rows.is_empty() {
+                    return Ok(ForeignState::nothing());
+                }
+                let version = cell(0, 0)?.to_owned();
+                if truthy(cell(0, 1)?) {
+                    dirty.push(version.clone());
+                }
+                return Ok(ForeignState {
+                    recorded: Recorded::UpTo(version),
+                    dirty,
+                });
+            }
+            Self::Flyway => return flyway(rows),
+            _ => {}
+        }
+        for (row, values) in rows.iter().enumerate() {
+            let version = cell(row, 0)?.to_owned();
+            let checksum = match self {
+                Self::Sqlx => {
+                    if !truthy(cell(row, 1)?) {
+                        dirty.push(version.clone());
+                    }
+                    Some(cell(row, 2)?.to_ascii_lowercase())
+                }
+                Self::Refinery => values.get(1).cloned().flatten(),
+                _ => None,
+            };
+            versions.push(ForeignVersion { version, checksum });
+        }
+        Ok(ForeignState {
+            recorded: Recorded::Versions(versions),
+            dirty,
+        })
+    }
+}
+
+/// Flyway's history in `installed_rank` order: a successful `SQL` row applies its version,
+/// a later `UNDO_SQL` row takes it back; a failed row leaves the version dirty. Other rows
+/// (schema creation, Java migrations, deletes) say nothing about SQL files.
+fn flyway(rows: &[Vec<Option<String>>]) -> Result<ForeignState, AdoptError> {
+    let cell = |row: usize, column: usize| cell(Tool::Flyway, rows, row, column);
+    let mut ordered: Vec<(i64, usize)> = Vec::with_capacity(rows.len());
+    for row in 0..rows.len() {
+        let rank = cell(row, 0)?.parse().map_err(|_| AdoptError::BadRow {
+            table: Tool::Flyway.table(),
+            row: row + 1,
+            message: "installed_rank is not a number".into(),
+        })?;
+        ordered.push((rank, row));
+    }
+    ordered.sort_unstable();
+    let mut versions: Vec<ForeignVersion> = Vec::new();
+    let mut dirty = Vec::new();
+    for (_, row) in ordered {
+        let kind = cell(row, 2)?;
+        let Some(Some(version)) = rows[row].get(1).cloned() else {
+            continue;
+        };
+        if !truthy(cell(row, 3)?) {
+            dirty.push(version);
+            continue;
+        }
+        if kind == "BASELINE" {
+            // A baseline says "everything up to here was there before Flyway": which of our
+            // revisions that covers is a judgement for the user, not a match by number.
+            return Err(AdoptError::Unsupported {
+                table: Tool::Flyway.table(),
+                what: "baseline rows",
+            });
+        }
+        versions.retain(|seen| seen.version != version);
+        if kind == "SQL" {
+            let checksum = rows[row].get(4).cloned().flatten();
+            versions.push(ForeignVersion { version, checksum });
+        }
+    }
+    Ok(ForeignState {
+        recorded: Recorded::Versions(versions),
+        dirty,
+    })
+}
+
+/// A value that must not be NULL.
+fn cell(
+    tool: Tool,
+    rows: &[Vec<Option<String>>],
+    row: usize,
+    column: usize,
+) -> Result<&str, AdoptError> {
+    rows[row]
+        .get(column)
+        .and_then(Option::as_deref)
+        .ok_or_else(|| AdoptError::BadRow {
+            table: tool.table(),
+            row: row + 1,
+            message: format!("{} is NULL", tool.columns()[column]),
+        })
+}
+
+impl ForeignState {
+    fn nothing() -> Self {
+        Self {
+            recorded: Recorded::Versions(Vec::new()),
+            dirty: Vec::new(),
+        }
+    }
+}
+
+/// A boolean as either dialect casts it to text.
+fn truthy(text: &str) -> bool {
+    matches!(text, "1" | "t" | "true" | "TRUE")
+}
+
+impl fmt::Display for Tool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A tool name `--from` does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unknown tool {name:?}: expected one of sqlx, diesel, golang-migrate, dbmate, flyway, refinery, alembic"
+)]
+pub struct ToolParseError {
+    pub name: String,
+}
+
+impl FromStr for Tool {
+    type Err = ToolParseError;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|tool| tool.name() == name)
+            .ok_or_else(|| ToolParseError { name: name.into() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(list: &[&[Option<&str>]]) -> Vec<Vec<Option<String>>> {
+        list.iter()
+            .map(|row| row.iter().map(|v| v.map(str::to_owned)).collect())
+            .collect()
+    }
+
+    #[test]
+    fn golang_migrate_is_one_row_up_to_a_version() {
+        let state = Tool::GolangMigrate
+            .parse(&rows(&[&[Some("5"), Some("false")]]))
+            .unwrap();
+        assert_eq!(state.recorded, Recorded::UpTo("5".into()));
+        assert!(state.dirty.is_empty());
+        let dirty = Tool::GolangMigrate
+            .parse(&rows(&[&[Some("5"), Some("1")]]))
+            .unwrap();
+        assert_eq!(dirty.dirty, ["5"]);
+    }
+
+    #[test]
+    fn flyway_keeps_successful_sql_rows_not_undone() {
+        let state = Tool::Flyway
+            .parse(&rows(&[
+                &[Some("3"), Some("2"), Some("UNDO_SQL"), Some("true"), None],
+                &[Some("1"), Some("1"), Some("SQL"), Some("true"), Some("-5")],
+                &[Some("2"), Some("2"), Some("SQL"), Some("true"), Some("7")],
+                &[Some("0"), None, Some("SCHEMA"), Some("true"), None],
+            ]))
+            .unwrap();
+        let Recorded::Versions(versions) = state.recorded else {
+            panic!("versions expected");
+        };
+        assert_eq!(
+            versions,
+            [ForeignVersion {
+                version: "1".into(),
+                checksum: Some("-5".into())
+            }]
+        );
+    }
+
+    #[test]
+    fn a_flyway_baseline_is_refused() {
+        let error = Tool::Flyway
+            .parse(&rows(&[&[
+                Some("1"),
+                Some("3"),
+                Some("BASELINE"),
+                Some("true"),
+                None,
+            ]]))
+            .unwrap_err();
+        assert!(matches!(error, AdoptError::Unsupported { .. }));
+    }
+
+    #[test]
+    fn a_failed_sqlx_row_is_dirty_and_null_is_named() {
+        let state = Tool::Sqlx
+            .parse(&rows(&[&[Some("1"), Some("0"), Some("AB")]]))
+            .unwrap();
+        assert_eq!(state.dirty, ["1"]);
+        let error = Tool::Diesel.parse(&rows(&[&[None]])).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "__diesel_schema_migrations, row 1: version is NULL"
+        );
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for tool in Tool::ALL {
+            assert_eq!(tool.name().parse::<Tool>(), Ok(tool));
+        }
+        assert!("liquibase".parse::<Tool>().is_err());
+    }
+}

@@ -1,0 +1,326 @@
+//! `verify`: for every revision in order, on a scratch database, up, down (the schema must
+//! be back to what it was), up again (the schema must be what the first up made). Every
+//! problem is reported in one run; after a failure the state is rebuilt and the walk goes on.
+
+use std::collections::BTreeSet;
+use std::time::Instant;
+
+use super::error::EngineError;
+use super::migrator::{new_row, now_rfc3339};
+use super::verify_report::{RevisionVerdict, Status, WalkReport};
+use crate::backend::{Backend, BackendError, Record, StepWork, VersionTable};
+use crate::core::{History, Location, Revision, RevisionId, Script};
+use crate::provision::{Provider, Scratch};
+use crate::schema::{Finding, FindingKind, IntrospectOptions, Schema, diff};
+
+/// How to verify.
+#[derive(Debug, Clone, Default)]
+pub struct VerifyOptions {
+    /// Start checking at this revision; earlier ones are applied once, unchecked.
+    pub from: Option<RevisionId>,
+    /// A column back at another position fails the revision instead of warning.
+    pub strict_column_order: bool,
+    pub introspect: IntrospectOptions,
+    pub table: VersionTable,
+}
+
+/// Walks every revision of `history` on scratch databases from `provider`, calling
+/// `on_verdict` as each revision is judged.
+pub fn verify(
+    provider: &mut dyn Provider,
+    history: &History,
+    options: &VerifyOptions,
+    on_verdict: &mut dyn FnMut(&RevisionVerdict),
+) -> Result<WalkReport, EngineError> {
+    let started = Instant::now();
+    let revisions = history.revisions();
+    let first_checked = match &options.from {
+        None => 0,
+        Some(id) => revisions
+            .iter()
+            .position(|revision| &revision.id == id)
+            .ok_or_else(|| EngineError::UnknownRevision { id: id.clone() })?,
+    };
+    let mut walk = Walk { provider, options };
+    let mut scratch = walk.rebuild(&revisions[..first_checked])?;
+    let mut verdicts = Vec::with_capacity(revisions.len());
+    for revision in &revisions[..first_checked] {
+        verdicts.push(verdict(revision, Status::Unchecked));
+    }
+    let mut before = walk.snapshot(&mut scratch)?;
+    let mut up_failed = false;
+    for (index, revision) in revisions.iter().enumerate().skip(first_checked) {
+        if up_failed {
+            let mut skipped = verdict(revision, Status::Skipped);
+            skipped.detail = Some("not checked: an earlier revision's up failed".into());
+            on_verdict(&skipped);
+            verdicts.push(skipped);
+            continue;
+        }
+        let outcome = walk.check(&mut scratch, revision, &before)?;
+        if outcome.verdict.status == Status::UpFailed {
+            up_failed = true;
+        }
+        if outcome.needs_rebuild {
+            scratch = walk.rebuild(&revisions[..=index])?;
+        }
+        if let Some(after) = outcome.after {
+            before = after;
+        }
+        on_verdict(&outcome.verdict);
+        verdicts.push(outcome.verdict);
+    }
+    Ok(WalkReport {
+        backend: walk.provider.dialect().name().into(),
+        source: walk.provider.describe(),
+        revisions: verdicts,
+        head: (!up_failed).then_some(before),
+        duration_ms: started.elapsed().as_millis(),
+    })
+}
+
+/// What checking one revision left.
+struct Outcome {
+    verdict: RevisionVerdict,
+    /// The schema with this revision applied, when known.
+    after: Option<Schema>,
+    /// The database is not at "this revision applied" and must be rebuilt.
+    needs_rebuild: bool,
+}
+
+struct Walk<'a> {
+    provider: &'a mut dyn Provider,
+    options: &'a VerifyOptions,
+}
+
+impl Walk<'_> {
+    fn snapshot(&mut self, scratch: &mut Scratch) -> Result<Schema, EngineError> {
+        Ok(scratch.backend().introspect(&self.options.introspect)?)
+    }
+
+    /// A fresh database with `revisions` applied, unchecked.
+    fn rebuild(&mut self, revisions: &[Revision]) -> Result<Scratch, EngineError> {
+        let mut scratch = self.provider.create(&self.options.table)?;
+        let backend = scratch.backend();
+        backend.ensure_version_table()?;
+        for revision in revisions {
+            run_up(backend, revision)
+                .map_err(|error| step_failure(revision, &revision.up, error))?;
+        }
+        Ok(scratch)
+    }
+
+    fn check(
+        &mut self,
+        scratch: &mut Scratch,
+        revision: &Revision,
+        before: &Schema,
+    ) -> Result<Outcome, EngineError> {
+        if let Err(error) = run_up(scratch.backend(), revision) {
+            return Ok(failed(
+                revision,
+                Status::UpFailed,
+                &revision.up,
+                error,
+                false,
+            ));
+        }
+        let after_up = self.snapshot(scratch)?;
+        let Some(down) = revision.reversible_down() else {
+            let mut verdict = verdict(revision, Status::Irreversible);
+            verdict.detail = Some(match &revision.down {
+                None => "no down file".into(),
+                Some(_) => "down marked -- migrate:irreversible".into(),
+            });
+            return Ok(Outcome {
+                verdict,
+                after: Some(after_up),
+                needs_rebuild: false,
+            });
+        };
+        if let Err(error) = run_down(scratch.backend(), revision, down) {
+            // A failed down in a transaction rolled back to "up applied": nothing to rebuild.
+            let rebuild = down.directives.no_transaction;
+            let mut outcome = failed(revision, Status::DownFailed, down, error, rebuild);
+            outcome.after = Some(after_up);
+            return Ok(outcome);
+        }
+        let after_down = self.snapshot(scratch)?;
+        let (failures, warnings) = self.split(diff(before, &after_down));
+        if let Some(mut verdict) = judge_down(revision, down, failures) {
+            verdict.warnings = warnings;
+            return Ok(Outcome {
+                verdict,
+                after: Some(after_up),
+                needs_rebuild: true,
+            });
+        }
+        if !down.directives.allow_diff.is_empty() {
+            // A lossy down leaves the schema it declares, not the one before the up, so a
+            // second up would start from somewhere else: it is not checked.
+            let mut verdict = verdict(revision, Status::Ok);
+            verdict.detail = Some(
+                "the down leaves exactly the difference it declares; the second up is not checked"
+                    .into(),
+            );
+            verdict.warnings = warnings;
+            return Ok(Outcome {
+                verdict,
+                after: Some(after_up),
+                needs_rebuild: true,
+            });
+        }
+        if let Err(error) = run_up(scratch.backend(), revision) {
+            let mut outcome = failed(revision, Status::ReupFailed, &revision.up, error, true);
+            outcome.after = Some(after_up);
+            return Ok(outcome);
+        }
+        let after_reup = self.snapshot(scratch)?;
+        let (failures, more_warnings) = self.split(diff(&after_up, &after_reup));
+        let mut verdict = verdict(revision, Status::Ok);
+        verdict.warnings = warnings.into_iter().chain(more_warnings).collect();
+        let mismatch = !failures.is_empty();
+        if mismatch {
+            verdict.status = Status::ReupMismatch;
+            verdict.detail = Some("the second up left another schema than the first".into());
+            verdict.file = Some(revision.up.origin.clone());
+            verdict.diff = failures;
+        }
+        Ok(Outcome {
+            verdict,
+            after: Some(after_up),
+            needs_rebuild: mismatch,
+        })
+    }
+
+    /// Splits findings into failures and warnings (a column's position, unless strict).
+    fn split(&self, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>) {
+        if self.options.strict_column_order {
+            return (findings, Vec::new());
+        }
+        findings
+            .into_iter()
+            .partition(|finding| finding.kind != FindingKind::ColumnOrder)
+    }
+}
+
+/// The verdict on a down that ran: `None` when it restored the schema (or left exactly the
+/// difference its `-- migrate:allow-diff` lines declare).
+fn judge_down(
+    revision: &Revision,
+    down: &Script,
+    failures: Vec<Finding>,
+) -> Option<RevisionVerdict> {
+    let declared = &down.directives.allow_diff;
+    let actual = objects(failures.iter().map(|f| f.object.as_str()));
+    let expected = objects(declared.iter().map(String::as_str));
+    if actual == expected {
+        return None;
+    }
+    let mut verdict = verdict(revision, Status::DownMismatch);
+    verdict.file = Some(down.origin.clone());
+    verdict.detail = Some(if declared.is_empty() {
+        "the down did not restore the schema from before the up".into()
+    } else {
+        let stale: Vec<&str> = expected.difference(&actual).map(String::as_str).collect();
+        let undeclared: Vec<&str> = actual.difference(&expected).map(String::as_str).collect();
+        format!(
+            "the difference the down leaves is not the one it declares (declared but not found: {}; found but not declared: {})",
+            list(&stale),
+            list(&undeclared)
+        )
+    });
+    verdict.diff = failures;
+    Some(verdict)
+}
+
+/// Objects by name without PostgreSQL's default schema, so `column users.legacy_id` in a
+/// declaration names `column public.users.legacy_id` of a finding on either backend.
+fn objects<'a>(names: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
+    names
+        .map(|name| name.replacen(" public.", " ", 1))
+        .collect()
+}
+
+fn list(items: &[&str]) -> String {
+    if items.is_empty() {
+        "none".into()
+    } else {
+        items.join(", ")
+    }
+}
+
+fn verdict(revision: &Revision, status: Status) -> RevisionVerdict {
+    RevisionVerdict {
+        id: revision.id.to_string(),
+        slug: revision.slug.clone(),
+        status,
+        detail: None,
+        diff: Vec::new(),
+        warnings: Vec::new(),
+        file: None,
+        line: None,
+    }
+}
+
+fn failed(
+    revision: &Revision,
+    status: Status,
+    script: &Script,
+    error: BackendError,
+    rebuild: bool,
+) -> Outcome {
+    let mut verdict = verdict(revision, status);
+    verdict.file = Some(script.origin.clone());
+    if let BackendError::Script { failure } = &error {
+        verdict.line = failure
+            .offset
+            .map(|offset| Location::of_offset(&script.text, offset).line);
+        let code = failure
+            .code
+            .as_deref()
+            .map_or_else(String::new, |code| format!(" [{code}]"));
+        verdict.detail = Some(format!("{}{code}", failure.message));
+    } else {
+        verdict.detail = Some(error.to_string());
+    }
+    Outcome {
+        verdict,
+        after: None,
+        needs_rebuild: rebuild,
+    }
+}
+
+fn run_up(backend: &mut dyn Backend, revision: &Revision) -> Result<(), BackendError> {
+    let row = new_row(
+        &revision.id,
+        &revision.slug,
+        &revision.up,
+        revision.down.as_ref(),
+        now_rfc3339(),
+    );
+    backend.run_step(StepWork {
+        script: Some(&revision.up),
+        record: Record::Insert(&row),
+    })
+}
+
+fn run_down(
+    backend: &mut dyn Backend,
+    revision: &Revision,
+    down: &Script,
+) -> Result<(), BackendError> {
+    backend.run_step(StepWork {
+        script: Some(down),
+        record: Record::Delete(&revision.id),
+    })
+}
+
+/// An up that fails while rebuilding worked a moment ago: the harness cannot go on.
+fn step_failure(revision: &Revision, script: &Script, error: BackendError) -> EngineError {
+    EngineError::Rebuild {
+        id: revision.id.clone(),
+        origin: script.origin.clone(),
+        message: error.to_string(),
+    }
+}

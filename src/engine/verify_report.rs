@@ -1,0 +1,100 @@
+//! What `verify` found, as data: a verdict per revision, each with the structural diff
+//! behind it. Findings are data; an `Err` from verify means the harness could not run.
+
+use serde::Serialize;
+
+use crate::schema::Finding;
+
+/// How one revision fared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Up, down and up again, each leaving the schema it should.
+    Ok,
+    /// No down, or a down marked `-- migrate:irreversible`: only the up was checked.
+    Irreversible,
+    UpFailed,
+    DownFailed,
+    /// The down ran but left a schema other than the one before the up.
+    DownMismatch,
+    ReupFailed,
+    /// The second up left a schema other than the first.
+    ReupMismatch,
+    /// Not checked: an earlier up failed, so this revision had nothing to stand on.
+    Skipped,
+    /// Applied once without checks (before `--from`).
+    Unchecked,
+}
+
+impl Status {
+    /// Whether this verdict fails the run; `irreversible` does under `--strict`.
+    pub fn fails(self, strict: bool) -> bool {
+        match self {
+            Self::Ok | Self::Unchecked => false,
+            Self::Irreversible => strict,
+            _ => true,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Irreversible => "irreversible",
+            Self::UpFailed => "up_failed",
+            Self::DownFailed => "down_failed",
+            Self::DownMismatch => "down_mismatch",
+            Self::ReupFailed => "reup_failed",
+            Self::ReupMismatch => "reup_mismatch",
+            Self::Skipped => "skipped",
+            Self::Unchecked => "unchecked",
+        }
+    }
+}
+
+/// The verdict on one revision.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevisionVerdict {
+    pub id: String,
+    pub slug: String,
+    pub status: Status,
+    /// What went wrong, in words (the database's error, or what the diff means).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The structural difference behind a mismatch.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub diff: Vec<Finding>,
+    /// Differences that do not fail the run (a column back at another position).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Finding>,
+    /// The file at fault and the line, for CI annotations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+}
+
+/// The walk over every revision on one backend.
+#[derive(Debug, Clone, Serialize)]
+pub struct WalkReport {
+    /// `sqlite` or `postgres`.
+    pub backend: String,
+    /// Where the scratch databases came from.
+    pub source: String,
+    pub revisions: Vec<RevisionVerdict>,
+    /// The schema once every revision is applied; `None` when an up failed.
+    #[serde(skip)]
+    pub head: Option<crate::schema::Schema>,
+    pub duration_ms: u128,
+}
+
+impl WalkReport {
+    /// How many verdicts have each status, for the summary line.
+    pub fn count(&self, status: Status) -> usize {
+        self.revisions.iter().filter(|v| v.status == status).count()
+    }
+
+    /// Whether any verdict fails the run.
+    pub fn fails(&self, strict: bool) -> bool {
+        self.revisions.iter().any(|v| v.status.fails(strict))
+    }
+}
