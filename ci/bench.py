@@ -83,12 +83,21 @@ class Postgres(Backend):
         super().__init__("postgres", folder)
         self.server = server
         self.count = 0
+        self.created = []
+
+    def cleanup(self):
+        quiet = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
+        for name in self.created:
+            subprocess.run(["psql", "-q", self.server, "-c", f'DROP DATABASE IF EXISTS "{name}"'],
+                           stdout=subprocess.DEVNULL, env=quiet)
 
     def fresh(self, label):
         self.count += 1
         name = f"bench_{label}_{os.getpid()}_{self.count}"
+        self.created.append(name)
+        quiet = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
         subprocess.run(["psql", "-q", self.server, "-c", f'DROP DATABASE IF EXISTS "{name}"',
-                        "-c", f'CREATE DATABASE "{name}"'], check=True, stdout=subprocess.DEVNULL)
+                        "-c", f'CREATE DATABASE "{name}"'], check=True, stdout=subprocess.DEVNULL, env=quiet)
         base = self.server.split("?")[0].rsplit("/", 1)[0]
         url = f"{base}/{name}"
         return url, ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-X", url]
@@ -201,7 +210,10 @@ def main():
         backends = [Sqlite(folder)] + ([Postgres(folder, server)] if server else [])
         reps = 1 if size >= 10000 else args.reps
         for backend in backends:
-            for command, (ours, floor) in measure(backend, args.binary, folder, names, reps).items():
+            rows = measure(backend, args.binary, folder, names, reps)
+            if isinstance(backend, Postgres):
+                backend.cleanup()
+            for command, (ours, floor) in rows.items():
                 ratio = ours[0] / floor[0] if floor else None
                 overhead = (ours[0] - floor[0]) * 1000 / size if floor else None
                 verdict = verdicts(backend.name, size, command, ours, floor)

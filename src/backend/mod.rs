@@ -31,6 +31,7 @@ mod postgres_tls_connect;
 mod postgres_tracking;
 mod postgres_url;
 mod progress_table;
+mod snapshot_cache;
 mod sqlite;
 mod sqlite_catalog;
 pub mod sqlite_introspect;

@@ -1,6 +1,7 @@
 //! Test support: a fresh database per test on the server named by
 //! `MIGRATE_TEST_POSTGRES_URL`, dropped when the test ends.
 
+use super::url::with_database;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -130,22 +131,6 @@ pub fn exists(db: &TestDb, relation: &str) -> bool {
     row.get(0)
 }
 
-/// `url` with its database (the path) replaced by `name`.
-fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url
-        .split_once('?')
-        .map_or((url, None), |(b, q)| (b, Some(q)));
-    let authority_start = base.find("://").map_or(0, |at| at + 3);
-    let path_start = base[authority_start..]
-        .find('/')
-        .map_or(base.len(), |at| authority_start + at);
-    let mut result = format!("{}/{name}", &base[..path_start]);
-    if let Some(query) = query {
-        result.push('?');
-        result.push_str(query);
-    }
-    result
-}
 
 #[test]
 fn replaces_the_database_of_a_url() {

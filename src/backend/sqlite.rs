@@ -10,6 +10,7 @@ use super::backend::{Backend, Record, StepWork};
 use super::dialect::Dialect;
 use super::error::{BackendError, SqlFailure};
 use super::foreign_table::{Column, TextRows, select_as_text};
+use super::snapshot_cache::SnapshotCache;
 use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
 use crate::core::AppliedRevision;
 use crate::schema::{IntrospectOptions, Schema};
@@ -30,6 +31,8 @@ pub struct SqliteBackend {
     table: VersionTable,
     path: Option<PathBuf>,
     lock_file: Option<File>,
+    /// Recent schema snapshots, by a fingerprint of `sqlite_schema`.
+    snapshots: SnapshotCache,
 }
 
 impl SqliteBackend {
@@ -63,6 +66,7 @@ impl SqliteBackend {
             table,
             path,
             lock_file: None,
+            snapshots: SnapshotCache::default(),
         })
     }
 
@@ -245,7 +249,11 @@ fn run_script(conn: &Connection, text: &str) -> Result<(), Box<SqlFailure>> {
 impl Backend for SqliteBackend {
     fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError> {
         let options = self.table.excluded_from(options);
-        Ok(super::sqlite_introspect::introspect(&self.conn, &options)?)
+        let fingerprint = super::sqlite_introspect::fingerprint(&self.conn, &options)?;
+        let conn = &self.conn;
+        Ok(self.snapshots.get_or_take(fingerprint, || {
+            super::sqlite_introspect::introspect(conn, &options)
+        })?)
     }
 
     fn dialect(&self) -> Dialect {

@@ -10,6 +10,7 @@ use super::dialect::Dialect;
 use super::introspect_error::IntrospectError;
 use super::sqlite_catalog;
 use super::sqlite_rows::{ColumnRow, ForeignKeyRow, IndexColumnRow, IndexRow, TableRow};
+use crate::core::Checksum;
 use crate::schema::{
     IntrospectOptions, QualifiedName, Schema, Trigger, TriggerName, View, format_trigger,
     parse_view,
@@ -119,6 +120,26 @@ pub fn introspect(
     }
     catalog.build(&mut schema, &sql_of, &excluded)?;
     Ok(schema)
+}
+
+/// A fingerprint of everything that defines the schema (the text of `sqlite_schema`) and of
+/// the options: equal fingerprints mean equal snapshots. One cheap query.
+pub fn fingerprint(
+    conn: &Connection,
+    options: &IntrospectOptions,
+) -> Result<Checksum, IntrospectError> {
+    let rows: Vec<[String; 4]> = query(conn, "objects", OBJECTS, |row| {
+        Ok([
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get::<_, Option<String>>(3)?.unwrap_or_default(),
+        ])
+    })?;
+    let options = format!("{options:?}");
+    let mut parts: Vec<&[u8]> = vec![options.as_bytes()];
+    parts.extend(rows.iter().flatten().map(String::as_bytes));
+    Ok(Checksum::of_parts(&parts))
 }
 
 fn query<T>(

@@ -224,3 +224,64 @@ backend_test!(
         assert_eq!(test.db.tracked_revisions().unwrap().len(), 9);
     }
 );
+
+backend_test!(
+    a_killed_run_leaves_the_previous_revision_and_the_next_run_applies_it,
+    |test| {
+        test.ok(&["upgrade"]);
+        // A migration slow enough to be killed in the middle of.
+        let slow = match test.db.kind {
+            Kind::Sqlite => {
+                "CREATE TABLE slow (n INTEGER);\nWITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000000) INSERT INTO slow SELECT count(*) FROM c;\n"
+            }
+            Kind::Postgres => "CREATE TABLE slow (n integer);\nSELECT pg_sleep(3);\n",
+        };
+        test.write("migrations/20240109090000_slow/up.sql", slow);
+        test.write(
+            "migrations/20240109090000_slow/down.sql",
+            "DROP TABLE slow;\n",
+        );
+        test.ok(&["hash"]);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_migrate"))
+            .current_dir(test.path())
+            .env("DATABASE_URL", &test.db.url)
+            .arg("upgrade")
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(700));
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        assert_eq!(
+            test.db.tracked_revisions().unwrap().len(),
+            8,
+            "the killed revision was not recorded"
+        );
+        assert!(
+            !test.db.tables().contains(&"slow".to_string()),
+            "and left nothing behind"
+        );
+        test.ok(&["upgrade"]);
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 9);
+    }
+);
+
+#[test]
+fn a_password_in_the_url_never_shows() {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_migrate"))
+        .current_dir(crate::harness::repo())
+        .args([
+            "--database-url",
+            "postgres://app:s3cr3t-pw@127.0.0.1:1/prod",
+            "status",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("127.0.0.1") && stderr.contains("prod"),
+        "names what it tried: {stderr}"
+    );
+    assert!(!stderr.contains("s3cr3t-pw"), "{stderr}");
+}

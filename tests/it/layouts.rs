@@ -3,8 +3,21 @@
 use crate::backend_test;
 use crate::harness::Test;
 
-/// Status, upgrade, downgrade and status again on a layout fixture holding the example.
+/// Status, upgrade, downgrade and status again on a layout fixture holding the example;
+/// and verify, on scratch databases, reading the folder unchanged.
 fn round_trip(test: &Test, head: &str, reversible: bool) {
+    let backend = match test.db.kind {
+        crate::backends::Kind::Sqlite => "sqlite",
+        crate::backends::Kind::Postgres => "postgres",
+    };
+    let verify = test.run(&["verify", "--backend", backend]);
+    assert_eq!(verify.code, 0, "{verify:#?}");
+    let expected = if reversible {
+        "8 ok, 0 irreversible"
+    } else {
+        "0 ok, 8 irreversible"
+    };
+    assert!(verify.stdout.contains(expected), "{}", verify.stdout);
     let status = test.ok(&["status"]);
     assert!(status.contains("\n8 pending\n"), "{status}");
     let upgrade = test.ok(&["upgrade"]);
