@@ -131,7 +131,6 @@ pub fn exists(db: &TestDb, relation: &str) -> bool {
     row.get(0)
 }
 
-
 #[test]
 fn replaces_the_database_of_a_url() {
     assert_eq!(
