@@ -194,6 +194,8 @@ def main():
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "migrate"))
     args = parser.parse_args()
+    # Runs happen in temp folders, where a relative path (as .ci/run passes) names nothing.
+    args.binary = os.path.abspath(args.binary)
     if not os.path.exists(GNU_TIME):
         sys.exit("bench: needs GNU time for peak memory: apt-get install time")
     if not os.path.exists(args.binary):

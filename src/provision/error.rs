@@ -9,6 +9,16 @@ pub enum ProvisionError {
     Create { provider: String, message: String },
     #[error(transparent)]
     Backend(#[from] BackendError),
-    #[error("no PostgreSQL for verify: {tried}")]
+    /// A source of PostgreSQL that is not there on this machine (no Docker, no image, no
+    /// server binaries); [`postgres_provider`](super::postgres_provider) tries the next.
+    #[error("{what} is not available: {reason}")]
+    Unavailable { what: String, reason: String },
+    /// Every source was tried; `tried` names each and why it failed, `; `-separated.
+    #[error(
+        "no PostgreSQL for verify; tried {tried}\nhelp: pass --postgres-url with a server \
+         where this user may create databases, or build a local image with \
+         ci/build-postgres-image.sh and pass --postgres-image (or set MIGRATE_POSTGRES_IMAGE), \
+         or install PostgreSQL's server binaries"
+    )]
     NoPostgres { tried: String },
 }

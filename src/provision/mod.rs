@@ -1,14 +1,28 @@
-//! Where scratch databases come from: a SQLite temp file, a PostgreSQL server URL (and,
-//! later, testcontainers or the machine's own PostgreSQL binaries).
+//! Where scratch databases come from: a SQLite temp file, a PostgreSQL server URL, a
+//! Docker container, or a throwaway cluster from the machine's own PostgreSQL binaries.
 
+mod docker;
 mod error;
+mod interrupt;
+#[cfg(test)]
+mod interrupt_tests;
+mod local_postgres;
+mod pg_bindir;
 mod postgres_server;
+#[cfg(test)]
+mod provision_tests;
 mod scratch;
 mod select;
 mod sqlite_temp;
 
+pub use docker::{DockerPostgres, image_reference};
 pub use error::ProvisionError;
+pub use interrupt::{INTERRUPTED_EXIT_CODE, OnInterrupt, run_interrupt_cleanups};
+pub use local_postgres::LocalPostgres;
+pub use pg_bindir::{BINDIR_VARIABLE, find_bindir};
 pub use postgres_server::PostgresServer;
 pub use scratch::{Provider, Scratch};
-pub use select::{DEFAULT_IMAGE, PostgresSources, postgres_provider};
+pub use select::{
+    DEFAULT_IMAGE, IMAGE_VARIABLE, PostgresSources, default_image, postgres_provider,
+};
 pub use sqlite_temp::SqliteTemp;

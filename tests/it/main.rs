@@ -9,6 +9,7 @@ mod snapshot;
 mod adopt;
 mod app_start;
 mod bad_input;
+mod ci_templates;
 mod commands;
 mod concurrency;
 mod failures;
