@@ -10,8 +10,8 @@ use super::backend::{Backend, Record, StepWork};
 use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows, select_as_text};
-use super::snapshot_cache::SnapshotCache;
 use super::sqlite_script::run_script;
+use super::sqlite_table_cache::TableCache;
 use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
 use crate::core::AppliedRevision;
 use crate::schema::{IntrospectOptions, Schema};
@@ -32,8 +32,8 @@ pub struct SqliteBackend {
     table: VersionTable,
     path: Option<PathBuf>,
     lock_file: Option<File>,
-    /// Recent schema snapshots, by a fingerprint of `sqlite_schema`.
-    snapshots: SnapshotCache,
+    /// Recent snapshots, and tables as last read, by fingerprints of their texts.
+    tables: TableCache,
 }
 
 impl SqliteBackend {
@@ -67,7 +67,7 @@ impl SqliteBackend {
             table,
             path,
             lock_file: None,
-            snapshots: SnapshotCache::default(),
+            tables: TableCache::default(),
         })
     }
 
@@ -156,11 +156,11 @@ fn to_sqlite(value: SqlValue) -> rusqlite::types::Value {
 impl Backend for SqliteBackend {
     fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError> {
         let options = self.table.excluded_from(options);
-        let fingerprint = super::sqlite_introspect::fingerprint(&self.conn, &options)?;
-        let conn = &self.conn;
-        Ok(self.snapshots.get_or_take(fingerprint, || {
-            super::sqlite_introspect::introspect(conn, &options)
-        })?)
+        Ok(super::sqlite_introspect::introspect_with(
+            &self.conn,
+            &mut self.tables,
+            &options,
+        )?)
     }
 
     fn dialect(&self) -> Dialect {

@@ -10,7 +10,9 @@ use super::dialect::Dialect;
 use super::introspect_error::IntrospectError;
 use super::sqlite_catalog;
 use super::sqlite_rows::{ColumnRow, ForeignKeyRow, IndexColumnRow, IndexRow, TableRow};
-use crate::core::Checksum;
+use super::sqlite_table_cache::{
+    Fingerprint, TableCache, fingerprint, indexes_by_table, table_key,
+};
 use crate::schema::{
     IntrospectOptions, QualifiedName, Schema, Trigger, TriggerName, View, format_trigger,
     parse_view,
@@ -18,17 +20,20 @@ use crate::schema::{
 
 /// The user tables whose pragmas are read. SQLite's own tables (`sqlite_%`) are internal;
 /// virtual tables are skipped because reading their columns needs their module loaded.
+/// Only the tables named in `?1` (a JSON array) are read: the ones not cached.
 macro_rules! user_tables {
     () => {
         "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
-         AND m.sql NOT LIKE 'CREATE VIRTUAL %'"
+         AND m.sql NOT LIKE 'CREATE VIRTUAL %' \
+         AND m.name IN (SELECT value FROM json_each(?1))"
     };
 }
 
 const OBJECTS: &str = "SELECT type, name, tbl_name, sql FROM sqlite_schema \
      WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
 const TABLE_LIST: &str = "SELECT name, type, wr, strict FROM pragma_table_list \
-     WHERE schema = 'main' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+     WHERE schema = 'main' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
+     AND name IN (SELECT value FROM json_each(?1))";
 const COLUMNS: &str = concat!(
     "SELECT m.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden \
      FROM sqlite_schema AS m, pragma_table_xinfo(m.name) AS c WHERE ",
@@ -71,18 +76,34 @@ pub fn introspect(
     conn: &Connection,
     options: &IntrospectOptions,
 ) -> Result<Schema, IntrospectError> {
+    introspect_with(conn, &mut TableCache::default(), options)
+}
+
+/// [`introspect`], reading again only the tables whose texts changed since a snapshot that
+/// `cache` remembers.
+pub fn introspect_with(
+    conn: &Connection,
+    cache: &mut TableCache,
+    options: &IntrospectOptions,
+) -> Result<Schema, IntrospectError> {
     type Object = (String, String, String, Option<String>);
-    let objects: Vec<Object> = query(conn, "objects", OBJECTS, |row| {
+    let objects: Vec<Object> = query(conn, "objects", OBJECTS, &[], |row| {
         Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
     })?;
-    let catalog = sqlite_catalog::Catalog {
-        tables: query(conn, "table list", TABLE_LIST, TableRow::read)?,
-        columns: query(conn, "columns", COLUMNS, ColumnRow::read)?,
-        indexes: query(conn, "indexes", INDEXES, IndexRow::read)?,
-        index_columns: query(conn, "index columns", INDEX_COLUMNS, IndexColumnRow::read)?,
-        foreign_keys: query(conn, "foreign keys", FOREIGN_KEYS, ForeignKeyRow::read)?,
-    };
-
+    let options_text = format!("{options:?}");
+    let whole = fingerprint(std::iter::once(options_text.as_bytes()).chain(
+        objects.iter().flat_map(|(k, n, t, s)| {
+            [
+                k.as_bytes(),
+                n.as_bytes(),
+                t.as_bytes(),
+                s.as_deref().unwrap_or_default().as_bytes(),
+            ]
+        }),
+    ));
+    if let Some(schema) = cache.snapshot(whole) {
+        return Ok(schema);
+    }
     let excluded = |table: &str| options.excludes("main", table);
     let mut schema = Schema::default();
     let mut sql_of = BTreeMap::new();
@@ -118,34 +139,108 @@ pub fn introspect(
             _ => {}
         }
     }
-    catalog.build(&mut schema, &sql_of, &excluded)?;
+    cache.begin();
+    let index_texts = indexes_by_table(objects.iter().map(|(k, n, t, s)| {
+        (
+            k.as_str(),
+            n.as_str(),
+            t.as_str(),
+            s.as_deref().unwrap_or_default(),
+        )
+    }));
+    let tables: Vec<(&str, Fingerprint)> = objects
+        .iter()
+        .filter(|(kind, name, _, _)| {
+            kind == "table" && !name.starts_with("sqlite_") && !excluded(name)
+        })
+        .map(|(_, name, _, sql)| {
+            let indexes = index_texts
+                .get(name.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            let key = table_key(name, sql.as_deref().unwrap_or_default(), indexes);
+            (name.as_str(), key)
+        })
+        .collect();
+    let missing: Vec<&(&str, Fingerprint)> = tables
+        .iter()
+        .filter(|(_, key)| !cache.contains(key))
+        .collect();
+    if !missing.is_empty() {
+        read_tables(conn, cache, &missing, &sql_of, &excluded)?;
+    }
+    for (_, key) in &tables {
+        if let Some(cached) = cache.take(key) {
+            schema
+                .tables
+                .insert(cached.table.name.clone(), cached.table.clone());
+            for index in &cached.indexes {
+                schema.indexes.insert(index.name.clone(), index.clone());
+            }
+        }
+    }
+    cache.prune();
+    cache.keep_snapshot(whole, &schema);
     Ok(schema)
 }
 
-/// A fingerprint of everything that defines the schema (the text of `sqlite_schema`) and of
-/// the options: equal fingerprints mean equal snapshots. One cheap query.
-pub fn fingerprint(
+/// Reads the pragmas of the tables not cached, builds them, and caches them.
+fn read_tables(
     conn: &Connection,
-    options: &IntrospectOptions,
-) -> Result<Checksum, IntrospectError> {
-    let rows: Vec<[String; 4]> = query(conn, "objects", OBJECTS, |row| {
-        Ok([
-            row.get(0)?,
-            row.get(1)?,
-            row.get(2)?,
-            row.get::<_, Option<String>>(3)?.unwrap_or_default(),
-        ])
+    cache: &mut TableCache,
+    missing: &[&(&str, Fingerprint)],
+    sql_of: &BTreeMap<String, String>,
+    excluded: &dyn Fn(&str) -> bool,
+) -> Result<(), IntrospectError> {
+    let names: Vec<&str> = missing.iter().map(|(name, _)| *name).collect();
+    let names = serde_json::to_string(&names).map_err(|error| IntrospectError::Unexpected {
+        dialect: Dialect::Sqlite,
+        what: "table names",
+        value: error.to_string(),
     })?;
-    let options = format!("{options:?}");
-    let mut parts: Vec<&[u8]> = vec![options.as_bytes()];
-    parts.extend(rows.iter().flatten().map(String::as_bytes));
-    Ok(Checksum::of_parts(&parts))
+    let bound: &[&dyn rusqlite::ToSql] = &[&names];
+    let catalog = sqlite_catalog::Catalog {
+        tables: query(conn, "table list", TABLE_LIST, bound, TableRow::read)?,
+        columns: query(conn, "columns", COLUMNS, bound, ColumnRow::read)?,
+        indexes: query(conn, "indexes", INDEXES, bound, IndexRow::read)?,
+        index_columns: query(
+            conn,
+            "index columns",
+            INDEX_COLUMNS,
+            bound,
+            IndexColumnRow::read,
+        )?,
+        foreign_keys: query(
+            conn,
+            "foreign keys",
+            FOREIGN_KEYS,
+            bound,
+            ForeignKeyRow::read,
+        )?,
+    };
+    let mut fresh = Schema::default();
+    catalog.build(&mut fresh, sql_of, excluded)?;
+    for (name, key) in missing {
+        let name = QualifiedName::bare(name);
+        let Some(table) = fresh.tables.remove(&name) else {
+            continue;
+        };
+        let indexes = fresh
+            .indexes
+            .values()
+            .filter(|index| index.table == name)
+            .cloned()
+            .collect();
+        cache.insert(*key, table, indexes);
+    }
+    Ok(())
 }
 
 fn query<T>(
     conn: &Connection,
     what: &'static str,
     sql: &str,
+    params: &[&dyn rusqlite::ToSql],
     read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>, IntrospectError> {
     let failed = |error: rusqlite::Error| IntrospectError::Query {
@@ -154,7 +249,7 @@ fn query<T>(
         message: error.to_string(),
     };
     let mut statement = conn.prepare_cached(sql).map_err(failed)?;
-    let rows = statement.query_map([], read).map_err(failed)?;
+    let rows = statement.query_map(params, read).map_err(failed)?;
     rows.collect::<rusqlite::Result<Vec<T>>>().map_err(failed)
 }
 

@@ -196,7 +196,8 @@ pub struct VerifyDatabases {
     /// names is never touched [default: --database-url when it is PostgreSQL]
     #[arg(long, value_name = "URL")]
     pub postgres_url: Option<String>,
-    /// The image for PostgreSQL under Docker, when neither a URL nor local binaries are used
+    /// The image for PostgreSQL under Docker, tried when no URL is given (before the local
+    /// PostgreSQL binaries)
     #[arg(long, value_name = "IMAGE", env = "MIGRATE_POSTGRES_IMAGE")]
     pub postgres_image: Option<String>,
 }
