@@ -154,21 +154,42 @@ impl PostgresBackend {
 
     fn run_in_transaction(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         let started = Instant::now();
-        let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
-        if let Some(script) = work.script {
-            // One simple-protocol message: the server parses the script itself, so no
-            // splitter can misread it, and reports error positions in the script's text.
-            let start = sql_start(&script.text);
-            transaction
-                .batch_execute(&script.text[start..])
-                .map_err(|error| script_failure(&error, &script.text, start))?;
+        let result = self.transaction_body(work, started);
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self
+            .client
+            .batch_execute(end)
+            .map_err(|error| database(&error));
+        result?;
+        ended
+    }
+
+    /// The script and the record, after a `BEGIN` that travels with the script.
+    fn transaction_body(
+        &mut self,
+        work: StepWork<'_>,
+        started: Instant,
+    ) -> Result<(), BackendError> {
+        const BEGIN: &str = "BEGIN;\n";
+        match work.script {
+            Some(script) => {
+                // One simple-protocol message: the server parses the script itself, so no
+                // splitter can misread it, and reports error positions in the text sent.
+                // BEGIN goes in the same message (a transaction begun in a multi-statement
+                // message outlives it): one round trip fewer per revision.
+                let start = sql_start(&script.text);
+                let sent = format!("{BEGIN}{}", &script.text[start..]);
+                self.client
+                    .batch_execute(&sent)
+                    .map_err(|error| script_failure(&error, &script.text, start, BEGIN))?;
+            }
+            None => self.client.batch_execute(BEGIN).map_err(|e| database(&e))?,
         }
         let books = Books {
             table: &self.table,
             progress: self.progress.as_ref(),
         };
-        books.finish(&mut transaction, work.record, elapsed_ms(started))?;
-        transaction.commit().map_err(|error| database(&error))
+        books.finish(&mut self.client, work.record, elapsed_ms(started))
     }
 
     /// Runs a script statement by statement, the first `done` excepted, then the record.

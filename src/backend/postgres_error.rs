@@ -15,11 +15,17 @@ pub(crate) fn script_failure(
     error: &postgres::Error,
     script: &str,
     sent_from: usize,
+    prefix: &str,
 ) -> BackendError {
     let Some(db) = error.as_db_error() else {
         return database(error);
     };
-    let offset = position_in(db, &script[sent_from..]).map(|at| sent_from + at);
+    // The server counts from the start of what was sent: `prefix`, then the script from
+    // `sent_from`.
+    let sent = format!("{prefix}{}", &script[sent_from..]);
+    let offset = position_in(db, &sent)
+        .and_then(|at| at.checked_sub(prefix.len()))
+        .map(|at| sent_from + at);
     let statement = offset.and_then(|at| {
         split_statements(script)
             .into_iter()

@@ -1,7 +1,7 @@
 //! The tracking table on PostgreSQL: creating what is missing, reading its rows and writing
 //! a step's record. The SQL itself lives once, in `version_table.rs` and `progress_table.rs`.
 
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::{Client, GenericClient};
 
 use super::backend::Record;
@@ -154,16 +154,29 @@ pub(crate) fn write_record(
 ) -> Result<(), postgres::Error> {
     let dialect = Dialect::Postgres;
     match record {
+        // `execute_typed` names the parameters' types, so the server needs no separate
+        // prepare round trip: once per revision, that was a fifth of a step's round trips.
         Record::Insert(row) => {
             let values = insert_values(row, duration_ms);
-            let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(as_sql).collect();
-            client.execute(&table.insert(dialect), &params)?;
+            let params: Vec<(&(dyn ToSql + Sync), Type)> = values
+                .iter()
+                .map(|value| (as_sql(value), sql_type(value)))
+                .collect();
+            client.execute_typed(&table.insert(dialect), &params)?;
         }
         Record::Delete(id) => {
-            client.execute(&table.delete(dialect), &[&id.as_str()])?;
+            client.execute_typed(&table.delete(dialect), &[(&id.as_str(), Type::TEXT)])?;
         }
     }
     Ok(())
+}
+
+/// The PostgreSQL type a value binds as.
+fn sql_type(value: &SqlValue) -> Type {
+    match value {
+        SqlValue::Text(_) => Type::TEXT,
+        SqlValue::Integer(_) => Type::INT8,
+    }
 }
 
 pub(crate) fn as_sql(value: &SqlValue) -> &(dyn ToSql + Sync) {
