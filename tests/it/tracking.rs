@@ -79,8 +79,10 @@ backend_test!(
         assert!(status.contains("missing      20240108090000"), "{status}");
         let output = test.ok(&["downgrade", "--use-stored-down"]);
         assert!(
-            output.starts_with("downgrade 20240108090000 index packing items by list"),
-            "{output}"
+            output.starts_with(
+                "20240108090000 is not in the migrations directory; running the down SQL stored when it was applied:\n    DROP INDEX packing_items_list_packed;\ndowngrade 20240108090000 index packing items by list"
+            ),
+            "says what it will run, then runs it: {output}"
         );
         assert_eq!(test.db.tracked_revisions().unwrap().len(), 7);
         assert_eq!(test.ok(&["check"]), "7 applied\n");

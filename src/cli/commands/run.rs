@@ -59,6 +59,9 @@ pub fn run(context: &Context, command: Command, mode: RunMode) -> anyhow::Result
         }
         return Ok(exit::SUCCESS);
     }
+    if mode.options.plan.use_stored_down {
+        announce_stored_downs(&migrator.plan(&command)?);
+    }
     let reports = migrator.run(&command, &mut print_step)?;
     if reports.is_empty() {
         println!("nothing to do");
@@ -70,6 +73,24 @@ pub fn run(context: &Context, command: Command, mode: RunMode) -> anyhow::Result
 /// Parses a target argument.
 pub fn target(text: &str) -> anyhow::Result<Target> {
     Ok(text.parse::<Target>()?)
+}
+
+/// Says what will run for revisions whose folder is gone, before it runs: that SQL is not
+/// in any file the user can read.
+fn announce_stored_downs(plan: &migrate::core::Plan) {
+    for step in &plan.steps {
+        if let Action::Revert { down } = &step.action
+            && down.origin.contains("stored in the tracking table")
+        {
+            println!(
+                "{} is not in the migrations directory; running the down SQL stored when it was applied:",
+                step.id
+            );
+            for line in down.text.trim_end().lines() {
+                println!("    {line}");
+            }
+        }
+    }
 }
 
 fn verb(step: &Step) -> &'static str {
