@@ -127,3 +127,50 @@ macro_rules! embed_migrations {
         $crate::source::Directory::from_tree(&$crate::source::Tree::embedded(root, &DIR), None)
     }};
 }
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::source::TreeFile;
+
+    fn file_name() -> impl Strategy<Value = String> {
+        prop_oneof![
+            "[0-9]{1,4}_[a-z]{1,5}/(up|down)\\.sql",
+            "[0-9]{1,4}_[a-z]{1,5}\\.(up|down)\\.sql",
+            "[VUR][0-9]{0,2}__[a-z]{1,4}\\.sql",
+            "[0-9]{1,4}_[a-z]{1,4}\\.sql",
+            "migrate\\.sum",
+            "\\PC{1,12}",
+        ]
+    }
+
+    proptest! {
+        /// Whatever a folder holds, reading it gives a history or an error naming a path,
+        /// never a panic.
+        #[test]
+        fn arbitrary_folders_never_panic(
+            files in proptest::collection::vec((file_name(), proptest::collection::vec(any::<u8>(), 0..40)), 0..8),
+            text in proptest::collection::vec("(CREATE TABLE t \\(a\\);|-- migrate:[a-z-]{0,15}\\n|-- migrate:up\\n|-- migrate:down\\n|\\PC{0,10})", 0..4),
+        ) {
+            let mut files: Vec<TreeFile> = files
+                .into_iter()
+                .enumerate()
+                .map(|(n, (path, bytes))| {
+                    let bytes = if n % 2 == 0 { text.concat().into_bytes() } else { bytes };
+                    TreeFile { path, bytes: Cow::Owned(bytes) }
+                })
+                .collect();
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            files.dedup_by(|a, b| a.path == b.path);
+            let tree = Tree { root: "migrations".into(), files };
+            let _ = Directory::from_tree(&tree, None);
+            for layout in Layout::ALL {
+                let _ = Directory::from_tree(&tree, Some(layout));
+            }
+        }
+    }
+}

@@ -210,3 +210,30 @@ backend_test!(init_creates_a_working_project, |test| {
         "init twice keeps the config"
     );
 });
+
+backend_test!(schema_prints_the_database_and_diff_compares_two, |test| {
+    test.ok(&["upgrade"]);
+    let schema = test.ok(&["schema"]);
+    assert!(
+        schema.contains("CREATE TABLE") && schema.contains("packing_items_list_packed"),
+        "{schema}"
+    );
+    assert!(
+        !schema.contains("migrate_history"),
+        "the tracking table is left out: {schema}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&test.ok(&["schema", "--format", "json"])).unwrap();
+    assert_eq!(json["tables"].as_array().unwrap().len(), 6);
+    let url = test.db.absolute_url();
+    assert_eq!(test.ok(&["diff", &url, &url]), "no differences\n");
+    if test.db.kind == crate::backends::Kind::Postgres {
+        return; // the harness gives a case one PostgreSQL database; two SQLite files do here
+    }
+    test.ok(&["downgrade"]);
+    let head = test.path().join("head.db");
+    let head_url = format!("sqlite://{}", head.display());
+    test.ok(&["--database-url", &head_url, "upgrade"]);
+    let output = test.fails(&["diff", &head_url, &url], 1);
+    assert_eq!(output.stdout, "index packing_items_list_packed missing\n");
+});
