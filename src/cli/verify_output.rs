@@ -141,9 +141,13 @@ fn summary(
             .iter()
             .filter(|v| v.status.fails(false))
             .count();
+        let skipped = match walk.count(Status::Skipped) {
+            0 => String::new(),
+            n => format!(", {n} skipped"),
+        };
         let _ = writeln!(
             out,
-            "{}: {} revisions, {} ok, {} irreversible, {} failed, in {:.1} s",
+            "{}: {} revisions, {} ok, {} irreversible, {} failed{skipped}, in {:.1} s",
             walk.backend,
             walk.revisions.len(),
             walk.count(Status::Ok),

@@ -27,10 +27,11 @@ pub enum Status {
 }
 
 impl Status {
-    /// Whether this verdict fails the run; `irreversible` does under `--strict`.
+    /// Whether this verdict fails the run; `irreversible` does under `--strict`. A skipped
+    /// revision does not: the up that failed before it already does.
     pub fn fails(self, strict: bool) -> bool {
         match self {
-            Self::Ok | Self::Unchecked => false,
+            Self::Ok | Self::Unchecked | Self::Skipped => false,
             Self::Irreversible => strict,
             _ => true,
         }

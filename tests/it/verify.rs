@@ -314,3 +314,48 @@ backend_test!(base_catches_edits_and_forks_of_merged_migrations, |test| {
         output.stdout
     );
 });
+
+backend_test!(an_up_that_fails_skips_the_revisions_after_it, |test| {
+    test.write(
+        "migrations/20240103120000_broken/up.sql",
+        "ALTER TABLE nope ADD COLUMN x INTEGER;\n",
+    );
+    test.write("migrations/20240103120000_broken/down.sql", "SELECT 1;\n");
+    test.ok(&["hash"]);
+    let output = verify(&test, &["--format", "json"]);
+    assert_eq!(output.code, 1);
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    let statuses: Vec<&str> = json["revisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "ok",
+            "ok",
+            "ok",
+            "up_failed",
+            "skipped",
+            "skipped",
+            "skipped",
+            "skipped",
+            "skipped"
+        ]
+    );
+    assert_eq!(
+        json["revisions"][3]["file"],
+        "migrations/20240103120000_broken/up.sql"
+    );
+    assert_eq!(json["snapshot"]["status"], "not_checked");
+    let human = verify(&test, &[]);
+    assert!(
+        human
+            .stdout
+            .contains("9 revisions, 3 ok, 0 irreversible, 1 failed, 5 skipped"),
+        "{}",
+        human.stdout
+    );
+});
