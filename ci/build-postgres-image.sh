@@ -28,17 +28,7 @@ if [[ "${REBUILD:-0}" != 1 ]] && docker image inspect "$tag" >/dev/null 2>&1; th
   exit 0
 fi
 
-find_bindir() {
-  if [[ -n "${PG_BINDIR:-}" ]]; then echo "$PG_BINDIR"; return; fi
-  local newest
-  newest=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-  if [[ -n "$newest" && -x "$newest/initdb" ]]; then echo "$newest"; return; fi
-  if command -v pg_config >/dev/null && [[ -x "$(pg_config --bindir)/initdb" ]]; then
-    pg_config --bindir; return
-  fi
-  echo "build-postgres-image: no PostgreSQL server binaries found (initdb); install postgresql or set PG_BINDIR" >&2
-  exit 2
-}
+source "$(dirname "$0")/pg-bindir.sh"
 
 find_busybox() {
   # Only a static busybox works in an image that has no libc of its own for it.

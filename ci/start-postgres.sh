@@ -14,17 +14,7 @@
 # settings, which is how the TLS tests find them).
 set -euo pipefail
 
-find_bindir() {
-  if [[ -n "${PG_BINDIR:-}" ]]; then echo "$PG_BINDIR"; return; fi
-  local newest
-  newest=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-  if [[ -n "$newest" && -x "$newest/initdb" ]]; then echo "$newest"; return; fi
-  if command -v pg_config >/dev/null && [[ -x "$(pg_config --bindir)/initdb" ]]; then
-    pg_config --bindir; return
-  fi
-  echo "start-postgres: no PostgreSQL server binaries found (initdb); install postgresql or set PG_BINDIR" >&2
-  exit 2
-}
+source "$(dirname "$0")/pg-bindir.sh"
 
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'

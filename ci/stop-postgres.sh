@@ -5,8 +5,8 @@ set -euo pipefail
 dir=${1:?usage: ci/stop-postgres.sh DIR}
 [[ -d "$dir/data" ]] || exit 0
 owner=$(stat -c %U "$dir/data")
-bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
-pg_ctl=${PG_BINDIR:-$bindir}/pg_ctl
+source "$(dirname "$0")/pg-bindir.sh"
+pg_ctl=$(find_bindir)/pg_ctl
 if [[ $(id -u) -eq 0 && "$owner" != root ]]; then
   runuser -u "$owner" -- "$pg_ctl" --pgdata="$dir/data" --mode=immediate stop >/dev/null 2>&1 || true
 else
