@@ -36,6 +36,9 @@ fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
     let mut bytes = Vec::with_capacity(4096);
     fs::File::open(path)?.read_to_end(&mut bytes)?;
+    // Most migrations are far smaller than the first guess; tens of thousands of them
+    // would otherwise keep 4 KiB each.
+    bytes.shrink_to_fit();
     Ok(bytes)
 }
 
