@@ -32,17 +32,29 @@ pub enum TargetError {
     BadSteps { text: String },
     #[error("no revision id starts with {prefix:?}")]
     NotFound { prefix: String },
-    #[error("{prefix:?} is ambiguous: it starts {}", candidates.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", "))]
+    #[error("{prefix:?} is ambiguous: revisions {} all start with it", candidates.iter().map(|id| id.to_string()).collect::<Vec<_>>().join(", "))]
     Ambiguous {
         prefix: String,
         candidates: Vec<RevisionId>,
     },
-    #[error("target {target} is out of range: {position} of {count} revisions would be applied")]
+    #[error("target {target} is out of range: {}", out_of_range(*position, *count))]
     OutOfRange {
         target: String,
         position: i64,
         count: usize,
     },
+}
+
+/// How far past either end of the history a target lands.
+fn out_of_range(position: i64, count: usize) -> String {
+    if position < 0 {
+        format!("it goes {} revision(s) below base", -position)
+    } else {
+        let past = usize::try_from(position)
+            .unwrap_or(usize::MAX)
+            .saturating_sub(count);
+        format!("it goes {past} revision(s) past head ({count} revision(s) in all)")
+    }
 }
 
 impl FromStr for Target {
@@ -194,7 +206,7 @@ mod tests {
         let error = resolve("2024", &["20240101", "20240202"], 0).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "\"2024\" is ambiguous: it starts 20240101, 20240202"
+            "\"2024\" is ambiguous: revisions 20240101, 20240202 all start with it"
         );
     }
 
@@ -203,9 +215,12 @@ mod tests {
         let error = resolve("+3", &["1", "2"], 1).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "target +3 is out of range: 4 of 2 revisions would be applied"
+            "target +3 is out of range: it goes 2 revision(s) past head (2 revision(s) in all)"
         );
-        assert!(resolve("-2", &["1", "2"], 1).is_err());
+        assert_eq!(
+            resolve("-2", &["1", "2"], 1).unwrap_err().to_string(),
+            "target -2 is out of range: it goes 1 revision(s) below base"
+        );
         assert!(resolve("9", &["1", "2"], 1).is_err());
     }
 

@@ -59,7 +59,7 @@ backend_test!(upgrade_takes_prefixes_and_relative_targets, |test| {
     assert!(
         ambiguous
             .stderr
-            .contains("\"2024\" is ambiguous: it starts 20240101090000, 20240102090000"),
+            .contains("\"2024\" is ambiguous: revisions 20240101090000, 20240102090000"),
         "{}",
         ambiguous.stderr
     );
