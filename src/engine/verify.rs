@@ -41,8 +41,12 @@ pub fn verify(
             .position(|revision| &revision.id == id)
             .ok_or_else(|| EngineError::UnknownRevision { id: id.clone() })?,
     };
-    let mut walk = Walk { provider, options };
-    let mut scratch = walk.rebuild(&revisions[..first_checked])?;
+    let mut walk = Walk {
+        provider,
+        options,
+        checkpoint: None,
+    };
+    let mut scratch = walk.fresh(&revisions[..first_checked])?;
     let mut verdicts = Vec::with_capacity(revisions.len());
     for revision in &revisions[..first_checked] {
         verdicts.push(verdict(revision, Status::Unchecked));
@@ -62,9 +66,12 @@ pub fn verify(
             up_failed = true;
         }
         if outcome.needs_rebuild {
-            scratch = walk.rebuild(&revisions[..=index])?;
-        }
-        if let Some(after) = outcome.after {
+            scratch = walk.rebuild(revisions, index + 1)?;
+            // The next revision is compared with the database it runs on: a rebuilt one
+            // can differ from the first up's snapshot where a definition depends on when it
+            // was made (a view that folds `'now'::timestamp`).
+            before = walk.snapshot(&mut scratch)?;
+        } else if let Some(after) = outcome.after {
             before = after;
         }
         on_verdict(&outcome.verdict);
@@ -91,6 +98,11 @@ struct Outcome {
 struct Walk<'a> {
     provider: &'a mut dyn Provider,
     options: &'a VerifyOptions,
+    /// A second database that trails the walk, with how many revisions it has applied:
+    /// made at the first failure, moved forward at each later one and copied (a file
+    /// copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL) to rebuild, so a
+    /// history's revisions are replayed at most once however many fail.
+    checkpoint: Option<(Scratch, usize)>,
 }
 
 impl Walk<'_> {
@@ -99,15 +111,24 @@ impl Walk<'_> {
     }
 
     /// A fresh database with `revisions` applied, unchecked.
-    fn rebuild(&mut self, revisions: &[Revision]) -> Result<Scratch, EngineError> {
+    fn fresh(&mut self, revisions: &[Revision]) -> Result<Scratch, EngineError> {
         let mut scratch = self.provider.create(&self.options.table)?;
-        let backend = scratch.backend();
-        backend.ensure_version_table()?;
-        for revision in revisions {
-            run_up(backend, revision)
-                .map_err(|error| step_failure(revision, &revision.up, error))?;
-        }
+        scratch.backend().ensure_version_table()?;
+        apply(&mut scratch, revisions)?;
         Ok(scratch)
+    }
+
+    /// A database with the first `applied` revisions applied: the checkpoint brought
+    /// forward to there, then copied.
+    fn rebuild(&mut self, revisions: &[Revision], applied: usize) -> Result<Scratch, EngineError> {
+        let (mut checkpoint, at) = match self.checkpoint.take() {
+            Some(checkpoint) => checkpoint,
+            None => (self.fresh(&[])?, 0),
+        };
+        apply(&mut checkpoint, &revisions[at..applied])?;
+        let copy = self.provider.copy(&mut checkpoint, &self.options.table);
+        self.checkpoint = Some((checkpoint, applied));
+        Ok(copy?)
     }
 
     fn check(
@@ -314,6 +335,15 @@ fn run_down(
         script: Some(down),
         record: Record::Delete(&revision.id),
     })
+}
+
+/// Applies `revisions` without checking them.
+fn apply(scratch: &mut Scratch, revisions: &[Revision]) -> Result<(), EngineError> {
+    let backend = scratch.backend();
+    for revision in revisions {
+        run_up(backend, revision).map_err(|error| step_failure(revision, &revision.up, error))?;
+    }
+    Ok(())
 }
 
 /// An up that fails while rebuilding worked a moment ago: the harness cannot go on.

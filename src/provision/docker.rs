@@ -63,6 +63,14 @@ impl Provider for DockerPostgres {
     fn create(&mut self, table: &VersionTable) -> Result<Scratch, ProvisionError> {
         self.server.create(table)
     }
+
+    fn copy(
+        &mut self,
+        source: &mut Scratch,
+        table: &VersionTable,
+    ) -> Result<Scratch, ProvisionError> {
+        self.server.copy(source, table)
+    }
 }
 
 /// `name:tag` (`latest` when no tag is given, as Docker does), refusing what `docker`

@@ -78,6 +78,14 @@ impl Provider for LocalPostgres {
     fn create(&mut self, table: &VersionTable) -> Result<Scratch, ProvisionError> {
         self.server.create(table)
     }
+
+    fn copy(
+        &mut self,
+        source: &mut Scratch,
+        table: &VersionTable,
+    ) -> Result<Scratch, ProvisionError> {
+        self.server.copy(source, table)
+    }
 }
 
 impl Drop for LocalPostgres {

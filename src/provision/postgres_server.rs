@@ -61,15 +61,46 @@ impl Provider for PostgresServer {
     }
 
     fn create(&mut self, table: &VersionTable) -> Result<Scratch, ProvisionError> {
+        self.make(table, None)
+    }
+
+    fn copy(
+        &mut self,
+        source: &mut Scratch,
+        table: &VersionTable,
+    ) -> Result<Scratch, ProvisionError> {
+        // A template database may have no session: close ours for the copy.
+        source.close();
+        let copied = self.make(table, Some(source.location()));
+        let url = with_database(&self.url, source.location());
+        source.reopen(Box::new(PostgresBackend::connect(&url, table.clone())?));
+        copied
+    }
+}
+
+impl PostgresServer {
+    /// A new database, empty or a copy of the database `template`.
+    fn make(
+        &mut self,
+        table: &VersionTable,
+        template: Option<&str>,
+    ) -> Result<Scratch, ProvisionError> {
         self.count += 1;
         let name = format!("migrate_verify_{}_{}", std::process::id(), self.count);
         let quoted = Dialect::Postgres.quote_identifier(&name);
+        let create = match template {
+            Some(template) => format!(
+                "CREATE DATABASE {quoted} TEMPLATE {}",
+                Dialect::Postgres.quote_identifier(template)
+            ),
+            None => format!("CREATE DATABASE {quoted}"),
+        };
         let mut admin = self.admin()?;
         // Two round trips: a multi-statement string is one implicit transaction, and
         // neither statement may run inside one.
         admin
             .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}"))
-            .and_then(|()| admin.batch_execute(&format!("CREATE DATABASE {quoted}")))
+            .and_then(|()| admin.batch_execute(&create))
             .map_err(|error| ProvisionError::Create {
                 provider: self.describe(),
                 message: format!(
@@ -82,6 +113,7 @@ impl Provider for PostgresServer {
         let server = self.url.clone();
         Ok(Scratch::new(
             Box::new(backend),
+            name.clone(),
             Some(Box::new(move || drop_database(&server, &name))),
         ))
     }

@@ -16,22 +16,52 @@ pub trait Provider {
     /// A new, empty database whose tracking table is `table`; removed when the returned
     /// value is dropped.
     fn create(&mut self, table: &VersionTable) -> Result<Scratch, ProvisionError>;
+
+    /// A new database holding a copy of `source`, which stays as it is (between steps:
+    /// no transaction open). verify rebuilds a state this way after a failure rather
+    /// than replaying every revision again.
+    fn copy(
+        &mut self,
+        source: &mut Scratch,
+        table: &VersionTable,
+    ) -> Result<Scratch, ProvisionError>;
 }
 
 /// A database made for one job, removed on drop.
 pub struct Scratch {
     backend: Option<Box<dyn Backend>>,
+    /// Where the database is, for its provider: a file path, a database name.
+    location: String,
     /// Runs after the backend's connection is closed (a database cannot be dropped while
     /// a session is connected to it).
     cleanup: Option<Box<dyn FnOnce()>>,
 }
 
 impl Scratch {
-    pub fn new(backend: Box<dyn Backend>, cleanup: Option<Box<dyn FnOnce()>>) -> Self {
+    pub fn new(
+        backend: Box<dyn Backend>,
+        location: String,
+        cleanup: Option<Box<dyn FnOnce()>>,
+    ) -> Self {
         Self {
             backend: Some(backend),
+            location,
             cleanup,
         }
+    }
+
+    /// Where the database is: a file path or a database name.
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// Closes the connection (a PostgreSQL template must have none) until [`Self::reopen`].
+    pub(crate) fn close(&mut self) {
+        self.backend = None;
+    }
+
+    pub(crate) fn reopen(&mut self, backend: Box<dyn Backend>) {
+        self.backend = Some(backend);
     }
 
     /// The database.

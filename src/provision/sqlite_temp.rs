@@ -34,21 +34,48 @@ impl Provider for SqliteTemp {
     }
 
     fn create(&mut self, table: &VersionTable) -> Result<Scratch, ProvisionError> {
+        let path = self.next_path();
+        self.open(path, table)
+    }
+
+    fn copy(
+        &mut self,
+        source: &mut Scratch,
+        table: &VersionTable,
+    ) -> Result<Scratch, ProvisionError> {
+        let path = self.next_path();
+        let reader = Connection::open(source.location()).map_err(|e| error(e.to_string()))?;
+        reader
+            .execute("VACUUM INTO ?1", [path.to_string_lossy()])
+            .map_err(|e| error(e.to_string()))?;
+        self.open(path, table)
+    }
+}
+
+fn error(message: String) -> ProvisionError {
+    ProvisionError::Create {
+        provider: "sqlite".into(),
+        message,
+    }
+}
+
+impl SqliteTemp {
+    fn next_path(&mut self) -> PathBuf {
         self.count += 1;
-        let path: PathBuf = self.dir.path().join(format!("scratch-{}.db", self.count));
-        let error = |message: String| ProvisionError::Create {
-            provider: "sqlite".into(),
-            message,
-        };
+        self.dir.path().join(format!("scratch-{}.db", self.count))
+    }
+
+    fn open(&self, path: PathBuf, table: &VersionTable) -> Result<Scratch, ProvisionError> {
         let conn = Connection::open(&path).map_err(|e| error(e.to_string()))?;
         // A scratch database is thrown away: durability buys nothing and costs an fsync
         // per step.
         conn.execute_batch("PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;")
             .map_err(|e| error(e.to_string()))?;
         let backend = SqliteBackend::from_connection(conn, table.clone())?;
+        let location = path.to_string_lossy().into_owned();
         let cleanup = Box::new(move || {
             let _ = std::fs::remove_file(&path);
         });
-        Ok(Scratch::new(Box::new(backend), Some(cleanup)))
+        Ok(Scratch::new(Box::new(backend), location, Some(cleanup)))
     }
 }
