@@ -3,7 +3,10 @@
 
 use std::fmt::Write as _;
 
-use migrate::engine::{RevisionVerdict, Status, WalkReport};
+use std::io::IsTerminal as _;
+use std::time::Instant;
+
+use migrate::engine::{Event, RevisionVerdict, Status, WalkReport};
 use migrate::source::{SourceError, SumState};
 use serde::Serialize;
 
@@ -52,8 +55,51 @@ impl ChecksumCheck {
     }
 }
 
+/// What verify shows as it goes: a line per judged revision (human output only) and, on a
+/// terminal, a status line with the revision being checked, its file and the time so far,
+/// rewritten in place (never on a pipe or in JSON mode).
+pub struct Progress {
+    human: bool,
+    terminal: bool,
+    started: Instant,
+}
+
+impl Progress {
+    pub fn new(human: bool) -> Self {
+        Self {
+            human,
+            terminal: human && std::io::stderr().is_terminal(),
+            started: Instant::now(),
+        }
+    }
+
+    pub fn show(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Checking {
+                position,
+                total,
+                revision,
+            } if self.terminal => {
+                eprint!(
+                    "\r\x1b[K[{position}/{total} {:.1}s] {}",
+                    self.started.elapsed().as_secs_f64(),
+                    revision.up.origin
+                );
+            }
+            Event::Checking { .. } => {}
+            Event::Judged(verdict) if self.human => {
+                if self.terminal {
+                    eprint!("\r\x1b[K");
+                }
+                print_verdict(verdict);
+            }
+            Event::Judged(_) => {}
+        }
+    }
+}
+
 /// The line printed as a revision is judged.
-pub fn print_verdict(verdict: &RevisionVerdict) {
+fn print_verdict(verdict: &RevisionVerdict) {
     let mark = match verdict.status {
         Status::Ok | Status::Unchecked => "✓",
         Status::Irreversible | Status::Skipped => "-",

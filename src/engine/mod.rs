@@ -13,5 +13,5 @@ pub use error::{EngineError, StepFailure};
 pub use migrator::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339};
 pub use offline_sql::offline_sql;
 pub use startup::{upgrade_sqlite, upgrade_to_head, upgrade_url};
-pub use verify::{VerifyOptions, verify};
+pub use verify::{Event, VerifyOptions, verify};
 pub use verify_report::{RevisionVerdict, Status, WalkReport};

@@ -24,13 +24,25 @@ pub struct VerifyOptions {
     pub table: VersionTable,
 }
 
-/// Walks every revision of `history` on scratch databases from `provider`, calling
-/// `on_verdict` as each revision is judged.
+/// What the walk tells its caller as it goes, for progress and streaming output.
+pub enum Event<'a> {
+    /// Revision `position` of `total` (1-based) is about to be checked.
+    Checking {
+        position: usize,
+        total: usize,
+        revision: &'a Revision,
+    },
+    /// A revision was judged.
+    Judged(&'a RevisionVerdict),
+}
+
+/// Walks every revision of `history` on scratch databases from `provider`, telling
+/// `on_event` as each revision is checked and judged.
 pub fn verify(
     provider: &mut dyn Provider,
     history: &History,
     options: &VerifyOptions,
-    on_verdict: &mut dyn FnMut(&RevisionVerdict),
+    on_event: &mut dyn FnMut(Event<'_>),
 ) -> Result<WalkReport, EngineError> {
     let started = Instant::now();
     let revisions = history.revisions();
@@ -57,10 +69,15 @@ pub fn verify(
         if up_failed {
             let mut skipped = verdict(revision, Status::Skipped);
             skipped.detail = Some("not checked: an earlier revision's up failed".into());
-            on_verdict(&skipped);
+            on_event(Event::Judged(&skipped));
             verdicts.push(skipped);
             continue;
         }
+        on_event(Event::Checking {
+            position: index + 1,
+            total: revisions.len(),
+            revision,
+        });
         let outcome = walk.check(&mut scratch, revision, &before)?;
         if outcome.verdict.status == Status::UpFailed {
             up_failed = true;
@@ -74,7 +91,7 @@ pub fn verify(
         } else if let Some(after) = outcome.after {
             before = after;
         }
-        on_verdict(&outcome.verdict);
+        on_event(Event::Judged(&outcome.verdict));
         verdicts.push(outcome.verdict);
     }
     Ok(WalkReport {

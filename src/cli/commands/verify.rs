@@ -30,14 +30,13 @@ pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
                 directory.history.len()
             );
         }
+        let mut progress = verify_output::Progress::new(human);
         let walk = verify(
             provider.as_mut(),
             &directory.history,
             &options,
-            &mut |verdict| {
-                if human {
-                    verify_output::print_verdict(verdict);
-                }
+            &mut |event| {
+                progress.show(&event);
             },
         )?;
         let snapshot = check_snapshot(context, &walk, args.update_snapshots)?;
