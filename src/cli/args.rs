@@ -15,8 +15,7 @@ use super::commands::adopt::AdoptArgs;
 /// directory, as sqlx-cli and diesel do (a set environment variable wins).
 #[derive(Debug, Parser)]
 #[command(name = "migrate", version, propagate_version = true)]
-#[command(
-    after_help = "Examples:
+#[command(after_help = "Examples:
   migrate init                          start a project: migrations/, migrate.sum, migrate.toml
   migrate create \"add email to users\"   a new revision; write its up.sql and down.sql, then `migrate hash`
   migrate upgrade                       apply every pending revision (`upgrade +1`, `upgrade 20240107`)
@@ -24,8 +23,7 @@ use super::commands::adopt::AdoptArgs;
   migrate verify --strict               the CI gate: every revision up, down and up again
 
 Exit codes: 0 success; 1 the database or the migrations are wrong \
-(pending, changed, failed); 2 usage, configuration or connection error."
-)]
+(pending, changed, failed); 2 usage, configuration or connection error.")]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
