@@ -82,22 +82,15 @@ impl ProgressTable {
         )
     }
 
-    /// Clears a revision's mark; binds the revision id.
+    /// Clears a revision's mark; binds the revision id. The same statement as the
+    /// tracking table's, on this table.
     pub fn delete(&self, dialect: Dialect) -> String {
-        format!(
-            "DELETE FROM {} WHERE revision = {}",
-            self.qualified(dialect),
-            dialect.placeholder(1)
-        )
+        self.table.delete(dialect)
     }
 
     /// Reads every mark, [`PROGRESS_COLUMNS`] in order.
     pub fn select(&self, dialect: Dialect) -> String {
-        format!(
-            "SELECT {} FROM {}",
-            PROGRESS_COLUMNS.join(", "),
-            self.qualified(dialect)
-        )
+        self.table.select_columns(dialect, &PROGRESS_COLUMNS)
     }
 }
 

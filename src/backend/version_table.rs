@@ -106,9 +106,14 @@ impl VersionTable {
 
     /// Reads every row, [`COLUMNS`] in order.
     pub fn select(&self, dialect: Dialect) -> String {
+        self.select_columns(dialect, &COLUMNS)
+    }
+
+    /// Reads `columns` of every row of this table (or of a table laid out beside it).
+    pub fn select_columns(&self, dialect: Dialect, columns: &[&str]) -> String {
         format!(
             "SELECT {} FROM {}",
-            COLUMNS.join(", "),
+            columns.join(", "),
             self.qualified(dialect)
         )
     }
