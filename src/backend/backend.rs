@@ -131,6 +131,15 @@ pub trait Backend {
     /// always this backend's own tracking and progress tables. Never writes.
     fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError>;
 
+    /// From now on, lets [`Backend::introspect`] read again only what DDL touched since
+    /// its previous call and keep the rest; returns whether this backend can. Installs
+    /// what it needs for the rest of the connection (PostgreSQL: event triggers on a
+    /// temporary function, which takes a superuser), so it is for scratch databases,
+    /// which verify snapshots many times, and never for a user's own.
+    fn watch_schema_changes(&mut self) -> Result<bool, BackendError> {
+        Ok(false)
+    }
+
     /// Revisions whose no-transaction script stopped partway, sorted by id; empty when
     /// there are none or the backend records no progress. Never writes.
     fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {

@@ -22,6 +22,7 @@ mod postgres_lock;
 mod postgres_no_transaction;
 mod postgres_objects;
 mod postgres_options;
+mod postgres_origins;
 mod postgres_progress;
 mod postgres_tables;
 #[cfg(test)]
@@ -30,6 +31,9 @@ mod postgres_tls;
 mod postgres_tls_connect;
 mod postgres_tracking;
 mod postgres_url;
+mod postgres_watch;
+#[cfg(test)]
+mod postgres_watch_tests;
 mod progress_table;
 mod sqlite;
 mod sqlite_catalog;

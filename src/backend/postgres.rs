@@ -21,6 +21,7 @@ use super::postgres_tracking::{
     read_rows, schema_of, table_exists,
 };
 use super::postgres_url::{ConnectUrl, scrub};
+use super::postgres_watch::SchemaWatch;
 use super::progress_table::ProgressTable;
 use super::version_table::VersionTable;
 use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, sql_start};
@@ -52,6 +53,8 @@ pub struct PostgresBackend {
     locked: bool,
     /// Catalog queries prepared on this connection, for repeated snapshots.
     catalog: CatalogStatements,
+    /// Set on a scratch database (see [`Backend::watch_schema_changes`]).
+    watch: Option<SchemaWatch>,
 }
 
 impl PostgresBackend {
@@ -139,6 +142,7 @@ impl PostgresBackend {
             lock_key,
             locked: false,
             catalog: CatalogStatements::default(),
+            watch: None,
         })
     }
 
@@ -239,11 +243,24 @@ impl fmt::Debug for PostgresBackend {
 impl Backend for PostgresBackend {
     fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError> {
         let options = self.table.excluded_from(options);
-        Ok(super::postgres_introspect::introspect_with(
-            &mut self.client,
-            &mut self.catalog,
-            &options,
-        )?)
+        Ok(match &mut self.watch {
+            Some(watch) => watch.snapshot(&mut self.client, &mut self.catalog, &options)?,
+            None => super::postgres_introspect::introspect_with(
+                &mut self.client,
+                &mut self.catalog,
+                &options,
+            )?,
+        })
+    }
+
+    fn watch_schema_changes(&mut self) -> Result<bool, BackendError> {
+        if self.watch.is_none() {
+            self.watch =
+                SchemaWatch::install(&mut self.client).map_err(|error| BackendError::Database {
+                    message: format!("cannot watch the schema for changes: {error}"),
+                })?;
+        }
+        Ok(self.watch.is_some())
     }
 
     fn dialect(&self) -> Dialect {

@@ -2,7 +2,11 @@
 //! of object across every schema: twelve queries for ten tables or ten thousand.
 //! Each binds `$1`, the schemas to read (`NULL`: every schema but the system ones), and
 //! leaves out objects that belong to an extension (`pg_depend.deptype = 'e'`). Columns
-//! only newer servers have are `{markers}` that `version_specific` fills in.
+//! only newer servers have are `{markers}` that `version_specific` fills in; so is
+//! `{only COLUMN}`, which reads every object, or only the relations, functions or types
+//! whose oids `$2` lists, for a snapshot that reads again what a migration touched.
+//! The last columns of each query are oids: which relation, function or type a row
+//! belongs to, and the oids of its parts, for `postgres_origins`.
 
 /// Whether namespace `n` is read: every user schema, or exactly the named ones.
 macro_rules! wanted {
@@ -60,7 +64,7 @@ macro_rules! comment {
 /// What stands in for the `{…}` markers in the queries, by server version: columns that
 /// only newer servers have. (`to_jsonb(row) ->> 'column'` would work on every version but
 /// serializes the whole catalog row, which cost a quarter of a snapshot.)
-pub(crate) fn version_specific(sql: &str, server_version: i32) -> String {
+pub(crate) fn version_specific(sql: &str, server_version: i32, only: bool) -> String {
     let nulls_not_distinct = if server_version >= 150_000 {
         "i.indnullsnotdistinct IS TRUE"
     } else {
@@ -71,8 +75,28 @@ pub(crate) fn version_specific(sql: &str, server_version: i32) -> String {
     } else {
         "true"
     };
-    sql.replace("{nulls_not_distinct}", nulls_not_distinct)
-        .replace("{not_a_clone}", not_a_clone)
+    let sql = sql
+        .replace("{nulls_not_distinct}", nulls_not_distinct)
+        .replace("{not_a_clone}", not_a_clone);
+    scoped(&sql, only)
+}
+
+/// Fills in the `{only COLUMN}` marker: every row, or (`only`) those whose COLUMN is one
+/// of the oids bound as `$2`.
+fn scoped(sql: &str, only: bool) -> String {
+    let Some(start) = sql.find("{only ") else {
+        return sql.to_owned();
+    };
+    let Some(length) = sql[start..].find('}') else {
+        return sql.to_owned();
+    };
+    let column = &sql[start + "{only ".len()..start + length];
+    let condition = if only {
+        format!("{column} = ANY($2::oid[])")
+    } else {
+        "true".to_owned()
+    };
+    format!("{}{condition}{}", &sql[..start], &sql[start + length + 1..])
 }
 
 /// The server's version as a number, `150018` for 15.18.
@@ -100,14 +124,15 @@ pub(crate) const RELATIONS: &str = concat!(
      CASE WHEN c.relkind = 'c' THEN tds.description ELSE ds.description END, \
      CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END, \
      CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, \
-     pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid, true) \
+     pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid, true), \
+     c.reltype, i.inhparent \
      FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      LEFT JOIN pg_inherits AS i ON i.inhrelid = c.oid AND c.relispartition \
      LEFT JOIN pg_class AS pc ON pc.oid = i.inhparent \
      LEFT JOIN pg_namespace AS pn ON pn.oid = pc.relnamespace",
     comment!("ds", "pg_class", "c.oid", "0"),
     comment!("tds", "pg_type", "c.reltype", "0"),
-    "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c') AND ",
+    "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c') AND {only c.oid} AND ",
     wanted!("n"),
     " AND ",
     own!("pg_class", "c.oid"),
@@ -122,14 +147,14 @@ pub(crate) const COLUMNS: &str = concat!(
     "SELECT c.oid, a.attname::text, format_type(a.atttypid, a.atttypmod), a.attnotnull, \
      pg_get_expr(ad.adbin, ad.adrelid, true), a.attidentity::text, a.attgenerated::text, \
      CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
-     ds.description \
+     ds.description, ad.oid \
      FROM pg_attribute AS a JOIN pg_class AS c ON c.oid = a.attrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      JOIN pg_type AS t ON t.oid = a.atttypid \
      LEFT JOIN pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
      LEFT JOIN pg_collation AS co ON co.oid = a.attcollation",
     comment!("ds", "pg_class", "c.oid", "a.attnum"),
-    "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'c') AND ",
+    "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'c') AND {only c.oid} AND ",
     wanted!("n"),
     " ORDER BY c.oid, a.attnum"
 );
@@ -151,14 +176,14 @@ pub(crate) const CONSTRAINTS: &str = concat!(
            JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = k.num \
            WHERE k.ord > i.indnkeyatts ORDER BY k.ord), \
      {nulls_not_distinct}, \
-     ds.description \
+     ds.description, co.oid \
      FROM pg_constraint AS co JOIN pg_class AS c ON c.oid = co.conrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      LEFT JOIN pg_class AS fc ON fc.oid = co.confrelid \
      LEFT JOIN pg_namespace AS fn ON fn.oid = fc.relnamespace \
      LEFT JOIN pg_index AS i ON i.indexrelid = co.conindid AND co.contype IN ('p', 'u')",
     comment!("ds", "pg_constraint", "co.oid", "0"),
-    "WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND ",
+    "WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND {only co.conrelid} AND ",
     wanted!("n")
 );
 
@@ -187,14 +212,14 @@ pub(crate) const INDEXES: &str = concat!(
            FROM unnest(i.indclass::oid[]) WITH ORDINALITY AS k(cls, ord) ORDER BY k.ord), \
      pg_get_expr(i.indpred, i.indrelid, true), \
      {nulls_not_distinct}, \
-     ds.description \
+     ds.description, i.indrelid, i.indexrelid \
      FROM pg_index AS i JOIN pg_class AS ic ON ic.oid = i.indexrelid \
      JOIN pg_class AS c ON c.oid = i.indrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      JOIN pg_am AS am ON am.oid = ic.relam",
     comment!("ds", "pg_class", "i.indexrelid", "0"),
     "WHERE NOT EXISTS (SELECT 1 FROM pg_constraint AS co WHERE co.conindid = i.indexrelid \
-                       AND co.contype IN ('p', 'u', 'x')) AND ",
+                       AND co.contype IN ('p', 'u', 'x')) AND {only i.indrelid} AND ",
     wanted!("n"),
     " AND ",
     own!("pg_class", "c.oid")
@@ -204,7 +229,7 @@ pub(crate) const INDEXES: &str = concat!(
 pub(crate) const SEQUENCES: &str = concat!(
     "SELECT n.nspname::text, c.relname::text, format_type(s.seqtypid, NULL), s.seqstart, \
      s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, \
-     own.nspname::text, own.relname::text, own.attname::text, ds.description \
+     own.nspname::text, own.relname::text, own.attname::text, ds.description, c.oid \
      FROM pg_sequence AS s JOIN pg_class AS c ON c.oid = s.seqrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      LEFT JOIN LATERAL (SELECT tn.nspname, tc.relname, a.attname FROM pg_depend AS d \
@@ -215,7 +240,7 @@ pub(crate) const SEQUENCES: &str = concat!(
           AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a') AS own ON true",
     comment!("ds", "pg_class", "c.oid", "0"),
     "WHERE NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.classid = 'pg_class'::regclass \
-                       AND d.objid = c.oid AND d.deptype = 'i') AND ",
+                       AND d.objid = c.oid AND d.deptype = 'i') AND {only c.oid} AND ",
     wanted!("n"),
     " AND ",
     own!("pg_class", "c.oid")
@@ -225,10 +250,10 @@ pub(crate) const ENUMS: &str = concat!(
     "SELECT n.nspname::text, t.typname::text, \
      ARRAY(SELECT e.enumlabel::text FROM pg_enum AS e WHERE e.enumtypid = t.oid \
            ORDER BY e.enumsortorder), \
-     ds.description \
+     ds.description, t.oid \
      FROM pg_type AS t JOIN pg_namespace AS n ON n.oid = t.typnamespace",
     comment!("ds", "pg_type", "t.oid", "0"),
-    "WHERE t.typtype = 'e' AND ",
+    "WHERE t.typtype = 'e' AND {only t.oid} AND ",
     wanted!("n"),
     " AND ",
     own!("pg_type", "t.oid")
@@ -242,12 +267,13 @@ pub(crate) const DOMAINS: &str = concat!(
            WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname), \
      ARRAY(SELECT pg_get_constraintdef(c.oid, true) FROM pg_constraint AS c \
            WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname), \
-     ds.description \
+     ds.description, t.oid, \
+     ARRAY(SELECT c.oid FROM pg_constraint AS c WHERE c.contypid = t.oid) \
      FROM pg_type AS t JOIN pg_namespace AS n ON n.oid = t.typnamespace \
      JOIN pg_type AS b ON b.oid = t.typbasetype \
      LEFT JOIN pg_collation AS co ON co.oid = t.typcollation",
     comment!("ds", "pg_type", "t.oid", "0"),
-    "WHERE t.typtype = 'd' AND ",
+    "WHERE t.typtype = 'd' AND {only t.oid} AND ",
     wanted!("n"),
     " AND ",
     own!("pg_type", "t.oid")
@@ -259,10 +285,10 @@ pub(crate) const DOMAINS: &str = concat!(
 pub(crate) const FUNCTIONS: &str = concat!(
     "SELECT n.nspname::text, \
      p.proname::text || '(' || oidvectortypes(p.proargtypes) || ')', \
-     p.prokind::text, pg_get_functiondef(p.oid), ds.description \
+     p.prokind::text, pg_get_functiondef(p.oid), ds.description, p.oid \
      FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace",
     comment!("ds", "pg_proc", "p.oid", "0"),
-    "WHERE p.prokind IN ('f', 'p') AND ",
+    "WHERE p.prokind IN ('f', 'p') AND {only p.oid} AND ",
     wanted!("n"),
     " AND ",
     own!("pg_proc", "p.oid")
@@ -272,10 +298,10 @@ pub(crate) const FUNCTIONS: &str = concat!(
 /// partitioned table's trigger makes on each partition.
 pub(crate) const TRIGGERS: &str = concat!(
     "SELECT n.nspname::text, c.relname::text, t.tgname::text, pg_get_triggerdef(t.oid, true), \
-     ds.description \
+     ds.description, t.tgrelid, t.oid \
      FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace",
     comment!("ds", "pg_trigger", "t.oid", "0"),
-    "WHERE NOT t.tgisinternal AND {not_a_clone} AND ",
+    "WHERE NOT t.tgisinternal AND {not_a_clone} AND {only t.tgrelid} AND ",
     wanted!("n")
 );

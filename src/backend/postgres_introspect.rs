@@ -7,12 +7,14 @@
 use postgres::types::{FromSql, ToSql, Type};
 use std::collections::HashMap;
 
+use postgres::error::SqlState;
 use postgres::{Client, Row, Statement};
 
 use super::dialect::Dialect;
 use super::introspect_error::IntrospectError;
 use super::postgres_catalog as sql;
 use super::postgres_objects as objects;
+use super::postgres_origins::Origins;
 use crate::schema::{IntrospectOptions, Schema};
 
 /// Takes a snapshot of every schema of the connected database but the system ones (or of
@@ -29,7 +31,12 @@ pub fn introspect(
 /// again, which is most of a small schema's snapshot time.
 #[derive(Default)]
 pub struct CatalogStatements {
-    prepared: HashMap<&'static str, Statement>,
+    /// By query and whether it reads only some oids.
+    prepared: HashMap<(&'static str, bool), Statement>,
+    server_version: Option<i32>,
+    /// The server no longer knows a statement prepared here: a migration ran
+    /// `DISCARD ALL` or `DEALLOCATE ALL` on this connection.
+    lost: bool,
 }
 
 /// [`introspect`], reusing the statements prepared on this connection before.
@@ -38,58 +45,130 @@ pub fn introspect_with(
     statements: &mut CatalogStatements,
     options: &IntrospectOptions,
 ) -> Result<Schema, IntrospectError> {
+    Ok(read(client, statements, options, None)?.0)
+}
+
+/// The units a partial read covers, by oid.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Only {
+    /// Tables, views, composite types and sequences, with what hangs off them.
+    pub(crate) relations: Vec<u32>,
+    pub(crate) functions: Vec<u32>,
+    /// Enums and domains.
+    pub(crate) types: Vec<u32>,
+}
+
+/// Reads the schema (or, with `only`, just those units: no schemas nor extensions) with
+/// where each object came from.
+pub(crate) fn read(
+    client: &mut Client,
+    statements: &mut CatalogStatements,
+    options: &IntrospectOptions,
+    only: Option<&Only>,
+) -> Result<(Schema, Origins), IntrospectError> {
+    match read_once(client, statements, options, only) {
+        Err(_) if statements.lost => {
+            statements.prepared.clear();
+            statements.lost = false;
+            read_once(client, statements, options, only)
+        }
+        read => read,
+    }
+}
+
+fn read_once(
+    client: &mut Client,
+    statements: &mut CatalogStatements,
+    options: &IntrospectOptions,
+    only: Option<&Only>,
+) -> Result<(Schema, Origins), IntrospectError> {
     // One round trip opens the transaction and fixes its settings. The server qualifies
     // names that are not on the search path; a fixed path makes the text the same whatever
-    // the connection's settings, and keeps `public` unqualified. Generic plans stay valid
-    // across snapshots, so the prepared statements are not planned again.
+    // the connection's settings, and keeps `public` unqualified. So do fixed date, interval
+    // and float styles for the constants in definitions (a migration may change them for
+    // its session), which also lets a partial read sit beside objects read earlier.
+    // Generic plans stay valid across snapshots, so the prepared statements are not
+    // planned again.
     client
         .batch_execute(
             "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
              SET LOCAL search_path = pg_catalog, public; \
+             SET LOCAL datestyle = 'ISO, MDY'; \
+             SET LOCAL intervalstyle = 'postgres'; \
+             SET LOCAL extra_float_digits = 1; \
              SET LOCAL plan_cache_mode = force_generic_plan",
         )
         .map_err(|error| failed("transaction", &error))?;
-    let result = read(client, statements, options);
+    let result = read_in_transaction(client, statements, options, only);
     let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
     let ended = client
         .batch_execute(end)
         .map_err(|error| failed("transaction", &error));
-    let schema = result?;
+    let read = result?;
     ended?;
-    Ok(schema)
+    Ok(read)
 }
 
-fn read(
+fn read_in_transaction(
     client: &mut Client,
     statements: &mut CatalogStatements,
     options: &IntrospectOptions,
-) -> Result<Schema, IntrospectError> {
-    let server_version: i32 = client
-        .query_one(sql::SERVER_VERSION, &[])
-        .and_then(|row| row.try_get(0))
-        .map_err(|error| failed("server version", &error))?;
+    only: Option<&Only>,
+) -> Result<(Schema, Origins), IntrospectError> {
+    let server_version = match statements.server_version {
+        Some(version) => version,
+        None => {
+            let version: i32 = client
+                .query_one(sql::SERVER_VERSION, &[])
+                .and_then(|row| row.try_get(0))
+                .map_err(|error| failed("server version", &error))?;
+            statements.server_version = Some(version);
+            version
+        }
+    };
     let mut reader = Reader {
         client,
         statements,
         schemas: options.schemas.clone(),
         server_version,
     };
+    let relations = only.map(|only| only.relations.as_slice());
+    let functions = only.map(|only| only.functions.as_slice());
+    let types = only.map(|only| only.types.as_slice());
     let mut schema = Schema::default();
-    objects::namespaces(&mut schema, reader.rows("schemas", sql::NAMESPACES)?)?;
-    objects::extensions(&mut schema, reader.rows("extensions", sql::EXTENSIONS)?)?;
-    objects::enums(&mut schema, reader.rows("enums", sql::ENUMS)?)?;
-    objects::domains(&mut schema, reader.rows("domains", sql::DOMAINS)?)?;
-    objects::sequences(&mut schema, reader.rows("sequences", sql::SEQUENCES)?)?;
-    objects::functions(&mut schema, reader.rows("functions", sql::FUNCTIONS)?)?;
-    let relations = objects::relations(&mut schema, reader.rows("relations", sql::RELATIONS)?)?;
-    let columns = reader.rows("columns", sql::COLUMNS)?;
-    let constraints = reader.rows("constraints", sql::CONSTRAINTS)?;
-    objects::columns(&mut schema, &relations, columns)?;
-    objects::constraints(&mut schema, &relations, constraints)?;
-    objects::indexes(&mut schema, reader.rows("indexes", sql::INDEXES)?)?;
-    objects::triggers(&mut schema, reader.rows("triggers", sql::TRIGGERS)?)?;
+    let mut origins = Origins::default();
+    let o = &mut origins;
+    if only.is_none() {
+        objects::namespaces(&mut schema, reader.rows("schemas", sql::NAMESPACES, None)?)?;
+        objects::extensions(
+            &mut schema,
+            reader.rows("extensions", sql::EXTENSIONS, None)?,
+        )?;
+    }
+    if types.is_none_or(|oids| !oids.is_empty()) {
+        objects::enums(&mut schema, o, reader.rows("enums", sql::ENUMS, types)?)?;
+        objects::domains(&mut schema, o, reader.rows("domains", sql::DOMAINS, types)?)?;
+    }
+    if functions.is_none_or(|oids| !oids.is_empty()) {
+        let rows = reader.rows("functions", sql::FUNCTIONS, functions)?;
+        objects::functions(&mut schema, o, rows)?;
+    }
+    if relations.is_none_or(|oids| !oids.is_empty()) {
+        let rows = reader.rows("sequences", sql::SEQUENCES, relations)?;
+        objects::sequences(&mut schema, o, rows)?;
+        let rows = reader.rows("relations", sql::RELATIONS, relations)?;
+        let found = objects::relations(&mut schema, o, rows)?;
+        let columns = reader.rows("columns", sql::COLUMNS, relations)?;
+        let constraints = reader.rows("constraints", sql::CONSTRAINTS, relations)?;
+        objects::columns(&mut schema, o, &found, columns)?;
+        objects::constraints(&mut schema, o, &found, constraints)?;
+        let rows = reader.rows("indexes", sql::INDEXES, relations)?;
+        objects::indexes(&mut schema, o, rows)?;
+        let rows = reader.rows("triggers", sql::TRIGGERS, relations)?;
+        objects::triggers(&mut schema, o, rows)?;
+    }
     objects::exclude(&mut schema, options);
-    Ok(schema)
+    Ok((schema, origins))
 }
 
 fn failed(what: &'static str, error: &postgres::Error) -> IntrospectError {
@@ -121,26 +200,42 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    /// Runs one catalog query, binding the schemas to read as `$1`; prepares it the first
-    /// time this connection runs it.
-    fn rows(&mut self, what: &'static str, sql: &str) -> Result<Rows, IntrospectError> {
-        let statement = match self.statements.prepared.get(what) {
+    /// Runs one catalog query, binding the schemas to read as `$1` and, for a partial
+    /// read, the oids to read as `$2`; prepares it the first time this connection runs it.
+    fn rows(
+        &mut self,
+        what: &'static str,
+        sql: &str,
+        only: Option<&[u32]>,
+    ) -> Result<Rows, IntrospectError> {
+        let key = (what, only.is_some());
+        let statement = match self.statements.prepared.get(&key) {
             Some(statement) => statement.clone(),
             None => {
-                let text = sql::version_specific(sql, self.server_version);
+                let text = sql::version_specific(sql, self.server_version, only.is_some());
+                let types: &[Type] = match only {
+                    None => &[Type::TEXT_ARRAY],
+                    Some(_) => &[Type::TEXT_ARRAY, Type::OID_ARRAY],
+                };
                 let statement = self
                     .client
-                    .prepare_typed(&text, &[Type::TEXT_ARRAY])
+                    .prepare_typed(&text, types)
                     .map_err(|error| failed(what, &error))?;
-                self.statements.prepared.insert(what, statement.clone());
+                self.statements.prepared.insert(key, statement.clone());
                 statement
             }
         };
         let schemas: &(dyn ToSql + Sync) = &self.schemas;
-        let rows = self
-            .client
-            .query(&statement, &[schemas])
-            .map_err(|error| failed(what, &error))?;
+        let rows = match only {
+            None => self.client.query(&statement, &[schemas]),
+            Some(oids) => self.client.query(&statement, &[schemas, &oids]),
+        }
+        .map_err(|error| {
+            if error.code() == Some(&SqlState::INVALID_SQL_STATEMENT_NAME) {
+                self.statements.lost = true;
+            }
+            failed(what, &error)
+        })?;
         Ok(Rows { what, rows })
     }
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::introspect_error::IntrospectError;
 use super::postgres_introspect::Rows;
+use super::postgres_origins::{Entry, Origins};
 use crate::schema::{
     Domain, Enum, Extension, Function, FunctionKind, IntrospectOptions, Namespace, QualifiedName,
     Schema, Sequence, Trigger, TriggerName,
@@ -45,9 +46,14 @@ fn qualified(schema: String, name: String) -> QualifiedName {
     }
 }
 
-pub(crate) fn enums(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectError> {
+pub(crate) fn enums(
+    schema: &mut Schema,
+    origins: &mut Origins,
+    rows: Rows,
+) -> Result<(), IntrospectError> {
     for row in rows.iter() {
         let name = qualified(row.get(0)?, row.get(1)?);
+        origins.entry(row.get(4)?, Entry::Enum(name.clone()));
         let item = Enum {
             name: name.clone(),
             labels: row.get(2)?,
@@ -58,9 +64,18 @@ pub(crate) fn enums(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectErr
     Ok(())
 }
 
-pub(crate) fn domains(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectError> {
+pub(crate) fn domains(
+    schema: &mut Schema,
+    origins: &mut Origins,
+    rows: Rows,
+) -> Result<(), IntrospectError> {
     for row in rows.iter() {
         let name = qualified(row.get(0)?, row.get(1)?);
+        let oid: u32 = row.get(9)?;
+        origins.entry(oid, Entry::Domain(name.clone()));
+        for check in row.get::<Vec<u32>>(10)? {
+            origins.part(check, oid);
+        }
         let check_names: Vec<String> = row.get(6)?;
         let check_definitions: Vec<String> = row.get(7)?;
         let domain = Domain {
@@ -77,9 +92,14 @@ pub(crate) fn domains(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectE
     Ok(())
 }
 
-pub(crate) fn sequences(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectError> {
+pub(crate) fn sequences(
+    schema: &mut Schema,
+    origins: &mut Origins,
+    rows: Rows,
+) -> Result<(), IntrospectError> {
     for row in rows.iter() {
         let name = qualified(row.get(0)?, row.get(1)?);
+        origins.entry(row.get(13)?, Entry::Sequence(name.clone()));
         let owner: (Option<String>, Option<String>, Option<String>) =
             (row.get(9)?, row.get(10)?, row.get(11)?);
         let owned_by = match owner {
@@ -103,9 +123,14 @@ pub(crate) fn sequences(schema: &mut Schema, rows: Rows) -> Result<(), Introspec
     Ok(())
 }
 
-pub(crate) fn functions(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectError> {
+pub(crate) fn functions(
+    schema: &mut Schema,
+    origins: &mut Origins,
+    rows: Rows,
+) -> Result<(), IntrospectError> {
     for row in rows.iter() {
         let name = qualified(row.get(0)?, row.get(1)?);
+        origins.entry(row.get(5)?, Entry::Function(name.clone()));
         let kind: String = row.get(2)?;
         let definition: String = row.get(3)?;
         let function = Function {
@@ -123,12 +148,19 @@ pub(crate) fn functions(schema: &mut Schema, rows: Rows) -> Result<(), Introspec
     Ok(())
 }
 
-pub(crate) fn triggers(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectError> {
+pub(crate) fn triggers(
+    schema: &mut Schema,
+    origins: &mut Origins,
+    rows: Rows,
+) -> Result<(), IntrospectError> {
     for row in rows.iter() {
         let name = TriggerName {
             table: qualified(row.get(0)?, row.get(1)?),
             name: row.get(2)?,
         };
+        let table: u32 = row.get(5)?;
+        origins.entry(table, Entry::Trigger(name.clone()));
+        origins.part(row.get(6)?, table);
         let trigger = Trigger {
             name: name.clone(),
             definition: row.get(3)?,

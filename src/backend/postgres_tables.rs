@@ -5,6 +5,7 @@ use super::dialect::Dialect;
 use super::introspect_error::IntrospectError;
 use super::postgres_introspect::{RowRef, Rows};
 use super::postgres_objects::{RelationKind, Relations};
+use super::postgres_origins::{Entry, Origins};
 use crate::schema::{
     Attribute, Column, Composite, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey,
     Generated, Identity, Index, IndexKey, KeyPart, NullsOrder, PartitionOf, QualifiedName, Schema,
@@ -19,11 +20,19 @@ fn qualified(schema: String, name: String) -> QualifiedName {
 }
 
 /// Adds tables, views and composite types; returns them by oid.
-pub(crate) fn relations(schema: &mut Schema, rows: Rows) -> Result<Relations, IntrospectError> {
+pub(crate) fn relations(
+    schema: &mut Schema,
+    origins: &mut Origins,
+    rows: Rows,
+) -> Result<Relations, IntrospectError> {
     let mut relations = Relations::new();
     for row in rows.iter() {
         let oid: u32 = row.get(0)?;
         let name = qualified(row.get(1)?, row.get(2)?);
+        origins.part(row.get(10)?, oid);
+        if let Some(parent) = row.get::<Option<u32>>(11)? {
+            origins.child(parent, oid);
+        }
         let kind: String = row.get(3)?;
         let comment: Option<String> = row.get(4)?;
         let relation_kind = match kind.as_str() {
@@ -39,6 +48,7 @@ pub(crate) fn relations(schema: &mut Schema, rows: Rows) -> Result<Relations, In
                     comment,
                 };
                 schema.views.insert(name.clone(), view);
+                origins.entry(oid, Entry::View(name.clone()));
                 RelationKind::View
             }
             "c" => {
@@ -48,11 +58,13 @@ pub(crate) fn relations(schema: &mut Schema, rows: Rows) -> Result<Relations, In
                     comment,
                 };
                 schema.composites.insert(name.clone(), composite);
+                origins.entry(oid, Entry::Composite(name.clone()));
                 RelationKind::Composite
             }
             _ => {
                 let table = table(&row, name.clone(), comment)?;
                 schema.tables.insert(name.clone(), table);
+                origins.entry(oid, Entry::Table(name.clone()));
                 RelationKind::Table
             }
         };
@@ -92,6 +104,7 @@ fn table(
 /// Adds columns to their tables and attributes to their composite types, in order.
 pub(crate) fn columns(
     schema: &mut Schema,
+    origins: &mut Origins,
     relations: &Relations,
     rows: Rows,
 ) -> Result<(), IntrospectError> {
@@ -100,6 +113,9 @@ pub(crate) fn columns(
         let Some((relation, kind)) = relations.get(&oid) else {
             continue; // an extension's relation
         };
+        if let Some(default) = row.get::<Option<u32>>(9)? {
+            origins.part(default, oid);
+        }
         let name: String = row.get(1)?;
         let data_type: String = row.get(2)?;
         let collation: Option<String> = row.get(7)?;
@@ -167,6 +183,7 @@ fn action(code: &str) -> Result<FkAction, IntrospectError> {
 /// Adds each constraint to its table.
 pub(crate) fn constraints(
     schema: &mut Schema,
+    origins: &mut Origins,
     relations: &Relations,
     rows: Rows,
 ) -> Result<(), IntrospectError> {
@@ -175,6 +192,7 @@ pub(crate) fn constraints(
         let Some((relation, _)) = relations.get(&oid) else {
             continue;
         };
+        origins.part(row.get(17)?, oid);
         let name: String = row.get(1)?;
         let deferrable = match (row.get(3)?, row.get(4)?) {
             (false, _) => Deferrable::NotDeferrable,
@@ -236,10 +254,17 @@ fn constraint_kind(row: &RowRef<'_>) -> Result<ConstraintKind, IntrospectError> 
     })
 }
 
-pub(crate) fn indexes(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectError> {
+pub(crate) fn indexes(
+    schema: &mut Schema,
+    origins: &mut Origins,
+    rows: Rows,
+) -> Result<(), IntrospectError> {
     for row in rows.iter() {
         let namespace: String = row.get(0)?;
         let name = qualified(namespace.clone(), row.get(1)?);
+        let table: u32 = row.get(14)?;
+        origins.entry(table, Entry::Index(name.clone()));
+        origins.part(row.get(15)?, table);
         let key_count = usize::try_from(row.get::<i32>(5)?).unwrap_or(0);
         let texts: Vec<String> = row.get(6)?;
         let attnums: Vec<i16> = row.get(7)?;

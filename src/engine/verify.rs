@@ -130,6 +130,8 @@ impl Walk<'_> {
     /// A fresh database with `revisions` applied, unchecked.
     fn fresh(&mut self, revisions: &[Revision]) -> Result<Scratch, EngineError> {
         let mut scratch = self.provider.create(&self.options.table)?;
+        // Verify snapshots each scratch database up to three times per revision.
+        scratch.backend().watch_schema_changes()?;
         scratch.backend().ensure_version_table()?;
         apply(&mut scratch, revisions)?;
         Ok(scratch)
@@ -145,7 +147,9 @@ impl Walk<'_> {
         apply(&mut checkpoint, &revisions[at..applied])?;
         let copy = self.provider.copy(&mut checkpoint, &self.options.table);
         self.checkpoint = Some((checkpoint, applied));
-        Ok(copy?)
+        let mut copy = copy?;
+        copy.backend().watch_schema_changes()?;
+        Ok(copy)
     }
 
     fn check(

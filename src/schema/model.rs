@@ -41,6 +41,24 @@ pub struct Schema {
     pub triggers: BTreeMap<TriggerName, Trigger>,
 }
 
+impl Schema {
+    /// Adds every object of `other`, replacing those of the same name: the objects read
+    /// again after a change, put back into the snapshot they came from.
+    pub fn absorb(&mut self, other: Schema) {
+        self.namespaces.extend(other.namespaces);
+        self.extensions.extend(other.extensions);
+        self.enums.extend(other.enums);
+        self.domains.extend(other.domains);
+        self.composites.extend(other.composites);
+        self.sequences.extend(other.sequences);
+        self.functions.extend(other.functions);
+        self.tables.extend(other.tables);
+        self.views.extend(other.views);
+        self.indexes.extend(other.indexes);
+        self.triggers.extend(other.triggers);
+    }
+}
+
 /// Serializes a map as the array of its values, since JSON keys must be strings.
 pub(crate) fn values<K, V: Serialize, S: Serializer>(
     map: &BTreeMap<K, V>,

@@ -1,0 +1,285 @@
+//! Snapshots of a scratch PostgreSQL database that cost what a migration changed, not
+//! what the database holds: an event trigger logs the oid of every object a DDL command
+//! creates, alters or drops; the next snapshot reads again only the relations, functions
+//! and types those objects are, belong to, or that depend on them (through `pg_depend`,
+//! since renaming a table changes the text of the views over it), and keeps the rest of
+//! the previous snapshot.
+//!
+//! Everything lives in this session's temporary schema, so it is invisible to snapshots
+//! and gone when the connection ends; the event triggers go with the function they call.
+//! Creating an event trigger takes a superuser: for other roles every snapshot is a
+//! full one. Whatever the log cannot vouch for (a schema or extension changed, the log or
+//! the triggers gone) makes the next snapshot a full one.
+
+use postgres::{Client, Statement};
+
+use super::introspect_error::IntrospectError;
+use super::postgres_introspect::{CatalogStatements, Only, read};
+use super::postgres_origins::{Family, Origins};
+use crate::schema::{IntrospectOptions, Schema};
+
+/// The log, its function and its triggers, made afresh (a database copied from one that
+/// had them has the triggers without this session's log). `ENABLE ALWAYS`: a migration
+/// that sets `session_replication_role = replica` to silence triggers still fires these.
+const INSTALL: &str = "\
+BEGIN;
+DROP EVENT TRIGGER IF EXISTS migrate_watch_ddl;
+DROP EVENT TRIGGER IF EXISTS migrate_watch_drop;
+CREATE TEMPORARY TABLE IF NOT EXISTS migrate_schema_changes (classid oid NOT NULL, objid oid NOT NULL);
+TRUNCATE pg_temp.migrate_schema_changes;
+CREATE OR REPLACE FUNCTION pg_temp.migrate_log_schema_change() RETURNS event_trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- Another session's commands: it has no log, and only this one reads it.
+    IF to_regclass('pg_temp.migrate_schema_changes') IS NULL THEN
+        RETURN;
+    END IF;
+    IF TG_EVENT = 'sql_drop' THEN
+        INSERT INTO pg_temp.migrate_schema_changes
+        SELECT classid, objid FROM pg_event_trigger_dropped_objects();
+    ELSE
+        INSERT INTO pg_temp.migrate_schema_changes
+        SELECT classid, objid FROM pg_event_trigger_ddl_commands() WHERE objid <> 0;
+    END IF;
+END
+$$;
+-- Empties the log and says, in one row: whether both triggers still stand, whether no
+-- schema or extension changed (that is not followed to its dependents, everything in
+-- it: the caller reads everything), the logged objects, and the units to read again:
+-- those the logged objects that still exist are or belong to, and every unit depending
+-- on them, transitively. Hash and merge joins read all of pg_depend at each step of the
+-- walk; looking each object up by index costs what changed.
+CREATE OR REPLACE FUNCTION pg_temp.migrate_read_schema_changes(
+    OUT triggers_stand bool, OUT schemas_unchanged bool, OUT logged oid[],
+    OUT relations oid[], OUT functions oid[], OUT types oid[])
+LANGUAGE plpgsql SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+#variable_conflict use_column
+BEGIN
+    WITH RECURSIVE logged_now AS (
+        DELETE FROM pg_temp.migrate_schema_changes RETURNING classid, objid
+    ), touched (classid, objid) AS (
+        SELECT classid, objid FROM logged_now
+        WHERE classid NOT IN ('pg_namespace'::regclass, 'pg_extension'::regclass)
+      UNION
+        SELECT d.classid, d.objid FROM pg_depend AS d
+        JOIN touched AS t ON d.refclassid = t.classid AND d.refobjid = t.objid
+        WHERE d.deptype IN ('n', 'a', 'i', 'P', 'S')
+    ), units (family, oid) AS (
+        SELECT 'r', COALESCE(i.indrelid, c.oid) FROM touched AS t
+        JOIN pg_class AS c ON t.classid = 'pg_class'::regclass AND c.oid = t.objid
+        LEFT JOIN pg_index AS i ON i.indexrelid = c.oid
+      UNION
+        SELECT CASE WHEN co.conrelid <> 0 THEN 'r' ELSE 't' END,
+               CASE WHEN co.conrelid <> 0 THEN co.conrelid ELSE co.contypid END
+        FROM touched AS t
+        JOIN pg_constraint AS co ON t.classid = 'pg_constraint'::regclass AND co.oid = t.objid
+      UNION
+        SELECT 'r', tg.tgrelid FROM touched AS t
+        JOIN pg_trigger AS tg ON t.classid = 'pg_trigger'::regclass AND tg.oid = t.objid
+      UNION
+        SELECT 'r', ad.adrelid FROM touched AS t
+        JOIN pg_attrdef AS ad ON t.classid = 'pg_attrdef'::regclass AND ad.oid = t.objid
+      UNION
+        SELECT 'r', rw.ev_class FROM touched AS t
+        JOIN pg_rewrite AS rw ON t.classid = 'pg_rewrite'::regclass AND rw.oid = t.objid
+      UNION
+        SELECT CASE WHEN ty.typrelid <> 0 THEN 'r' ELSE 't' END,
+               CASE WHEN ty.typrelid <> 0 THEN ty.typrelid ELSE ty.oid END
+        FROM touched AS t
+        JOIN pg_type AS ty ON t.classid = 'pg_type'::regclass AND ty.oid = t.objid
+        -- Row types, enums and domains: an array type's columns depend on it.
+        WHERE ty.typrelid <> 0 OR ty.typtype IN ('e', 'd')
+      UNION
+        SELECT 'f', t.objid FROM touched AS t WHERE t.classid = 'pg_proc'::regclass
+    )
+    SELECT
+        (SELECT count(*) FROM pg_event_trigger
+         WHERE evtname IN ('migrate_watch_ddl', 'migrate_watch_drop') AND evtenabled = 'A') = 2,
+        ARRAY(SELECT classid FROM logged_now WHERE classid IN
+              ('pg_namespace'::regclass, 'pg_extension'::regclass)) = '{}',
+        ARRAY(SELECT DISTINCT objid FROM logged_now),
+        ARRAY(SELECT oid FROM units WHERE family = 'r'),
+        ARRAY(SELECT oid FROM units WHERE family = 'f'),
+        ARRAY(SELECT oid FROM units WHERE family = 't')
+    INTO triggers_stand, schemas_unchanged, logged, relations, functions, types;
+END
+$$;
+CREATE EVENT TRIGGER migrate_watch_ddl ON ddl_command_end
+    EXECUTE PROCEDURE pg_temp.migrate_log_schema_change();
+CREATE EVENT TRIGGER migrate_watch_drop ON sql_drop
+    EXECUTE PROCEDURE pg_temp.migrate_log_schema_change();
+ALTER EVENT TRIGGER migrate_watch_ddl ENABLE ALWAYS;
+ALTER EVENT TRIGGER migrate_watch_drop ENABLE ALWAYS;
+COMMIT";
+
+/// Empties the log; see `migrate_read_schema_changes` in [`INSTALL`].
+const CHANGES: &str = "SELECT * FROM pg_temp.migrate_read_schema_changes()";
+
+/// What changed since the last snapshot.
+enum Changes {
+    /// Read everything again.
+    Everything,
+    /// The logged objects' oids, and the units still there to read again.
+    Some { logged: Vec<u32>, only: Only },
+}
+
+/// The previous snapshot, with where each object came from.
+struct Last {
+    options: IntrospectOptions,
+    schema: Schema,
+    origins: Origins,
+}
+
+/// Watches one connection's database for DDL; see the module's documentation.
+pub(crate) struct SchemaWatch {
+    last: Option<Last>,
+    /// [`CHANGES`], prepared once the log is there.
+    changes: Option<Statement>,
+}
+
+impl SchemaWatch {
+    /// Installs the log and its triggers; `None` when this role may not (only a superuser
+    /// creates event triggers), which leaves nothing behind.
+    pub(crate) fn install(client: &mut Client) -> Result<Option<Self>, postgres::Error> {
+        match client.batch_execute(INSTALL) {
+            Ok(()) => Ok(Some(Self {
+                last: None,
+                changes: None,
+            })),
+            Err(error) => {
+                client.batch_execute("ROLLBACK")?;
+                if error.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
+                    Ok(None)
+                } else {
+                    Err(error)
+                }
+            }
+        }
+    }
+
+    /// The database's schema, as [`super::postgres_introspect::introspect_with`] reads it.
+    pub(crate) fn snapshot(
+        &mut self,
+        client: &mut Client,
+        statements: &mut CatalogStatements,
+        options: &IntrospectOptions,
+    ) -> Result<Schema, IntrospectError> {
+        let changes = self.changes(client)?;
+        let last = self.last.take().filter(|last| last.options == *options);
+        let (mut last, logged, mut only) = match (last, changes) {
+            (Some(last), Changes::Some { logged, only }) => (last, logged, only),
+            _ => {
+                let (schema, origins) = read(client, statements, options, None)?;
+                let copy = schema.clone();
+                self.last = Some(Last {
+                    options: options.clone(),
+                    schema,
+                    origins,
+                });
+                return Ok(copy);
+            }
+        };
+        // A dropped object is gone from the catalogs: the previous snapshot knows whose
+        // it was (a dropped index's table, say).
+        for oid in logged {
+            if let Some((unit, family)) = last.origins.unit_of(oid) {
+                only.add(unit, family);
+            }
+        }
+        let children: Vec<u32> = only
+            .relations
+            .iter()
+            .flat_map(|unit| last.origins.children(*unit))
+            .copied()
+            .collect();
+        only.relations.extend(children);
+        only.relations.sort_unstable();
+        only.relations.dedup();
+        only.functions.sort_unstable();
+        only.functions.dedup();
+        only.types.sort_unstable();
+        only.types.dedup();
+        if !only.is_empty() {
+            for unit in only.oids() {
+                last.origins.forget(unit, &mut last.schema);
+            }
+            let (fragment, origins) = read(client, statements, options, Some(&only))?;
+            last.schema.absorb(fragment);
+            last.origins.absorb(origins);
+        }
+        let copy = last.schema.clone();
+        self.last = Some(last);
+        Ok(copy)
+    }
+
+    /// Empties the log; everything changed when it cannot tell.
+    fn changes(&mut self, client: &mut Client) -> Result<Changes, IntrospectError> {
+        let statement = match self.changes.take() {
+            Some(statement) => Ok(statement),
+            None => client.prepare(CHANGES),
+        };
+        let row = match statement.and_then(|statement| {
+            let row = client.query_one(&statement, &[])?;
+            self.changes = Some(statement);
+            Ok(row)
+        }) {
+            Ok(row) => row,
+            // The log is gone (`DISCARD ALL` drops temporary tables): start again.
+            Err(_) => {
+                Self::install(client).map_err(|error| watch_failed(&error))?;
+                return Ok(Changes::Everything);
+            }
+        };
+        let get = |at| -> Result<Vec<u32>, IntrospectError> {
+            row.try_get(at).map_err(|error| watch_failed(&error))
+        };
+        let triggers_stand: bool = row.try_get(0).map_err(|error| watch_failed(&error))?;
+        let no_schema_changed: bool = row.try_get(1).map_err(|error| watch_failed(&error))?;
+        if !triggers_stand {
+            Self::install(client).map_err(|error| watch_failed(&error))?;
+            self.changes = None;
+            return Ok(Changes::Everything);
+        }
+        if !no_schema_changed {
+            return Ok(Changes::Everything);
+        }
+        Ok(Changes::Some {
+            logged: get(2)?,
+            only: Only {
+                relations: get(3)?,
+                functions: get(4)?,
+                types: get(5)?,
+            },
+        })
+    }
+}
+
+fn watch_failed(error: &postgres::Error) -> IntrospectError {
+    IntrospectError::Query {
+        dialect: super::dialect::Dialect::Postgres,
+        what: "schema changes",
+        message: error.to_string(),
+    }
+}
+
+impl Only {
+    fn add(&mut self, unit: u32, family: Family) {
+        match family {
+            Family::Relation => self.relations.push(unit),
+            Family::Function => self.functions.push(unit),
+            Family::Type => self.types.push(unit),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.relations.is_empty() && self.functions.is_empty() && self.types.is_empty()
+    }
+
+    fn oids(&self) -> impl Iterator<Item = u32> + '_ {
+        self.relations
+            .iter()
+            .chain(&self.functions)
+            .chain(&self.types)
+            .copied()
+    }
+}
