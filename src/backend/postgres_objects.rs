@@ -59,7 +59,7 @@ pub(crate) fn enums(
             labels: row.get(2)?,
             comment: row.get(3)?,
         };
-        schema.enums.insert(name, item);
+        schema.enums.insert(name, item.into());
     }
     Ok(())
 }
@@ -87,7 +87,7 @@ pub(crate) fn domains(
             checks: check_names.into_iter().zip(check_definitions).collect(),
             comment: row.get(8)?,
         };
-        schema.domains.insert(name, domain);
+        schema.domains.insert(name, domain.into());
     }
     Ok(())
 }
@@ -118,7 +118,7 @@ pub(crate) fn sequences(
             owned_by,
             comment: row.get(12)?,
         };
-        schema.sequences.insert(name, sequence);
+        schema.sequences.insert(name, sequence.into());
     }
     Ok(())
 }
@@ -143,7 +143,7 @@ pub(crate) fn functions(
             definition: definition.trim_end().to_owned(),
             comment: row.get(4)?,
         };
-        schema.functions.insert(name, function);
+        schema.functions.insert(name, function.into());
     }
     Ok(())
 }
@@ -166,7 +166,7 @@ pub(crate) fn triggers(
             definition: row.get(3)?,
             comment: row.get(4)?,
         };
-        schema.triggers.insert(name, trigger);
+        schema.triggers.insert(name, trigger.into());
     }
     Ok(())
 }

@@ -170,11 +170,11 @@ mod tests {
         for (oid, name, index_oid) in [(10, "a", 11), (20, "b", 21)] {
             schema
                 .tables
-                .insert(QualifiedName::new("public", name), table(name));
+                .insert(QualifiedName::new("public", name), table(name).into());
             let index_name = format!("{name}_idx");
             schema.indexes.insert(
                 QualifiedName::new("public", &index_name),
-                index(&index_name, name),
+                index(&index_name, name).into(),
             );
             origins.entry(oid, Entry::Table(QualifiedName::new("public", name)));
             origins.entry(oid, Entry::Index(QualifiedName::new("public", &index_name)));

@@ -1,6 +1,8 @@
 //! Turns the PostgreSQL catalog rows of relations into model objects: tables, views and
 //! composite types, their columns and constraints, and indexes.
 
+use std::sync::Arc;
+
 use super::dialect::Dialect;
 use super::introspect_error::IntrospectError;
 use super::postgres_introspect::{RowRef, Rows};
@@ -47,7 +49,7 @@ pub(crate) fn relations(
                     definition: definition.trim().trim_end_matches(';').to_owned(),
                     comment,
                 };
-                schema.views.insert(name.clone(), view);
+                schema.views.insert(name.clone(), view.into());
                 origins.entry(oid, Entry::View(name.clone()));
                 RelationKind::View
             }
@@ -57,13 +59,13 @@ pub(crate) fn relations(
                     attributes: Vec::new(),
                     comment,
                 };
-                schema.composites.insert(name.clone(), composite);
+                schema.composites.insert(name.clone(), composite.into());
                 origins.entry(oid, Entry::Composite(name.clone()));
                 RelationKind::Composite
             }
             _ => {
                 let table = table(&row, name.clone(), comment)?;
-                schema.tables.insert(name.clone(), table);
+                schema.tables.insert(name.clone(), table.into());
                 origins.entry(oid, Entry::Table(name.clone()));
                 RelationKind::Table
             }
@@ -126,7 +128,7 @@ pub(crate) fn columns(
                     data_type,
                     collation,
                 };
-                composite.attributes.push(attribute);
+                Arc::make_mut(composite).attributes.push(attribute);
             }
             continue;
         }
@@ -157,7 +159,7 @@ pub(crate) fn columns(
             comment: row.get(8)?,
         };
         if let Some(table) = schema.tables.get_mut(relation) {
-            table.columns.push(column);
+            Arc::make_mut(table).columns.push(column);
         }
     }
     Ok(())
@@ -206,7 +208,7 @@ pub(crate) fn constraints(
             comment: row.get(16)?,
         };
         if let Some(table) = schema.tables.get_mut(relation) {
-            table.constraints.insert(name, constraint);
+            Arc::make_mut(table).constraints.insert(name, constraint);
         }
     }
     Ok(())
@@ -304,7 +306,7 @@ pub(crate) fn indexes(
             nulls_not_distinct: row.get(12)?,
             comment: row.get(13)?,
         };
-        schema.indexes.insert(name, index);
+        schema.indexes.insert(name, index.into());
     }
     Ok(())
 }

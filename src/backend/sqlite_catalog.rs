@@ -74,12 +74,12 @@ impl Catalog {
                     "c" => {
                         let sql = sql_of.get(&index.name).map(String::as_str);
                         let built = build_index(index, sql.unwrap_or_default(), index_keys);
-                        schema.indexes.insert(built.name.clone(), built);
+                        schema.indexes.insert(built.name.clone(), built.into());
                     }
                     _ => {} // the primary key's own index: the table shows the key
                 }
             }
-            schema.tables.insert(table.name.clone(), table);
+            schema.tables.insert(table.name.clone(), table.into());
         }
         Ok(())
     }

@@ -121,7 +121,7 @@ pub fn introspect_with(
                     definition: text.query,
                     comment: None,
                 };
-                schema.views.insert(name, view);
+                schema.views.insert(name, view.into());
             }
             "trigger" if !excluded(table) => {
                 let name = TriggerName {
@@ -134,7 +134,7 @@ pub fn introspect_with(
                     definition,
                     comment: None,
                 };
-                schema.triggers.insert(name, trigger);
+                schema.triggers.insert(name, trigger.into());
             }
             _ => {}
         }

@@ -13,6 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::hash::Hasher as _;
+use std::sync::Arc;
 
 use siphasher::sip128::{Hasher128 as _, SipHasher13};
 
@@ -37,8 +38,8 @@ const SNAPSHOTS_KEPT: usize = 4;
 /// One table as built, with the indexes that belong to it.
 #[derive(Debug, Clone)]
 pub(crate) struct CachedTable {
-    pub table: Table,
-    pub indexes: Vec<Index>,
+    pub table: Arc<Table>,
+    pub indexes: Vec<Arc<Index>>,
     /// The snapshot that last used it.
     used: u64,
 }
@@ -87,7 +88,7 @@ impl TableCache {
         self.tables.contains_key(key)
     }
 
-    pub(crate) fn insert(&mut self, key: Fingerprint, table: Table, indexes: Vec<Index>) {
+    pub(crate) fn insert(&mut self, key: Fingerprint, table: Arc<Table>, indexes: Vec<Arc<Index>>) {
         let used = self.snapshot;
         self.tables.insert(
             key,

@@ -2,6 +2,7 @@
 //! a changed one exactly which details differ. Findings come in a fixed order: by kind of
 //! object, then by name. Pure.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use super::diff_table::{diff_index, diff_table};
@@ -11,6 +12,7 @@ use super::diff_types::{
 use super::finding::{Details, Finding, FindingKind, describe, detail, flag};
 use super::model::{Extension, Function, FunctionKind, Namespace, Schema, Sequence, Trigger, View};
 use super::name::{function_label, quote_ident, quote_literal};
+use super::table::{Index, Table};
 
 /// Everything that differs between `expected` and `actual`; empty exactly when both render
 /// to the same text.
@@ -62,14 +64,14 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Finding> {
     compare_with(
         &mut out,
         (&e.tables, &a.tables),
-        |t| format!("table {}", t.name),
+        |t: &Table| format!("table {}", t.name),
         diff_table,
     );
     compare(&mut out, (&e.views, &a.views), view_object, view_details);
     compare_with(
         &mut out,
         (&e.indexes, &a.indexes),
-        |i| format!("index {}", i.name),
+        |i: &Index| format!("index {}", i.name),
         diff_index,
     );
     compare(
@@ -82,34 +84,35 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Finding> {
 }
 
 /// Walks two maps in key order: what only `expected` has is missing, what only `actual`
-/// has is unexpected, and `changed` reports on what both have but differently.
-pub(crate) fn compare_with<K: Ord, V: PartialEq>(
+/// has is unexpected, and `changed` reports on what both have but differently. Values are
+/// objects or shared objects (`Arc`, whose comparison with itself is a pointer's).
+pub(crate) fn compare_with<K: Ord, V: PartialEq + Borrow<T>, T>(
     out: &mut Vec<Finding>,
     (expected, actual): (&BTreeMap<K, V>, &BTreeMap<K, V>),
-    object: impl Fn(&V) -> String,
-    changed: impl Fn(&V, &V, &mut Vec<Finding>),
+    object: impl Fn(&T) -> String,
+    changed: impl Fn(&T, &T, &mut Vec<Finding>),
 ) {
     let mut keys: Vec<&K> = expected.keys().chain(actual.keys()).collect();
     keys.sort();
     keys.dedup();
     for key in keys {
         match (expected.get(key), actual.get(key)) {
-            (Some(e), None) => out.push(Finding::missing(object(e))),
-            (None, Some(a)) => out.push(Finding::unexpected(object(a))),
-            (Some(e), Some(a)) if e != a => changed(e, a, out),
+            (Some(e), None) => out.push(Finding::missing(object(e.borrow()))),
+            (None, Some(a)) => out.push(Finding::unexpected(object(a.borrow()))),
+            (Some(e), Some(a)) if e != a => changed(e.borrow(), a.borrow(), out),
             _ => {}
         }
     }
 }
 
 /// [`compare_with`] for objects whose changes are a list of details.
-pub(crate) fn compare<K: Ord, V: PartialEq>(
+pub(crate) fn compare<K: Ord, V: PartialEq + Borrow<T>, T>(
     out: &mut Vec<Finding>,
     maps: (&BTreeMap<K, V>, &BTreeMap<K, V>),
-    object: impl Fn(&V) -> String,
-    details: impl Fn(&V) -> Details,
+    object: impl Fn(&T) -> String,
+    details: impl Fn(&T) -> Details,
 ) {
-    compare_with(out, maps, &object, |e, a, out| {
+    compare_with(out, maps, &object, |e: &T, a: &T, out| {
         if let Some(text) = describe(&details(e), &details(a)) {
             out.push(Finding::with_detail(FindingKind::Changed, object(a), &text));
         }

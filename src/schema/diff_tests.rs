@@ -2,6 +2,7 @@
 //! exact sentence the diff must say about it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::*;
 
@@ -99,7 +100,7 @@ fn index(index: &str, table: &str, keys: &[&str]) -> Index {
 
 fn with_table(table: Table) -> Schema {
     let mut schema = Schema::default();
-    schema.tables.insert(table.name.clone(), table);
+    schema.tables.insert(table.name.clone(), table.into());
     schema
 }
 
@@ -127,7 +128,7 @@ fn a_table_missing_or_left_behind() {
 fn a_table_option() {
     let expected = with_table(table("settings", vec![column("key", "TEXT")]));
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut() {
+    for table in actual.tables.values_mut().map(Arc::make_mut) {
         table.strict = true;
     }
     assert_eq!(
@@ -140,7 +141,7 @@ fn a_table_option() {
 fn a_column_lost_its_default_and_not_null() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut() {
+    for table in actual.tables.values_mut().map(Arc::make_mut) {
         table.columns[2].not_null = false;
         table.columns[2].default = None;
     }
@@ -154,7 +155,7 @@ fn a_column_lost_its_default_and_not_null() {
 fn a_column_changed_type() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut() {
+    for table in actual.tables.values_mut().map(Arc::make_mut) {
         table.columns[1].data_type = "bigint".to_owned();
     }
     assert_eq!(
@@ -167,7 +168,7 @@ fn a_column_changed_type() {
 fn a_column_missing() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut() {
+    for table in actual.tables.values_mut().map(Arc::make_mut) {
         table.columns.remove(1);
     }
     assert_eq!(sentence(&expected, &actual), "column trips.user_id missing");
@@ -177,7 +178,7 @@ fn a_column_missing() {
 fn a_column_moved_is_its_own_kind_of_finding() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut() {
+    for table in actual.tables.values_mut().map(Arc::make_mut) {
         table.columns.swap(1, 2);
     }
     assert_eq!(
@@ -194,7 +195,7 @@ fn a_column_moved_is_its_own_kind_of_finding() {
 fn a_column_generated_identity_collation_and_comment() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut() {
+    for table in actual.tables.values_mut().map(Arc::make_mut) {
         let id = &mut table.columns[0];
         id.identity = Some(Identity::Always);
         id.collation = Some("C".to_owned());
@@ -215,7 +216,7 @@ fn a_column_generated_identity_collation_and_comment() {
 fn a_foreign_key_action() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut() {
+    for table in actual.tables.values_mut().map(Arc::make_mut) {
         for constraint in table.constraints.values_mut() {
             if let ConstraintKind::ForeignKey(key) = &mut constraint.kind {
                 key.on_delete = FkAction::NoAction;
@@ -232,7 +233,7 @@ fn a_foreign_key_action() {
 fn a_foreign_key_deferrability() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut() {
+    for table in actual.tables.values_mut().map(Arc::make_mut) {
         if let Some(constraint) = table.constraints.get_mut("trips_user_id_fkey") {
             constraint.deferrable = Deferrable::InitiallyDeferred;
         }
@@ -248,7 +249,7 @@ fn a_foreign_key_deferrability() {
 fn a_check_constraint_expression() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut() {
+    for table in actual.tables.values_mut().map(Arc::make_mut) {
         if let Some(constraint) = table.constraints.get_mut("trips_id_check") {
             constraint.kind = ConstraintKind::Check {
                 expression: "id >= 0".to_owned(),
@@ -265,7 +266,7 @@ fn a_check_constraint_expression() {
 fn a_unique_constraint_left_behind() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut() {
+    for table in actual.tables.values_mut().map(Arc::make_mut) {
         let kind = ConstraintKind::Unique {
             columns: vec!["notes".to_owned()],
             include: Vec::new(),
@@ -284,7 +285,7 @@ fn an_index_left_behind() {
     let expected = with_table(table("users", vec![column("email", "text")]));
     let mut actual = expected.clone();
     let key = index("users_email_key", "users", &["email"]);
-    actual.indexes.insert(key.name.clone(), key);
+    actual.indexes.insert(key.name.clone(), key.into());
     assert_eq!(
         sentence(&expected, &actual),
         "index users_email_key still exists"
@@ -297,9 +298,11 @@ fn an_index_sort_order_and_predicate() {
     let mut by_user = index("trips_user_idx", "trips", &["user_id", "id"]);
     by_user.keys[1].descending = true;
     by_user.predicate = Some("notes <> ''".to_owned());
-    expected.indexes.insert(by_user.name.clone(), by_user);
+    expected
+        .indexes
+        .insert(by_user.name.clone(), by_user.into());
     let mut actual = expected.clone();
-    for index in actual.indexes.values_mut() {
+    for index in actual.indexes.values_mut().map(Arc::make_mut) {
         index.keys[1].descending = false;
         index.predicate = None;
     }
@@ -324,9 +327,9 @@ fn view(text: &str, definition: &str) -> View {
 fn a_view_definition() {
     let mut expected = Schema::default();
     let long = view("long_trips", "SELECT id FROM trips WHERE km > 100");
-    expected.views.insert(long.name.clone(), long);
+    expected.views.insert(long.name.clone(), long.into());
     let mut actual = expected.clone();
-    for view in actual.views.values_mut() {
+    for view in actual.views.values_mut().map(Arc::make_mut) {
         view.definition = "SELECT id FROM trips WHERE km > 10".to_owned();
     }
     assert_eq!(
@@ -341,7 +344,7 @@ fn a_materialized_view_missing() {
     let mut expected = Schema::default();
     let mut counts = view("trip_counts", "SELECT count(*) FROM trips");
     counts.materialized = true;
-    expected.views.insert(counts.name.clone(), counts);
+    expected.views.insert(counts.name.clone(), counts.into());
     assert_eq!(
         sentence(&expected, &Schema::default()),
         "materialized view trip_counts missing"
@@ -367,9 +370,11 @@ fn a_sequence_option_and_owner() {
         owned_by: Some((pg("invoices"), "number".to_owned())),
         comment: None,
     };
-    expected.sequences.insert(sequence.name.clone(), sequence);
+    expected
+        .sequences
+        .insert(sequence.name.clone(), sequence.into());
     let mut actual = expected.clone();
-    for sequence in actual.sequences.values_mut() {
+    for sequence in actual.sequences.values_mut().map(Arc::make_mut) {
         sequence.increment = 1;
         sequence.owned_by = None;
     }
@@ -387,7 +392,7 @@ fn mood(labels: &[&str]) -> Schema {
         labels: labels.iter().map(|label| (*label).to_owned()).collect(),
         comment: None,
     };
-    schema.enums.insert(item.name.clone(), item);
+    schema.enums.insert(item.name.clone(), item.into());
     schema
 }
 
@@ -422,9 +427,9 @@ fn a_domain_constraint() {
         )]),
         comment: None,
     };
-    expected.domains.insert(domain.name.clone(), domain);
+    expected.domains.insert(domain.name.clone(), domain.into());
     let mut actual = expected.clone();
-    for domain in actual.domains.values_mut() {
+    for domain in actual.domains.values_mut().map(Arc::make_mut) {
         domain.checks.clear();
     }
     assert_eq!(
@@ -446,9 +451,11 @@ fn a_composite_attribute_type() {
         attributes: vec![attribute("street", "text"), attribute("zip", "varchar(10)")],
         comment: None,
     };
-    expected.composites.insert(address.name.clone(), address);
+    expected
+        .composites
+        .insert(address.name.clone(), address.into());
     let mut actual = expected.clone();
-    for composite in actual.composites.values_mut() {
+    for composite in actual.composites.values_mut().map(Arc::make_mut) {
         composite.attributes[1].data_type = "text".to_owned();
     }
     assert_eq!(
@@ -468,9 +475,11 @@ fn a_function_body() {
             .to_owned(),
         comment: None,
     };
-    expected.functions.insert(function.name.clone(), function);
+    expected
+        .functions
+        .insert(function.name.clone(), function.into());
     let mut actual = expected.clone();
-    for function in actual.functions.values_mut() {
+    for function in actual.functions.values_mut().map(Arc::make_mut) {
         function.definition = function.definition.replace("a + b", "a - b");
     }
     assert_eq!(
@@ -493,7 +502,7 @@ fn a_trigger_missing() {
             .to_owned(),
         comment: None,
     };
-    expected.triggers.insert(name, trigger);
+    expected.triggers.insert(name, trigger.into());
     assert_eq!(
         sentence(&expected, &with_table(trips())),
         "trigger trips_touch on trips missing"
@@ -543,14 +552,14 @@ fn an_extension_version_is_neither_rendered_nor_compared() {
 #[test]
 fn a_partition_bound() {
     let mut expected = with_table(table("m_2024", vec![column("at", "date")]));
-    for table in expected.tables.values_mut() {
+    for table in expected.tables.values_mut().map(Arc::make_mut) {
         table.partition_of = Some(PartitionOf {
             parent: name("m"),
             bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')".to_owned(),
         });
     }
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut() {
+    for table in actual.tables.values_mut().map(Arc::make_mut) {
         table.partition_of = None;
     }
     assert_eq!(
@@ -563,7 +572,7 @@ fn a_partition_bound() {
 fn the_model_serializes_as_arrays_of_named_objects() {
     let mut schema = with_table(table("t", vec![column("a", "INT")]));
     let key = index("t_a", "t", &["a"]);
-    schema.indexes.insert(key.name.clone(), key);
+    schema.indexes.insert(key.name.clone(), key.into());
     let json = serde_json::to_value(&schema).expect("serializes");
     let table = &json["tables"][0];
     assert_eq!(

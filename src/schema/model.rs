@@ -3,6 +3,7 @@
 //! values and render to equal bytes. Pure: std and serde only.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 
@@ -12,7 +13,9 @@ use super::table::{Index, Table};
 /// Everything a database holds, as far as migrations are concerned.
 ///
 /// Maps are keyed by the object's own name (which each object also carries); as JSON they
-/// become arrays of objects in key order.
+/// become arrays of objects in key order. Objects are shared (`Arc`): verify keeps several
+/// snapshots that differ in a few objects, so a copy costs its keys, and comparing an
+/// object with itself is comparing two pointers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Schema {
     #[serde(serialize_with = "values")]
@@ -20,25 +23,25 @@ pub struct Schema {
     #[serde(serialize_with = "values")]
     pub extensions: BTreeMap<String, Extension>,
     #[serde(serialize_with = "values")]
-    pub enums: BTreeMap<QualifiedName, Enum>,
+    pub enums: BTreeMap<QualifiedName, Arc<Enum>>,
     #[serde(serialize_with = "values")]
-    pub domains: BTreeMap<QualifiedName, Domain>,
+    pub domains: BTreeMap<QualifiedName, Arc<Domain>>,
     #[serde(serialize_with = "values")]
-    pub composites: BTreeMap<QualifiedName, Composite>,
+    pub composites: BTreeMap<QualifiedName, Arc<Composite>>,
     #[serde(serialize_with = "values")]
-    pub sequences: BTreeMap<QualifiedName, Sequence>,
+    pub sequences: BTreeMap<QualifiedName, Arc<Sequence>>,
     /// Keyed by name with the identity arguments, `add(integer, integer)`, since functions
     /// overload.
     #[serde(serialize_with = "values")]
-    pub functions: BTreeMap<QualifiedName, Function>,
+    pub functions: BTreeMap<QualifiedName, Arc<Function>>,
     #[serde(serialize_with = "values")]
-    pub tables: BTreeMap<QualifiedName, Table>,
+    pub tables: BTreeMap<QualifiedName, Arc<Table>>,
     #[serde(serialize_with = "values")]
-    pub views: BTreeMap<QualifiedName, View>,
+    pub views: BTreeMap<QualifiedName, Arc<View>>,
     #[serde(serialize_with = "values")]
-    pub indexes: BTreeMap<QualifiedName, Index>,
+    pub indexes: BTreeMap<QualifiedName, Arc<Index>>,
     #[serde(serialize_with = "values")]
-    pub triggers: BTreeMap<TriggerName, Trigger>,
+    pub triggers: BTreeMap<TriggerName, Arc<Trigger>>,
 }
 
 impl Schema {

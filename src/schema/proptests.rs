@@ -3,6 +3,7 @@
 //! renderings are equal; cosmetic rewrites of SQL normalize to the same text.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
@@ -166,24 +167,28 @@ fn schema() -> impl Strategy<Value = (Vec<Table>, Vec<Index>)> {
 fn build(tables: &[Table], indexes: &[Index]) -> Schema {
     let mut schema = Schema::default();
     for table in tables {
-        schema.tables.insert(table.name.clone(), table.clone());
+        schema
+            .tables
+            .insert(table.name.clone(), table.clone().into());
     }
     for index in indexes {
-        schema.indexes.insert(index.name.clone(), index.clone());
+        schema
+            .indexes
+            .insert(index.name.clone(), index.clone().into());
     }
     schema
 }
 
 /// Applies one small change picked by `choice`, or none.
 fn mutate(mut schema: Schema, choice: u8) -> Schema {
-    let table = schema.tables.values_mut().next();
+    let table = schema.tables.values_mut().next().map(Arc::make_mut);
     match (choice % 6, table) {
         (0, Some(table)) => table.columns[0].not_null ^= true,
         (1, Some(table)) => table.columns.reverse(),
         (2, Some(table)) => table.strict ^= true,
         (3, Some(table)) => table.columns[0].default = Some("1".to_owned()),
         (4, _) => {
-            if let Some(index) = schema.indexes.values_mut().next() {
+            if let Some(index) = schema.indexes.values_mut().next().map(Arc::make_mut) {
                 index.keys[0].descending ^= true;
             }
         }

@@ -17,14 +17,29 @@ pub fn render(schema: &Schema) -> String {
     let mut blocks: Vec<String> = Vec::new();
     blocks.extend(schema.namespaces.values().map(namespace_block));
     blocks.extend(schema.extensions.values().map(extension_block));
-    blocks.extend(schema.enums.values().map(enum_block));
-    blocks.extend(schema.domains.values().map(domain_block));
-    blocks.extend(schema.composites.values().map(composite_block));
-    blocks.extend(schema.sequences.values().map(sequence_block));
-    blocks.extend(schema.functions.values().map(function_block));
+    blocks.extend(schema.enums.values().map(|object| enum_block(object)));
+    blocks.extend(schema.domains.values().map(|object| domain_block(object)));
+    blocks.extend(
+        schema
+            .composites
+            .values()
+            .map(|object| composite_block(object)),
+    );
+    blocks.extend(
+        schema
+            .sequences
+            .values()
+            .map(|object| sequence_block(object)),
+    );
+    blocks.extend(
+        schema
+            .functions
+            .values()
+            .map(|object| function_block(object)),
+    );
 
-    let mut indexes = group_by_table(schema.indexes.values(), |index| &index.table);
-    let mut triggers = group_by_table(schema.triggers.values(), |trigger| &trigger.name.table);
+    let mut indexes = group_by_table(schema.indexes.values().map(|i| &**i), |i| &i.table);
+    let mut triggers = group_by_table(schema.triggers.values().map(|t| &**t), |t| &t.name.table);
     let mut dependents = |name: &QualifiedName, blocks: &mut Vec<String>| {
         let own_indexes = indexes.remove(name).unwrap_or_default();
         blocks.extend(own_indexes.into_iter().map(index_block));
