@@ -187,7 +187,9 @@ pub(crate) const CONSTRAINTS: &str = concat!(
     wanted!("n")
 );
 
-/// Indexes no constraint owns, each key as its column (by name: deparsing every key with
+/// Indexes no constraint owns (a primary key's, unique or exclusion constraint's index
+/// depends on it internally: found by index, where `pg_constraint.conindid` has none),
+/// each key as its column (by name: deparsing every key with
 /// `pg_get_indexdef` was most of a snapshot's time) or expression, with its collation
 /// (where not the column's or the database's), operator class (where not the default)
 /// and `indoption` bits (1 DESC, 2 NULLS FIRST). Collations and operator classes are
@@ -218,8 +220,9 @@ pub(crate) const INDEXES: &str = concat!(
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      JOIN pg_am AS am ON am.oid = ic.relam",
     comment!("ds", "pg_class", "i.indexrelid", "0"),
-    "WHERE NOT EXISTS (SELECT 1 FROM pg_constraint AS co WHERE co.conindid = i.indexrelid \
-                       AND co.contype IN ('p', 'u', 'x')) AND {only i.indrelid} AND ",
+    "WHERE NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.classid = 'pg_class'::regclass \
+                       AND d.objid = i.indexrelid AND d.refclassid = 'pg_constraint'::regclass \
+                       AND d.deptype = 'i') AND {only i.indrelid} AND ",
     wanted!("n"),
     " AND ",
     own!("pg_class", "c.oid")
