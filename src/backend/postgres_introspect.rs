@@ -51,11 +51,12 @@ pub fn introspect_with(
 /// The units a partial read covers, by oid.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Only {
-    /// Tables, views, composite types and sequences, with what hangs off them.
+    /// Tables, views and composite types, with what hangs off them.
     pub(crate) relations: Vec<u32>,
+    pub(crate) sequences: Vec<u32>,
     pub(crate) functions: Vec<u32>,
-    /// Enums and domains.
-    pub(crate) types: Vec<u32>,
+    pub(crate) enums: Vec<u32>,
+    pub(crate) domains: Vec<u32>,
 }
 
 /// Reads the schema (or, with `only`, just those units: no schemas nor extensions) with
@@ -141,9 +142,13 @@ fn read_in_transaction(
         schemas: options.schemas.clone(),
         server_version,
     };
+    // Each kind is read in full, or for the oids listed, or (none listed) not at all.
     let relations = only.map(|only| only.relations.as_slice());
+    let sequences = only.map(|only| only.sequences.as_slice());
     let functions = only.map(|only| only.functions.as_slice());
-    let types = only.map(|only| only.types.as_slice());
+    let enums = only.map(|only| only.enums.as_slice());
+    let domains = only.map(|only| only.domains.as_slice());
+    let wanted = |oids: Option<&[u32]>| oids.is_none_or(|oids| !oids.is_empty());
     let mut schema = Schema::default();
     let mut origins = Origins::default();
     let o = &mut origins;
@@ -154,17 +159,25 @@ fn read_in_transaction(
             reader.rows("extensions", sql::EXTENSIONS, None)?,
         )?;
     }
-    if types.is_none_or(|oids| !oids.is_empty()) {
-        objects::enums(&mut schema, o, reader.rows("enums", sql::ENUMS, types)?)?;
-        objects::domains(&mut schema, o, reader.rows("domains", sql::DOMAINS, types)?)?;
+    if wanted(enums) {
+        objects::enums(&mut schema, o, reader.rows("enums", sql::ENUMS, enums)?)?;
     }
-    if functions.is_none_or(|oids| !oids.is_empty()) {
+    if wanted(domains) {
+        objects::domains(
+            &mut schema,
+            o,
+            reader.rows("domains", sql::DOMAINS, domains)?,
+        )?;
+    }
+    if wanted(functions) {
         let rows = reader.rows("functions", sql::FUNCTIONS, functions)?;
         objects::functions(&mut schema, o, rows)?;
     }
-    if relations.is_none_or(|oids| !oids.is_empty()) {
-        let rows = reader.rows("sequences", sql::SEQUENCES, relations)?;
+    if wanted(sequences) {
+        let rows = reader.rows("sequences", sql::SEQUENCES, sequences)?;
         objects::sequences(&mut schema, o, rows)?;
+    }
+    if wanted(relations) {
         let rows = reader.rows("relations", sql::RELATIONS, relations)?;
         let found = objects::relations(&mut schema, o, rows)?;
         let columns = reader.rows("columns", sql::COLUMNS, relations)?;

@@ -41,11 +41,12 @@ impl Entry {
 /// Which catalog queries read a unit again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Family {
-    /// A table, view, composite type or sequence.
+    /// A table, view or composite type.
     Relation,
+    Sequence,
     Function,
-    /// An enum or domain.
-    Type,
+    Enum,
+    Domain,
 }
 
 #[derive(Debug, Default)]
@@ -97,8 +98,10 @@ impl Origins {
             *self.parts.get(&oid)?
         };
         let family = match self.units.get(&unit)?.entries.first() {
+            Some(Entry::Sequence(_)) => Family::Sequence,
             Some(Entry::Function(_)) => Family::Function,
-            Some(Entry::Enum(_) | Entry::Domain(_)) => Family::Type,
+            Some(Entry::Enum(_)) => Family::Enum,
+            Some(Entry::Domain(_)) => Family::Domain,
             _ => Family::Relation,
         };
         Some((unit, family))
@@ -205,7 +208,7 @@ mod tests {
         read_again.part(31, 30);
         read_again.entry(40, Entry::Function(QualifiedName::new("public", "f()")));
         origins.absorb(read_again);
-        assert_eq!(origins.unit_of(31), Some((30, Family::Type)));
+        assert_eq!(origins.unit_of(31), Some((30, Family::Domain)));
         assert_eq!(origins.unit_of(40), Some((40, Family::Function)));
     }
 }

@@ -51,7 +51,8 @@ $$;
 -- walk; looking each object up by index costs what changed.
 CREATE OR REPLACE FUNCTION pg_temp.migrate_read_schema_changes(
     OUT triggers_stand bool, OUT schemas_unchanged bool, OUT logged oid[],
-    OUT relations oid[], OUT functions oid[], OUT types oid[])
+    OUT relations oid[], OUT sequences oid[], OUT functions oid[], OUT enums oid[],
+    OUT domains oid[])
 LANGUAGE plpgsql SET enable_hashjoin = off SET enable_mergejoin = off AS $$
 #variable_conflict use_column
 BEGIN
@@ -65,11 +66,12 @@ BEGIN
         JOIN touched AS t ON d.refclassid = t.classid AND d.refobjid = t.objid
         WHERE d.deptype IN ('n', 'a', 'i', 'P', 'S')
     ), units (family, oid) AS (
-        SELECT 'r', COALESCE(i.indrelid, c.oid) FROM touched AS t
+        SELECT CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END, COALESCE(i.indrelid, c.oid)
+        FROM touched AS t
         JOIN pg_class AS c ON t.classid = 'pg_class'::regclass AND c.oid = t.objid
         LEFT JOIN pg_index AS i ON i.indexrelid = c.oid
       UNION
-        SELECT CASE WHEN co.conrelid <> 0 THEN 'r' ELSE 't' END,
+        SELECT CASE WHEN co.conrelid <> 0 THEN 'r' ELSE 'd' END,
                CASE WHEN co.conrelid <> 0 THEN co.conrelid ELSE co.contypid END
         FROM touched AS t
         JOIN pg_constraint AS co ON t.classid = 'pg_constraint'::regclass AND co.oid = t.objid
@@ -83,7 +85,7 @@ BEGIN
         SELECT 'r', rw.ev_class FROM touched AS t
         JOIN pg_rewrite AS rw ON t.classid = 'pg_rewrite'::regclass AND rw.oid = t.objid
       UNION
-        SELECT CASE WHEN ty.typrelid <> 0 THEN 'r' ELSE 't' END,
+        SELECT CASE WHEN ty.typrelid <> 0 THEN 'r' ELSE ty.typtype::text END,
                CASE WHEN ty.typrelid <> 0 THEN ty.typrelid ELSE ty.oid END
         FROM touched AS t
         JOIN pg_type AS ty ON t.classid = 'pg_type'::regclass AND ty.oid = t.objid
@@ -99,9 +101,12 @@ BEGIN
               ('pg_namespace'::regclass, 'pg_extension'::regclass)) = '{}',
         ARRAY(SELECT DISTINCT objid FROM logged_now),
         ARRAY(SELECT oid FROM units WHERE family = 'r'),
+        ARRAY(SELECT oid FROM units WHERE family = 's'),
         ARRAY(SELECT oid FROM units WHERE family = 'f'),
-        ARRAY(SELECT oid FROM units WHERE family = 't')
-    INTO triggers_stand, schemas_unchanged, logged, relations, functions, types;
+        ARRAY(SELECT oid FROM units WHERE family = 'e'),
+        ARRAY(SELECT oid FROM units WHERE family = 'd')
+    INTO triggers_stand, schemas_unchanged, logged, relations, sequences, functions, enums,
+         domains;
 END
 $$;
 CREATE EVENT TRIGGER migrate_watch_ddl ON ddl_command_end
@@ -193,12 +198,10 @@ impl SchemaWatch {
             .copied()
             .collect();
         only.relations.extend(children);
-        only.relations.sort_unstable();
-        only.relations.dedup();
-        only.functions.sort_unstable();
-        only.functions.dedup();
-        only.types.sort_unstable();
-        only.types.dedup();
+        for oids in only.lists() {
+            oids.sort_unstable();
+            oids.dedup();
+        }
         if !only.is_empty() {
             for unit in only.oids() {
                 last.origins.forget(unit, &mut last.schema);
@@ -247,8 +250,10 @@ impl SchemaWatch {
             logged: get(2)?,
             only: Only {
                 relations: get(3)?,
-                functions: get(4)?,
-                types: get(5)?,
+                sequences: get(4)?,
+                functions: get(5)?,
+                enums: get(6)?,
+                domains: get(7)?,
             },
         })
     }
@@ -266,20 +271,34 @@ impl Only {
     fn add(&mut self, unit: u32, family: Family) {
         match family {
             Family::Relation => self.relations.push(unit),
+            Family::Sequence => self.sequences.push(unit),
             Family::Function => self.functions.push(unit),
-            Family::Type => self.types.push(unit),
+            Family::Enum => self.enums.push(unit),
+            Family::Domain => self.domains.push(unit),
         }
     }
 
+    fn lists(&mut self) -> [&mut Vec<u32>; 5] {
+        [
+            &mut self.relations,
+            &mut self.sequences,
+            &mut self.functions,
+            &mut self.enums,
+            &mut self.domains,
+        ]
+    }
+
     fn is_empty(&self) -> bool {
-        self.relations.is_empty() && self.functions.is_empty() && self.types.is_empty()
+        self.oids().next().is_none()
     }
 
     fn oids(&self) -> impl Iterator<Item = u32> + '_ {
         self.relations
             .iter()
+            .chain(&self.sequences)
             .chain(&self.functions)
-            .chain(&self.types)
+            .chain(&self.enums)
+            .chain(&self.domains)
             .copied()
     }
 }
