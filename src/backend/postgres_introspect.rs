@@ -36,7 +36,7 @@ pub struct CatalogStatements {
     server_version: Option<i32>,
     /// The server no longer knows a statement prepared here: a migration ran
     /// `DISCARD ALL` or `DEALLOCATE ALL` on this connection.
-    lost: bool,
+    pub(crate) lost: bool,
 }
 
 /// [`introspect`], reusing the statements prepared on this connection before.
@@ -68,21 +68,16 @@ pub(crate) fn read(
     only: Option<&Only>,
 ) -> Result<(Schema, Origins), IntrospectError> {
     match read_once(client, statements, options, only) {
-        Err(_) if statements.lost => {
-            statements.prepared.clear();
-            statements.lost = false;
+        Err(_) if std::mem::take(&mut statements.lost) => {
             read_once(client, statements, options, only)
         }
         read => read,
     }
 }
 
-fn read_once(
-    client: &mut Client,
-    statements: &mut CatalogStatements,
-    options: &IntrospectOptions,
-    only: Option<&Only>,
-) -> Result<(Schema, Origins), IntrospectError> {
+/// What opens a snapshot's transaction and fixes its settings, for a full read or (with
+/// `partial`) a read of some oids.
+pub(crate) fn begin(partial: bool) -> String {
     // One round trip opens the transaction and fixes its settings. The server qualifies
     // names that are not on the search path; a fixed path makes the text the same whatever
     // the connection's settings, and keeps `public` unqualified. So do fixed date, interval
@@ -100,16 +95,38 @@ fn read_once(
                  SET LOCAL intervalstyle = 'postgres'; \
                  SET LOCAL extra_float_digits = 1; \
                  SET LOCAL plan_cache_mode = force_generic_plan";
-    let begin = match only {
-        None => begin.to_owned(),
-        Some(_) => {
-            format!("{begin}; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
-        }
-    };
+    if partial {
+        format!("{begin}; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+    } else {
+        begin.to_owned()
+    }
+}
+
+fn read_once(
+    client: &mut Client,
+    statements: &mut CatalogStatements,
+    options: &IntrospectOptions,
+    only: Option<&Only>,
+) -> Result<(Schema, Origins), IntrospectError> {
     client
-        .batch_execute(&begin)
+        .batch_execute(&begin(only.is_some()))
         .map_err(|error| failed("transaction", &error))?;
+    read_and_end(client, statements, options, only)
+}
+
+/// Reads in the transaction [`begin`] opened, then ends it. When the reading failed
+/// because a migration deallocated the prepared statements, they are forgotten (and
+/// `lost` tells the caller it may try again).
+pub(crate) fn read_and_end(
+    client: &mut Client,
+    statements: &mut CatalogStatements,
+    options: &IntrospectOptions,
+    only: Option<&Only>,
+) -> Result<(Schema, Origins), IntrospectError> {
     let result = read_in_transaction(client, statements, options, only);
+    if result.is_err() && statements.lost {
+        statements.prepared.clear();
+    }
     let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
     let ended = client
         .batch_execute(end)

@@ -11,10 +11,10 @@
 //! full one. Whatever the log cannot vouch for (a schema or extension changed, the log or
 //! the triggers gone) makes the next snapshot a full one.
 
-use postgres::{Client, Statement};
+use postgres::{Client, SimpleQueryMessage};
 
 use super::introspect_error::IntrospectError;
-use super::postgres_introspect::{CatalogStatements, Only, read};
+use super::postgres_introspect::{CatalogStatements, Only, begin, read, read_and_end};
 use super::postgres_origins::{Family, Origins};
 use crate::schema::{IntrospectOptions, Schema};
 
@@ -138,8 +138,6 @@ struct Last {
 /// Watches one connection's database for DDL; see the module's documentation.
 pub(crate) struct SchemaWatch {
     last: Option<Last>,
-    /// [`CHANGES`], prepared once the log is there.
-    changes: Option<Statement>,
 }
 
 impl SchemaWatch {
@@ -147,10 +145,7 @@ impl SchemaWatch {
     /// creates event triggers), which leaves nothing behind.
     pub(crate) fn install(client: &mut Client) -> Result<Option<Self>, postgres::Error> {
         match client.batch_execute(INSTALL) {
-            Ok(()) => Ok(Some(Self {
-                last: None,
-                changes: None,
-            })),
+            Ok(()) => Ok(Some(Self { last: None })),
             Err(error) => {
                 client.batch_execute("ROLLBACK")?;
                 if error.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
@@ -169,21 +164,51 @@ impl SchemaWatch {
         statements: &mut CatalogStatements,
         options: &IntrospectOptions,
     ) -> Result<Schema, IntrospectError> {
-        let changes = self.changes(client)?;
         let last = self.last.take().filter(|last| last.options == *options);
-        let (mut last, logged, mut only) = match (last, changes) {
-            (Some(last), Changes::Some { logged, only }) => (last, logged, only),
-            _ => {
-                let (schema, origins) = read(client, statements, options, None)?;
-                let copy = schema.clone();
-                self.last = Some(Last {
+        let result = match (last, self.changes(client)?) {
+            (Some(last), Changes::Some { logged, only }) => {
+                self.read_again(client, statements, options, last, logged, only)
+            }
+            (_, changes) => {
+                if matches!(changes, Changes::Some { .. }) {
+                    end(client, "COMMIT")?;
+                }
+                read(client, statements, options, None).map(|(schema, origins)| Last {
                     options: options.clone(),
                     schema,
                     origins,
-                });
-                return Ok(copy);
+                })
             }
         };
+        let last = match result {
+            Ok(last) => last,
+            // A migration deallocated the prepared statements: read everything again.
+            Err(_) if std::mem::take(&mut statements.lost) => {
+                let (schema, origins) = read(client, statements, options, None)?;
+                Last {
+                    options: options.clone(),
+                    schema,
+                    origins,
+                }
+            }
+            Err(error) => return Err(error),
+        };
+        let copy = last.schema.clone();
+        self.last = Some(last);
+        Ok(copy)
+    }
+
+    /// Reads again, in the transaction [`Self::changes`] opened, the units `only` names
+    /// and those the previous snapshot knows `logged` objects belonged to.
+    fn read_again(
+        &self,
+        client: &mut Client,
+        statements: &mut CatalogStatements,
+        options: &IntrospectOptions,
+        mut last: Last,
+        logged: Vec<u32>,
+        mut only: Only,
+    ) -> Result<Last, IntrospectError> {
         // A dropped object is gone from the catalogs: the previous snapshot knows whose
         // it was (a dropped index's table, say).
         for oid in logged {
@@ -202,61 +227,84 @@ impl SchemaWatch {
             oids.sort_unstable();
             oids.dedup();
         }
-        if !only.is_empty() {
-            for unit in only.oids() {
-                last.origins.forget(unit, &mut last.schema);
-            }
-            let (fragment, origins) = read(client, statements, options, Some(&only))?;
-            last.schema.absorb(fragment);
-            last.origins.absorb(origins);
+        if only.is_empty() {
+            end(client, "COMMIT")?;
+            return Ok(last);
         }
-        let copy = last.schema.clone();
-        self.last = Some(last);
-        Ok(copy)
+        for unit in only.oids() {
+            last.origins.forget(unit, &mut last.schema);
+        }
+        let (fragment, origins) = read_and_end(client, statements, options, Some(&only))?;
+        last.schema.absorb(fragment);
+        last.origins.absorb(origins);
+        Ok(last)
     }
 
-    /// Empties the log; everything changed when it cannot tell.
+    /// Empties the log, in one round trip with opening the transaction of a partial
+    /// read, which stays open when it returns [`Changes::Some`]. Everything changed when
+    /// it cannot tell.
     fn changes(&mut self, client: &mut Client) -> Result<Changes, IntrospectError> {
-        let statement = match self.changes.take() {
-            Some(statement) => Ok(statement),
-            None => client.prepare(CHANGES),
+        // The simple protocol carries several statements in one message; its values come
+        // as text.
+        let sql = format!("{}; {CHANGES}", begin(true));
+        let row = match client.simple_query(&sql) {
+            Ok(messages) => messages.into_iter().find_map(|message| match message {
+                SimpleQueryMessage::Row(row) => Some(row),
+                _ => None,
+            }),
+            Err(_) => None,
         };
-        let row = match statement.and_then(|statement| {
-            let row = client.query_one(&statement, &[])?;
-            self.changes = Some(statement);
-            Ok(row)
-        }) {
-            Ok(row) => row,
-            // The log is gone (`DISCARD ALL` drops temporary tables): start again.
-            Err(_) => {
-                Self::install(client).map_err(|error| watch_failed(&error))?;
-                return Ok(Changes::Everything);
-            }
-        };
-        let get = |at| -> Result<Vec<u32>, IntrospectError> {
-            row.try_get(at).map_err(|error| watch_failed(&error))
-        };
-        let triggers_stand: bool = row.try_get(0).map_err(|error| watch_failed(&error))?;
-        let no_schema_changed: bool = row.try_get(1).map_err(|error| watch_failed(&error))?;
-        if !triggers_stand {
+        let Some(row) = row else {
+            // The log is gone (`DISCARD ALL` drops temporary objects): start again.
+            end(client, "ROLLBACK")?;
             Self::install(client).map_err(|error| watch_failed(&error))?;
-            self.changes = None;
+            return Ok(Changes::Everything);
+        };
+        let text = |at: usize| row.get(at).unwrap_or_default();
+        if text(0) != "t" {
+            // Someone dropped or disabled the triggers.
+            end(client, "COMMIT")?;
+            Self::install(client).map_err(|error| watch_failed(&error))?;
             return Ok(Changes::Everything);
         }
-        if !no_schema_changed {
+        if text(1) != "t" {
+            end(client, "COMMIT")?;
             return Ok(Changes::Everything);
         }
         Ok(Changes::Some {
-            logged: get(2)?,
+            logged: oids(text(2))?,
             only: Only {
-                relations: get(3)?,
-                sequences: get(4)?,
-                functions: get(5)?,
-                enums: get(6)?,
-                domains: get(7)?,
+                relations: oids(text(3))?,
+                sequences: oids(text(4))?,
+                functions: oids(text(5))?,
+                enums: oids(text(6))?,
+                domains: oids(text(7))?,
             },
         })
     }
+}
+
+/// Ends the transaction [`SchemaWatch::changes`] opened.
+fn end(client: &mut Client, how: &str) -> Result<(), IntrospectError> {
+    client
+        .batch_execute(how)
+        .map_err(|error| watch_failed(&error))
+}
+
+/// An `oid[]` as the server writes it in text: `{}`, `{16384,16390}`.
+fn oids(text: &str) -> Result<Vec<u32>, IntrospectError> {
+    let inner = text.trim_start_matches('{').trim_end_matches('}');
+    inner
+        .split(',')
+        .filter(|oid| !oid.is_empty())
+        .map(|oid| {
+            oid.parse().map_err(|_| IntrospectError::Unexpected {
+                dialect: super::dialect::Dialect::Postgres,
+                what: "oid in the schema change log",
+                value: text.to_owned(),
+            })
+        })
+        .collect()
 }
 
 fn watch_failed(error: &postgres::Error) -> IntrospectError {
