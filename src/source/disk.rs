@@ -1,68 +1,117 @@
 //! Reads the files below a migrations directory on disk: a no-op run over a long history
 //! is mostly the system calls made here (a listing and two opens per revision).
+//!
+//! Folders and files are opened relative to their parent's descriptor (openat), through
+//! rustix: the kernel then resolves one name per open, not the whole path from the
+//! working directory, and listing a folder takes no fstat (glibc's opendir makes one).
 
 use std::borrow::Cow;
-use std::fs;
+use std::fs::File;
+use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
+
+use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
 
 use super::error::SourceError;
 use super::tree::TreeFile;
 
 /// Every file below `root` (hidden files and folders left out), in no particular order.
 pub(super) fn read_files(root: &Path) -> Result<Vec<TreeFile>, SourceError> {
+    let root_fd = open_dir(CWD, root).map_err(|source| SourceError::Io {
+        path: root.join(""),
+        source,
+    })?;
+    let root = Root {
+        path: root,
+        fd: root_fd.as_fd(),
+    };
     let mut files = Vec::new();
     let mut folders = Vec::new();
-    list(root, "", &mut Reader::new(&mut files), &mut folders)?;
+    root.list("", &mut Reader::new(&mut files), &mut folders)?;
     folders.sort_unstable();
-    files.extend(walk(root, &folders)?);
+    files.extend(root.walk(&folders)?);
     Ok(files)
 }
 
-/// Reads every file below `folders` (relative to `root`), one folder after another.
-fn walk(root: &Path, folders: &[String]) -> Result<Vec<TreeFile>, SourceError> {
-    let mut files = Vec::new();
-    let mut reader = Reader::new(&mut files);
-    let mut pending = Vec::new();
-    for folder in folders {
-        pending.push(folder.clone());
-        while let Some(relative) = pending.pop() {
-            list(root, &relative, &mut reader, &mut pending)?;
+fn open_dir(
+    parent: impl AsFd,
+    path: impl rustix::path::Arg,
+) -> std::io::Result<rustix::fd::OwnedFd> {
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    Ok(rustix::fs::openat(parent, path, flags, Mode::empty())?)
+}
+
+/// The migrations directory: its path for messages, its descriptor for opening below it.
+#[derive(Clone, Copy)]
+struct Root<'a> {
+    path: &'a Path,
+    fd: BorrowedFd<'a>,
+}
+
+impl Root<'_> {
+    /// Reads every file below `folders`, one folder after another.
+    fn walk(self, folders: &[String]) -> Result<Vec<TreeFile>, SourceError> {
+        let mut files = Vec::new();
+        let mut reader = Reader::new(&mut files);
+        let mut pending = Vec::new();
+        for folder in folders {
+            pending.push(folder.clone());
+            while let Some(relative) = pending.pop() {
+                self.list(&relative, &mut reader, &mut pending)?;
+            }
         }
+        Ok(files)
     }
-    Ok(files)
-}
 
-/// Reads the files of one folder into `reader` and adds its subfolders to `folders`.
-fn list(
-    root: &Path,
-    relative: &str,
-    reader: &mut Reader<'_>,
-    folders: &mut Vec<String>,
-) -> Result<(), SourceError> {
-    let dir = root.join(relative);
-    let io = |source| SourceError::Io {
-        path: dir.clone(),
-        source,
-    };
-    for entry in fs::read_dir(&dir).map_err(io)? {
-        let entry = entry.map_err(io)?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with('.') {
-            continue;
-        }
-        let path = if relative.is_empty() {
-            name.into_owned()
-        } else {
-            format!("{relative}/{name}")
+    /// Reads the files of the folder at `relative` into `reader` and adds its subfolders
+    /// to `folders`.
+    fn list(
+        self,
+        relative: &str,
+        reader: &mut Reader<'_>,
+        folders: &mut Vec<String>,
+    ) -> Result<(), SourceError> {
+        let io = |source| SourceError::Io {
+            path: self.path.join(relative),
+            source,
         };
-        if entry.file_type().map_err(io)?.is_dir() {
-            folders.push(path);
-        } else {
-            reader.read(root, path)?;
+        let fd = open_dir(self.fd, if relative.is_empty() { "." } else { relative }).map_err(io)?;
+        let mut dir = Dir::new(fd).map_err(|e| io(e.into()))?;
+        while let Some(entry) = dir.read() {
+            let entry = entry.map_err(|e| io(e.into()))?;
+            // Names that are not UTF-8 are opened by their lossy text, as the paths
+            // users see are: such a file fails to read rather than being read under
+            // another name.
+            let name = entry.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let dir_fd = dir.fd().map_err(|e| io(e.into()))?;
+            let is_dir = match entry.file_type() {
+                FileType::Unknown => {
+                    // Some file systems do not say in the listing; ask, as std does.
+                    let stat = rustix::fs::statat(dir_fd, &*name, AtFlags::SYMLINK_NOFOLLOW)
+                        .map_err(|e| io(e.into()))?;
+                    FileType::from_raw_mode(stat.st_mode) == FileType::Directory
+                }
+                file_type => file_type == FileType::Directory,
+            };
+            let path = if relative.is_empty() {
+                name.clone().into_owned()
+            } else {
+                format!("{relative}/{name}")
+            };
+            if is_dir {
+                folders.push(path);
+            } else {
+                let full = self.path.join(&path);
+                reader
+                    .read(dir_fd, &name, path)
+                    .map_err(|source| SourceError::Io { path: full, source })?;
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
 
 /// Reads whole files into a list, through one buffer.
@@ -80,11 +129,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads the file at `path` (relative to `root`) and adds it to the list.
-    fn read(&mut self, root: &Path, path: String) -> Result<(), SourceError> {
-        let full = root.join(&path);
-        let bytes = read_file(&full, &mut self.chunk)
-            .map_err(|source| SourceError::Io { path: full, source })?;
+    /// Reads the file `name` of the folder `dir` and adds it to the list as `path`.
+    fn read(&mut self, dir: BorrowedFd<'_>, name: &str, path: String) -> std::io::Result<()> {
+        let bytes = read_file(dir, name, &mut self.chunk)?;
         self.files.push(TreeFile {
             path,
             bytes: Cow::Owned(bytes),
@@ -99,9 +146,10 @@ impl<'a> Reader<'a> {
 /// lseek): a third of the system calls of reading a large history of small files.
 /// Reading through `chunk` and copying out also gives a buffer of the file's own size
 /// (thousands of migrations would otherwise keep a first guess of 4 KiB each).
-fn read_file(path: &Path, chunk: &mut [u8]) -> std::io::Result<Vec<u8>> {
+fn read_file(dir: BorrowedFd<'_>, name: &str, chunk: &mut [u8]) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
-    let mut file = fs::File::open(path)?;
+    let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+    let mut file = File::from(rustix::fs::openat(dir, name, flags, Mode::empty())?);
     let mut bytes = Vec::new();
     loop {
         match file.read(chunk) {
@@ -116,6 +164,8 @@ fn read_file(path: &Path, chunk: &mut [u8]) -> std::io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use std::path::PathBuf;
+
+    use std::fs;
 
     use super::*;
 
@@ -208,6 +258,22 @@ mod tests {
             .path()
             .join(format!("{:04}_step/down.sql", count / 4 + 1));
         assert_eq!(path, expected);
+        assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+    }
+
+    /// A name that is not UTF-8 is not read under its lossy spelling, which names
+    /// another file.
+    #[cfg(unix)]
+    #[test]
+    fn a_name_that_is_not_utf8_fails_to_read() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let dir = history(1);
+        let name = std::ffi::OsStr::from_bytes(b"0000_step/n\xffotes.sql");
+        fs::write(dir.path().join(name), "--").unwrap();
+        let Err(SourceError::Io { path, source }) = read_files(dir.path()) else {
+            panic!("the lossy name names no file");
+        };
+        assert_eq!(path, dir.path().join("0000_step/n\u{fffd}otes.sql"));
         assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
     }
 }
