@@ -104,17 +104,23 @@ impl Root<'_> {
             if is_dir {
                 folders.push(path);
             } else {
-                let full = self.path.join(&path);
-                reader
-                    .read(dir_fd, &name, path)
-                    .map_err(|source| SourceError::Io { path: full, source })?;
+                match read_file(dir_fd, &name, &mut reader.chunk) {
+                    Ok(bytes) => reader.files.push(TreeFile {
+                        path,
+                        bytes: Cow::Owned(bytes),
+                    }),
+                    Err(source) => {
+                        let path = self.path.join(path);
+                        return Err(SourceError::Io { path, source });
+                    }
+                }
             }
         }
         Ok(())
     }
 }
 
-/// Reads whole files into a list, through one buffer.
+/// Where a walk puts the files it reads, and the buffer it reads them through.
 struct Reader<'a> {
     files: &'a mut Vec<TreeFile>,
     /// Zeroed once, not once per file: most migrations are far smaller than it.
@@ -127,16 +133,6 @@ impl<'a> Reader<'a> {
             files,
             chunk: vec![0; 64 * 1024],
         }
-    }
-
-    /// Reads the file `name` of the folder `dir` and adds it to the list as `path`.
-    fn read(&mut self, dir: BorrowedFd<'_>, name: &str, path: String) -> std::io::Result<()> {
-        let bytes = read_file(dir, name, &mut self.chunk)?;
-        self.files.push(TreeFile {
-            path,
-            bytes: Cow::Owned(bytes),
-        });
-        Ok(())
     }
 }
 
