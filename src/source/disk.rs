@@ -4,19 +4,39 @@
 //! Folders and files are opened relative to their parent's descriptor (openat), through
 //! rustix: the kernel then resolves one name per open, not the whole path from the
 //! working directory, and listing a folder takes no fstat (glibc's opendir makes one).
+//! On a long history the revision folders are split between threads, whose system calls
+//! the kernel serves on every core at once.
 
 use std::borrow::Cow;
 use std::fs::File;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
+use std::thread;
 
 use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
 
 use super::error::SourceError;
 use super::tree::TreeFile;
 
+/// Below this many folders per thread, starting a thread costs more than it saves.
+const MIN_FOLDERS_PER_THREAD: usize = 64;
+/// Each thread costs a stack and a malloc arena; measured on 2 cores only, so stay modest.
+const MAX_THREADS: usize = 4;
+
 /// Every file below `root` (hidden files and folders left out), in no particular order.
+///
+/// The revision folders are read in path order, a contiguous run of them per thread, and
+/// the error returned is the first one met in that order: which file a broken directory
+/// is reported by does not depend on the threads.
 pub(super) fn read_files(root: &Path) -> Result<Vec<TreeFile>, SourceError> {
+    read_files_on(root, thread_count)
+}
+
+/// [`read_files`] on as many threads as `threads` says for a number of folders.
+fn read_files_on(
+    root: &Path,
+    threads: impl FnOnce(usize) -> usize,
+) -> Result<Vec<TreeFile>, SourceError> {
     let root_fd = open_dir(CWD, root).map_err(|source| SourceError::Io {
         path: root.join(""),
         source,
@@ -29,8 +49,46 @@ pub(super) fn read_files(root: &Path) -> Result<Vec<TreeFile>, SourceError> {
     let mut folders = Vec::new();
     root.list("", &mut Reader::new(&mut files), &mut folders)?;
     folders.sort_unstable();
-    files.extend(root.walk(&folders)?);
+    let threads = threads(folders.len());
+    if threads <= 1 || folders.is_empty() {
+        files.extend(root.walk(&folders)?);
+        return Ok(files);
+    }
+    let parts: Vec<&[String]> = folders.chunks(folders.len().div_ceil(threads)).collect();
+    let results = thread::scope(|scope| {
+        // The first part runs here; a thread the system refuses runs its part here too.
+        let spawned: Vec<_> = parts[1..]
+            .iter()
+            .map(|&part| {
+                thread::Builder::new()
+                    .spawn_scoped(scope, move || root.walk(part))
+                    .map_err(|_| part)
+            })
+            .collect();
+        let mut results = vec![root.walk(parts[0])];
+        for handle in spawned {
+            results.push(match handle {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(part) => root.walk(part),
+            });
+        }
+        results
+    });
+    for result in results {
+        files.extend(result?);
+    }
     Ok(files)
+}
+
+fn thread_count(folders: usize) -> usize {
+    let wanted = folders / MIN_FOLDERS_PER_THREAD;
+    if wanted <= 1 {
+        return 1;
+    }
+    let cores = thread::available_parallelism().map_or(1, usize::from);
+    wanted.min(cores).min(MAX_THREADS)
 }
 
 fn open_dir(
@@ -190,11 +248,13 @@ mod tests {
     }
 
     #[test]
-    fn every_file_is_read_once_with_its_bytes() {
-        let count = 200;
+    fn threads_read_every_file_once_with_its_bytes() {
+        let count = 37;
         let dir = history(count);
         fs::write(dir.path().join("README"), "notes").unwrap();
-        let files = sorted(read_files(dir.path()).unwrap());
+        let one = sorted(read_files_on(dir.path(), |_| 1).unwrap());
+        let files = sorted(read_files_on(dir.path(), |_| 3).unwrap());
+        assert_eq!(files, one);
         assert_eq!(files.len(), count * 2 + 1);
         assert_eq!(
             files[0],
@@ -210,6 +270,12 @@ mod tests {
         let last = format!("{:04}_step/up.sql", count - 1);
         assert_eq!(files[files.len() - 2].0, last);
         assert_eq!(files[files.len() - 1].0, "README");
+    }
+
+    #[test]
+    fn small_histories_stay_on_one_thread() {
+        assert_eq!(thread_count(MIN_FOLDERS_PER_THREAD), 1);
+        assert!(thread_count(MIN_FOLDERS_PER_THREAD * 100) <= MAX_THREADS);
     }
 
     #[test]
@@ -236,25 +302,29 @@ mod tests {
         );
     }
 
-    /// The error names the first unreadable file in path order, with the path users see.
+    /// Whichever thread meets them, the error names the first unreadable file in path
+    /// order, with the path users see.
     #[cfg(unix)]
     #[test]
-    fn an_unreadable_file_is_named() {
-        let count = 256;
+    fn an_unreadable_file_is_named_whichever_thread_reads_it() {
+        let count = 40;
         let dir = history(count);
         for n in [count - 3, count / 4 + 1] {
             let broken = dir.path().join(format!("{n:04}_step/down.sql"));
             fs::remove_file(&broken).unwrap();
             std::os::unix::fs::symlink("nowhere", &broken).unwrap();
         }
-        let Err(SourceError::Io { path, source }) = read_files(dir.path()) else {
-            panic!("a dangling link must not read");
-        };
         let expected: PathBuf = dir
             .path()
             .join(format!("{:04}_step/down.sql", count / 4 + 1));
-        assert_eq!(path, expected);
-        assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        for threads in [1, 2, 4] {
+            let Err(SourceError::Io { path, source }) = read_files_on(dir.path(), |_| threads)
+            else {
+                panic!("a dangling link must not read");
+            };
+            assert_eq!(path, expected, "on {threads} threads");
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        }
     }
 
     /// A name that is not UTF-8 is not read under its lossy spelling, which names
