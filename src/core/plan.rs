@@ -36,6 +36,23 @@ pub struct Plan {
     pub steps: Vec<Step>,
 }
 
+impl Plan {
+    /// The newest revision recorded once every step has run on a database whose rows were
+    /// `applied`; `None` for base. What reading the tracking table again would show, so a
+    /// run can report where it left the database without that read.
+    pub fn position_after(&self, applied: &[AppliedRevision]) -> Option<RevisionId> {
+        let mut ids: std::collections::BTreeSet<&RevisionId> =
+            applied.iter().map(|row| &row.id).collect();
+        for step in &self.steps {
+            match step.action {
+                Action::Apply { .. } | Action::Record { .. } => ids.insert(&step.id),
+                Action::Revert { .. } | Action::Forget => ids.remove(&step.id),
+            };
+        }
+        ids.last().map(|id| (*id).clone())
+    }
+}
+
 /// Overrides of the checks the planner makes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PlanOptions {

@@ -231,7 +231,9 @@ proptest! {
         let goal = current as i64 + steps;
         match plan {
             Ok(plan) => {
+                let position = plan.position_after(&rows);
                 let after = execute(&history, rows, &plan);
+                prop_assert_eq!(position, after.iter().map(|r| r.id.clone()).max());
                 let mut after_ids: Vec<String> = after.iter().map(|r| r.id.to_string()).collect();
                 after_ids.sort_by_key(|id| id.parse::<usize>().unwrap());
                 prop_assert_eq!(after_ids, names[..goal as usize].to_vec());

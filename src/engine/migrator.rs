@@ -55,11 +55,16 @@ pub struct StepReport {
 /// let done = migrator.run(&Command::Upgrade(Target::Head), &mut |_| {}).unwrap();
 /// assert_eq!(done.len(), 1);
 /// assert!(migrator.run(&Command::Upgrade(Target::Head), &mut |_| {}).unwrap().is_empty());
+/// assert_eq!(migrator.position().unwrap(), Some("1".parse().unwrap()));
+/// migrator.run(&Command::Downgrade(Target::Base), &mut |_| {}).unwrap();
+/// assert_eq!(migrator.position().unwrap(), None);
 /// ```
 pub struct Migrator<'a> {
     backend: &'a mut dyn Backend,
     history: &'a History,
     options: MigratorOptions,
+    /// Where the last successful [`Migrator::run`] left the database (`Some(None)`: base).
+    ran_to: Option<Option<RevisionId>>,
 }
 
 impl<'a> Migrator<'a> {
@@ -72,12 +77,23 @@ impl<'a> Migrator<'a> {
             backend,
             history,
             options,
+            ran_to: None,
         }
     }
 
     /// The tracking table's rows; reads only.
     pub fn applied(&mut self) -> Result<Vec<AppliedRevision>, EngineError> {
         Ok(self.backend.applied()?)
+    }
+
+    /// The newest applied revision (`None`: base). After a successful [`Migrator::run`],
+    /// from the rows that run read under the lock and the steps it ran: reading the whole
+    /// tracking table again was a sixth of a no-op upgrade's work on a long history.
+    pub fn position(&mut self) -> Result<Option<RevisionId>, EngineError> {
+        if let Some(position) = &self.ran_to {
+            return Ok(position.clone());
+        }
+        Ok(self.applied()?.pop().map(|row| row.id))
     }
 
     /// Every revision's state; reads only.
@@ -95,6 +111,7 @@ impl<'a> Migrator<'a> {
     /// database, and the whole script will run again), or with `resume` runs the
     /// statements after the last good one and records the revision.
     pub fn repair(&mut self, id: &RevisionId, resume: bool) -> Result<DirtyRevision, EngineError> {
+        self.ran_to = None;
         self.backend.lock(self.options.lock_timeout)?;
         let result = self.repair_locked(id, resume);
         let unlocked = self.backend.unlock();
@@ -178,11 +195,13 @@ impl<'a> Migrator<'a> {
         command: &Command,
         on_step: &mut dyn FnMut(&StepReport),
     ) -> Result<Vec<StepReport>, EngineError> {
+        self.ran_to = None;
         self.backend.lock(self.options.lock_timeout)?;
         let result = self.run_locked(command, on_step);
         let unlocked = self.backend.unlock();
-        let reports = result?;
+        let (reports, position) = result?;
         unlocked?;
+        self.ran_to = Some(position);
         Ok(reports)
     }
 
@@ -190,7 +209,7 @@ impl<'a> Migrator<'a> {
         &mut self,
         command: &Command,
         on_step: &mut dyn FnMut(&StepReport),
-    ) -> Result<Vec<StepReport>, EngineError> {
+    ) -> Result<(Vec<StepReport>, Option<RevisionId>), EngineError> {
         self.backend.ensure_version_table()?;
         // A half-applied no-transaction script leaves a state no plan can start from;
         // stamp is the way past it, so it alone goes on.
@@ -202,7 +221,8 @@ impl<'a> Migrator<'a> {
         }
         let applied = self.backend.applied()?;
         let plan = self.plan_with(command, &applied)?;
-        self.execute(plan, on_step)
+        let position = plan.position_after(&applied);
+        Ok((self.execute(plan, on_step)?, position))
     }
 
     /// Runs every step of a plan made under the lock the caller holds, calling `on_step`
@@ -212,6 +232,7 @@ impl<'a> Migrator<'a> {
         plan: Plan,
         on_step: &mut dyn FnMut(&StepReport),
     ) -> Result<Vec<StepReport>, EngineError> {
+        self.ran_to = None;
         let total = plan.steps.len();
         let mut reports: Vec<StepReport> = Vec::with_capacity(total);
         for step in plan.steps {

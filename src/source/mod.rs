@@ -3,6 +3,7 @@
 
 mod create;
 mod directory;
+mod disk;
 mod error;
 mod layouts;
 mod tree;

@@ -2,7 +2,6 @@
 //! or embedded in the binary, so every layout is parsed from the same plain data.
 
 use std::borrow::Cow;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use super::error::SourceError;
@@ -30,18 +29,6 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_string_lossy().starts_with('.')
 }
 
-/// Reads a whole file. Unlike `fs::read`, does not stat it first for a size hint: that
-/// stat is a fifth of the system calls of reading a large history.
-fn read_file(path: &Path) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
-    let mut bytes = Vec::with_capacity(4096);
-    fs::File::open(path)?.read_to_end(&mut bytes)?;
-    // Most migrations are far smaller than the first guess; tens of thousands of them
-    // would otherwise keep 4 KiB each.
-    bytes.shrink_to_fit();
-    Ok(bytes)
-}
-
 impl Tree {
     /// Reads every file below `root`.
     pub fn read(root: &Path) -> Result<Self, SourceError> {
@@ -50,38 +37,7 @@ impl Tree {
                 path: root.to_owned(),
             });
         }
-        let mut files = Vec::new();
-        let mut pending = vec![String::new()];
-        while let Some(relative) = pending.pop() {
-            let dir = root.join(&relative);
-            let io = |source| SourceError::Io {
-                path: dir.clone(),
-                source,
-            };
-            for entry in fs::read_dir(&dir).map_err(io)? {
-                let entry = entry.map_err(io)?;
-                if is_hidden(&entry.file_name()) {
-                    continue;
-                }
-                let name = entry.file_name().to_string_lossy().into_owned();
-                let path = if relative.is_empty() {
-                    name
-                } else {
-                    format!("{relative}/{name}")
-                };
-                if entry.file_type().map_err(io)?.is_dir() {
-                    pending.push(path);
-                } else {
-                    let full = root.join(&path);
-                    let bytes = read_file(&full)
-                        .map_err(|source| SourceError::Io { path: full, source })?;
-                    files.push(TreeFile {
-                        path,
-                        bytes: Cow::Owned(bytes),
-                    });
-                }
-            }
-        }
+        let mut files = super::disk::read_files(root)?;
         files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         Ok(Self {
             root: root.to_owned(),

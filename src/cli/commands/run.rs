@@ -120,16 +120,11 @@ fn print_position(
     migrator: &mut Migrator<'_>,
     history: &migrate::core::History,
 ) -> anyhow::Result<()> {
-    let applied = migrator.applied()?;
-    match applied.last() {
+    match migrator.position()? {
         None => println!("database at <base>"),
-        Some(row) => {
-            let head = history.head().is_some_and(|head| head.id == row.id);
-            println!(
-                "database at {}{}",
-                row.id,
-                if head { " (head)" } else { "" }
-            );
+        Some(id) => {
+            let head = history.head().is_some_and(|head| head.id == id);
+            println!("database at {id}{}", if head { " (head)" } else { "" });
         }
     }
     Ok(())

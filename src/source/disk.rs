@@ -1,0 +1,345 @@
+//! Reads the files below a migrations directory on disk: a no-op run over a long history
+//! is mostly the system calls made here (a listing and two opens per revision).
+//!
+//! Folders and files are opened relative to their parent's descriptor (openat), through
+//! rustix: the kernel then resolves one name per open, not the whole path from the
+//! working directory, and listing a folder takes no fstat (glibc's opendir makes one).
+//! On a long history the revision folders are split between threads, whose system calls
+//! the kernel serves on every core at once.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::os::fd::{AsFd, BorrowedFd};
+use std::path::Path;
+use std::thread;
+
+use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
+
+use super::error::SourceError;
+use super::tree::TreeFile;
+
+/// Below this many folders per thread, starting a thread costs more than it saves.
+const MIN_FOLDERS_PER_THREAD: usize = 64;
+/// Each thread costs a stack and a malloc arena; measured on 2 cores only, so stay modest.
+const MAX_THREADS: usize = 4;
+
+/// Every file below `root` (hidden files and folders left out), in no particular order.
+///
+/// The revision folders are read in path order, a contiguous run of them per thread, and
+/// the error returned is the first one met in that order: which file a broken directory
+/// is reported by does not depend on the threads.
+pub(super) fn read_files(root: &Path) -> Result<Vec<TreeFile>, SourceError> {
+    read_files_on(root, thread_count)
+}
+
+/// [`read_files`] on as many threads as `threads` says for a number of folders.
+fn read_files_on(
+    root: &Path,
+    threads: impl FnOnce(usize) -> usize,
+) -> Result<Vec<TreeFile>, SourceError> {
+    let root_fd = open_dir(CWD, root).map_err(|source| SourceError::Io {
+        path: root.join(""),
+        source,
+    })?;
+    let root = Root {
+        path: root,
+        fd: root_fd.as_fd(),
+    };
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
+    root.list("", &mut Reader::new(&mut files), &mut folders)?;
+    folders.sort_unstable();
+    let threads = threads(folders.len());
+    if threads <= 1 || folders.is_empty() {
+        files.extend(root.walk(&folders)?);
+        return Ok(files);
+    }
+    let parts: Vec<&[String]> = folders.chunks(folders.len().div_ceil(threads)).collect();
+    let results = thread::scope(|scope| {
+        // The first part runs here; a thread the system refuses runs its part here too.
+        let spawned: Vec<_> = parts[1..]
+            .iter()
+            .map(|&part| {
+                thread::Builder::new()
+                    .spawn_scoped(scope, move || root.walk(part))
+                    .map_err(|_| part)
+            })
+            .collect();
+        let mut results = vec![root.walk(parts[0])];
+        for handle in spawned {
+            results.push(match handle {
+                Ok(handle) => handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(part) => root.walk(part),
+            });
+        }
+        results
+    });
+    for result in results {
+        files.extend(result?);
+    }
+    Ok(files)
+}
+
+fn thread_count(folders: usize) -> usize {
+    let wanted = folders / MIN_FOLDERS_PER_THREAD;
+    if wanted <= 1 {
+        return 1;
+    }
+    let cores = thread::available_parallelism().map_or(1, usize::from);
+    wanted.min(cores).min(MAX_THREADS)
+}
+
+fn open_dir(
+    parent: impl AsFd,
+    path: impl rustix::path::Arg,
+) -> std::io::Result<rustix::fd::OwnedFd> {
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    Ok(rustix::fs::openat(parent, path, flags, Mode::empty())?)
+}
+
+/// The migrations directory: its path for messages, its descriptor for opening below it.
+#[derive(Clone, Copy)]
+struct Root<'a> {
+    path: &'a Path,
+    fd: BorrowedFd<'a>,
+}
+
+impl Root<'_> {
+    /// Reads every file below `folders`, one folder after another.
+    fn walk(self, folders: &[String]) -> Result<Vec<TreeFile>, SourceError> {
+        let mut files = Vec::new();
+        let mut reader = Reader::new(&mut files);
+        let mut pending = Vec::new();
+        for folder in folders {
+            pending.push(folder.clone());
+            while let Some(relative) = pending.pop() {
+                self.list(&relative, &mut reader, &mut pending)?;
+            }
+        }
+        Ok(files)
+    }
+
+    /// Reads the files of the folder at `relative` into `reader` and adds its subfolders
+    /// to `folders`.
+    fn list(
+        self,
+        relative: &str,
+        reader: &mut Reader<'_>,
+        folders: &mut Vec<String>,
+    ) -> Result<(), SourceError> {
+        let io = |source| SourceError::Io {
+            path: self.path.join(relative),
+            source,
+        };
+        let fd = open_dir(self.fd, if relative.is_empty() { "." } else { relative }).map_err(io)?;
+        let mut dir = Dir::new(fd).map_err(|e| io(e.into()))?;
+        while let Some(entry) = dir.read() {
+            let entry = entry.map_err(|e| io(e.into()))?;
+            // Names that are not UTF-8 are opened by their lossy text, as the paths
+            // users see are: such a file fails to read rather than being read under
+            // another name.
+            let name = entry.file_name().to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let dir_fd = dir.fd().map_err(|e| io(e.into()))?;
+            let is_dir = match entry.file_type() {
+                FileType::Unknown => {
+                    // Some file systems do not say in the listing; ask, as std does.
+                    let stat = rustix::fs::statat(dir_fd, &*name, AtFlags::SYMLINK_NOFOLLOW)
+                        .map_err(|e| io(e.into()))?;
+                    FileType::from_raw_mode(stat.st_mode) == FileType::Directory
+                }
+                file_type => file_type == FileType::Directory,
+            };
+            let path = if relative.is_empty() {
+                name.clone().into_owned()
+            } else {
+                format!("{relative}/{name}")
+            };
+            if is_dir {
+                folders.push(path);
+            } else {
+                match read_file(dir_fd, &name, &mut reader.chunk) {
+                    Ok(bytes) => reader.files.push(TreeFile {
+                        path,
+                        bytes: Cow::Owned(bytes),
+                    }),
+                    Err(source) => {
+                        let path = self.path.join(path);
+                        return Err(SourceError::Io { path, source });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a walk puts the files it reads, and the buffer it reads them through.
+struct Reader<'a> {
+    files: &'a mut Vec<TreeFile>,
+    /// Zeroed once, not once per file: most migrations are far smaller than it.
+    chunk: Vec<u8>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(files: &'a mut Vec<TreeFile>) -> Self {
+        Self {
+            files,
+            chunk: vec![0; 64 * 1024],
+        }
+    }
+}
+
+/// Reads a whole file in open, read, read (the empty one that says "end"), close.
+///
+/// `fs::read` and `File::read_to_end` first ask for the size and the position (statx,
+/// lseek): a third of the system calls of reading a large history of small files.
+/// Reading through `chunk` and copying out also gives a buffer of the file's own size
+/// (thousands of migrations would otherwise keep a first guess of 4 KiB each).
+fn read_file(dir: BorrowedFd<'_>, name: &str, chunk: &mut [u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+    let mut file = File::from(rustix::fs::openat(dir, name, flags, Mode::empty())?);
+    let mut bytes = Vec::new();
+    loop {
+        match file.read(chunk) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => bytes.extend_from_slice(&chunk[..n]),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use std::fs;
+
+    use super::*;
+
+    /// A migrations folder with `count` revisions, enough to be split between threads.
+    fn history(count: usize) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for n in 0..count {
+            let folder = dir.path().join(format!("{n:04}_step"));
+            fs::create_dir(&folder).unwrap();
+            fs::write(
+                folder.join("up.sql"),
+                format!("CREATE TABLE t{n} (id INT);\n"),
+            )
+            .unwrap();
+            fs::write(folder.join("down.sql"), format!("DROP TABLE t{n};\n")).unwrap();
+        }
+        dir
+    }
+
+    fn sorted(mut files: Vec<TreeFile>) -> Vec<(String, Vec<u8>)> {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+            .into_iter()
+            .map(|file| (file.path, file.bytes.into_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn threads_read_every_file_once_with_its_bytes() {
+        let count = 37;
+        let dir = history(count);
+        fs::write(dir.path().join("README"), "notes").unwrap();
+        let one = sorted(read_files_on(dir.path(), |_| 1).unwrap());
+        let files = sorted(read_files_on(dir.path(), |_| 3).unwrap());
+        assert_eq!(files, one);
+        assert_eq!(files.len(), count * 2 + 1);
+        assert_eq!(
+            files[0],
+            ("0000_step/down.sql".into(), b"DROP TABLE t0;\n".to_vec())
+        );
+        assert_eq!(
+            files[1],
+            (
+                "0000_step/up.sql".into(),
+                b"CREATE TABLE t0 (id INT);\n".to_vec()
+            )
+        );
+        let last = format!("{:04}_step/up.sql", count - 1);
+        assert_eq!(files[files.len() - 2].0, last);
+        assert_eq!(files[files.len() - 1].0, "README");
+    }
+
+    #[test]
+    fn small_histories_stay_on_one_thread() {
+        assert_eq!(thread_count(MIN_FOLDERS_PER_THREAD), 1);
+        assert!(thread_count(MIN_FOLDERS_PER_THREAD * 100) <= MAX_THREADS);
+    }
+
+    #[test]
+    fn hidden_entries_are_left_out_and_subfolders_read() {
+        let dir = history(2);
+        fs::create_dir(dir.path().join(".git")).unwrap();
+        fs::write(dir.path().join(".git/HEAD"), "ref").unwrap();
+        fs::write(dir.path().join("0000_step/.swp"), "x").unwrap();
+        fs::create_dir(dir.path().join("0001_step/extra")).unwrap();
+        fs::write(dir.path().join("0001_step/extra/notes.sql"), "--").unwrap();
+        let paths: Vec<String> = sorted(read_files(dir.path()).unwrap())
+            .into_iter()
+            .map(|(path, _)| path)
+            .collect();
+        assert_eq!(
+            paths,
+            [
+                "0000_step/down.sql",
+                "0000_step/up.sql",
+                "0001_step/down.sql",
+                "0001_step/extra/notes.sql",
+                "0001_step/up.sql",
+            ]
+        );
+    }
+
+    /// Whichever thread meets them, the error names the first unreadable file in path
+    /// order, with the path users see.
+    #[cfg(unix)]
+    #[test]
+    fn an_unreadable_file_is_named_whichever_thread_reads_it() {
+        let count = 40;
+        let dir = history(count);
+        for n in [count - 3, count / 4 + 1] {
+            let broken = dir.path().join(format!("{n:04}_step/down.sql"));
+            fs::remove_file(&broken).unwrap();
+            std::os::unix::fs::symlink("nowhere", &broken).unwrap();
+        }
+        let expected: PathBuf = dir
+            .path()
+            .join(format!("{:04}_step/down.sql", count / 4 + 1));
+        for threads in [1, 2, 4] {
+            let Err(SourceError::Io { path, source }) = read_files_on(dir.path(), |_| threads)
+            else {
+                panic!("a dangling link must not read");
+            };
+            assert_eq!(path, expected, "on {threads} threads");
+            assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+        }
+    }
+
+    /// A name that is not UTF-8 is not read under its lossy spelling, which names
+    /// another file.
+    #[cfg(unix)]
+    #[test]
+    fn a_name_that_is_not_utf8_fails_to_read() {
+        use std::os::unix::ffi::OsStrExt as _;
+        let dir = history(1);
+        let name = std::ffi::OsStr::from_bytes(b"0000_step/n\xffotes.sql");
+        fs::write(dir.path().join(name), "--").unwrap();
+        let Err(SourceError::Io { path, source }) = read_files(dir.path()) else {
+            panic!("the lossy name names no file");
+        };
+        assert_eq!(path, dir.path().join("0000_step/n\u{fffd}otes.sql"));
+        assert_eq!(source.kind(), std::io::ErrorKind::NotFound);
+    }
+}
