@@ -3,6 +3,10 @@
 
 mod create;
 mod directory;
+#[cfg(unix)]
+mod disk;
+#[cfg(not(unix))]
+#[path = "disk_portable.rs"]
 mod disk;
 mod error;
 mod layouts;
