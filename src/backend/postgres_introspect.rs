@@ -87,7 +87,9 @@ pub(crate) fn begin(partial: bool) -> String {
     // planned again.
     //
     // A partial read names a few oids, but a generic plan cannot know how many: it would
-    // hash whole catalogs. Nested loops over the catalogs' indexes cost what is read.
+    // hash whole catalogs, and a plan made while the catalogs were small scans them
+    // whole once they are not (a generic plan is kept for the connection's life). Nested
+    // loops over the catalogs' indexes cost what is read, whatever their size.
     // (Each statement is only ever run one way, so its plan is made with its settings.)
     let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
                  SET LOCAL search_path = pg_catalog, public; \
@@ -96,7 +98,10 @@ pub(crate) fn begin(partial: bool) -> String {
                  SET LOCAL extra_float_digits = 1; \
                  SET LOCAL plan_cache_mode = force_generic_plan";
     if partial {
-        format!("{begin}; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off")
+        format!(
+            "{begin}; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; \
+             SET LOCAL enable_seqscan = off"
+        )
     } else {
         begin.to_owned()
     }

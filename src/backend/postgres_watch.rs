@@ -27,8 +27,9 @@ DROP EVENT TRIGGER IF EXISTS migrate_watch_ddl;
 DROP EVENT TRIGGER IF EXISTS migrate_watch_drop;
 CREATE TEMPORARY TABLE IF NOT EXISTS migrate_schema_changes (classid oid NOT NULL, objid oid NOT NULL);
 TRUNCATE pg_temp.migrate_schema_changes;
+-- As its owner: a migration that runs `SET ROLE` still logs into this session's table.
 CREATE OR REPLACE FUNCTION pg_temp.migrate_log_schema_change() RETURNS event_trigger
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER AS $$
 BEGIN
     -- Another session's commands: it has no log, and only this one reads it.
     IF to_regclass('pg_temp.migrate_schema_changes') IS NULL THEN
@@ -48,16 +49,29 @@ $$;
 -- it: the caller reads everything), the logged objects, and the units to read again:
 -- those the logged objects that still exist are or belong to, and every unit depending
 -- on them, transitively. Hash and merge joins read all of pg_depend at each step of the
--- walk; looking each object up by index costs what changed.
+-- walk; looking each object up by index costs what changed. The log is read into arrays
+-- first: the walk's plan, made once, must not follow the log table's size (nothing
+-- analyzes a temporary table, and a plan made for a long log is a bad one for a short).
+-- Sequential scans stay allowed here, whatever the partial read's transaction set: the
+-- log has no index, and without one the planner walks whole catalog indexes instead.
 CREATE OR REPLACE FUNCTION pg_temp.migrate_read_schema_changes(
     OUT triggers_stand bool, OUT schemas_unchanged bool, OUT logged oid[],
     OUT relations oid[], OUT sequences oid[], OUT functions oid[], OUT enums oid[],
     OUT domains oid[])
-LANGUAGE plpgsql SET enable_hashjoin = off SET enable_mergejoin = off AS $$
+LANGUAGE plpgsql SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = on
+AS $$
 #variable_conflict use_column
+DECLARE
+    logged_classes oid[];
+    logged_objects oid[];
 BEGIN
-    WITH RECURSIVE logged_now AS (
+    WITH emptied AS (
         DELETE FROM pg_temp.migrate_schema_changes RETURNING classid, objid
+    )
+    SELECT coalesce(array_agg(classid), '{}'), coalesce(array_agg(objid), '{}')
+    INTO logged_classes, logged_objects FROM emptied;
+    WITH RECURSIVE logged_now (classid, objid) AS (
+        SELECT * FROM unnest(logged_classes, logged_objects)
     ), touched (classid, objid) AS (
         SELECT classid, objid FROM logged_now
         WHERE classid NOT IN ('pg_namespace'::regclass, 'pg_extension'::regclass)

@@ -37,7 +37,7 @@ impl Watched {
     fn step(&mut self, sql: &str) {
         self.client()
             .batch_execute(sql)
-            .unwrap_or_else(|error| panic!("{sql}: {error}"));
+            .unwrap_or_else(|error| panic!("{sql}: {error:?}"));
         self.agree(sql);
     }
 
@@ -222,6 +222,16 @@ fn what_could_hide_a_change_makes_the_next_snapshot_a_full_one() {
          CREATE VIEW dated AS SELECT date '2024-01-31' AS d, interval '1 day' AS i",
     );
     pair.step("RESET datestyle; RESET intervalstyle; ALTER VIEW dated RENAME TO dated2");
+    // A migration that creates objects as another role (roles are the server's: the name
+    // is this process's own).
+    let role = format!("migrate_watch_owner_{}", std::process::id());
+    pair.step(&format!(
+        "CREATE ROLE {role}; GRANT CREATE ON SCHEMA public TO {role};
+         SET ROLE {role}; CREATE TABLE owned (x int); RESET ROLE"
+    ));
+    pair.step(&format!(
+        "DROP TABLE owned; DROP OWNED BY {role}; DROP ROLE {role}"
+    ));
     // Someone drops the triggers: the next snapshot cannot trust the log.
     pair.client()
         .batch_execute("DROP EVENT TRIGGER migrate_watch_ddl; CREATE TABLE unseen (x int)")
