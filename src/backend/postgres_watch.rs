@@ -149,6 +149,22 @@ struct Last {
     origins: Origins,
 }
 
+impl Last {
+    /// A full read.
+    fn read(
+        client: &mut Client,
+        statements: &mut CatalogStatements,
+        options: &IntrospectOptions,
+    ) -> Result<Self, IntrospectError> {
+        let (schema, origins) = read(client, statements, options, None)?;
+        Ok(Self {
+            options: options.clone(),
+            schema,
+            origins,
+        })
+    }
+}
+
 /// Watches one connection's database for DDL; see the module's documentation.
 pub(crate) struct SchemaWatch {
     last: Option<Last>,
@@ -181,77 +197,26 @@ impl SchemaWatch {
         let last = self.last.take().filter(|last| last.options == *options);
         let result = match (last, self.changes(client)?) {
             (Some(last), Changes::Some { logged, only }) => {
-                self.read_again(client, statements, options, last, logged, only)
+                read_again(client, statements, options, last, logged, only)
             }
             (_, changes) => {
                 if matches!(changes, Changes::Some { .. }) {
                     end(client, "COMMIT")?;
                 }
-                read(client, statements, options, None).map(|(schema, origins)| Last {
-                    options: options.clone(),
-                    schema,
-                    origins,
-                })
+                Last::read(client, statements, options)
             }
         };
         let last = match result {
             Ok(last) => last,
             // A migration deallocated the prepared statements: read everything again.
             Err(_) if std::mem::take(&mut statements.lost) => {
-                let (schema, origins) = read(client, statements, options, None)?;
-                Last {
-                    options: options.clone(),
-                    schema,
-                    origins,
-                }
+                Last::read(client, statements, options)?
             }
             Err(error) => return Err(error),
         };
         let copy = last.schema.clone();
         self.last = Some(last);
         Ok(copy)
-    }
-
-    /// Reads again, in the transaction [`Self::changes`] opened, the units `only` names
-    /// and those the previous snapshot knows `logged` objects belonged to.
-    fn read_again(
-        &self,
-        client: &mut Client,
-        statements: &mut CatalogStatements,
-        options: &IntrospectOptions,
-        mut last: Last,
-        logged: Vec<u32>,
-        mut only: Only,
-    ) -> Result<Last, IntrospectError> {
-        // A dropped object is gone from the catalogs: the previous snapshot knows whose
-        // it was (a dropped index's table, say).
-        for oid in logged {
-            if let Some((unit, family)) = last.origins.unit_of(oid) {
-                only.add(unit, family);
-            }
-        }
-        let children: Vec<u32> = only
-            .relations
-            .iter()
-            .flat_map(|unit| last.origins.children(*unit))
-            .copied()
-            .collect();
-        only.relations.extend(children);
-        for oids in only.lists() {
-            oids.sort_unstable();
-            oids.dedup();
-        }
-        if only.is_empty() {
-            end(client, "COMMIT")?;
-            return Ok(last);
-        }
-        for unit in only.oids() {
-            last.origins.forget(unit, &mut last.schema);
-        }
-        let (fragment, origins) = read_and_end(client, statements, options, Some(&only))?;
-        last.schema.absorb(fragment);
-        last.origins.absorb(origins);
-        Ok(last)
     }
 
     /// Empties the log, in one round trip with opening the transaction of a partial
@@ -296,6 +261,47 @@ impl SchemaWatch {
             },
         })
     }
+}
+
+/// Reads again, in the transaction [`SchemaWatch::changes`] opened, the units `only` names
+/// and those the previous snapshot knows `logged` objects belonged to.
+fn read_again(
+    client: &mut Client,
+    statements: &mut CatalogStatements,
+    options: &IntrospectOptions,
+    mut last: Last,
+    logged: Vec<u32>,
+    mut only: Only,
+) -> Result<Last, IntrospectError> {
+    // A dropped object is gone from the catalogs: the previous snapshot knows whose
+    // it was (a dropped index's table, say).
+    for oid in logged {
+        if let Some((unit, family)) = last.origins.unit_of(oid) {
+            only.add(unit, family);
+        }
+    }
+    let children: Vec<u32> = only
+        .relations
+        .iter()
+        .flat_map(|unit| last.origins.children(*unit))
+        .copied()
+        .collect();
+    only.relations.extend(children);
+    for oids in only.lists() {
+        oids.sort_unstable();
+        oids.dedup();
+    }
+    if only.is_empty() {
+        end(client, "COMMIT")?;
+        return Ok(last);
+    }
+    for unit in only.oids() {
+        last.origins.forget(unit, &mut last.schema);
+    }
+    let (fragment, origins) = read_and_end(client, statements, options, Some(&only))?;
+    last.schema.absorb(fragment);
+    last.origins.absorb(origins);
+    Ok(last)
 }
 
 /// Ends the transaction [`SchemaWatch::changes`] opened.
