@@ -4,6 +4,7 @@
 use postgres::Client;
 
 use super::error::ProvisionError;
+use super::interrupt::OnInterrupt;
 use super::scratch::{Provider, Scratch};
 use crate::backend::{Dialect, PostgresBackend, VersionTable, redact, with_database};
 
@@ -108,13 +109,22 @@ impl PostgresServer {
                     error.as_db_error().map_or_else(|| error.to_string(), |db| db.message().to_owned())
                 ),
             })?;
+        // An interrupted run (Ctrl-C, or SIGTERM when CI cancels a job) runs no
+        // destructors: the database would stay on the user's server.
+        let interrupt = {
+            let (server, name) = (self.url.clone(), name.clone());
+            OnInterrupt::register(move || drop_database(&server, &name))
+        };
         let url = with_database(&self.url, &name);
         let backend = PostgresBackend::connect(&url, table.clone())?;
         let server = self.url.clone();
         Ok(Scratch::new(
             Box::new(backend),
             name.clone(),
-            Some(Box::new(move || drop_database(&server, &name))),
+            Some(Box::new(move || {
+                drop(interrupt);
+                drop_database(&server, &name);
+            })),
         ))
     }
 }
