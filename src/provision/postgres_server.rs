@@ -1,6 +1,8 @@
 //! PostgreSQL scratch databases on a server named by URL: `CREATE DATABASE` for each,
 //! `DROP DATABASE` after; the database the URL names is never touched.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use postgres::Client;
 
 use super::error::ProvisionError;
@@ -13,8 +15,11 @@ pub struct PostgresServer {
     url: String,
     /// How the report names where the databases came from.
     origin: String,
-    count: usize,
 }
+
+/// Numbers the scratch databases of this process: two providers in one process (two
+/// verifies on threads, or tests) must not make the same name.
+static MADE: AtomicUsize = AtomicUsize::new(0);
 
 impl PostgresServer {
     /// A server reached at `url` (its database is used only to create and drop others).
@@ -23,7 +28,6 @@ impl PostgresServer {
         Self {
             url: url.to_owned(),
             origin: origin.to_owned(),
-            count: 0,
         }
     }
 
@@ -86,8 +90,8 @@ impl PostgresServer {
         table: &VersionTable,
         template: Option<&str>,
     ) -> Result<Scratch, ProvisionError> {
-        self.count += 1;
-        let name = format!("migrate_verify_{}_{}", std::process::id(), self.count);
+        let number = MADE.fetch_add(1, Ordering::Relaxed) + 1;
+        let name = format!("migrate_verify_{}_{number}", std::process::id());
         let quoted = Dialect::Postgres.quote_identifier(&name);
         let create = match template {
             Some(template) => format!(

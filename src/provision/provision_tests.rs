@@ -214,36 +214,3 @@ fn image_references_get_a_tag_and_refuse_options() {
     assert!(image_reference("--privileged").is_err());
     assert!(image_reference("").is_err());
 }
-
-#[test]
-fn an_interrupt_drops_the_scratch_databases_made_on_a_server() {
-    let url = std::env::var("MIGRATE_TEST_POSTGRES_URL").map_err(|_| ProvisionError::Unavailable {
-        what: "a server URL".into(),
-        reason: "MIGRATE_TEST_POSTGRES_URL is not set".into(),
-    });
-    let Some(url) = available("server URL", url) else {
-        return;
-    };
-    let mut provider = PostgresServer::new(&url, "URL");
-    let scratch = provider
-        .create(&VersionTable::default())
-        .expect("a scratch database");
-    let name = scratch.location().to_owned();
-    let exists = |name: &str| -> bool {
-        let mut admin = crate::backend::PostgresBackend::connect(&url, VersionTable::default())
-            .unwrap()
-            .into_client();
-        admin
-            .query_one(
-                "SELECT count(*) = 1 FROM pg_database WHERE datname = $1",
-                &[&name],
-            )
-            .unwrap()
-            .get(0)
-    };
-    assert!(exists(&name));
-    // What the Ctrl-C and SIGTERM handler runs, without exiting the test process.
-    run_interrupt_cleanups();
-    assert!(!exists(&name), "{name} is still on the server");
-    drop(scratch);
-}

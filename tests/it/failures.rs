@@ -2,6 +2,7 @@
 
 use crate::backend_test;
 use crate::backends::Kind;
+use crate::harness::Test;
 use crate::snapshot;
 
 backend_test!(
@@ -284,4 +285,72 @@ fn a_password_in_the_url_never_shows() {
         "names what it tried: {stderr}"
     );
     assert!(!stderr.contains("s3cr3t-pw"), "{stderr}");
+}
+
+/// A CI job that is cancelled gets SIGTERM: verify must drop the scratch databases it made
+/// on the server, which would otherwise outlive it there. (PostgreSQL only: a SQLite
+/// scratch database is a temp file of the machine that goes with it.)
+#[test]
+fn a_terminated_verify_drops_its_scratch_databases_from_the_server() {
+    let Some(test) = Test::empty(Kind::Postgres, "terminated_verify") else {
+        return;
+    };
+    test.write(
+        "migrations/20240101000000_slow/up.sql",
+        "CREATE TABLE slow (n integer);\nSELECT pg_sleep(60);\n",
+    );
+    test.write(
+        "migrations/20240101000000_slow/down.sql",
+        "DROP TABLE slow;\n",
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_migrate"))
+        .current_dir(test.path())
+        .args([
+            "verify",
+            "--backend",
+            "postgres",
+            "--postgres-url",
+            &test.db.url,
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let pattern = format!("migrate\\_verify\\_{}\\_%", child.id());
+    let mut server = migrate::backend::PostgresBackend::connect(
+        &test.db.url,
+        migrate::backend::VersionTable::default(),
+    )
+    .unwrap()
+    .into_client();
+    let scratch = |server: &mut postgres::Client| -> i64 {
+        server
+            .query_one(
+                "SELECT count(*) FROM pg_database WHERE datname LIKE $1",
+                &[&pattern],
+            )
+            .unwrap()
+            .get(0)
+    };
+    let started = std::time::Instant::now();
+    while scratch(&mut server) == 0 {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "verify made no scratch database"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Inside the slow migration.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let terminated = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(terminated.success());
+    child.wait().unwrap();
+    assert_eq!(
+        scratch(&mut server),
+        0,
+        "a scratch database is left on the server"
+    );
 }
