@@ -131,6 +131,13 @@ pub trait Backend {
     /// always this backend's own tracking and progress tables. Never writes.
     fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError>;
 
+    /// Reads ahead what the first statement on this connection would read anyway (SQLite:
+    /// the schema of every table, parsed once per connection), so that a caller can pay
+    /// for it on another thread while it does other work. Never writes; nothing happens
+    /// where there is nothing to read ahead. A failure is not reported here: the first
+    /// statement that needs what failed reports it, with what it was doing.
+    fn read_ahead(&mut self) {}
+
     /// From now on, lets [`Backend::introspect`] read again only what DDL touched since
     /// its previous call and keep the rest; returns whether this backend can. Installs
     /// what it needs for the rest of the connection (PostgreSQL: event triggers on a

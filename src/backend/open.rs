@@ -9,17 +9,21 @@ use super::url::DatabaseUrl;
 use super::version_table::VersionTable;
 
 /// Connects to the database at `url`, tracking revisions in `table`.
-pub fn open(url: &DatabaseUrl, table: VersionTable) -> Result<Box<dyn Backend>, BackendError> {
+pub fn open(
+    url: &DatabaseUrl,
+    table: VersionTable,
+) -> Result<Box<dyn Backend + Send>, BackendError> {
     open_with(url, table, &PostgresOptions::default())
 }
 
 /// Connects to the database at `url`, with settings for PostgreSQL sessions (SQLite has
-/// no use for them).
+/// no use for them). The backend is `Send`, so a caller can connect on another thread
+/// while it reads the migrations directory.
 pub fn open_with(
     url: &DatabaseUrl,
     table: VersionTable,
     postgres: &PostgresOptions,
-) -> Result<Box<dyn Backend>, BackendError> {
+) -> Result<Box<dyn Backend + Send>, BackendError> {
     match url {
         DatabaseUrl::SqliteFile(path) => Ok(Box::new(SqliteBackend::open(path, table)?)),
         DatabaseUrl::SqliteMemory => Ok(Box::new(SqliteBackend::open_in_memory(table)?)),

@@ -59,3 +59,38 @@ bad_input_cases!(
     unknown_directive,
     sum_conflict,
 );
+
+/// The database is opened while the directory is read: a broken directory is still what
+/// is reported, whatever state the database is in, and a SQLite file that does not exist
+/// yet is not created for it.
+#[test]
+fn a_broken_directory_is_reported_whatever_the_database() {
+    use crate::backends::Kind;
+    let test = crate::harness::Test::fixture(Kind::Sqlite, "broken_first", "bad/missing_up")
+        .expect("SQLite is always here");
+    let expected = test.fails(&["upgrade"], 1).stderr;
+    assert!(expected.contains("up.sql"), "{expected}");
+    assert!(
+        !test.path().join("app.db").exists(),
+        "a broken directory created the database file"
+    );
+    test.write(
+        "garbage.db",
+        "this is not a SQLite database, and it is long enough to tell",
+    );
+    for url in [
+        "postgres://postgres@127.0.0.1:1/unreachable",
+        "sqlite://garbage.db",
+        "sqlite://app.db",
+    ] {
+        for command in [&["upgrade"][..], &["check"], &["status"], &["current"]] {
+            let output = test.run_with(command, &[("DATABASE_URL", url)]);
+            assert_eq!(
+                (output.code, output.stderr.as_str()),
+                (1, expected.as_str()),
+                "{url} {command:?}"
+            );
+        }
+    }
+    assert!(!test.path().join("app.db").exists());
+}

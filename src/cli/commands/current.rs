@@ -5,8 +5,7 @@ use crate::cli::context::Context;
 use crate::cli::exit;
 
 pub fn run(context: &Context, format: Format) -> anyhow::Result<u8> {
-    let directory = context.directory()?;
-    let mut backend = context.backend()?;
+    let (directory, mut backend) = context.directory_and_backend()?;
     let applied = backend.applied()?;
     let current = applied.last();
     let head = directory.history.head();

@@ -34,8 +34,7 @@ impl RunMode {
 }
 
 pub fn run(context: &Context, command: Command, mode: RunMode) -> anyhow::Result<u8> {
-    let directory = context.directory()?;
-    let mut backend = context.backend()?;
+    let (directory, mut backend) = context.directory_and_backend()?;
     let dialect = backend.dialect();
     let mut migrator = Migrator::new(backend.as_mut(), &directory.history, mode.options);
     if mode.sql || mode.dry_run {

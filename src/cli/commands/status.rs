@@ -15,8 +15,7 @@ pub enum Mode {
 }
 
 pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> {
-    let directory = context.directory()?;
-    let mut backend = context.backend()?;
+    let (directory, mut backend) = context.directory_and_backend()?;
     let applied = backend.applied()?;
     let dirty: Vec<String> = backend.dirty()?.iter().map(ToString::to_string).collect();
     let entries = migrate::core::status(&directory.history, &applied);
