@@ -116,6 +116,16 @@ pub trait Backend {
     /// dirty (see [`Backend::dirty`]). Writing a revision's record clears its mark.
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError>;
 
+    /// The steps about to run, in the order they will, before the first of them: a backend
+    /// may send their records ahead (PostgreSQL stages them in a temporary table, so each
+    /// transactional step is then one round trip). Every step still runs through
+    /// [`Backend::run_step`]; one that comes out of this order runs unstaged, and a call
+    /// replaces what an earlier one staged.
+    fn stage_steps(&mut self, works: &[StepWork<'_>]) -> Result<(), BackendError> {
+        let _ = works;
+        Ok(())
+    }
+
     /// Resumes a no-transaction step whose first `done` statements ran already (as a dirty
     /// mark's `statements_done` says), then writes its record; for `repair --resume` once
     /// the user fixed what made the next statement fail. Backends that record no progress

@@ -24,6 +24,7 @@ mod postgres_objects;
 mod postgres_options;
 mod postgres_origins;
 mod postgres_progress;
+mod postgres_staged;
 mod postgres_tables;
 #[cfg(test)]
 mod postgres_test_support;

@@ -15,6 +15,7 @@ use super::postgres_lock::{acquire, lock_key, release};
 use super::postgres_no_transaction::{Progress, run_statements};
 use super::postgres_options::PostgresOptions;
 use super::postgres_progress::{clear_mark, dirty_marks};
+use super::postgres_staged::{StagedOutcome, StagedRecords};
 use super::postgres_tls_connect::make_connector;
 use super::postgres_tracking::{
     Books, create_missing_tables, create_progress_table, find_progress_table, read_foreign,
@@ -55,6 +56,8 @@ pub struct PostgresBackend {
     catalog: CatalogStatements,
     /// Set on a scratch database (see [`Backend::watch_schema_changes`]).
     watch: Option<SchemaWatch>,
+    /// The records of the steps expected next (see [`Backend::stage_steps`]).
+    staged: StagedRecords,
 }
 
 impl PostgresBackend {
@@ -143,6 +146,7 @@ impl PostgresBackend {
             locked: false,
             catalog: CatalogStatements::default(),
             watch: None,
+            staged: StagedRecords::default(),
         })
     }
 
@@ -328,12 +332,29 @@ impl Backend for PostgresBackend {
         })
     }
 
+    fn stage_steps(&mut self, works: &[StepWork<'_>]) -> Result<(), BackendError> {
+        self.staged.stage(&mut self.client, works)
+    }
+
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         match work.script {
             Some(script) if script.directives.no_transaction => {
                 self.run_outside_transaction(script, work.record, 0)
             }
-            _ => self.run_in_transaction(work),
+            _ if self.staged.takes(&work) => {
+                let progress = self.progress.as_ref();
+                match self
+                    .staged
+                    .run(&mut self.client, &self.table, progress, work)?
+                {
+                    StagedOutcome::Done => Ok(()),
+                    StagedOutcome::RunUnstaged => self.run_in_transaction(work),
+                }
+            }
+            _ => {
+                self.staged.forget();
+                self.run_in_transaction(work)
+            }
         }
     }
 

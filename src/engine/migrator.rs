@@ -235,12 +235,22 @@ impl<'a> Migrator<'a> {
         self.ran_to = None;
         let total = plan.steps.len();
         let mut reports: Vec<StepReport> = Vec::with_capacity(total);
-        for step in plan.steps {
+        let mut steps = plan.steps.into_iter();
+        let mut staged_until = 0;
+        while let Some(next) = steps.as_slice().first() {
+            let completed = || reports.iter().map(|r| r.step.id.clone()).collect();
+            if reports.len() == staged_until {
+                let ahead = &steps.as_slice()[..STAGE_AHEAD.min(steps.len())];
+                stage(self.backend, ahead)
+                    .map_err(|error| step_error(&next.id, None, error, completed()))?;
+                staged_until += ahead.len();
+            }
+            let step = steps.next().expect("a step is next");
             let started = Instant::now();
-            self.run_step(&step).map_err(|error| {
-                let completed = reports.iter().map(|r| r.step.id.clone()).collect();
-                step_error(&step.id, step_script(&step), error, completed)
-            })?;
+            let row = row_of(&step);
+            self.backend
+                .run_step(work_of(&step, row.as_ref()))
+                .map_err(|error| step_error(&step.id, step_script(&step), error, completed()))?;
             let report = StepReport {
                 step,
                 duration: started.elapsed(),
@@ -252,32 +262,47 @@ impl<'a> Migrator<'a> {
         }
         Ok(reports)
     }
+}
 
-    fn run_step(&mut self, step: &Step) -> Result<(), BackendError> {
-        match &step.action {
-            Action::Apply { up, down } => {
-                let row = new_row(&step.id, &step.slug, up, down.as_ref(), now_rfc3339());
-                self.backend.run_step(StepWork {
-                    script: Some(up),
-                    record: Record::Insert(&row),
-                })
-            }
-            Action::Record { up, down } => {
-                let row = new_row(&step.id, &step.slug, up, down.as_ref(), now_rfc3339());
-                self.backend.run_step(StepWork {
-                    script: None,
-                    record: Record::Insert(&row),
-                })
-            }
-            Action::Revert { down } => self.backend.run_step(StepWork {
-                script: Some(down),
-                record: Record::Delete(&step.id),
-            }),
-            Action::Forget => self.backend.run_step(StepWork {
-                script: None,
-                record: Record::Delete(&step.id),
-            }),
-        }
+/// How many steps' records go to the backend ahead of them (see
+/// [`Backend::stage_steps`]): enough that sending them costs little per step, few enough
+/// that the rows built for it stay small.
+pub(super) const STAGE_AHEAD: usize = 64;
+
+/// Tells the backend which steps come next.
+fn stage(backend: &mut dyn Backend, steps: &[Step]) -> Result<(), BackendError> {
+    let rows: Vec<Option<AppliedRevision>> = steps.iter().map(row_of).collect();
+    let works: Vec<StepWork<'_>> = steps
+        .iter()
+        .zip(&rows)
+        .map(|(step, row)| work_of(step, row.as_ref()))
+        .collect();
+    backend.stage_steps(&works)
+}
+
+/// The tracking row a step writes, if it writes one.
+fn row_of(step: &Step) -> Option<AppliedRevision> {
+    match &step.action {
+        Action::Apply { up, down } | Action::Record { up, down } => Some(new_row(
+            &step.id,
+            &step.slug,
+            up,
+            down.as_ref(),
+            now_rfc3339(),
+        )),
+        Action::Revert { .. } | Action::Forget => None,
+    }
+}
+
+/// What the backend does for a step: its script, then the row from [`row_of`] written,
+/// or the revision's row deleted when there is none.
+fn work_of<'a>(step: &'a Step, row: Option<&'a AppliedRevision>) -> StepWork<'a> {
+    StepWork {
+        script: step_script(step),
+        record: match row {
+            Some(row) => Record::Insert(row),
+            None => Record::Delete(&step.id),
+        },
     }
 }
 

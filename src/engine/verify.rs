@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use super::error::EngineError;
-use super::migrator::{new_row, now_rfc3339};
+use super::migrator::{STAGE_AHEAD, new_row, now_rfc3339};
 use super::verify_report::{RevisionVerdict, Status, WalkReport};
 use crate::backend::{Backend, BackendError, Record, StepWork, VersionTable};
-use crate::core::{History, Location, Revision, RevisionId, Script};
+use crate::core::{AppliedRevision, History, Location, Revision, RevisionId, Script};
 use crate::provision::{Provider, Scratch};
 use crate::schema::{Finding, FindingKind, IntrospectOptions, Schema, diff};
 
@@ -158,6 +158,7 @@ impl Walk<'_> {
         revision: &Revision,
         before: &Schema,
     ) -> Result<Outcome, EngineError> {
+        stage_check(scratch.backend(), revision)?;
         if let Err(error) = run_up(scratch.backend(), revision) {
             return Ok(failed(
                 revision,
@@ -333,18 +334,32 @@ fn failed(
     }
 }
 
-fn run_up(backend: &mut dyn Backend, revision: &Revision) -> Result<(), BackendError> {
-    let row = new_row(
+fn up_row(revision: &Revision) -> AppliedRevision {
+    new_row(
         &revision.id,
         &revision.slug,
         &revision.up,
         revision.down.as_ref(),
         now_rfc3339(),
-    );
-    backend.run_step(StepWork {
+    )
+}
+
+fn up_work<'a>(revision: &'a Revision, row: &'a AppliedRevision) -> StepWork<'a> {
+    StepWork {
         script: Some(&revision.up),
-        record: Record::Insert(&row),
-    })
+        record: Record::Insert(row),
+    }
+}
+
+fn down_work<'a>(revision: &'a Revision, down: &'a Script) -> StepWork<'a> {
+    StepWork {
+        script: Some(down),
+        record: Record::Delete(&revision.id),
+    }
+}
+
+fn run_up(backend: &mut dyn Backend, revision: &Revision) -> Result<(), BackendError> {
+    backend.run_step(up_work(revision, &up_row(revision)))
 }
 
 fn run_down(
@@ -352,17 +367,35 @@ fn run_down(
     revision: &Revision,
     down: &Script,
 ) -> Result<(), BackendError> {
-    backend.run_step(StepWork {
-        script: Some(down),
-        record: Record::Delete(&revision.id),
-    })
+    backend.run_step(down_work(revision, down))
+}
+
+/// Tells the backend the steps checking `revision` takes when all goes well: up, down,
+/// up again (or the up alone, when there is no down to check).
+fn stage_check(backend: &mut dyn Backend, revision: &Revision) -> Result<(), BackendError> {
+    let row = up_row(revision);
+    let mut works = vec![up_work(revision, &row)];
+    if let Some(down) = revision.reversible_down() {
+        works.extend([down_work(revision, down), up_work(revision, &row)]);
+    }
+    backend.stage_steps(&works)
 }
 
 /// Applies `revisions` without checking them.
 fn apply(scratch: &mut Scratch, revisions: &[Revision]) -> Result<(), EngineError> {
     let backend = scratch.backend();
-    for revision in revisions {
-        run_up(backend, revision).map_err(|error| step_failure(revision, &revision.up, error))?;
+    for window in revisions.chunks(STAGE_AHEAD) {
+        let rows: Vec<AppliedRevision> = window.iter().map(up_row).collect();
+        let works: Vec<StepWork<'_>> = window
+            .iter()
+            .zip(&rows)
+            .map(|(revision, row)| up_work(revision, row))
+            .collect();
+        backend.stage_steps(&works)?;
+        for revision in window {
+            run_up(backend, revision)
+                .map_err(|error| step_failure(revision, &revision.up, error))?;
+        }
     }
     Ok(())
 }
