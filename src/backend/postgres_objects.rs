@@ -39,20 +39,13 @@ pub(crate) fn extensions(schema: &mut Schema, rows: Rows) -> Result<(), Introspe
     Ok(())
 }
 
-fn qualified(schema: String, name: String) -> QualifiedName {
-    QualifiedName {
-        schema: Some(schema),
-        name,
-    }
-}
-
 pub(crate) fn enums(
     schema: &mut Schema,
     origins: &mut Origins,
     rows: Rows,
 ) -> Result<(), IntrospectError> {
     for row in rows.iter() {
-        let name = qualified(row.get(0)?, row.get(1)?);
+        let name = QualifiedName::from_parts(row.get(0)?, row.get(1)?);
         origins.entry(row.get(4)?, Entry::Enum(name.clone()));
         let item = Enum {
             name: name.clone(),
@@ -70,7 +63,7 @@ pub(crate) fn domains(
     rows: Rows,
 ) -> Result<(), IntrospectError> {
     for row in rows.iter() {
-        let name = qualified(row.get(0)?, row.get(1)?);
+        let name = QualifiedName::from_parts(row.get(0)?, row.get(1)?);
         let oid: u32 = row.get(9)?;
         origins.entry(oid, Entry::Domain(name.clone()));
         for check in row.get::<Vec<u32>>(10)? {
@@ -98,12 +91,14 @@ pub(crate) fn sequences(
     rows: Rows,
 ) -> Result<(), IntrospectError> {
     for row in rows.iter() {
-        let name = qualified(row.get(0)?, row.get(1)?);
+        let name = QualifiedName::from_parts(row.get(0)?, row.get(1)?);
         origins.entry(row.get(13)?, Entry::Sequence(name.clone()));
         let owner: (Option<String>, Option<String>, Option<String>) =
             (row.get(9)?, row.get(10)?, row.get(11)?);
         let owned_by = match owner {
-            (Some(schema), Some(table), Some(column)) => Some((qualified(schema, table), column)),
+            (Some(schema), Some(table), Some(column)) => {
+                Some((QualifiedName::from_parts(schema, table), column))
+            }
             _ => None,
         };
         let sequence = Sequence {
@@ -129,7 +124,7 @@ pub(crate) fn functions(
     rows: Rows,
 ) -> Result<(), IntrospectError> {
     for row in rows.iter() {
-        let name = qualified(row.get(0)?, row.get(1)?);
+        let name = QualifiedName::from_parts(row.get(0)?, row.get(1)?);
         origins.entry(row.get(5)?, Entry::Function(name.clone()));
         let kind: String = row.get(2)?;
         let definition: String = row.get(3)?;
@@ -155,7 +150,7 @@ pub(crate) fn triggers(
 ) -> Result<(), IntrospectError> {
     for row in rows.iter() {
         let name = TriggerName {
-            table: qualified(row.get(0)?, row.get(1)?),
+            table: QualifiedName::from_parts(row.get(0)?, row.get(1)?),
             name: row.get(2)?,
         };
         let table: u32 = row.get(5)?;

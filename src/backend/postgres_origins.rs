@@ -189,8 +189,8 @@ mod tests {
 
         origins.forget(10, &mut schema);
 
-        let tables: Vec<_> = schema.tables.keys().map(|n| n.name.as_str()).collect();
-        let indexes: Vec<_> = schema.indexes.keys().map(|n| n.name.as_str()).collect();
+        let tables: Vec<_> = schema.tables.keys().map(|n| &*n.name).collect();
+        let indexes: Vec<_> = schema.indexes.keys().map(|n| &*n.name).collect();
         assert_eq!((tables, indexes), (vec!["b"], vec!["b_idx"]));
         assert_eq!(
             origins.unit_of(11),

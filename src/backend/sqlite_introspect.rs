@@ -278,7 +278,7 @@ mod tests {
     #[test]
     fn the_tracking_table_and_internal_tables_are_left_out() {
         let schema = snapshot_of(&fixture("sqlite", "all_objects"));
-        let names: Vec<&str> = schema.tables.keys().map(|n| n.name.as_str()).collect();
+        let names: Vec<&str> = schema.tables.keys().map(|n| &*n.name).collect();
         assert_eq!(
             names,
             vec!["docs", "settings", "trip_stops", "trips", "users"]

@@ -65,7 +65,7 @@ fn round_trip(provider: &mut dyn Provider) {
         .unwrap();
     assert_eq!(backend.applied().unwrap().len(), 1);
     let schema = backend.introspect(&IntrospectOptions::default()).unwrap();
-    let names: Vec<&str> = schema.tables.keys().map(|key| key.name.as_str()).collect();
+    let names: Vec<&str> = schema.tables.keys().map(|key| &*key.name).collect();
     assert_eq!(names, ["trips"], "{}", provider_name(provider));
 }
 

@@ -2,6 +2,7 @@
 //! when a model is rendered. Pure.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -9,18 +10,29 @@ use serde::Serialize;
 ///
 /// SQLite objects have no schema (`None`), so they render unqualified. Ordering is by
 /// schema, then name, which is the order objects render in.
+///
+/// The parts are shared (`Arc<str>`): every snapshot verify takes holds a copy of every
+/// name, and copying one is then two counts raised rather than two strings copied.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct QualifiedName {
-    pub schema: Option<String>,
-    pub name: String,
+    pub schema: Option<Arc<str>>,
+    pub name: Arc<str>,
 }
 
 impl QualifiedName {
     /// A name in `schema`.
     pub fn new(schema: &str, name: &str) -> Self {
         Self {
-            schema: Some(schema.to_owned()),
-            name: name.to_owned(),
+            schema: Some(schema.into()),
+            name: name.into(),
+        }
+    }
+
+    /// A name in `schema`, from the strings a catalog query returned.
+    pub fn from_parts(schema: String, name: String) -> Self {
+        Self {
+            schema: Some(schema.into()),
+            name: name.into(),
         }
     }
 
@@ -28,7 +40,7 @@ impl QualifiedName {
     pub fn bare(name: &str) -> Self {
         Self {
             schema: None,
-            name: name.to_owned(),
+            name: name.into(),
         }
     }
 }
