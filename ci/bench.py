@@ -271,15 +271,17 @@ def main():
     scaling = {}
     for backend in ("sqlite", "postgres"):
         rows = {(r["n"], r["command"]): r for r in report["results"] if r["backend"] == backend}
-        if (10000, "upgrade") in rows and (1000, "upgrade") in rows:
-            big, small = rows[(10000, "upgrade")], rows[(1000, "upgrade")]
+        for command in ("upgrade", "downgrade", "verify", "noop upgrade", "check"):
+            if (10000, command) not in rows or (1000, command) not in rows:
+                continue
+            big, small = rows[(10000, command)], rows[(1000, command)]
             factor = big["seconds"] / small["seconds"]
             floor_factor = big["floor_seconds"] / small["floor_seconds"]
-            scaling[backend] = {"ours": factor, "floor": floor_factor}
+            scaling.setdefault(backend, {})[command] = {"ours": factor, "floor": floor_factor}
             # The floor is the database itself: where it grows faster than linearly (SQLite
             # reparses its whole schema on every DDL statement), so must anything on it.
             # What is ours is the ratio to the floor, which must not grow with N.
-            lines.append(f"{backend}: upgrade of 10,000 costs {factor:.1f}x upgrade of 1,000 "
+            lines.append(f"{backend}: {command} of 10,000 costs {factor:.1f}x {command} of 1,000 "
                          f"(target <= 11x: {'PASS' if factor <= 11 else 'MISS'}); the floor's own "
                          f"factor is {floor_factor:.1f}x, so ours adds "
                          f"{factor / floor_factor:.2f}x of growth "

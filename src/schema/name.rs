@@ -13,10 +13,52 @@ use serde::Serialize;
 ///
 /// The parts are shared (`Arc<str>`): every snapshot verify takes holds a copy of every
 /// name, and copying one is then two counts raised rather than two strings copied.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+/// Comparing two copies of one name is comparing pointers.
+#[derive(Debug, Clone, Serialize)]
 pub struct QualifiedName {
     pub schema: Option<Arc<str>>,
     pub name: Arc<str>,
+}
+
+impl QualifiedName {
+    /// Whether both are copies of one name: then they are equal without reading them.
+    fn same(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.name, &other.name)
+            && match (&self.schema, &other.schema) {
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+    }
+}
+
+impl PartialEq for QualifiedName {
+    fn eq(&self, other: &Self) -> bool {
+        self.same(other) || (self.schema == other.schema && self.name == other.name)
+    }
+}
+
+impl Eq for QualifiedName {}
+
+impl std::hash::Hash for QualifiedName {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (&self.schema, &self.name).hash(state);
+    }
+}
+
+impl PartialOrd for QualifiedName {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for QualifiedName {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        if self.same(other) {
+            return std::cmp::Ordering::Equal;
+        }
+        (&self.schema, &self.name).cmp(&(&other.schema, &other.name))
+    }
 }
 
 impl QualifiedName {
