@@ -361,6 +361,10 @@ mod tests {
         let schema = introspect(&mut client, &options).expect("introspects");
         let namespaces: Vec<&String> = schema.namespaces.keys().collect();
         assert_eq!(namespaces, vec!["public"]);
-        assert!(schema.tables.is_empty(), "{:?}", schema.tables.keys());
+        assert!(
+            schema.tables.is_empty(),
+            "{:?}",
+            schema.tables.keys().collect::<Vec<_>>()
+        );
     }
 }

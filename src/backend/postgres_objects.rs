@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::introspect_error::IntrospectError;
 use super::postgres_introspect::Rows;
 use super::postgres_origins::{Entry, Origins};
+use crate::schema::retain;
 use crate::schema::{
     Domain, Enum, Extension, Function, FunctionKind, IntrospectOptions, Namespace, QualifiedName,
     Schema, Sequence, Trigger, TriggerName,
@@ -173,12 +174,12 @@ pub(crate) fn exclude(schema: &mut Schema, options: &IntrospectOptions) {
         let namespace = name.schema.as_deref().unwrap_or_default();
         options.excludes(namespace, &name.name)
     };
-    schema.tables.retain(|name, _| !excluded(name));
-    schema.views.retain(|name, _| !excluded(name));
-    schema.indexes.retain(|_, index| !excluded(&index.table));
-    schema.triggers.retain(|name, _| !excluded(&name.table));
+    retain(&mut schema.tables, |name, _| !excluded(name));
+    retain(&mut schema.views, |name, _| !excluded(name));
+    retain(&mut schema.indexes, |_, index| !excluded(&index.table));
+    retain(&mut schema.triggers, |name, _| !excluded(&name.table));
     // A `serial` column's sequence goes with its table.
-    schema.sequences.retain(|_, sequence| {
+    retain(&mut schema.sequences, |_, sequence| {
         !sequence
             .owned_by
             .as_ref()

@@ -6,6 +6,17 @@ use std::sync::Arc;
 
 use super::*;
 
+/// Changes every object of `map` in place (`OrdMap` lends no `values_mut`).
+fn each_mut<K: Ord + Clone, V: Clone>(
+    map: &mut imbl::OrdMap<K, Arc<V>>,
+    mut change: impl FnMut(&mut V),
+) {
+    let keys: Vec<K> = map.keys().cloned().collect();
+    for key in keys {
+        change(Arc::make_mut(map.get_mut(&key).expect("a listed key")));
+    }
+}
+
 fn name(text: &str) -> QualifiedName {
     QualifiedName::bare(text)
 }
@@ -128,9 +139,9 @@ fn a_table_missing_or_left_behind() {
 fn a_table_option() {
     let expected = with_table(table("settings", vec![column("key", "TEXT")]));
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.tables, |table| {
         table.strict = true;
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "table settings: STRICT unexpected"
@@ -141,10 +152,10 @@ fn a_table_option() {
 fn a_column_lost_its_default_and_not_null() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.tables, |table| {
         table.columns[2].not_null = false;
         table.columns[2].default = None;
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "column trips.notes: default '' and NOT NULL missing"
@@ -155,9 +166,9 @@ fn a_column_lost_its_default_and_not_null() {
 fn a_column_changed_type() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.tables, |table| {
         table.columns[1].data_type = "bigint".to_owned();
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "column trips.user_id: type bigint instead of integer"
@@ -168,9 +179,9 @@ fn a_column_changed_type() {
 fn a_column_missing() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.tables, |table| {
         table.columns.remove(1);
-    }
+    });
     assert_eq!(sentence(&expected, &actual), "column trips.user_id missing");
 }
 
@@ -178,9 +189,9 @@ fn a_column_missing() {
 fn a_column_moved_is_its_own_kind_of_finding() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.tables, |table| {
         table.columns.swap(1, 2);
-    }
+    });
     assert_eq!(
         only_finding(&expected, &actual),
         (
@@ -195,7 +206,7 @@ fn a_column_moved_is_its_own_kind_of_finding() {
 fn a_column_generated_identity_collation_and_comment() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.tables, |table| {
         let id = &mut table.columns[0];
         id.identity = Some(Identity::Always);
         id.collation = Some("C".to_owned());
@@ -204,7 +215,7 @@ fn a_column_generated_identity_collation_and_comment() {
             expression: "1".to_owned(),
             stored: true,
         });
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "column trips.id: collation \"C\" and generated (1) STORED and identity ALWAYS \
@@ -216,13 +227,13 @@ fn a_column_generated_identity_collation_and_comment() {
 fn a_foreign_key_action() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.tables, |table| {
         for constraint in table.constraints.values_mut() {
             if let ConstraintKind::ForeignKey(key) = &mut constraint.kind {
                 key.on_delete = FkAction::NoAction;
             }
         }
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "constraint trips_user_id_fkey on trips: ON DELETE NO ACTION instead of CASCADE"
@@ -233,11 +244,11 @@ fn a_foreign_key_action() {
 fn a_foreign_key_deferrability() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.tables, |table| {
         if let Some(constraint) = table.constraints.get_mut("trips_user_id_fkey") {
             constraint.deferrable = Deferrable::InitiallyDeferred;
         }
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "constraint trips_user_id_fkey on trips: deferrability DEFERRABLE INITIALLY DEFERRED \
@@ -249,13 +260,13 @@ fn a_foreign_key_deferrability() {
 fn a_check_constraint_expression() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.tables, |table| {
         if let Some(constraint) = table.constraints.get_mut("trips_id_check") {
             constraint.kind = ConstraintKind::Check {
                 expression: "id >= 0".to_owned(),
             };
         }
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "constraint trips_id_check on trips: definition CHECK (id >= 0) instead of CHECK (id > 0)"
@@ -266,14 +277,14 @@ fn a_check_constraint_expression() {
 fn a_unique_constraint_left_behind() {
     let expected = with_table(trips());
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.tables, |table| {
         let kind = ConstraintKind::Unique {
             columns: vec!["notes".to_owned()],
             include: Vec::new(),
             nulls_not_distinct: false,
         };
         add(table, "trips_notes_key", kind);
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "constraint trips_notes_key on trips still exists"
@@ -302,10 +313,10 @@ fn an_index_sort_order_and_predicate() {
         .indexes
         .insert(by_user.name.clone(), by_user.into());
     let mut actual = expected.clone();
-    for index in actual.indexes.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.indexes, |index| {
         index.keys[1].descending = false;
         index.predicate = None;
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "index trips_user_idx: keys (user_id, id) instead of (user_id, id DESC); \
@@ -329,9 +340,9 @@ fn a_view_definition() {
     let long = view("long_trips", "SELECT id FROM trips WHERE km > 100");
     expected.views.insert(long.name.clone(), long.into());
     let mut actual = expected.clone();
-    for view in actual.views.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.views, |view| {
         view.definition = "SELECT id FROM trips WHERE km > 10".to_owned();
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "view long_trips: definition SELECT id FROM trips WHERE km > 10 \
@@ -374,10 +385,10 @@ fn a_sequence_option_and_owner() {
         .sequences
         .insert(sequence.name.clone(), sequence.into());
     let mut actual = expected.clone();
-    for sequence in actual.sequences.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.sequences, |sequence| {
         sequence.increment = 1;
         sequence.owned_by = None;
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "sequence app.invoice_numbers: INCREMENT 1 instead of 10; \
@@ -429,9 +440,9 @@ fn a_domain_constraint() {
     };
     expected.domains.insert(domain.name.clone(), domain.into());
     let mut actual = expected.clone();
-    for domain in actual.domains.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.domains, |domain| {
         domain.checks.clear();
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "domain app.positive_km: constraint positive_km_check CHECK (VALUE >= 0) missing"
@@ -455,9 +466,9 @@ fn a_composite_attribute_type() {
         .composites
         .insert(address.name.clone(), address.into());
     let mut actual = expected.clone();
-    for composite in actual.composites.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.composites, |composite| {
         composite.attributes[1].data_type = "text".to_owned();
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "type app.address: attribute zip text instead of varchar(10)"
@@ -479,9 +490,9 @@ fn a_function_body() {
         .functions
         .insert(function.name.clone(), function.into());
     let mut actual = expected.clone();
-    for function in actual.functions.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.functions, |function| {
         function.definition = function.definition.replace("a + b", "a - b");
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "function public.add(integer, integer): definition differs at line 4: \
@@ -552,16 +563,16 @@ fn an_extension_version_is_neither_rendered_nor_compared() {
 #[test]
 fn a_partition_bound() {
     let mut expected = with_table(table("m_2024", vec![column("at", "date")]));
-    for table in expected.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut expected.tables, |table| {
         table.partition_of = Some(PartitionOf {
             parent: name("m"),
             bound: "FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')".to_owned(),
         });
-    }
+    });
     let mut actual = expected.clone();
-    for table in actual.tables.values_mut().map(Arc::make_mut) {
+    each_mut(&mut actual.tables, |table| {
         table.partition_of = None;
-    }
+    });
     assert_eq!(
         sentence(&expected, &actual),
         "table m_2024: partition of m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') missing"

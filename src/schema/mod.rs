@@ -24,7 +24,7 @@ pub use diff::diff;
 pub use finding::{Finding, FindingKind};
 pub use model::{
     Attribute, Composite, Domain, Enum, Extension, Function, FunctionKind, Namespace, Schema,
-    Sequence, Trigger, View,
+    Sequence, Trigger, View, retain,
 };
 pub use name::{QualifiedName, TriggerName, function_label, quote_ident, quote_literal};
 pub use normalize::normalize_sql;

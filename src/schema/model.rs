@@ -5,6 +5,8 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use imbl::OrdMap;
+
 use serde::{Serialize, Serializer};
 
 use super::name::{QualifiedName, TriggerName};
@@ -23,25 +25,25 @@ pub struct Schema {
     #[serde(serialize_with = "values")]
     pub extensions: BTreeMap<String, Extension>,
     #[serde(serialize_with = "values")]
-    pub enums: BTreeMap<QualifiedName, Arc<Enum>>,
+    pub enums: OrdMap<QualifiedName, Arc<Enum>>,
     #[serde(serialize_with = "values")]
-    pub domains: BTreeMap<QualifiedName, Arc<Domain>>,
+    pub domains: OrdMap<QualifiedName, Arc<Domain>>,
     #[serde(serialize_with = "values")]
-    pub composites: BTreeMap<QualifiedName, Arc<Composite>>,
+    pub composites: OrdMap<QualifiedName, Arc<Composite>>,
     #[serde(serialize_with = "values")]
-    pub sequences: BTreeMap<QualifiedName, Arc<Sequence>>,
+    pub sequences: OrdMap<QualifiedName, Arc<Sequence>>,
     /// Keyed by name with the identity arguments, `add(integer, integer)`, since functions
     /// overload.
     #[serde(serialize_with = "values")]
-    pub functions: BTreeMap<QualifiedName, Arc<Function>>,
+    pub functions: OrdMap<QualifiedName, Arc<Function>>,
     #[serde(serialize_with = "values")]
-    pub tables: BTreeMap<QualifiedName, Arc<Table>>,
+    pub tables: OrdMap<QualifiedName, Arc<Table>>,
     #[serde(serialize_with = "values")]
-    pub views: BTreeMap<QualifiedName, Arc<View>>,
+    pub views: OrdMap<QualifiedName, Arc<View>>,
     #[serde(serialize_with = "values")]
-    pub indexes: BTreeMap<QualifiedName, Arc<Index>>,
+    pub indexes: OrdMap<QualifiedName, Arc<Index>>,
     #[serde(serialize_with = "values")]
-    pub triggers: BTreeMap<TriggerName, Arc<Trigger>>,
+    pub triggers: OrdMap<TriggerName, Arc<Trigger>>,
 }
 
 impl Schema {
@@ -62,12 +64,27 @@ impl Schema {
     }
 }
 
+/// Keeps only the entries `keep` says to, as `BTreeMap::retain` does.
+pub fn retain<K: Ord + Clone, V: Clone>(map: &mut OrdMap<K, V>, keep: impl Fn(&K, &V) -> bool) {
+    let dropped: Vec<K> = map
+        .iter()
+        .filter(|(key, value)| !keep(key, value))
+        .map(|(key, _)| key.clone())
+        .collect();
+    for key in dropped {
+        map.remove(&key);
+    }
+}
+
 /// Serializes a map as the array of its values, since JSON keys must be strings.
-pub(crate) fn values<K, V: Serialize, S: Serializer>(
-    map: &BTreeMap<K, V>,
+pub(crate) fn values<'a, M, K: 'a, V: Serialize + 'a, S: Serializer>(
+    map: &'a M,
     serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(map.values())
+) -> Result<S::Ok, S::Error>
+where
+    &'a M: IntoIterator<Item = (&'a K, &'a V)>,
+{
+    serializer.collect_seq(map.into_iter().map(|(_, value)| value))
 }
 
 /// A PostgreSQL schema (a namespace of objects).

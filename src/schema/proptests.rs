@@ -181,14 +181,21 @@ fn build(tables: &[Table], indexes: &[Index]) -> Schema {
 
 /// Applies one small change picked by `choice`, or none.
 fn mutate(mut schema: Schema, choice: u8) -> Schema {
-    let table = schema.tables.values_mut().next().map(Arc::make_mut);
+    let first = schema.tables.keys().next().cloned();
+    let table = first
+        .and_then(|name| schema.tables.get_mut(&name))
+        .map(Arc::make_mut);
     match (choice % 6, table) {
         (0, Some(table)) => table.columns[0].not_null ^= true,
         (1, Some(table)) => table.columns.reverse(),
         (2, Some(table)) => table.strict ^= true,
         (3, Some(table)) => table.columns[0].default = Some("1".to_owned()),
         (4, _) => {
-            if let Some(index) = schema.indexes.values_mut().next().map(Arc::make_mut) {
+            let first = schema.indexes.keys().next().cloned();
+            if let Some(index) = first
+                .and_then(|name| schema.indexes.get_mut(&name))
+                .map(Arc::make_mut)
+            {
                 index.keys[0].descending ^= true;
             }
         }
