@@ -28,6 +28,14 @@ fn work(up: &Up) -> StepWork<'_> {
     }
 }
 
+/// Stages `works`, then runs each in order; every one must succeed.
+fn stage_and_run(backend: &mut PostgresBackend, works: &[StepWork<'_>]) {
+    backend.stage_steps(works).unwrap();
+    for work in works {
+        backend.run_step(*work).unwrap();
+    }
+}
+
 fn ids(backend: &mut PostgresBackend) -> Vec<String> {
     let applied = backend.applied().unwrap();
     applied.iter().map(|row| row.id.to_string()).collect()
@@ -54,10 +62,7 @@ fn staged_steps_record_what_the_engine_would() {
     ];
     let works: Vec<StepWork<'_>> = ups.iter().map(work).collect();
     let before = now_rfc3339();
-    backend.stage_steps(&works).unwrap();
-    for work in &works {
-        backend.run_step(*work).unwrap();
-    }
+    stage_and_run(&mut backend, &works);
     let after = now_rfc3339();
     let applied = backend.applied().unwrap();
     assert_eq!(applied.len(), 3);
@@ -93,10 +98,7 @@ fn staged_steps_record_what_the_engine_would() {
             record: Record::Delete(id),
         })
         .collect();
-    backend.stage_steps(&works).unwrap();
-    for work in &works {
-        backend.run_step(*work).unwrap();
-    }
+    stage_and_run(&mut backend, &works);
     assert_eq!(ids(&mut backend), ["1"]);
     assert!(!exists(&db, "public.b") && !exists(&db, "public.c"));
 }
@@ -144,18 +146,14 @@ fn a_script_that_drops_what_staging_made_is_still_recorded() {
         up("3", "CREATE TABLE c (id int);"),
     ];
     let works: Vec<StepWork<'_>> = ups.iter().map(work).collect();
-    backend.stage_steps(&works).unwrap();
-    for work in &works {
-        backend.run_step(*work).unwrap();
-    }
+    stage_and_run(&mut backend, &works);
     assert_eq!(ids(&mut backend), ["1", "2", "3"]);
     for table in ["public.a", "public.b", "public.c"] {
         assert!(exists(&db, table), "{table}");
     }
     // Staging makes what it needs again.
     let later = up("4", "CREATE TABLE d (id int);");
-    backend.stage_steps(&[work(&later)]).unwrap();
-    backend.run_step(work(&later)).unwrap();
+    stage_and_run(&mut backend, &[work(&later)]);
     let applied = backend.applied().unwrap();
     assert!(staged(&applied[3]), "{:?}", applied[3]);
 }
@@ -246,10 +244,7 @@ fn without_the_right_to_make_a_temporary_table_steps_run_unstaged() {
         up("2", "CREATE TABLE b (id int);"),
     ];
     let works: Vec<StepWork<'_>> = ups.iter().map(work).collect();
-    backend.stage_steps(&works).unwrap();
-    for work in &works {
-        backend.run_step(*work).unwrap();
-    }
+    stage_and_run(&mut backend, &works);
     let applied = backend.applied().unwrap();
     assert_eq!(applied.len(), 2);
     assert!(applied.iter().all(|row| !staged(row)), "{applied:?}");
