@@ -41,9 +41,12 @@ mod sqlite_catalog;
 pub mod sqlite_introspect;
 #[cfg(test)]
 mod sqlite_introspect_pairs;
+mod sqlite_objects;
 mod sqlite_rows;
 mod sqlite_script;
-mod sqlite_table_cache;
+mod sqlite_snapshot_cache;
+#[cfg(test)]
+mod sqlite_snapshot_steps;
 mod url;
 mod version_table;
 
@@ -58,6 +61,6 @@ pub use postgres_options::PostgresOptions;
 pub use postgres_tls::{RootCerts, SslMode, TlsSettings};
 pub use progress_table::{PROGRESS_COLUMNS, ProgressTable, RawProgress, progress_values};
 pub use sqlite::SqliteBackend;
-pub use sqlite_table_cache::TableCache;
+pub use sqlite_snapshot_cache::SnapshotCache;
 pub use url::{DatabaseUrl, UrlError, redact, with_database};
 pub use version_table::{DEFAULT_TABLE, RawRow, SqlValue, VersionTable, insert_values};

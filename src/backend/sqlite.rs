@@ -11,7 +11,7 @@ use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows, select_as_text};
 use super::sqlite_script::run_script;
-use super::sqlite_table_cache::TableCache;
+use super::sqlite_snapshot_cache::SnapshotCache;
 use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
 use crate::core::AppliedRevision;
 use crate::schema::{IntrospectOptions, Schema};
@@ -32,8 +32,8 @@ pub struct SqliteBackend {
     table: VersionTable,
     path: Option<PathBuf>,
     lock_file: Option<File>,
-    /// Recent snapshots, and tables as last read, by fingerprints of their texts.
-    tables: TableCache,
+    /// The schema as last read, and recent snapshots.
+    snapshots: SnapshotCache,
 }
 
 impl SqliteBackend {
@@ -67,7 +67,7 @@ impl SqliteBackend {
             table,
             path,
             lock_file: None,
-            tables: TableCache::default(),
+            snapshots: SnapshotCache::default(),
         })
     }
 
@@ -158,7 +158,7 @@ impl Backend for SqliteBackend {
         let options = self.table.excluded_from(options);
         Ok(super::sqlite_introspect::introspect_with(
             &self.conn,
-            &mut self.tables,
+            &mut self.snapshots,
             &options,
         )?)
     }

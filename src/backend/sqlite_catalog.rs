@@ -45,7 +45,7 @@ impl Catalog {
     pub(crate) fn build(
         self,
         schema: &mut Schema,
-        sql_of: &BTreeMap<String, String>,
+        sql_of: &BTreeMap<&str, &str>,
         excluded: &dyn Fn(&str) -> bool,
     ) -> Result<(), IntrospectError> {
         let columns = group(&self.columns, |row| &row.table);
@@ -56,10 +56,7 @@ impl Catalog {
             if !matches!(row.kind.as_str(), "table" | "virtual") || excluded(&row.name) {
                 continue;
             }
-            let sql = sql_of
-                .get(&row.name)
-                .map(String::as_str)
-                .unwrap_or_default();
+            let sql = sql_of.get(row.name.as_str()).copied().unwrap_or_default();
             // Parsed once: checks, collations, generated columns and FK deferrability.
             let text = parse_table(sql);
             let mut table = table(row, sql, &text, columns.get(row.name.as_str()));
@@ -72,7 +69,7 @@ impl Catalog {
                 match index.origin.as_str() {
                     "u" => add_unique(&mut table, index_keys.unwrap_or_default()),
                     "c" => {
-                        let sql = sql_of.get(&index.name).map(String::as_str);
+                        let sql = sql_of.get(index.name.as_str()).copied();
                         let built = build_index(index, sql.unwrap_or_default(), index_keys);
                         schema.indexes.insert(built.name.clone(), built.into());
                     }

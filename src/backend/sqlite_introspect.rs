@@ -1,63 +1,41 @@
-//! Reads an SQLite database's schema into the model with six catalog queries in all,
-//! whatever the number of tables: each pragma query joins `sqlite_schema` with one
-//! table-valued pragma, so no query is run per table and no name is spliced into SQL.
+//! Reads an SQLite database's schema into the model. One scan of `sqlite_schema` finds
+//! the objects whose text changed since the connection's last snapshot; views and
+//! triggers are built from their text, and the changed tables are read with five catalog
+//! queries in all, whatever their number: each joins the JSON array of their names with
+//! one table-valued pragma, so no query is run per table and no name is spliced into SQL.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rusqlite::{Connection, Row};
 
 use super::dialect::Dialect;
 use super::introspect_error::IntrospectError;
 use super::sqlite_catalog;
+use super::sqlite_objects::{Changes, ObjectRow, read_changes};
 use super::sqlite_rows::{ColumnRow, ForeignKeyRow, IndexColumnRow, IndexRow, TableRow};
-use super::sqlite_table_cache::{
-    Fingerprint, TableCache, fingerprint, indexes_by_table, table_key,
-};
+use super::sqlite_snapshot_cache::SnapshotCache;
 use crate::schema::{
     IntrospectOptions, QualifiedName, Schema, Trigger, TriggerName, View, format_trigger,
     parse_view,
 };
 
-/// The user tables whose pragmas are read. SQLite's own tables (`sqlite_%`) are internal;
-/// virtual tables are skipped because reading their columns needs their module loaded.
-/// Only the tables named in `?1` (a JSON array) are read: the ones not cached.
-macro_rules! user_tables {
-    () => {
-        "m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
-         AND m.sql NOT LIKE 'CREATE VIRTUAL %' \
-         AND m.name IN (SELECT value FROM json_each(?1))"
-    };
-}
-
-const OBJECTS: &str = "SELECT type, name, tbl_name, sql FROM sqlite_schema \
-     WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name";
-const TABLE_LIST: &str = "SELECT name, type, wr, strict FROM pragma_table_list \
-     WHERE schema = 'main' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' \
-     AND name IN (SELECT value FROM json_each(?1))";
-const COLUMNS: &str = concat!(
-    "SELECT m.name, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, c.hidden \
-     FROM sqlite_schema AS m, pragma_table_xinfo(m.name) AS c WHERE ",
-    user_tables!(),
-    " ORDER BY m.name, c.cid"
-);
-const INDEXES: &str = concat!(
-    "SELECT m.name, l.name, l.\"unique\", l.origin, l.partial \
-     FROM sqlite_schema AS m, pragma_index_list(m.name) AS l WHERE ",
-    user_tables!(),
-    " ORDER BY l.name"
-);
-const INDEX_COLUMNS: &str = concat!(
-    "SELECT l.name, x.cid, x.name, x.\"desc\", x.coll FROM sqlite_schema AS m, \
-     pragma_index_list(m.name) AS l, pragma_index_xinfo(l.name) AS x WHERE x.\"key\" = 1 AND ",
-    user_tables!(),
-    " ORDER BY l.name, x.seqno"
-);
-const FOREIGN_KEYS: &str = concat!(
-    "SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete, \
-     f.\"match\" FROM sqlite_schema AS m, pragma_foreign_key_list(m.name) AS f WHERE ",
-    user_tables!(),
-    " ORDER BY m.name, f.id, f.seq"
-);
+/// `?1` is a JSON array of table names. Virtual tables are left out of every query but
+/// this one, since reading their columns needs their module loaded.
+const TABLE_LIST: &str = "SELECT t.name, t.type, t.wr, t.strict \
+     FROM json_each(?1) AS j, pragma_table_list(j.value) AS t WHERE t.schema = 'main'";
+const COLUMNS: &str = "SELECT j.value, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, \
+     c.hidden FROM json_each(?1) AS j, pragma_table_xinfo(j.value, 'main') AS c \
+     ORDER BY j.value, c.cid";
+const INDEXES: &str = "SELECT j.value, l.name, l.\"unique\", l.origin, l.partial \
+     FROM json_each(?1) AS j, pragma_index_list(j.value, 'main') AS l ORDER BY l.name";
+const INDEX_COLUMNS: &str = "SELECT l.name, x.cid, x.name, x.\"desc\", x.coll \
+     FROM json_each(?1) AS j, pragma_index_list(j.value, 'main') AS l, \
+     pragma_index_xinfo(l.name, 'main') AS x WHERE x.\"key\" = 1 ORDER BY l.name, x.seqno";
+const FOREIGN_KEYS: &str = "SELECT j.value, f.id, f.\"table\", f.\"from\", f.\"to\", \
+     f.on_update, f.on_delete, f.\"match\" \
+     FROM json_each(?1) AS j, pragma_foreign_key_list(j.value, 'main') AS f \
+     ORDER BY j.value, f.id, f.seq";
 
 /// Takes a snapshot of the `main` schema of `conn`, leaving out what `options` excludes.
 ///
@@ -76,163 +54,183 @@ pub fn introspect(
     conn: &Connection,
     options: &IntrospectOptions,
 ) -> Result<Schema, IntrospectError> {
-    introspect_with(conn, &mut TableCache::default(), options)
+    introspect_with(conn, &mut SnapshotCache::default(), options)
 }
 
-/// [`introspect`], reading again only the tables whose texts changed since a snapshot that
+/// [`introspect`], building again only the objects whose text changed since the snapshot
 /// `cache` remembers.
 pub fn introspect_with(
     conn: &Connection,
-    cache: &mut TableCache,
+    cache: &mut SnapshotCache,
     options: &IntrospectOptions,
 ) -> Result<Schema, IntrospectError> {
-    type Object = (String, String, String, Option<String>);
-    let objects: Vec<Object> = query(conn, "objects", OBJECTS, &[], |row| {
-        Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
-    })?;
-    let options_text = format!("{options:?}");
-    let whole = fingerprint(std::iter::once(options_text.as_bytes()).chain(
-        objects.iter().flat_map(|(k, n, t, s)| {
-            [
-                k.as_bytes(),
-                n.as_bytes(),
-                t.as_bytes(),
-                s.as_deref().unwrap_or_default().as_bytes(),
-            ]
-        }),
-    ));
-    if let Some(schema) = cache.snapshot(whole) {
-        return Ok(schema);
-    }
-    let excluded = |table: &str| options.excludes("main", table);
-    let mut schema = Schema::default();
-    let mut sql_of = BTreeMap::new();
-    for (kind, name, table, sql) in &objects {
-        let sql = sql.as_deref().unwrap_or_default();
-        sql_of.insert(name.clone(), sql.to_owned());
-        match kind.as_str() {
-            "view" if !excluded(name) => {
-                let text = parse_view(sql);
-                let name = QualifiedName::bare(name);
-                let view = View {
-                    name: name.clone(),
-                    materialized: false,
-                    columns: text.columns,
-                    definition: text.query,
-                    comment: None,
-                };
-                schema.views.insert(name, view.into());
+    cache.read_with(format!("{options:?}"));
+    let changes = read_changes(conn, cache.rows())?;
+    let schema = if changes.gone.is_empty() && changes.came.is_empty() {
+        cache.schema().clone()
+    } else if let Some(schema) = cache.snapshot_of(&changes.rows) {
+        schema
+    } else {
+        // Built on a copy (the maps share their nodes), so a failed read leaves the cache
+        // as it was.
+        let mut schema = cache.schema().clone();
+        apply(conn, &mut schema, &changes, options)?;
+        schema
+    };
+    cache.remember(changes.rows, &schema);
+    Ok(schema)
+}
+
+/// Brings `schema`, built from the earlier rows, up to the rows read now.
+fn apply(
+    conn: &Connection,
+    schema: &mut Schema,
+    changes: &Changes,
+    options: &IntrospectOptions,
+) -> Result<(), IntrospectError> {
+    let excluded = |name: &str| options.excludes("main", name);
+    // A table's model follows from its own text and its indexes' texts (the pragmas read
+    // nothing else), so a table is read again when any of them changed.
+    let mut changed_tables: BTreeSet<&str> = BTreeSet::new();
+    for row in &changes.gone {
+        match &*row.kind {
+            "view" => {
+                schema.views.remove(&QualifiedName::bare(&row.name));
             }
-            "trigger" if !excluded(table) => {
-                let name = TriggerName {
-                    table: QualifiedName::bare(table),
-                    name: name.clone(),
-                };
-                let definition = format_trigger(sql);
-                let trigger = Trigger {
-                    name: name.clone(),
-                    definition,
-                    comment: None,
-                };
-                schema.triggers.insert(name, trigger.into());
+            "trigger" => {
+                schema.triggers.remove(&trigger_name(row));
+            }
+            "table" | "index" => {
+                changed_tables.insert(&row.table);
             }
             _ => {}
         }
     }
-    cache.begin();
-    let index_texts = indexes_by_table(objects.iter().map(|(k, n, t, s)| {
-        (
-            k.as_str(),
-            n.as_str(),
-            t.as_str(),
-            s.as_deref().unwrap_or_default(),
-        )
-    }));
-    let tables: Vec<(&str, Fingerprint)> = objects
-        .iter()
-        .filter(|(kind, name, _, _)| {
-            kind == "table" && !name.starts_with("sqlite_") && !excluded(name)
-        })
-        .map(|(_, name, _, sql)| {
-            let indexes = index_texts
-                .get(name.as_str())
-                .map(Vec::as_slice)
-                .unwrap_or_default();
-            let key = table_key(name, sql.as_deref().unwrap_or_default(), indexes);
-            (name.as_str(), key)
-        })
-        .collect();
-    let missing: Vec<&(&str, Fingerprint)> = tables
-        .iter()
-        .filter(|(_, key)| !cache.contains(key))
-        .collect();
-    if !missing.is_empty() {
-        read_tables(conn, cache, &missing, &sql_of, &excluded)?;
-    }
-    for (_, key) in &tables {
-        if let Some(cached) = cache.take(key) {
-            schema
-                .tables
-                .insert(cached.table.name.clone(), cached.table.clone());
-            for index in &cached.indexes {
-                schema.indexes.insert(index.name.clone(), index.clone());
+    for row in &changes.came {
+        match &*row.kind {
+            "view" if !excluded(&row.name) => {
+                let view = view(row);
+                schema.views.insert(view.name.clone(), view.into());
             }
+            "trigger" if !excluded(&row.table) => {
+                let trigger = trigger(row);
+                schema.triggers.insert(trigger.name.clone(), trigger.into());
+            }
+            "table" | "index" => {
+                changed_tables.insert(&row.table);
+            }
+            _ => {}
         }
     }
-    cache.prune();
-    cache.keep_snapshot(whole, &schema);
-    Ok(schema)
+    if changed_tables.is_empty() {
+        return Ok(());
+    }
+    for name in &changed_tables {
+        schema.tables.remove(&QualifiedName::bare(name));
+    }
+    let stale: Vec<QualifiedName> = schema
+        .indexes
+        .values()
+        .filter(|index| changed_tables.contains(&*index.table.name))
+        .map(|index| index.name.clone())
+        .collect();
+    for name in &stale {
+        schema.indexes.remove(name);
+    }
+    let tables: Vec<&ObjectRow> = changes
+        .rows
+        .iter()
+        .map(Arc::as_ref)
+        .filter(|row| {
+            &*row.kind == "table" && changed_tables.contains(&*row.name) && !excluded(&row.name)
+        })
+        .collect();
+    if !tables.is_empty() {
+        let texts = texts_of(&changes.rows, &changed_tables);
+        read_tables(conn, schema, &tables, &texts, &excluded)?;
+    }
+    Ok(())
 }
 
-/// Reads the pragmas of the tables not cached, builds them, and caches them.
+fn view(row: &ObjectRow) -> View {
+    let text = parse_view(&row.sql);
+    View {
+        name: QualifiedName::bare(&row.name),
+        materialized: false,
+        columns: text.columns,
+        definition: text.query,
+        comment: None,
+    }
+}
+
+fn trigger_name(row: &ObjectRow) -> TriggerName {
+    TriggerName {
+        table: QualifiedName::bare(&row.table),
+        name: row.name.to_string(),
+    }
+}
+
+fn trigger(row: &ObjectRow) -> Trigger {
+    Trigger {
+        name: trigger_name(row),
+        definition: format_trigger(&row.sql),
+        comment: None,
+    }
+}
+
+/// The texts of these tables and of their indexes, by object name.
+fn texts_of<'a>(rows: &'a [Arc<ObjectRow>], tables: &BTreeSet<&str>) -> BTreeMap<&'a str, &'a str> {
+    rows.iter()
+        .filter(|row| matches!(&*row.kind, "table" | "index") && tables.contains(&*row.table))
+        .map(|row| (&*row.name, &*row.sql))
+        .collect()
+}
+
+/// Reads the pragmas of `tables` and adds them, with their indexes, to `schema`.
 fn read_tables(
     conn: &Connection,
-    cache: &mut TableCache,
-    missing: &[&(&str, Fingerprint)],
-    sql_of: &BTreeMap<String, String>,
+    schema: &mut Schema,
+    tables: &[&ObjectRow],
+    texts: &BTreeMap<&str, &str>,
     excluded: &dyn Fn(&str) -> bool,
 ) -> Result<(), IntrospectError> {
-    let names: Vec<&str> = missing.iter().map(|(name, _)| *name).collect();
-    let names = serde_json::to_string(&names).map_err(|error| IntrospectError::Unexpected {
-        dialect: Dialect::Sqlite,
-        what: "table names",
-        value: error.to_string(),
-    })?;
-    let bound: &[&dyn rusqlite::ToSql] = &[&names];
+    let json = |names: Vec<&str>| {
+        serde_json::to_string(&names).map_err(|error| IntrospectError::Unexpected {
+            dialect: Dialect::Sqlite,
+            what: "table names",
+            value: error.to_string(),
+        })
+    };
+    let all = json(tables.iter().map(|row| &*row.name).collect())?;
+    let concrete = json(
+        tables
+            .iter()
+            .filter(|row| !row.is_virtual_table())
+            .map(|row| &*row.name)
+            .collect(),
+    )?;
     let catalog = sqlite_catalog::Catalog {
-        tables: query(conn, "table list", TABLE_LIST, bound, TableRow::read)?,
-        columns: query(conn, "columns", COLUMNS, bound, ColumnRow::read)?,
-        indexes: query(conn, "indexes", INDEXES, bound, IndexRow::read)?,
+        tables: query(conn, "table list", TABLE_LIST, &all, TableRow::read)?,
+        columns: query(conn, "columns", COLUMNS, &concrete, ColumnRow::read)?,
+        indexes: query(conn, "indexes", INDEXES, &concrete, IndexRow::read)?,
         index_columns: query(
             conn,
             "index columns",
             INDEX_COLUMNS,
-            bound,
+            &concrete,
             IndexColumnRow::read,
         )?,
         foreign_keys: query(
             conn,
             "foreign keys",
             FOREIGN_KEYS,
-            bound,
+            &concrete,
             ForeignKeyRow::read,
         )?,
     };
     let mut fresh = Schema::default();
-    catalog.build(&mut fresh, sql_of, excluded)?;
-    for (name, key) in missing {
-        let name = QualifiedName::bare(name);
-        let Some(table) = fresh.tables.remove(&name) else {
-            continue;
-        };
-        let indexes = fresh
-            .indexes
-            .values()
-            .filter(|index| index.table == name)
-            .cloned()
-            .collect();
-        cache.insert(*key, table, indexes);
-    }
+    catalog.build(&mut fresh, texts, excluded)?;
+    schema.absorb(fresh);
     Ok(())
 }
 
@@ -240,7 +238,7 @@ fn query<T>(
     conn: &Connection,
     what: &'static str,
     sql: &str,
-    params: &[&dyn rusqlite::ToSql],
+    names: &str,
     read: impl FnMut(&Row<'_>) -> rusqlite::Result<T>,
 ) -> Result<Vec<T>, IntrospectError> {
     let failed = |error: rusqlite::Error| IntrospectError::Query {
@@ -249,7 +247,7 @@ fn query<T>(
         message: error.to_string(),
     };
     let mut statement = conn.prepare_cached(sql).map_err(failed)?;
-    let rows = statement.query_map(params, read).map_err(failed)?;
+    let rows = statement.query_map([names], read).map_err(failed)?;
     rows.collect::<rusqlite::Result<Vec<T>>>().map_err(failed)
 }
 
