@@ -98,8 +98,8 @@ fn table(row: &TableRow, sql: &str, text: &TableText, columns: Option<&Vec<&Colu
     let mut table = Table {
         name: QualifiedName::bare(&row.name),
         kind,
-        without_rowid: row.without_rowid,
-        strict: row.strict,
+        without_rowid: text.without_rowid,
+        strict: text.strict,
         partition_of: None,
         columns: columns
             .iter()

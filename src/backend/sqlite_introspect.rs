@@ -20,9 +20,12 @@ use crate::schema::{
     parse_view,
 };
 
-/// `?1` is a JSON array of table names. Virtual tables are left out of every query but
-/// this one, since reading their columns needs their module loaded.
-const TABLE_LIST: &str = "SELECT t.name, t.type, t.wr, t.strict \
+/// `?1` is a JSON array of table names. `pragma_table_list` says which tables are a
+/// virtual table's storage (shadow tables), which nothing else tells; it walks every table
+/// and works out every view's columns at each call, so it is asked only about tables
+/// named like a virtual table's storage. The other queries leave virtual tables out,
+/// since reading their columns needs their module loaded.
+const TABLE_LIST: &str = "SELECT t.name, t.type \
      FROM json_each(?1) AS j, pragma_table_list(j.value) AS t WHERE t.schema = 'main'";
 const COLUMNS: &str = "SELECT j.value, c.name, c.type, c.\"notnull\", c.dflt_value, c.pk, \
      c.hidden FROM json_each(?1) AS j, pragma_table_xinfo(j.value, 'main') AS c \
@@ -147,7 +150,13 @@ fn apply(
         .collect();
     if !tables.is_empty() {
         let texts = texts_of(&changes.rows, &changed_tables);
-        read_tables(conn, schema, &tables, &texts, &excluded)?;
+        let virtual_tables: Vec<&str> = changes
+            .rows
+            .iter()
+            .filter(|row| row.is_virtual_table())
+            .map(|row| &*row.name)
+            .collect();
+        read_tables(conn, schema, &tables, &virtual_tables, &texts, &excluded)?;
     }
     Ok(())
 }
@@ -186,11 +195,29 @@ fn texts_of<'a>(rows: &'a [Arc<ObjectRow>], tables: &BTreeSet<&str>) -> BTreeMap
         .collect()
 }
 
+/// The tables named like the storage of one of `virtual_tables` (`docs_content` for
+/// `docs`): only SQLite can tell whether they are.
+fn shadow_candidates<'a>(tables: &[&'a ObjectRow], virtual_tables: &[&str]) -> Vec<&'a str> {
+    tables
+        .iter()
+        .map(|row| &*row.name)
+        .filter(|name| {
+            virtual_tables.iter().any(|owner| {
+                name.len() > owner.len() + 1
+                    && name.is_char_boundary(owner.len())
+                    && name[..owner.len()].eq_ignore_ascii_case(owner)
+                    && name[owner.len()..].starts_with('_')
+            })
+        })
+        .collect()
+}
+
 /// Reads the pragmas of `tables` and adds them, with their indexes, to `schema`.
 fn read_tables(
     conn: &Connection,
     schema: &mut Schema,
     tables: &[&ObjectRow],
+    virtual_tables: &[&str],
     texts: &BTreeMap<&str, &str>,
     excluded: &dyn Fn(&str) -> bool,
 ) -> Result<(), IntrospectError> {
@@ -201,7 +228,6 @@ fn read_tables(
             value: error.to_string(),
         })
     };
-    let all = json(tables.iter().map(|row| &*row.name).collect())?;
     let concrete = json(
         tables
             .iter()
@@ -209,8 +235,31 @@ fn read_tables(
             .map(|row| &*row.name)
             .collect(),
     )?;
+    let candidates = shadow_candidates(tables, virtual_tables);
+    let shadows: Vec<TableRow> = if candidates.is_empty() {
+        Vec::new()
+    } else {
+        let candidates = json(candidates)?;
+        query(conn, "table list", TABLE_LIST, &candidates, TableRow::read)?
+    };
+    let kind_of = |row: &ObjectRow| {
+        let shadow = shadows
+            .iter()
+            .any(|listed| *listed.name == *row.name && listed.kind == "shadow");
+        match () {
+            () if shadow => "shadow",
+            () if row.is_virtual_table() => "virtual",
+            () => "table",
+        }
+    };
     let catalog = sqlite_catalog::Catalog {
-        tables: query(conn, "table list", TABLE_LIST, &all, TableRow::read)?,
+        tables: tables
+            .iter()
+            .map(|row| TableRow {
+                name: row.name.to_string(),
+                kind: kind_of(row).to_owned(),
+            })
+            .collect(),
         columns: query(conn, "columns", COLUMNS, &concrete, ColumnRow::read)?,
         indexes: query(conn, "indexes", INDEXES, &concrete, IndexRow::read)?,
         index_columns: query(

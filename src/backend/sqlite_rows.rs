@@ -3,21 +3,19 @@
 
 use rusqlite::Row;
 
-/// A row of `pragma_table_list`.
+/// A table to read: its name, and `table`, `virtual` or `shadow` (a virtual table's
+/// storage, left out of snapshots).
 pub(crate) struct TableRow {
     pub(crate) name: String,
     pub(crate) kind: String,
-    pub(crate) without_rowid: bool,
-    pub(crate) strict: bool,
 }
 
 impl TableRow {
+    /// A row of `pragma_table_list`.
     pub(crate) fn read(row: &Row<'_>) -> rusqlite::Result<Self> {
         Ok(Self {
             name: row.get(0)?,
             kind: row.get(1)?,
-            without_rowid: row.get(2)?,
-            strict: row.get(3)?,
         })
     }
 }

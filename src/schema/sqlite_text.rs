@@ -15,6 +15,9 @@ pub struct TableText {
     pub foreign_keys: Vec<ForeignKeyText>,
     /// `AUTOINCREMENT`, which SQLite allows only on the one `INTEGER PRIMARY KEY`.
     pub autoincrement: bool,
+    /// The table options after the closing parenthesis: `WITHOUT ROWID`, `STRICT`.
+    pub without_rowid: bool,
+    pub strict: bool,
 }
 
 /// A foreign key's deferrability, which `pragma foreign_key_list` does not report, with
@@ -66,9 +69,15 @@ pub fn parse_table(sql: &str) -> TableText {
     let Some(open) = tokens.iter().position(|token| token.is_op("(")) else {
         return TableText::default();
     };
-    let body = &tokens[open + 1..closing(&tokens, open).min(tokens.len())];
+    let close = closing(&tokens, open).min(tokens.len());
+    let body = &tokens[open + 1..close];
+    let options = tokens.get(close + 1..).unwrap_or_default();
     let mut text = TableText {
         autoincrement: body.iter().any(|t| t.is_word("AUTOINCREMENT")),
+        without_rowid: options
+            .windows(2)
+            .any(|pair| pair[0].is_word("WITHOUT") && pair[1].is_word("ROWID")),
+        strict: options.iter().any(|t| t.is_word("STRICT")),
         ..TableText::default()
     };
     for item in split_top_level(body) {
@@ -311,6 +320,31 @@ pub fn parse_view(sql: &str) -> ViewText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn table_options_are_read_after_the_columns_only() {
+        let options = |sql| {
+            let text = parse_table(sql);
+            (text.without_rowid, text.strict)
+        };
+        assert_eq!(options("CREATE TABLE t (a INT)"), (false, false));
+        assert_eq!(
+            options("CREATE TABLE t (a TEXT PRIMARY KEY) without rowid"),
+            (true, false)
+        );
+        assert_eq!(
+            options("CREATE TABLE t (a INT) STRICT, WITHOUT ROWID"),
+            (true, true)
+        );
+        assert_eq!(
+            options("CREATE TABLE t (strict INT, \"without\" TEXT, rowid INT) /* STRICT */"),
+            (false, false)
+        );
+        assert_eq!(
+            options("CREATE TABLE t (a INT CHECK (a IN (1, 2))) -- WITHOUT ROWID\n STRICT"),
+            (false, true)
+        );
+    }
 
     #[test]
     fn table_checks_collations_and_generated_columns() {
