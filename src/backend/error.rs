@@ -20,6 +20,8 @@ pub struct SqlFailure {
 pub enum BackendError {
     #[error("cannot open {target}: {message}")]
     Connect { target: String, message: String },
+    #[error("{path} is not an SQLite database")]
+    NotADatabase { path: String },
     #[error("{}", .failure.message)]
     Script { failure: Box<SqlFailure> },
     #[error("could not take the migration lock on {target}: {message}")]
@@ -30,4 +32,19 @@ pub enum BackendError {
     Database { message: String },
     #[error(transparent)]
     Introspect(#[from] super::introspect_error::IntrospectError),
+}
+
+impl BackendError {
+    /// The fix, for the `help:` line.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Self::NotADatabase { .. } => Some(
+                "its first bytes are not SQLite's header (another kind of file, or an \
+                 encrypted database): point --database-url, DATABASE_URL or `database_url` \
+                 in migrate.toml at the application's database file; it was left as it was"
+                    .into(),
+            ),
+            _ => None,
+        }
+    }
 }

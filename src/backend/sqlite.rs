@@ -62,6 +62,22 @@ impl SqliteBackend {
             .path()
             .filter(|path| !path.is_empty())
             .map(PathBuf::from);
+        // SQLite opens any file and reads its header only at the first statement: read it
+        // now, so another kind of file is named as such before anything is attempted.
+        let header: rusqlite::Result<i64> =
+            conn.query_row("PRAGMA schema_version", [], |row| row.get(0));
+        match header {
+            Err(rusqlite::Error::SqliteFailure(failure, _))
+                if failure.code == rusqlite::ErrorCode::NotADatabase =>
+            {
+                let path = path.as_deref().unwrap_or(Path::new(":memory:"));
+                return Err(BackendError::NotADatabase {
+                    path: path.display().to_string(),
+                });
+            }
+            Err(error) => return Err(database(error)),
+            Ok(_) => {}
+        }
         Ok(Self {
             conn,
             table,

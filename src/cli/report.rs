@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use migrate::backend::BackendError;
 use migrate::core::{AdoptError, ChangedRevision, PlanError, Verdict};
 use migrate::engine::{EngineError, StepFailure};
 use migrate::source::SourceError;
@@ -22,10 +23,11 @@ pub fn render_error(error: &anyhow::Error) -> String {
             }
         }
     }
-    if let Some(help) = error
+    let help = error
         .downcast_ref::<SourceError>()
         .and_then(SourceError::help)
-    {
+        .or_else(|| error.downcast_ref::<BackendError>()?.help());
+    if let Some(help) = help {
         let _ = writeln!(out, "help: {help}");
     }
     out

@@ -66,6 +66,7 @@ impl EngineError {
             Self::NotDirty { .. } => Some("`migrate status` lists dirty revisions".into()),
             Self::Plan(plan) => plan.help(),
             Self::Adopt(adopt) => adopt.help(),
+            Self::Backend(backend) => backend.help(),
             _ => None,
         }
     }

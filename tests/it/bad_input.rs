@@ -94,3 +94,30 @@ fn a_broken_directory_is_reported_whatever_the_database() {
     }
     assert!(!test.path().join("app.db").exists());
 }
+
+/// A database URL that names some other kind of file: the file is named, with the fix,
+/// and is left exactly as it was (no tracking table written into it, no lock file).
+#[test]
+fn a_file_that_is_not_a_database_is_named_and_left_alone() {
+    use crate::backends::Kind;
+    let test = crate::harness::Test::fixture(Kind::Sqlite, "not_a_database", "layouts/diesel")
+        .expect("SQLite is always here");
+    let text = "id,name\n1,this is a CSV file that a URL names by mistake\n";
+    test.write("export.csv", text);
+    for command in [&["upgrade"][..], &["check"], &["status"], &["current"]] {
+        let output = test.run_with(command, &[("DATABASE_URL", "sqlite://export.csv")]);
+        assert_eq!(output.code, 2, "{command:?} {output:#?}");
+        assert!(
+            output.stderr.starts_with("error: ")
+                && output
+                    .stderr
+                    .contains("export.csv is not an SQLite database"),
+            "{}",
+            output.stderr
+        );
+        assert!(output.stderr.contains("\nhelp: "), "{}", output.stderr);
+    }
+    let bytes = std::fs::read(test.path().join("export.csv")).expect("still there");
+    assert_eq!(bytes, text.as_bytes());
+    assert!(!test.path().join("export.csv.migrate-lock").exists());
+}
