@@ -100,8 +100,9 @@ fn a_broken_directory_is_reported_whatever_the_database() {
 #[test]
 fn a_file_that_is_not_a_database_is_named_and_left_alone() {
     use crate::backends::Kind;
-    let test = crate::harness::Test::fixture(Kind::Sqlite, "not_a_database", "layouts/diesel")
-        .expect("SQLite is always here");
+    let test =
+        crate::harness::Test::fixture(Kind::Sqlite, "not_a_database", "layouts/diesel/migrations")
+            .expect("SQLite is always here");
     let text = "id,name\n1,this is a CSV file that a URL names by mistake\n";
     test.write("export.csv", text);
     for command in [&["upgrade"][..], &["check"], &["status"], &["current"]] {
