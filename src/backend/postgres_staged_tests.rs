@@ -3,7 +3,7 @@
 //! goes wrong puts the backend back on the unstaged path without losing a record.
 
 use crate::backend::postgres_test_support::{
-    TestDb, connect, exists, row, script_failure, server_url,
+    LoginRole, TestDb, connect, exists, row, script_failure,
 };
 use crate::backend::{Backend, PostgresBackend, Record, StepWork, VersionTable};
 use crate::core::{AppliedRevision, Location, RevisionId, Script};
@@ -224,20 +224,20 @@ fn without_the_right_to_make_a_temporary_table_steps_run_unstaged() {
     let Some(db) = TestDb::create(name) else {
         return;
     };
-    let role = format!("no_temp_{}", std::process::id());
-    let mut admin = db.client();
-    let database: String = admin
+    let database: String = db
+        .client()
         .query_one("SELECT current_database()", &[])
         .unwrap()
         .get(0);
-    admin
-        .batch_execute(&format!(
-            "CREATE ROLE {role} LOGIN; GRANT CREATE ON SCHEMA public TO {role}; \
+    let role = LoginRole::create(
+        &db,
+        "no_temp",
+        &format!(
+            "GRANT CREATE ON SCHEMA public TO {{role}}; \
              REVOKE TEMPORARY ON DATABASE \"{database}\" FROM PUBLIC;"
-        ))
-        .unwrap();
-    let url = db.url.replacen("://postgres@", &format!("://{role}@"), 1);
-    let mut backend = PostgresBackend::connect(&url, VersionTable::default()).unwrap();
+        ),
+    );
+    let mut backend = PostgresBackend::connect(&role.url, VersionTable::default()).unwrap();
     backend.ensure_version_table().unwrap();
     let ups = [
         up("1", "CREATE TABLE a (id int);"),
@@ -248,15 +248,6 @@ fn without_the_right_to_make_a_temporary_table_steps_run_unstaged() {
     let applied = backend.applied().unwrap();
     assert_eq!(applied.len(), 2);
     assert!(applied.iter().all(|row| !staged(row)), "{applied:?}");
-    drop(backend);
-    admin
-        .batch_execute(&format!("DROP OWNED BY {role} CASCADE"))
-        .unwrap();
-    drop(db);
-    if let Some(server) = server_url(name) {
-        let mut server = postgres::Client::connect(&server, postgres::NoTls).unwrap();
-        server.batch_execute(&format!("DROP ROLE {role}")).unwrap();
-    }
 }
 
 #[test]

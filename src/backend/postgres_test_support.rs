@@ -83,6 +83,41 @@ impl Drop for TestDb {
     }
 }
 
+/// A login role made for one test; on drop, what it owns in the test's database goes, and
+/// then the role (even when the test panicked).
+pub struct LoginRole<'a> {
+    db: &'a TestDb,
+    pub name: String,
+    /// The test database's URL, as this role.
+    pub url: String,
+}
+
+impl<'a> LoginRole<'a> {
+    /// Creates `<prefix>_<pid>` and runs `grants` as the administrator in the test's
+    /// database, with `{role}` standing for the role's name.
+    pub fn create(db: &'a TestDb, prefix: &str, grants: &str) -> Self {
+        let name = format!("{prefix}_{}", std::process::id());
+        let setup = format!(
+            "CREATE ROLE {name} LOGIN; {}",
+            grants.replace("{role}", &name)
+        );
+        db.client()
+            .batch_execute(&setup)
+            .expect("create the test role");
+        let url = db.url.replacen("://postgres@", &format!("://{name}@"), 1);
+        Self { db, name, url }
+    }
+}
+
+impl Drop for LoginRole<'_> {
+    fn drop(&mut self) {
+        let cleanup = format!("DROP OWNED BY {0} CASCADE; DROP ROLE {0}", self.name);
+        if let Err(error) = self.db.client().batch_execute(&cleanup) {
+            eprintln!("could not drop test role {}: {error}", self.name);
+        }
+    }
+}
+
 pub fn script(text: &str) -> Script {
     Script::new("migrations/1_test/up.sql", text).unwrap()
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use super::*;
 use crate::backend::postgres_test_support::{
-    TestDb, apply, connect, exists, row, script, script_failure, server_url,
+    LoginRole, TestDb, apply, connect, exists, row, script, script_failure, server_url,
 };
 use crate::backend::{Backend, BackendError, DEFAULT_TABLE, Record, StepWork};
 use crate::core::{Location, Script};
@@ -210,33 +210,20 @@ fn a_schema_of_ones_own_is_enough() {
     let Some(db) = TestDb::create("a_schema_of_ones_own_is_enough") else {
         return;
     };
-    let role = format!("owner_{}", std::process::id());
-    let mut admin = db.client();
-    admin
-        .batch_execute(&format!(
-            "CREATE ROLE {role} LOGIN; CREATE SCHEMA app AUTHORIZATION {role}; \
-             REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
-        ))
-        .unwrap();
-    let url = db.url.replacen("://postgres@", &format!("://{role}@"), 1);
+    let role = LoginRole::create(
+        &db,
+        "owner",
+        "CREATE SCHEMA app AUTHORIZATION {role}; REVOKE CREATE ON SCHEMA public FROM PUBLIC;",
+    );
     let table = VersionTable {
         schema: Some("app".into()),
         name: DEFAULT_TABLE.into(),
     };
-    let mut backend = PostgresBackend::connect(&url, table).unwrap();
+    let mut backend = PostgresBackend::connect(&role.url, table).unwrap();
     apply(&mut backend, "1", "CREATE TABLE app.things (id int);").unwrap();
     apply(&mut backend, "2", "SELECT 1;").unwrap();
     assert_eq!(backend.applied().unwrap().len(), 2);
     assert!(exists(&db, "app.migrate_history"));
-    drop(backend);
-    admin
-        .batch_execute(&format!("DROP OWNED BY {role} CASCADE"))
-        .unwrap();
-    drop(db);
-    if let Some(server) = server_url("a_schema_of_ones_own_is_enough") {
-        let mut server = postgres::Client::connect(&server, postgres::NoTls).unwrap();
-        server.batch_execute(&format!("DROP ROLE {role}")).unwrap();
-    }
 }
 
 #[test]
