@@ -3,7 +3,8 @@
 //! creates, alters or drops; the next snapshot reads again only the relations, functions
 //! and types those objects are, belong to, or that depend on them (through `pg_depend`,
 //! since renaming a table changes the text of the views over it), and keeps the rest of
-//! the previous snapshot.
+//! the previous snapshot. What was dropped whole (a table, with its indexes) is only
+//! forgotten: after a down that drops what its up made, the snapshot reads nothing.
 //!
 //! Everything lives in this session's temporary schema, so it is invisible to snapshots
 //! and gone when the connection ends; the event triggers go with the function they call.
@@ -57,7 +58,8 @@ $$;
 CREATE OR REPLACE FUNCTION pg_temp.migrate_read_schema_changes(
     OUT triggers_stand bool, OUT schemas_unchanged bool, OUT logged oid[],
     OUT relations oid[], OUT sequences oid[], OUT functions oid[], OUT enums oid[],
-    OUT domains oid[])
+    OUT domains oid[], OUT gone_relations oid[], OUT gone_functions oid[],
+    OUT gone_types oid[])
 LANGUAGE plpgsql SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = on
 AS $$
 #variable_conflict use_column
@@ -118,9 +120,15 @@ BEGIN
         ARRAY(SELECT oid FROM units WHERE family = 's'),
         ARRAY(SELECT oid FROM units WHERE family = 'f'),
         ARRAY(SELECT oid FROM units WHERE family = 'e'),
-        ARRAY(SELECT oid FROM units WHERE family = 'd')
+        ARRAY(SELECT oid FROM units WHERE family = 'd'),
+        ARRAY(SELECT DISTINCT objid FROM logged_now AS l WHERE classid = 'pg_class'::regclass
+              AND NOT EXISTS (SELECT FROM pg_class AS c WHERE c.oid = l.objid)),
+        ARRAY(SELECT DISTINCT objid FROM logged_now AS l WHERE classid = 'pg_proc'::regclass
+              AND NOT EXISTS (SELECT FROM pg_proc AS p WHERE p.oid = l.objid)),
+        ARRAY(SELECT DISTINCT objid FROM logged_now AS l WHERE classid = 'pg_type'::regclass
+              AND NOT EXISTS (SELECT FROM pg_type AS ty WHERE ty.oid = l.objid))
     INTO triggers_stand, schemas_unchanged, logged, relations, sequences, functions, enums,
-         domains;
+         domains, gone_relations, gone_functions, gone_types;
 END
 $$;
 CREATE EVENT TRIGGER migrate_watch_ddl ON ddl_command_end
@@ -138,8 +146,13 @@ const CHANGES: &str = "SELECT * FROM pg_temp.migrate_read_schema_changes()";
 enum Changes {
     /// Read everything again.
     Everything,
-    /// The logged objects' oids, and the units still there to read again.
-    Some { logged: Vec<u32>, only: Only },
+    /// The logged objects' oids, the units still there to read again, and the logged
+    /// objects that no longer exist.
+    Some {
+        logged: Vec<u32>,
+        only: Only,
+        gone: Box<Gone>,
+    },
 }
 
 /// The previous snapshot, with where each object came from.
@@ -196,8 +209,8 @@ impl SchemaWatch {
     ) -> Result<Schema, IntrospectError> {
         let last = self.last.take().filter(|last| last.options == *options);
         let result = match (last, self.changes(client)?) {
-            (Some(last), Changes::Some { logged, only }) => {
-                read_again(client, statements, options, last, logged, only)
+            (Some(last), Changes::Some { logged, only, gone }) => {
+                read_again(client, statements, options, last, logged, only, &gone)
             }
             (_, changes) => {
                 if matches!(changes, Changes::Some { .. }) {
@@ -259,6 +272,11 @@ impl SchemaWatch {
                 enums: oids(text(6))?,
                 domains: oids(text(7))?,
             },
+            gone: Box::new(Gone {
+                relations: sorted_oids(text(8))?,
+                functions: sorted_oids(text(9))?,
+                types: sorted_oids(text(10))?,
+            }),
         })
     }
 }
@@ -272,12 +290,18 @@ fn read_again(
     mut last: Last,
     logged: Vec<u32>,
     mut only: Only,
+    gone: &Gone,
 ) -> Result<Last, IntrospectError> {
     // A dropped object is gone from the catalogs: the previous snapshot knows whose
-    // it was (a dropped index's table, say).
+    // it was (a dropped index's table, say). A unit that is itself gone (a dropped
+    // table, with its indexes and partitions) is forgotten without reading it again.
     for oid in logged {
         if let Some((unit, family)) = last.origins.unit_of(oid) {
-            only.add(unit, family);
+            if gone.holds(unit, family) {
+                last.origins.forget(unit, &mut last.schema);
+            } else {
+                only.add(unit, family);
+            }
         }
     }
     let children: Vec<u32> = only
@@ -312,6 +336,33 @@ fn end(client: &mut Client, how: &str) -> Result<(), IntrospectError> {
 }
 
 /// An `oid[]` as the server writes it in text: `{}`, `{16384,16390}`.
+/// Logged objects no longer in their catalog, by catalog; sorted.
+struct Gone {
+    /// From `pg_class`: tables, views, sequences, indexes.
+    relations: Vec<u32>,
+    functions: Vec<u32>,
+    /// From `pg_type`: enums, domains, composite types.
+    types: Vec<u32>,
+}
+
+impl Gone {
+    /// Whether the unit `oid` of `family` no longer exists.
+    fn holds(&self, oid: u32, family: Family) -> bool {
+        let catalog = match family {
+            Family::Relation | Family::Sequence => &self.relations,
+            Family::Function => &self.functions,
+            Family::Enum | Family::Domain => &self.types,
+        };
+        catalog.binary_search(&oid).is_ok()
+    }
+}
+
+fn sorted_oids(text: &str) -> Result<Vec<u32>, IntrospectError> {
+    let mut oids = oids(text)?;
+    oids.sort_unstable();
+    Ok(oids)
+}
+
 fn oids(text: &str) -> Result<Vec<u32>, IntrospectError> {
     let inner = text.trim_start_matches('{').trim_end_matches('}');
     inner
