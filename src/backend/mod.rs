@@ -63,4 +63,6 @@ pub use progress_table::{PROGRESS_COLUMNS, ProgressTable, RawProgress, progress_
 pub use sqlite::SqliteBackend;
 pub use sqlite_snapshot_cache::SnapshotCache;
 pub use url::{DatabaseUrl, UrlError, redact, with_database};
-pub use version_table::{DEFAULT_TABLE, RawRow, SqlValue, VersionTable, insert_values};
+pub use version_table::{
+    DEFAULT_TABLE, RawRow, SqlValue, TRACKING_COLUMNS, VersionTable, insert_values,
+};

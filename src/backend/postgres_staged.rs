@@ -23,7 +23,7 @@ use super::dialect::Dialect;
 use super::error::BackendError;
 use super::postgres_error::{database, script_failure};
 use super::progress_table::ProgressTable;
-use super::version_table::{COLUMNS, VersionTable, insert_values};
+use super::version_table::{TRACKING_COLUMNS, VersionTable, insert_values};
 use crate::core::{Direction, RevisionId, Script, sql_start};
 
 /// The temporary table, in the session's own schema.
@@ -35,7 +35,7 @@ const STAGED_NAME: &str = "migrate_staged_records";
 
 /// The columns of a record that are known before its step runs: the tracking table's,
 /// without `applied_at` and `duration_ms`, which the server fills in as the step ends.
-const KNOWN_AHEAD: usize = COLUMNS.len() - 2;
+const KNOWN_AHEAD: usize = TRACKING_COLUMNS.len() - 2;
 
 /// The column the record statement returns, by which a step knows it ran.
 const RECORDED: &str = "migrate_recorded";
@@ -312,7 +312,7 @@ fn is_ours(error: &postgres::Error, sent: &str, script_end: usize) -> bool {
     past_the_script || db.message().contains(STAGED_NAME)
 }
 
-/// The values of a record known before its step runs, in [`COLUMNS`] order; only the
+/// The values of a record known before its step runs, in [`TRACKING_COLUMNS`] order; only the
 /// revision for a deletion.
 fn known_ahead(record: Record<'_>) -> Vec<Option<String>> {
     match record {
@@ -333,7 +333,7 @@ fn known_ahead(record: Record<'_>) -> Vec<Option<String>> {
 }
 
 fn create_sql() -> String {
-    let columns: Vec<String> = COLUMNS[..KNOWN_AHEAD]
+    let columns: Vec<String> = TRACKING_COLUMNS[..KNOWN_AHEAD]
         .iter()
         .map(|column| format!("{column} TEXT"))
         .collect();
@@ -351,7 +351,7 @@ fn stage_sql() -> String {
     format!(
         "WITH cleared AS (DELETE FROM {STAGED}) \
          INSERT INTO {STAGED} (position, {}) SELECT * FROM unnest($1::bigint[], {})",
-        COLUMNS[..KNOWN_AHEAD].join(", "),
+        TRACKING_COLUMNS[..KNOWN_AHEAD].join(", "),
         arrays.join(", ")
     )
 }
@@ -367,7 +367,7 @@ fn record_sql(
 ) -> String {
     let dialect = Dialect::Postgres;
     let tracking = table.qualified(dialect);
-    let known = COLUMNS[..KNOWN_AHEAD].join(", ");
+    let known = TRACKING_COLUMNS[..KNOWN_AHEAD].join(", ");
     let take_first = format!(
         "next AS (DELETE FROM {STAGED} \
          WHERE position = (SELECT min(position) FROM {STAGED}) RETURNING {known})"
@@ -380,7 +380,7 @@ fn record_sql(
              to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), \
              (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::bigint \
              FROM next RETURNING 1)",
-            COLUMNS.join(", ")
+            TRACKING_COLUMNS.join(", ")
         ),
         Direction::Down => format!(
             "written AS (DELETE FROM {tracking} WHERE revision IN (SELECT revision FROM next) \

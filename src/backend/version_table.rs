@@ -26,7 +26,7 @@ impl Default for VersionTable {
 
 /// The columns in the order [`VersionTable::insert`] binds them and [`VersionTable::select`]
 /// returns them.
-pub const COLUMNS: [&str; 9] = [
+pub const TRACKING_COLUMNS: [&str; 9] = [
     "revision",
     "slug",
     "up_checksum",
@@ -82,15 +82,15 @@ impl VersionTable {
         )
     }
 
-    /// Records an applied revision; binds the values of [`COLUMNS`] in order.
+    /// Records an applied revision; binds the values of [`TRACKING_COLUMNS`] in order.
     pub fn insert(&self, dialect: Dialect) -> String {
-        let placeholders: Vec<String> = (1..=COLUMNS.len())
+        let placeholders: Vec<String> = (1..=TRACKING_COLUMNS.len())
             .map(|n| dialect.placeholder(n))
             .collect();
         format!(
             "INSERT INTO {} ({}) VALUES ({})",
             self.qualified(dialect),
-            COLUMNS.join(", "),
+            TRACKING_COLUMNS.join(", "),
             placeholders.join(", ")
         )
     }
@@ -104,9 +104,9 @@ impl VersionTable {
         )
     }
 
-    /// Reads every row, [`COLUMNS`] in order.
+    /// Reads every row, [`TRACKING_COLUMNS`] in order.
     pub fn select(&self, dialect: Dialect) -> String {
-        self.select_columns(dialect, &COLUMNS)
+        self.select_columns(dialect, &TRACKING_COLUMNS)
     }
 
     /// Reads `columns` of every row of this table (or of a table laid out beside it).
@@ -126,7 +126,7 @@ pub enum SqlValue {
     Integer(i64),
 }
 
-/// The values [`VersionTable::insert`] binds, in [`COLUMNS`] order.
+/// The values [`VersionTable::insert`] binds, in [`TRACKING_COLUMNS`] order.
 pub fn insert_values(row: &AppliedRevision, duration_ms: i64) -> [SqlValue; 9] {
     let text = |value: &str| SqlValue::Text(Some(value.to_owned()));
     [
