@@ -46,7 +46,7 @@ pub(crate) fn enums(
     rows: Rows,
 ) -> Result<(), IntrospectError> {
     for row in rows.iter() {
-        let name = QualifiedName::from_parts(row.get(0)?, row.get(1)?);
+        let name = QualifiedName::new(row.get::<String>(0)?, row.get::<String>(1)?);
         origins.entry(row.get(4)?, Entry::Enum(name.clone()));
         let item = Enum {
             name: name.clone(),
@@ -64,7 +64,7 @@ pub(crate) fn domains(
     rows: Rows,
 ) -> Result<(), IntrospectError> {
     for row in rows.iter() {
-        let name = QualifiedName::from_parts(row.get(0)?, row.get(1)?);
+        let name = QualifiedName::new(row.get::<String>(0)?, row.get::<String>(1)?);
         let oid: u32 = row.get(9)?;
         origins.entry(oid, Entry::Domain(name.clone()));
         for check in row.get::<Vec<u32>>(10)? {
@@ -92,13 +92,13 @@ pub(crate) fn sequences(
     rows: Rows,
 ) -> Result<(), IntrospectError> {
     for row in rows.iter() {
-        let name = QualifiedName::from_parts(row.get(0)?, row.get(1)?);
+        let name = QualifiedName::new(row.get::<String>(0)?, row.get::<String>(1)?);
         origins.entry(row.get(13)?, Entry::Sequence(name.clone()));
         let owner: (Option<String>, Option<String>, Option<String>) =
             (row.get(9)?, row.get(10)?, row.get(11)?);
         let owned_by = match owner {
             (Some(schema), Some(table), Some(column)) => {
-                Some((QualifiedName::from_parts(schema, table), column))
+                Some((QualifiedName::new(schema, table), column))
             }
             _ => None,
         };
@@ -125,7 +125,7 @@ pub(crate) fn functions(
     rows: Rows,
 ) -> Result<(), IntrospectError> {
     for row in rows.iter() {
-        let name = QualifiedName::from_parts(row.get(0)?, row.get(1)?);
+        let name = QualifiedName::new(row.get::<String>(0)?, row.get::<String>(1)?);
         origins.entry(row.get(5)?, Entry::Function(name.clone()));
         let kind: String = row.get(2)?;
         let definition: String = row.get(3)?;
@@ -151,7 +151,7 @@ pub(crate) fn triggers(
 ) -> Result<(), IntrospectError> {
     for row in rows.iter() {
         let name = TriggerName {
-            table: QualifiedName::from_parts(row.get(0)?, row.get(1)?),
+            table: QualifiedName::new(row.get::<String>(0)?, row.get::<String>(1)?),
             name: row.get(2)?,
         };
         let table: u32 = row.get(5)?;

@@ -176,11 +176,14 @@ mod tests {
                 .insert(QualifiedName::new("public", name), table(name).into());
             let index_name = format!("{name}_idx");
             schema.indexes.insert(
-                QualifiedName::new("public", &index_name),
+                QualifiedName::new("public", index_name.as_str()),
                 index(&index_name, name).into(),
             );
             origins.entry(oid, Entry::Table(QualifiedName::new("public", name)));
-            origins.entry(oid, Entry::Index(QualifiedName::new("public", &index_name)));
+            origins.entry(
+                oid,
+                Entry::Index(QualifiedName::new("public", index_name.as_str())),
+            );
             origins.part(index_oid, oid);
         }
         assert_eq!(origins.unit_of(11), Some((10, Family::Relation)));

@@ -23,7 +23,7 @@ pub(crate) fn relations(
     let mut relations = Relations::new();
     for row in rows.iter() {
         let oid: u32 = row.get(0)?;
-        let name = QualifiedName::from_parts(row.get(1)?, row.get(2)?);
+        let name = QualifiedName::new(row.get::<String>(1)?, row.get::<String>(2)?);
         origins.part(row.get(10)?, oid);
         if let Some(parent) = row.get::<Option<u32>>(11)? {
             origins.child(parent, oid);
@@ -79,7 +79,7 @@ fn table(
     let bound: Option<String> = row.get(9)?;
     let partition_of = match (parent, bound) {
         ((Some(schema), Some(table)), Some(bound)) => Some(PartitionOf {
-            parent: QualifiedName::from_parts(schema, table),
+            parent: QualifiedName::new(schema, table),
             bound,
         }),
         _ => None,
@@ -225,7 +225,7 @@ fn constraint_kind(row: &RowRef<'_>) -> Result<ConstraintKind, IntrospectError> 
         },
         "f" => ConstraintKind::ForeignKey(ForeignKey {
             columns,
-            references: QualifiedName::from_parts(
+            references: QualifiedName::new(
                 row.get::<Option<String>>(7)?.unwrap_or_default(),
                 row.get::<Option<String>>(8)?.unwrap_or_default(),
             ),
@@ -256,7 +256,7 @@ pub(crate) fn indexes(
 ) -> Result<(), IntrospectError> {
     for row in rows.iter() {
         let namespace: String = row.get(0)?;
-        let name = QualifiedName::from_parts(namespace.clone(), row.get(1)?);
+        let name = QualifiedName::new(namespace.clone(), row.get::<String>(1)?);
         let table: u32 = row.get(14)?;
         origins.entry(table, Entry::Index(name.clone()));
         origins.part(row.get(15)?, table);
@@ -290,7 +290,7 @@ pub(crate) fn indexes(
             .collect();
         let index = Index {
             name: name.clone(),
-            table: QualifiedName::from_parts(namespace, row.get(2)?),
+            table: QualifiedName::new(namespace, row.get::<String>(2)?),
             unique: row.get(3)?,
             method: Some(row.get(4)?),
             keys,

@@ -87,7 +87,7 @@ impl Drop for TestDb {
 /// then the role (even when the test panicked).
 pub struct LoginRole<'a> {
     db: &'a TestDb,
-    pub name: String,
+    name: String,
     /// The test database's URL, as this role.
     pub url: String,
 }

@@ -17,7 +17,7 @@ use super::sqlite_rows::{ColumnRow, ForeignKeyRow, IndexColumnRow, IndexRow, Tab
 use super::sqlite_snapshot_cache::SnapshotCache;
 use crate::schema::{
     IntrospectOptions, QualifiedName, Schema, Trigger, TriggerName, View, format_trigger,
-    parse_view,
+    parse_view, retain,
 };
 
 /// `?1` is a JSON array of table names. `pragma_table_list` says which tables are a
@@ -131,15 +131,9 @@ fn apply(
     for name in &changed_tables {
         schema.tables.remove(&QualifiedName::bare(name));
     }
-    let stale: Vec<QualifiedName> = schema
-        .indexes
-        .values()
-        .filter(|index| changed_tables.contains(&*index.table.name))
-        .map(|index| index.name.clone())
-        .collect();
-    for name in &stale {
-        schema.indexes.remove(name);
-    }
+    retain(&mut schema.indexes, |_, index| {
+        !changed_tables.contains(&*index.table.name)
+    });
     let tables: Vec<&ObjectRow> = changes
         .rows
         .iter()
@@ -246,10 +240,12 @@ fn read_tables(
         let shadow = shadows
             .iter()
             .any(|listed| *listed.name == *row.name && listed.kind == "shadow");
-        match () {
-            () if shadow => "shadow",
-            () if row.is_virtual_table() => "virtual",
-            () => "table",
+        if shadow {
+            "shadow"
+        } else if row.is_virtual_table() {
+            "virtual"
+        } else {
+            "table"
         }
     };
     let catalog = sqlite_catalog::Catalog {

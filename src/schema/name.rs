@@ -62,16 +62,8 @@ impl Ord for QualifiedName {
 }
 
 impl QualifiedName {
-    /// A name in `schema`.
-    pub fn new(schema: &str, name: &str) -> Self {
-        Self {
-            schema: Some(schema.into()),
-            name: name.into(),
-        }
-    }
-
-    /// A name in `schema`, from the strings a catalog query returned.
-    pub fn from_parts(schema: String, name: String) -> Self {
+    /// A name in `schema`, from borrowed text or from the strings a catalog query returned.
+    pub fn new(schema: impl Into<Arc<str>>, name: impl Into<Arc<str>>) -> Self {
         Self {
             schema: Some(schema.into()),
             name: name.into(),
