@@ -142,10 +142,11 @@ pub trait Backend {
     fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError>;
 
     /// Reads ahead what the first statement on this connection would read anyway (SQLite:
-    /// the schema of every table, parsed once per connection), so that a caller can pay
-    /// for it on another thread while it does other work. Never writes; nothing happens
-    /// where there is nothing to read ahead. A failure is not reported here: the first
-    /// statement that needs what failed reports it, with what it was doing.
+    /// the schema of every table, parsed once per connection, and the tracking rows,
+    /// which the next [`Backend::applied`] returns if nothing changed in between), so that
+    /// a caller can pay for it on another thread while it does other work. Never writes;
+    /// nothing happens where there is nothing to read ahead. A failure is not reported
+    /// here: the first statement that needs what failed reports it, with what it was doing.
     fn read_ahead(&mut self) {}
 
     /// From now on, lets [`Backend::introspect`] read again only what DDL touched since

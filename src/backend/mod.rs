@@ -42,6 +42,7 @@ pub mod sqlite_introspect;
 #[cfg(test)]
 mod sqlite_introspect_pairs;
 mod sqlite_objects;
+mod sqlite_read_ahead;
 mod sqlite_rows;
 mod sqlite_script;
 mod sqlite_snapshot_cache;

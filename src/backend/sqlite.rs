@@ -10,6 +10,7 @@ use super::backend::{Backend, Record, StepWork};
 use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows, select_as_text};
+use super::sqlite_read_ahead::{DatabaseState, RowsReadAhead};
 use super::sqlite_script::run_script;
 use super::sqlite_snapshot_cache::SnapshotCache;
 use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
@@ -34,6 +35,8 @@ pub struct SqliteBackend {
     lock_file: Option<File>,
     /// The schema as last read, and recent snapshots.
     snapshots: SnapshotCache,
+    /// The tracking rows [`Backend::read_ahead`] read, for the first `applied` to take.
+    rows_read_ahead: Option<RowsReadAhead>,
 }
 
 impl SqliteBackend {
@@ -84,6 +87,7 @@ impl SqliteBackend {
             path,
             lock_file: None,
             snapshots: SnapshotCache::default(),
+            rows_read_ahead: None,
         })
     }
 
@@ -121,6 +125,47 @@ impl SqliteBackend {
             }
         }
         Ok(())
+    }
+
+    /// Every row of the tracking table, read now.
+    fn read_applied(&self) -> Result<Vec<AppliedRevision>, BackendError> {
+        let tracking = |message: String| BackendError::Tracking {
+            table: self.table.name.clone(),
+            message,
+        };
+        if !self
+            .table_exists(&self.table.name)
+            .map_err(|e| tracking(e.to_string()))?
+        {
+            return Ok(Vec::new());
+        }
+        let mut statement = self
+            .conn
+            .prepare(&self.table.select(Dialect::Sqlite))
+            .map_err(|e| tracking(e.to_string()))?;
+        let raw_rows = statement
+            .query_map([], |row| {
+                Ok(RawRow {
+                    revision: row.get(0)?,
+                    slug: row.get(1)?,
+                    up_checksum: row.get(2)?,
+                    down_checksum: row.get(3)?,
+                    checksum_algorithm: row.get(4)?,
+                    up_sql: row.get(5)?,
+                    down_sql: row.get(6)?,
+                    applied_at: row.get(7)?,
+                    duration_ms: row.get(8)?,
+                })
+            })
+            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
+            .map_err(|e| tracking(e.to_string()))?;
+        let mut applied = raw_rows
+            .into_iter()
+            .map(RawRow::into_applied)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(tracking)?;
+        applied.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(applied)
     }
 
     fn table_exists(&self, name: &str) -> rusqlite::Result<bool> {
@@ -231,9 +276,14 @@ impl Backend for SqliteBackend {
     }
 
     fn read_ahead(&mut self) {
-        // Any statement naming a table makes SQLite parse the whole schema first: on a
-        // long history, most of what a no-op run spends in the database.
-        let _ = self.table_exists(&self.table.name);
+        // The first statement makes SQLite parse the whole schema, and the rows are the
+        // rest of what a no-op run reads: on a long history, most of its database time.
+        let Ok(at) = DatabaseState::read(&self.conn) else {
+            return;
+        };
+        if let Ok(rows) = self.read_applied() {
+            self.rows_read_ahead = Some(RowsReadAhead { at, rows });
+        }
     }
 
     fn ensure_version_table(&mut self) -> Result<(), BackendError> {
@@ -246,43 +296,11 @@ impl Backend for SqliteBackend {
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
-        let tracking = |message: String| BackendError::Tracking {
-            table: self.table.name.clone(),
-            message,
-        };
-        if !self
-            .table_exists(&self.table.name)
-            .map_err(|e| tracking(e.to_string()))?
-        {
-            return Ok(Vec::new());
+        let ahead = self.rows_read_ahead.take();
+        match ahead.and_then(|ahead| ahead.still_current(&self.conn)) {
+            Some(rows) => Ok(rows),
+            None => self.read_applied(),
         }
-        let mut statement = self
-            .conn
-            .prepare(&self.table.select(Dialect::Sqlite))
-            .map_err(|e| tracking(e.to_string()))?;
-        let raw_rows = statement
-            .query_map([], |row| {
-                Ok(RawRow {
-                    revision: row.get(0)?,
-                    slug: row.get(1)?,
-                    up_checksum: row.get(2)?,
-                    down_checksum: row.get(3)?,
-                    checksum_algorithm: row.get(4)?,
-                    up_sql: row.get(5)?,
-                    down_sql: row.get(6)?,
-                    applied_at: row.get(7)?,
-                    duration_ms: row.get(8)?,
-                })
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(|e| tracking(e.to_string()))?;
-        let mut applied = raw_rows
-            .into_iter()
-            .map(RawRow::into_applied)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(tracking)?;
-        applied.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(applied)
     }
 
     fn read_table(
