@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Benchmarks migrate beside the raw floor measured in the same run.
 
+    cargo build --release --bin migrate --example noop_floor
     ci/bench.py [--sizes 100,1000,10000] [--reps 3] [--binary target/release/migrate]
 
 For each size N it generates N migrations (ci/generate_migrations.py) and measures, on a
@@ -9,8 +10,8 @@ server) on a fresh PostgreSQL database:
   - upgrade base -> head and downgrade head -> base, beside the same SQL through
     sqlite3 / psql, one transaction per migration;
   - a no-op upgrade and `check` at head (what every app start and CI job pays), beside
-    what they cannot do without: `cat` of every file and the tracking rows read by
-    sqlite3 / psql;
+    what they cannot do without: examples/noop_floor, plain Rust that reads each
+    folder's up.sql and down.sql and the tracking rows, and nothing else;
   - peak memory (max RSS) of every command.
 It prints a table (wall time, per-migration overhead, ratio to the floor, max RSS,
 PASS/MISS against the targets) and writes the same as JSON to target/bench/.
@@ -80,9 +81,6 @@ class Sqlite(Backend):
                 os.remove(path + suffix)
         return f"sqlite://{path}", ["sqlite3", "-bail", path]
 
-    def query(self, client, sql):
-        return [*client, sql]
-
 
 class Postgres(Backend):
     def __init__(self, folder, server):
@@ -108,9 +106,6 @@ class Postgres(Backend):
         url = f"{base}/{name}"
         return url, ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-X", url]
 
-    def query(self, client, sql):
-        return [*client, "-c", sql]
-
 
 def median_run(reps, action):
     results = [action() for _ in range(reps)]
@@ -128,7 +123,7 @@ def paired_runs(reps, ours, floor):
     return mine, theirs, statistics.median(p[0][0] / p[1][0] for p in pairs)
 
 
-def measure(backend, binary, folder, names, reps, verify_max):
+def measure(backend, binary, floor_binary, folder, names, reps, verify_max):
     up_sql = script(folder, names, "up.sql", "all_up.sql")
     down_sql = script(folder, list(reversed(names)), "down.sql", "all_down.sql")
     env = dict(os.environ)
@@ -177,20 +172,20 @@ def measure(backend, binary, folder, names, reps, verify_max):
             args += ["--postgres-url", backend.server]
         return ours(args, "sqlite::memory:")
 
-    at_head, head_client = backend.fresh("head")
+    at_head, _ = backend.fresh("head")
     ours(["upgrade"], at_head)
 
     def floor_noop():
-        # What a no-op run cannot do without: read every file and the tracking rows.
-        rows = backend.query(head_client, "SELECT revision, up_checksum, down_checksum "
-                                          "FROM migrate_history")
-        return run(["sh", "-c", 'cat migrations/*/* >/dev/null && exec "$@"', "sh", *rows], folder)
+        return run([floor_binary, "migrations", at_head], folder)
+
+    # A no-op run takes milliseconds: more pairs cost little and steady the median.
+    noop_reps = reps * NOOP_REPS_FACTOR
 
     rows = {}
     rows["upgrade"] = paired_runs(reps, ours_up, floor_up)
     rows["downgrade"] = paired_runs(reps, ours_down, floor_down)
-    rows["noop upgrade"] = paired_runs(reps, lambda: ours(["upgrade"], at_head), floor_noop)
-    rows["check"] = paired_runs(reps, lambda: ours(["check"], at_head), floor_noop)
+    rows["noop upgrade"] = paired_runs(noop_reps, lambda: ours(["upgrade"], at_head), floor_noop)
+    rows["check"] = paired_runs(noop_reps, lambda: ours(["check"], at_head), floor_noop)
     if len(names) <= verify_max:
         rows["verify"] = paired_runs(min(reps, 2), ours_verify, floor_verify)
     return rows
@@ -199,6 +194,7 @@ def measure(backend, binary, folder, names, reps, verify_max):
 TARGET_RATIO = 1.10
 TARGET_VERIFY_RATIO = 3.0
 TARGET_NOOP_MS = 20.0
+NOOP_REPS_FACTOR = 7
 TARGET_RSS_KIB = 64 * 1024
 
 
@@ -231,6 +227,8 @@ def main():
                         help="measure verify only up to this many revisions (it runs every "
                              "migration three times and compares schemas: the longest command)")
     parser.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "migrate"))
+    parser.add_argument("--floor", help="the no-op floor program [default: examples/noop_floor "
+                                        "built beside --binary]")
     args = parser.parse_args()
     # Runs happen in temp folders, where a relative path (as .ci/run passes) names nothing.
     args.binary = os.path.abspath(args.binary)
@@ -238,6 +236,11 @@ def main():
         sys.exit("bench: needs GNU time for peak memory: apt-get install time")
     if not os.path.exists(args.binary):
         sys.exit(f"bench: build it first: cargo build --release ({args.binary} missing)")
+    args.floor = os.path.abspath(args.floor or os.path.join(os.path.dirname(args.binary),
+                                                            "examples", "noop_floor"))
+    if not os.path.exists(args.floor):
+        sys.exit(f"bench: build the no-op floor first: cargo build --release --example noop_floor "
+                 f"({args.floor} missing)")
     server = os.environ.get("MIGRATE_BENCH_POSTGRES_URL") or os.environ.get("MIGRATE_TEST_POSTGRES_URL")
     sizes = [int(size) for size in args.sizes.split(",")]
     report = {"sizes": sizes, "results": []}
@@ -250,7 +253,7 @@ def main():
         backends = [Sqlite(folder)] + ([Postgres(folder, server)] if server else [])
         reps = 1 if size >= 10000 else args.reps
         for backend in backends:
-            rows = measure(backend, args.binary, folder, names, reps, args.verify_max)
+            rows = measure(backend, args.binary, args.floor, folder, names, reps, args.verify_max)
             if isinstance(backend, Postgres):
                 backend.cleanup()
             for command, (ours, floor, ratio) in rows.items():
