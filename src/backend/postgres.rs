@@ -111,7 +111,7 @@ impl PostgresBackend {
         target: Option<String>,
     ) -> Result<Self, BackendError> {
         let row = client
-            .query_one(
+            .query_typed_one(
                 "SELECT current_database(), current_user, \
                         coalesce(host(inet_server_addr()), '<local socket>'), \
                         coalesce(inet_server_port(), 5432)",

@@ -152,7 +152,7 @@ fn read_in_transaction(
         Some(version) => version,
         None => {
             let version: i32 = client
-                .query_one(sql::SERVER_VERSION, &[])
+                .query_typed_one(sql::SERVER_VERSION, &[])
                 .and_then(|row| row.try_get(0))
                 .map_err(|error| failed("server version", &error))?;
             statements.server_version = Some(version);

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use postgres::Client;
+use postgres::types::Type;
 
 use super::postgres_error::message;
 use crate::core::Checksum;
@@ -43,7 +44,7 @@ pub(crate) fn acquire(
     let started = Instant::now();
     loop {
         let taken: bool = client
-            .query_one("SELECT pg_try_advisory_lock($1)", &[&key])
+            .query_typed_one("SELECT pg_try_advisory_lock($1)", &[(&key, Type::INT8)])
             .and_then(|row| row.try_get(0))
             .map_err(|error| message(&error))?;
         if taken {
@@ -64,7 +65,7 @@ pub(crate) fn acquire(
 /// Releases the session lock `key`.
 pub(crate) fn release(client: &mut Client, key: i64) -> Result<(), String> {
     let released: bool = client
-        .query_one("SELECT pg_advisory_unlock($1)", &[&key])
+        .query_typed_one("SELECT pg_advisory_unlock($1)", &[(&key, Type::INT8)])
         .and_then(|row| row.try_get(0))
         .map_err(|error| message(&error))?;
     if released {
@@ -79,7 +80,7 @@ fn holder(client: &mut Client, key: i64) -> Result<String, String> {
     // A bigint advisory key shows in pg_locks split into classid (high half) and objid
     // (low half), with objsubid 1.
     let rows = client
-        .query(
+        .query_typed(
             "SELECT a.pid, a.application_name, a.state, a.query, \
                     to_char(a.backend_start AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), \
                     to_char(a.state_change AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') \
@@ -89,7 +90,7 @@ fn holder(client: &mut Client, key: i64) -> Result<String, String> {
                AND l.database = (SELECT oid FROM pg_catalog.pg_database \
                                  WHERE datname = current_database()) \
                AND (l.classid::bigint << 32 | l.objid::bigint) = $1",
-            &[&key],
+            &[(&key, Type::INT8)],
         )
         .map_err(|error| message(&error))?;
     let Some(row) = rows.first() else {

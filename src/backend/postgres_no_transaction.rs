@@ -188,7 +188,7 @@ fn drop_hint(indexes: &[Index]) -> String {
 /// Every index whose build has not (yet) succeeded.
 fn invalid_indexes(client: &mut Client) -> Result<Vec<Index>, BackendError> {
     let rows = client
-        .query(
+        .query_typed(
             "SELECT n.nspname, c.relname FROM pg_catalog.pg_index i \
              JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid \
              JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \

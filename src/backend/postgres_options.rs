@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use postgres::Client;
+use postgres::types::Type;
 
 /// Settings applied to the migration session when it starts.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -34,9 +35,9 @@ impl PostgresOptions {
     /// Applies the settings to the whole session (not one transaction), values bound.
     pub(crate) fn apply(&self, client: &mut Client) -> Result<(), postgres::Error> {
         for (name, value) in self.settings() {
-            client.query_one(
+            client.query_typed_one(
                 "SELECT pg_catalog.set_config($1, $2, false)",
-                &[&name, &value],
+                &[(&name, Type::TEXT), (&value, Type::TEXT)],
             )?;
         }
         Ok(())

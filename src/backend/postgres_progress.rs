@@ -1,13 +1,13 @@
 //! The progress table on PostgreSQL: reading, writing and clearing the dirty marks of
 //! no-transaction scripts. The SQL itself lives once, in `progress_table.rs`.
 
-use postgres::types::ToSql;
+use postgres::types::Type;
 use postgres::{Client, GenericClient};
 
 use super::dialect::Dialect;
 use super::error::BackendError;
 use super::postgres_error::message;
-use super::postgres_tracking::{as_sql, find_progress_table};
+use super::postgres_tracking::{find_progress_table, typed};
 use super::progress_table::{ProgressTable, RawProgress, progress_values};
 use super::version_table::VersionTable;
 use crate::core::{DirtyRevision, RevisionId};
@@ -19,8 +19,7 @@ pub(crate) fn write_progress(
     dirty: &DirtyRevision,
 ) -> Result<(), postgres::Error> {
     let values = progress_values(dirty);
-    let params: Vec<&(dyn ToSql + Sync)> = values.iter().map(as_sql).collect();
-    client.execute(&table.upsert(Dialect::Postgres), &params)?;
+    client.execute_typed(&table.upsert(Dialect::Postgres), &typed(&values))?;
     Ok(())
 }
 
@@ -30,7 +29,10 @@ pub(crate) fn clear_progress(
     table: &ProgressTable,
     id: &RevisionId,
 ) -> Result<(), postgres::Error> {
-    client.execute(&table.delete(Dialect::Postgres), &[&id.as_str()])?;
+    client.execute_typed(
+        &table.delete(Dialect::Postgres),
+        &[(&id.as_str(), Type::TEXT)],
+    )?;
     Ok(())
 }
 
@@ -83,7 +85,7 @@ fn read_progress(
     table: &ProgressTable,
 ) -> Result<Vec<RawProgress>, postgres::Error> {
     client
-        .query(&table.select(Dialect::Postgres), &[])?
+        .query_typed(&table.select(Dialect::Postgres), &[])?
         .iter()
         .map(|row| {
             Ok(RawProgress {
