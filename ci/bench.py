@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 """Benchmarks migrate beside the raw floor measured in the same run.
 
-    cargo build --release --bin migrate --example noop_floor
     ci/bench.py [--sizes 100,1000,10000] [--reps 3] [--binary target/release/migrate]
+
+Without --binary it first builds what it measures (cargo build --release --bin migrate
+--example noop_floor), so the numbers are those of the code as it stands.
 
 For each size N it generates N migrations (ci/generate_migrations.py) and measures, on a
 SQLite file and (when MIGRATE_BENCH_POSTGRES_URL or MIGRATE_TEST_POSTGRES_URL names a
@@ -226,10 +228,15 @@ def main():
     parser.add_argument("--verify-max", type=int, default=1000,
                         help="measure verify only up to this many revisions (it runs every "
                              "migration three times and compares schemas: the longest command)")
-    parser.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "migrate"))
+    parser.add_argument("--binary", help="the migrate binary to measure [default: "
+                                         "target/release/migrate, built first]")
     parser.add_argument("--floor", help="the no-op floor program [default: examples/noop_floor "
                                         "built beside --binary]")
     args = parser.parse_args()
+    if args.binary is None:
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "migrate",
+                        "--example", "noop_floor"], cwd=ROOT, check=True)
+        args.binary = os.path.join(ROOT, "target", "release", "migrate")
     # Runs happen in temp folders, where a relative path (as .ci/run passes) names nothing.
     args.binary = os.path.abspath(args.binary)
     if not os.path.exists(GNU_TIME):
