@@ -109,11 +109,6 @@ class Postgres(Backend):
         return url, ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-X", url]
 
 
-def median_run(reps, action):
-    results = [action() for _ in range(reps)]
-    return statistics.median(r[0] for r in results), max(r[1] for r in results)
-
-
 def paired_runs(reps, ours, floor):
     """Runs ours and the floor by turns, so both see the same machine: on a shared one,
     speed drifts over minutes, and a block of our runs then a block of the floor's would

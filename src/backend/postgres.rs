@@ -24,7 +24,7 @@ use super::postgres_tracking::{
 use super::postgres_url::{ConnectUrl, scrub};
 use super::postgres_watch::SchemaWatch;
 use super::progress_table::ProgressTable;
-use super::version_table::VersionTable;
+use super::version_table::{VersionTable, sorted_applied};
 use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, sql_start};
 use crate::schema::{IntrospectOptions, Schema};
 
@@ -312,13 +312,8 @@ impl Backend for PostgresBackend {
         if !table_exists(&mut self.client, schema, &self.table.name).map_err(fail)? {
             return Ok(Vec::new());
         }
-        let mut applied = read_rows(&mut self.client, &self.table)
-            .map_err(fail)?
-            .into_iter()
-            .map(|raw| raw.into_applied().map_err(|e| tracking(&self.table, e)))
-            .collect::<Result<Vec<_>, _>>()?;
-        applied.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(applied)
+        let rows = read_rows(&mut self.client, &self.table).map_err(fail)?;
+        sorted_applied(rows).map_err(|e| tracking(&self.table, e))
     }
 
     fn read_table(

@@ -335,7 +335,6 @@ fn end(client: &mut Client, how: &str) -> Result<(), IntrospectError> {
         .map_err(|error| watch_failed(&error))
 }
 
-/// An `oid[]` as the server writes it in text: `{}`, `{16384,16390}`.
 /// Logged objects no longer in their catalog, by catalog; sorted.
 struct Gone {
     /// From `pg_class`: tables, views, sequences, indexes.
@@ -363,6 +362,7 @@ fn sorted_oids(text: &str) -> Result<Vec<u32>, IntrospectError> {
     Ok(oids)
 }
 
+/// An `oid[]` as the server writes it in text: `{}`, `{16384,16390}`.
 fn oids(text: &str) -> Result<Vec<u32>, IntrospectError> {
     let inner = text.trim_start_matches('{').trim_end_matches('}');
     inner

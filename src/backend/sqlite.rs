@@ -13,7 +13,7 @@ use super::foreign_table::{Column, TextRows, select_as_text};
 use super::sqlite_read_ahead::{DatabaseState, RowsReadAhead};
 use super::sqlite_script::run_script;
 use super::sqlite_snapshot_cache::SnapshotCache;
-use super::version_table::{RawRow, SqlValue, VersionTable, insert_values};
+use super::version_table::{RawRow, SqlValue, VersionTable, insert_values, sorted_applied};
 use crate::core::AppliedRevision;
 use crate::schema::{IntrospectOptions, Schema};
 
@@ -159,13 +159,7 @@ impl SqliteBackend {
             })
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
             .map_err(|e| tracking(e.to_string()))?;
-        let mut applied = raw_rows
-            .into_iter()
-            .map(RawRow::into_applied)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(tracking)?;
-        applied.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(applied)
+        sorted_applied(raw_rows).map_err(tracking)
     }
 
     fn table_exists(&self, name: &str) -> rusqlite::Result<bool> {

@@ -59,39 +59,51 @@ mod tests {
     use crate::backend::{Backend, Record, SqliteBackend, StepWork, VersionTable};
     use crate::core::{CHECKSUM_ALGORITHM, Checksum};
 
-    fn connections() -> (tempfile::TempDir, Connection, Connection) {
+    /// The state before and after `act` runs on the first of two connections to one file
+    /// (the second is another process's).
+    fn states_around(act: impl FnOnce(&Connection, &Connection)) -> (DatabaseState, DatabaseState) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("app.db");
         let first = Connection::open(&path).unwrap();
         first.execute_batch("CREATE TABLE t (x INT)").unwrap();
         let second = Connection::open(&path).unwrap();
-        (dir, first, second)
+        let before = DatabaseState::read(&first).unwrap();
+        act(&first, &second);
+        (before, DatabaseState::read(&first).unwrap())
     }
 
     #[test]
     fn nothing_committed_keeps_the_state() {
-        let (_dir, first, _second) = connections();
-        let before = DatabaseState::read(&first).unwrap();
-        first
-            .query_row("SELECT count(*) FROM t", [], |_| Ok(()))
-            .unwrap();
-        assert_eq!(DatabaseState::read(&first).unwrap(), before);
+        let (before, after) = states_around(|first, _| {
+            first
+                .query_row("SELECT count(*) FROM t", [], |_| Ok(()))
+                .unwrap();
+        });
+        assert_eq!(after, before);
     }
 
     #[test]
     fn a_commit_by_another_connection_changes_it() {
-        let (_dir, first, second) = connections();
-        let before = DatabaseState::read(&first).unwrap();
-        second.execute("INSERT INTO t VALUES (1)", []).unwrap();
-        assert_ne!(DatabaseState::read(&first).unwrap(), before);
+        let (before, after) = states_around(|_, second| {
+            second.execute("INSERT INTO t VALUES (1)", []).unwrap();
+        });
+        assert_ne!(after, before);
     }
 
     #[test]
     fn rows_written_through_the_same_connection_change_it() {
-        let (_dir, first, _second) = connections();
-        let before = DatabaseState::read(&first).unwrap();
-        first.execute("INSERT INTO t VALUES (1)", []).unwrap();
-        assert_ne!(DatabaseState::read(&first).unwrap(), before);
+        let (before, after) = states_around(|first, _| {
+            first.execute("INSERT INTO t VALUES (1)", []).unwrap();
+        });
+        assert_ne!(after, before);
+    }
+
+    #[test]
+    fn ddl_through_the_same_connection_changes_it() {
+        let (before, after) = states_around(|first, _| {
+            first.execute_batch("DROP TABLE t").unwrap();
+        });
+        assert_ne!(after, before);
     }
 
     fn row(id: &str) -> AppliedRevision {
@@ -151,13 +163,5 @@ mod tests {
             ["1"],
             "read again, not taken from nothing"
         );
-    }
-
-    #[test]
-    fn ddl_through_the_same_connection_changes_it() {
-        let (_dir, first, _second) = connections();
-        let before = DatabaseState::read(&first).unwrap();
-        first.execute_batch("DROP TABLE t").unwrap();
-        assert_ne!(DatabaseState::read(&first).unwrap(), before);
     }
 }

@@ -186,6 +186,17 @@ impl RawRow {
     }
 }
 
+/// The rows as [`super::Backend::applied`] returns them: each checked, sorted by revision
+/// id. The error names the row and the column at fault.
+pub(crate) fn sorted_applied(rows: Vec<RawRow>) -> Result<Vec<AppliedRevision>, String> {
+    let mut applied = rows
+        .into_iter()
+        .map(RawRow::into_applied)
+        .collect::<Result<Vec<_>, _>>()?;
+    applied.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(applied)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
