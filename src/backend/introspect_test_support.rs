@@ -1,5 +1,5 @@
 //! What every introspection test shares: fixtures and snapshot settings. Whether the
-//! PostgreSQL tests run, and their databases, come from `postgres_test_support`, the one
+//! PostgreSQL tests run, and their databases, come from `postgres::tests::support`, the one
 //! guard for every PostgreSQL test.
 
 /// The text of `fixtures/schema/<backend>/<name>.sql`.

@@ -1,4 +1,12 @@
 //! Database I/O behind one small trait of mechanisms: no policy, no printing.
+//!
+//! What lives where: this folder holds what every backend shares: the [`Backend`] trait
+//! (`backend`), the [`Dialect`] and its spelling differences, the tracking and progress
+//! tables' SQL written once (`version_table`, `progress_table`), the foreign-table read
+//! for `adopt` (`foreign_table`), the errors (`error`, `introspect_error`), and opening a
+//! backend from a URL (`url`, `open`). Each database has a folder of its own,
+//! [`sqlite`] and [`postgres`], whose `mod.rs` says what lives where in it. Nothing here
+//! knows the engine; neither backend folder imports the other.
 
 #[expect(
     clippy::module_inception,
@@ -12,42 +20,9 @@ mod introspect_error;
 #[cfg(test)]
 mod introspect_test_support;
 mod open;
-mod postgres;
-mod postgres_catalog;
-mod postgres_error;
-pub mod postgres_introspect;
-#[cfg(test)]
-mod postgres_introspect_pairs;
-mod postgres_lock;
-mod postgres_no_transaction;
-mod postgres_objects;
-mod postgres_options;
-mod postgres_origins;
-mod postgres_progress;
-mod postgres_staged;
-mod postgres_tables;
-#[cfg(test)]
-mod postgres_test_support;
-mod postgres_tls;
-mod postgres_tls_connect;
-mod postgres_tracking;
-mod postgres_url;
-mod postgres_watch;
-#[cfg(test)]
-mod postgres_watch_tests;
+pub mod postgres;
 mod progress_table;
-mod sqlite;
-mod sqlite_catalog;
-pub mod sqlite_introspect;
-#[cfg(test)]
-mod sqlite_introspect_pairs;
-mod sqlite_objects;
-mod sqlite_read_ahead;
-mod sqlite_rows;
-mod sqlite_script;
-mod sqlite_snapshot_cache;
-#[cfg(test)]
-mod sqlite_snapshot_steps;
+pub mod sqlite;
 mod url;
 mod version_table;
 
@@ -57,12 +32,13 @@ pub use error::{BackendError, SqlFailure};
 pub use foreign_table::{Column, ColumnKind, TextRows, select_as_text};
 pub use introspect_error::IntrospectError;
 pub use open::{open, open_with};
-pub use postgres::{DEFAULT_SCHEMA, PostgresBackend};
-pub use postgres_options::PostgresOptions;
-pub use postgres_tls::{RootCerts, SslMode, TlsSettings};
+pub use postgres::introspect as postgres_introspect;
+pub use postgres::{
+    DEFAULT_SCHEMA, PostgresBackend, PostgresOptions, RootCerts, SslMode, TlsSettings,
+};
 pub use progress_table::{PROGRESS_COLUMNS, ProgressTable, RawProgress, progress_values};
-pub use sqlite::SqliteBackend;
-pub use sqlite_snapshot_cache::SnapshotCache;
+pub use sqlite::introspect as sqlite_introspect;
+pub use sqlite::{SnapshotCache, SqliteBackend};
 pub use url::{DatabaseUrl, UrlError, redact, with_database};
 pub use version_table::{
     DEFAULT_TABLE, RawRow, SqlValue, TRACKING_COLUMNS, VersionTable, insert_values,

@@ -3,7 +3,7 @@
 use super::backend::Backend;
 use super::error::BackendError;
 use super::postgres::PostgresBackend;
-use super::postgres_options::PostgresOptions;
+use super::postgres::PostgresOptions;
 use super::sqlite::SqliteBackend;
 use super::url::DatabaseUrl;
 use super::version_table::VersionTable;

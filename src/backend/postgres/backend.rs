@@ -1,0 +1,372 @@
+//! PostgreSQL through the synchronous `postgres` crate. Mechanisms only.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use postgres::{Client, NoTls};
+
+use super::connect_url::{ConnectUrl, scrub};
+use super::error::{database, message, script_failure};
+use super::introspect::CatalogStatements;
+use super::introspect::SchemaWatch;
+use super::lock::{acquire, lock_key, release};
+use super::no_transaction::{Progress, run_statements};
+use super::options::PostgresOptions;
+use super::progress::{clear_mark, dirty_marks};
+use super::staged::{StagedOutcome, StagedRecords};
+use super::tls_connect::make_connector;
+use super::tracking::{
+    Books, create_missing_tables, create_progress_table, find_progress_table, read_foreign,
+    read_rows, schema_of, table_exists,
+};
+use crate::backend::backend::{Backend, Record, StepWork};
+use crate::backend::dialect::Dialect;
+use crate::backend::error::BackendError;
+use crate::backend::foreign_table::{Column, TextRows};
+use crate::backend::progress_table::ProgressTable;
+use crate::backend::version_table::{VersionTable, sorted_applied};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, sql_start};
+use crate::schema::{IntrospectOptions, Schema};
+
+/// The schema of the tracking table when none is given.
+pub const DEFAULT_SCHEMA: &str = "public";
+
+/// The `application_name` the session shows in `pg_stat_activity`, unless the URL sets one,
+/// so a lock-timeout message elsewhere can say who holds the lock.
+const APPLICATION_NAME: &str = "migrate";
+
+/// A PostgreSQL database.
+///
+/// The migration lock is a session advisory lock, which the server releases when the
+/// connection ends, so a killed process never leaves it behind. Each transactional step
+/// runs in one transaction with its tracking row; a `-- migrate:no-transaction` script
+/// runs statement by statement outside any.
+pub struct PostgresBackend {
+    client: Client,
+    /// Always schema-qualified (see [`DEFAULT_SCHEMA`]).
+    table: VersionTable,
+    /// The progress table, once it is known to exist: it is made by the first
+    /// no-transaction script, so databases that never run one never see it.
+    progress: Option<ProgressTable>,
+    /// `postgres://user@host:port/database`, never with a password.
+    target: String,
+    lock_key: i64,
+    locked: bool,
+    /// Catalog queries prepared on this connection, for repeated snapshots.
+    catalog: CatalogStatements,
+    /// Set on a scratch database (see [`Backend::watch_schema_changes`]).
+    watch: Option<SchemaWatch>,
+    /// The records of the steps expected next (see [`Backend::stage_steps`]).
+    staged: StagedRecords,
+}
+
+impl PostgresBackend {
+    /// Connects to a `postgres://` or `postgresql://` URL. Its query takes libpq's
+    /// parameters as the driver reads them (`application_name`, `connect_timeout`,
+    /// `options`, `hostaddr`, …) plus `sslmode` (`disable`, `allow`, `prefer` (the
+    /// default), `require`, `verify-ca`, `verify-full`) and `sslrootcert`, as libpq reads
+    /// them. The session's `application_name` is `migrate` unless the URL sets one.
+    pub fn connect(url: &str, table: VersionTable) -> Result<Self, BackendError> {
+        Self::connect_with(url, table, &PostgresOptions::default())
+    }
+
+    /// Connects to a URL and applies `options` to the session.
+    pub fn connect_with(
+        url: &str,
+        table: VersionTable,
+        options: &PostgresOptions,
+    ) -> Result<Self, BackendError> {
+        let ConnectUrl {
+            mut config,
+            target,
+            tls,
+        } = ConnectUrl::parse(url)?;
+        if config.get_application_name().is_none() {
+            config.application_name(APPLICATION_NAME);
+        }
+        let connect_error = |text: String| BackendError::Connect {
+            target: target.clone(),
+            message: scrub(&text, config.get_password()),
+        };
+        let connected = match make_connector(&tls).map_err(connect_error)? {
+            None => config.connect(NoTls),
+            Some(connector) => config.connect(connector),
+        };
+        let mut client = connected.map_err(|error| connect_error(message(&error)))?;
+        options
+            .apply(&mut client)
+            .map_err(|error| connect_error(message(&error)))?;
+        Self::new(client, table, Some(target))
+    }
+
+    /// Migrates through a connection the application already holds; its session settings
+    /// are left as they are.
+    pub fn from_client(client: Client, table: VersionTable) -> Result<Self, BackendError> {
+        Self::new(client, table, None)
+    }
+
+    fn new(
+        mut client: Client,
+        mut table: VersionTable,
+        target: Option<String>,
+    ) -> Result<Self, BackendError> {
+        let row = client
+            .query_typed_one(
+                "SELECT current_database(), current_user, \
+                        coalesce(host(inet_server_addr()), '<local socket>'), \
+                        coalesce(inet_server_port(), 5432)",
+                &[],
+            )
+            .map_err(|error| database(&error))?;
+        let column = |index: usize| -> Result<String, BackendError> {
+            row.try_get(index).map_err(|error| database(&error))
+        };
+        let database_name = column(0)?;
+        let target = match target {
+            Some(target) => target,
+            None => {
+                let port: i32 = row.try_get(3).map_err(|error| database(&error))?;
+                format!(
+                    "postgres://{}@{}:{port}/{database_name}",
+                    column(1)?,
+                    column(2)?
+                )
+            }
+        };
+        let schema = table
+            .schema
+            .get_or_insert_with(|| DEFAULT_SCHEMA.to_owned());
+        let lock_key = lock_key(&database_name, schema, &table.name);
+        Ok(Self {
+            client,
+            table,
+            progress: None,
+            target,
+            lock_key,
+            locked: false,
+            catalog: CatalogStatements::default(),
+            watch: None,
+            staged: StagedRecords::default(),
+        })
+    }
+
+    /// The connection, for the application to use once migrated.
+    pub fn client_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+
+    /// Gives the connection back.
+    pub fn into_client(self) -> Client {
+        self.client
+    }
+
+    fn run_in_transaction(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
+        let started = Instant::now();
+        let result = self.transaction_body(work, started);
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self
+            .client
+            .batch_execute(end)
+            .map_err(|error| database(&error));
+        result?;
+        ended
+    }
+
+    /// The script and the record, after a `BEGIN` that travels with the script.
+    fn transaction_body(
+        &mut self,
+        work: StepWork<'_>,
+        started: Instant,
+    ) -> Result<(), BackendError> {
+        const BEGIN: &str = "BEGIN;\n";
+        match work.script {
+            Some(script) => {
+                // One simple-protocol message: the server parses the script itself, so no
+                // splitter can misread it, and reports error positions in the text sent.
+                // BEGIN goes in the same message (a transaction begun in a multi-statement
+                // message outlives it): one round trip fewer per revision.
+                let start = sql_start(&script.text);
+                let sent = format!("{BEGIN}{}", &script.text[start..]);
+                self.client
+                    .batch_execute(&sent)
+                    .map_err(|error| script_failure(&error, &script.text, start, BEGIN))?;
+            }
+            None => self.client.batch_execute(BEGIN).map_err(|e| database(&e))?,
+        }
+        let books = Books {
+            table: &self.table,
+            progress: self.progress.as_ref(),
+        };
+        books.finish(&mut self.client, work.record, elapsed_ms(started))
+    }
+
+    /// Runs a script statement by statement, the first `done` excepted, then the record.
+    fn run_outside_transaction(
+        &mut self,
+        script: &Script,
+        record: Record<'_>,
+        done: usize,
+    ) -> Result<(), BackendError> {
+        let started = Instant::now();
+        let table = create_progress_table(&mut self.client, &self.table)
+            .map_err(|error| tracking(&self.table, message(&error)))?;
+        self.progress = Some(table.clone());
+        let progress = Progress::new(&table, record, done);
+        run_statements(&mut self.client, script, progress)?;
+        let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
+        let books = Books {
+            table: &self.table,
+            progress: Some(&table),
+        };
+        books.finish(&mut transaction, record, elapsed_ms(started))?;
+        transaction.commit().map_err(|error| database(&error))
+    }
+}
+
+pub(crate) fn tracking(table: &VersionTable, message: String) -> BackendError {
+    BackendError::Tracking {
+        table: table.qualified(Dialect::Postgres),
+        message,
+    }
+}
+
+fn elapsed_ms(started: Instant) -> i64 {
+    i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
+}
+
+impl fmt::Debug for PostgresBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PostgresBackend")
+            .field("target", &self.target)
+            .field("table", &self.table)
+            .field("locked", &self.locked)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Backend for PostgresBackend {
+    fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError> {
+        let options = self.table.excluded_from(options);
+        Ok(match &mut self.watch {
+            Some(watch) => watch.snapshot(&mut self.client, &mut self.catalog, &options)?,
+            None => {
+                super::introspect::introspect_with(&mut self.client, &mut self.catalog, &options)?
+            }
+        })
+    }
+
+    fn watch_schema_changes(&mut self) -> Result<bool, BackendError> {
+        if self.watch.is_none() {
+            self.watch =
+                SchemaWatch::install(&mut self.client).map_err(|error| BackendError::Database {
+                    message: format!("cannot watch the schema for changes: {error}"),
+                })?;
+        }
+        Ok(self.watch.is_some())
+    }
+
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
+    }
+
+    fn describe(&self) -> String {
+        self.target.clone()
+    }
+
+    fn lock(&mut self, timeout: Option<Duration>) -> Result<(), BackendError> {
+        if self.locked {
+            return Ok(());
+        }
+        acquire(&mut self.client, self.lock_key, timeout).map_err(|message| {
+            BackendError::Lock {
+                target: self.target.clone(),
+                message,
+            }
+        })?;
+        self.locked = true;
+        Ok(())
+    }
+
+    fn unlock(&mut self) -> Result<(), BackendError> {
+        if !std::mem::replace(&mut self.locked, false) {
+            return Ok(());
+        }
+        release(&mut self.client, self.lock_key).map_err(|message| BackendError::Lock {
+            target: self.target.clone(),
+            message,
+        })
+    }
+
+    fn ensure_version_table(&mut self) -> Result<(), BackendError> {
+        let fail = |error: postgres::Error| tracking(&self.table, message(&error));
+        create_missing_tables(&mut self.client, &self.table).map_err(fail)?;
+        self.progress = find_progress_table(&mut self.client, &self.table).map_err(fail)?;
+        Ok(())
+    }
+
+    fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
+        let fail = |e: postgres::Error| tracking(&self.table, message(&e));
+        let schema = schema_of(&self.table);
+        if !table_exists(&mut self.client, schema, &self.table.name).map_err(fail)? {
+            return Ok(Vec::new());
+        }
+        let rows = read_rows(&mut self.client, &self.table).map_err(fail)?;
+        sorted_applied(rows).map_err(|e| tracking(&self.table, e))
+    }
+
+    fn read_table(
+        &mut self,
+        table: &str,
+        columns: &[Column<'_>],
+    ) -> Result<Option<TextRows>, BackendError> {
+        read_foreign(&mut self.client, table, columns).map_err(|error| BackendError::Tracking {
+            table: table.to_owned(),
+            message: message(&error),
+        })
+    }
+
+    fn stage_steps(&mut self, works: &[StepWork<'_>]) -> Result<(), BackendError> {
+        self.staged.stage(&mut self.client, works)
+    }
+
+    fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
+        match work.script {
+            Some(script) if script.directives.no_transaction => {
+                self.run_outside_transaction(script, work.record, 0)
+            }
+            _ if self.staged.takes(&work) => {
+                let progress = self.progress.as_ref();
+                match self
+                    .staged
+                    .run(&mut self.client, &self.table, progress, work)?
+                {
+                    StagedOutcome::Done => Ok(()),
+                    StagedOutcome::RunUnstaged => self.run_in_transaction(work),
+                }
+            }
+            _ => {
+                self.staged.forget();
+                self.run_in_transaction(work)
+            }
+        }
+    }
+
+    fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {
+        match work.script {
+            Some(script) if script.directives.no_transaction => {
+                self.run_outside_transaction(script, work.record, done)
+            }
+            _ => Err(BackendError::Database {
+                message: "only a `-- migrate:no-transaction` script can be resumed".into(),
+            }),
+        }
+    }
+
+    fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {
+        dirty_marks(&mut self.client, &self.table)
+    }
+
+    fn clear_dirty(&mut self, id: &RevisionId) -> Result<(), BackendError> {
+        clear_mark(&mut self.client, &self.table, id)
+    }
+}

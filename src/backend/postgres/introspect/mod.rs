@@ -1,0 +1,16 @@
+//! A PostgreSQL database's schema read into the model from `pg_catalog`.
+//!
+//! What lives where: `catalog` holds the queries (one per kind of object); `read` runs
+//! them and builds the model; `objects` and `tables` turn their rows into model objects;
+//! `origins` records which catalog object each model object came from, and `watch` uses
+//! it to read again only what a migration changed on a scratch database.
+
+mod catalog;
+mod objects;
+mod origins;
+mod read;
+mod tables;
+mod watch;
+
+pub use read::{CatalogStatements, introspect, introspect_with};
+pub(crate) use watch::SchemaWatch;

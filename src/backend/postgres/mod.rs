@@ -1,0 +1,37 @@
+//! PostgreSQL through the synchronous `postgres` crate: mechanisms only, no policy.
+//!
+//! What lives where:
+//! - `backend`: [`PostgresBackend`], the [`Backend`](crate::backend::Backend) trait's
+//!   implementation, which ties the files below together.
+//! - connecting: `connect_url` (the URL, described without its password), `options`
+//!   (session timeouts), `tls` (libpq's `sslmode`/`sslrootcert`) and `tls_connect` (the
+//!   rustls connector that verifies as `sslmode` asks).
+//! - bookkeeping: `tracking` (the tracking table), `progress` (dirty marks of
+//!   no-transaction scripts), `lock` (the advisory migration lock).
+//! - running scripts: `staged` (a transactional step and its record in one round trip),
+//!   `no_transaction` (one statement at a time, outside a transaction), `error` (the
+//!   server's errors pointed into the user's file).
+//! - `introspect/`: the schema read into the model from `pg_catalog`.
+//! - `tests/`: tests against a real server, and their support.
+//!
+//! The SQL both backends share (tracking and progress tables, the foreign-table read)
+//! lives once, one level up in `backend/`.
+
+mod backend;
+mod connect_url;
+mod error;
+pub mod introspect;
+mod lock;
+mod no_transaction;
+mod options;
+mod progress;
+mod staged;
+#[cfg(test)]
+pub(crate) mod tests;
+mod tls;
+mod tls_connect;
+mod tracking;
+
+pub use backend::{DEFAULT_SCHEMA, PostgresBackend};
+pub use options::PostgresOptions;
+pub use tls::{RootCerts, SslMode, TlsSettings};

@@ -1,0 +1,406 @@
+//! Step records sent ahead, so a transactional step is one round trip.
+//!
+//! Unstaged, a step costs three round trips: `BEGIN` and the script, the record (its
+//! values bound as parameters), `COMMIT`. Values must never be formatted into SQL, and the
+//! simple protocol that runs a whole script takes no parameters. So the records of the
+//! next steps go ahead in one statement, into a temporary table, and each step's message
+//! ends with a constant statement that moves the first staged record into the tracking
+//! table: `BEGIN; script; record; COMMIT` travel together, and the record commits with the
+//! script or not at all.
+//!
+//! The queue kept here mirrors the temporary table: a step runs staged only when it is the
+//! first one queued. Anything unexpected (a script that drops the session's temporary
+//! tables, a role without the right to make one) puts the backend back on the unstaged
+//! path, which is always correct.
+
+use std::collections::VecDeque;
+
+use postgres::types::{ToSql, Type};
+use postgres::{Client, SimpleQueryMessage};
+
+use super::error::{database, script_failure};
+use crate::backend::backend::{Record, StepWork};
+use crate::backend::dialect::Dialect;
+use crate::backend::error::BackendError;
+use crate::backend::progress_table::ProgressTable;
+use crate::backend::version_table::{TRACKING_COLUMNS, VersionTable, insert_values};
+use crate::core::{Direction, RevisionId, Script, sql_start};
+
+/// The temporary table, in the session's own schema.
+const STAGED: &str = "pg_temp.migrate_staged_records";
+
+/// The name in every error the staged statements can raise, so such an error is told
+/// from the script's own.
+const STAGED_NAME: &str = "migrate_staged_records";
+
+/// The columns of a record that are known before its step runs: the tracking table's,
+/// without `applied_at` and `duration_ms`, which the server fills in as the step ends.
+const KNOWN_AHEAD: usize = TRACKING_COLUMNS.len() - 2;
+
+/// The column the record statement returns, by which a step knows it ran.
+const RECORDED: &str = "migrate_recorded";
+
+/// The records of the steps expected next, as the server holds them.
+#[derive(Debug, Default)]
+pub(crate) struct StagedRecords {
+    /// Each staged step's revision and script direction, first first.
+    queue: VecDeque<(RevisionId, Direction)>,
+    /// Whether the temporary table exists in this session, as far as is known.
+    table_made: bool,
+    /// Set when the server refused the table (no TEMP privilege): nothing is staged again.
+    refused: bool,
+    /// Which record statements are prepared in this session, by [`Variant::index`].
+    prepared: [bool; 4],
+    /// Positions only grow, so rows staged earlier never collide with new ones.
+    next_position: i64,
+}
+
+/// What a staged step came to.
+pub(crate) enum StagedOutcome {
+    /// The script ran and its record was written, in one transaction.
+    Done,
+    /// The step failed in a way of ours, not the script's; its transaction was rolled
+    /// back and it is to run again unstaged.
+    RunUnstaged,
+}
+
+impl StagedRecords {
+    /// Sends the records of the transactional steps among `works` ahead, in order,
+    /// replacing whatever was staged before. A server that refuses is not an error: the
+    /// steps then run unstaged.
+    pub fn stage(
+        &mut self,
+        client: &mut Client,
+        works: &[StepWork<'_>],
+    ) -> Result<(), BackendError> {
+        self.queue.clear();
+        if self.refused {
+            return Ok(());
+        }
+        let works: Vec<&StepWork<'_>> = works.iter().filter(|work| transactional(work)).collect();
+        if works.is_empty() {
+            return Ok(());
+        }
+        if !self.table_made {
+            if let Err(error) = client.batch_execute(&create_sql()) {
+                if error.as_db_error().is_none() {
+                    return Err(database(&error));
+                }
+                self.refused = true;
+                return Ok(());
+            }
+            self.table_made = true;
+        }
+        let mut positions: Vec<i64> = Vec::with_capacity(works.len());
+        let mut columns: Vec<Vec<Option<String>>> = (0..KNOWN_AHEAD)
+            .map(|_| Vec::with_capacity(works.len()))
+            .collect();
+        for work in &works {
+            positions.push(self.next_position);
+            self.next_position += 1;
+            let values = known_ahead(work.record);
+            for (column, value) in columns.iter_mut().zip(values) {
+                column.push(value);
+            }
+        }
+        let mut params: Vec<(&(dyn ToSql + Sync), Type)> = vec![(&positions, Type::INT8_ARRAY)];
+        params.extend(
+            columns
+                .iter()
+                .map(|column| (column as &(dyn ToSql + Sync), Type::TEXT_ARRAY)),
+        );
+        if let Err(error) = client.execute_typed(&stage_sql(), &params) {
+            if error.as_db_error().is_none() {
+                return Err(database(&error));
+            }
+            // Dropped by a script (`DISCARD TEMP`) or otherwise unusable: make it again
+            // next time, and run these steps unstaged.
+            self.table_made = false;
+            return Ok(());
+        }
+        self.queue = works
+            .iter()
+            .map(|work| (work.record.id().clone(), work.record.direction()))
+            .collect();
+        Ok(())
+    }
+
+    /// Whether `work` is the step whose record is staged first.
+    pub fn takes(&self, work: &StepWork<'_>) -> bool {
+        transactional(work)
+            && self.queue.front().is_some_and(|(id, direction)| {
+                id == work.record.id() && *direction == work.record.direction()
+            })
+    }
+
+    /// After a staged step failed for a reason of ours (a script dropped the table or
+    /// the prepared statements): makes both again at the next [`Self::stage`].
+    fn start_over(&mut self, client: &mut Client) {
+        for variant in Variant::ALL {
+            if std::mem::take(&mut self.prepared[variant.index()]) {
+                // Gone already if the script discarded it, which is no failure here.
+                let _ = client.batch_execute(&format!("DEALLOCATE {}", variant.name()));
+            }
+        }
+        self.table_made = false;
+    }
+
+    /// Forgets the queue: the steps to come run unstaged until the next [`Self::stage`].
+    pub fn forget(&mut self) {
+        self.queue.clear();
+    }
+
+    /// Runs the first staged step, `work` ([`Self::takes`] said so), in one message:
+    /// `BEGIN`, its script, the statement that writes its record, `COMMIT`.
+    pub fn run(
+        &mut self,
+        client: &mut Client,
+        table: &VersionTable,
+        progress: Option<&ProgressTable>,
+        work: StepWork<'_>,
+    ) -> Result<StagedOutcome, BackendError> {
+        const BEGIN: &str = "BEGIN;\n";
+        let variant = Variant {
+            direction: work.record.direction(),
+            progress: progress.is_some(),
+        };
+        if !self.prepared[variant.index()] {
+            let prepare = format!(
+                "PREPARE {} AS {}",
+                variant.name(),
+                record_sql(variant.direction, table, progress)
+            );
+            if let Err(error) = client.batch_execute(&prepare) {
+                self.queue.clear();
+                return match error.as_db_error() {
+                    Some(_) => Ok(StagedOutcome::RunUnstaged),
+                    None => Err(database(&error)),
+                };
+            }
+            self.prepared[variant.index()] = true;
+        }
+        let record = format!("EXECUTE {}", variant.name());
+        let (sent, script_end) = match work.script {
+            Some(script) => {
+                let start = sql_start(&script.text);
+                let body = &script.text[start..];
+                // The line break ends a trailing `--` comment; the `;` a last statement
+                // without one (an empty statement is no error).
+                let sent = format!("{BEGIN}{body}\n;\n{record};\nCOMMIT");
+                (sent, BEGIN.len() + body.len())
+            }
+            None => (format!("{BEGIN}{record};\nCOMMIT"), BEGIN.len()),
+        };
+        let result = client.simple_query(&sent);
+        self.queue.pop_front();
+        match result {
+            Ok(messages) if recorded(&messages) => Ok(StagedOutcome::Done),
+            // The record statement did not run, yet nothing failed: the script ends
+            // inside a string or comment that took in what followed it. Nothing was
+            // committed; roll back what was begun and say what is wrong.
+            Ok(_) => {
+                self.queue.clear();
+                client
+                    .batch_execute("ROLLBACK")
+                    .map_err(|error| database(&error))?;
+                Err(BackendError::Database {
+                    message: "the script ends inside a string, a quoted name or a comment: \
+                              close it (nothing was applied)"
+                        .into(),
+                })
+            }
+            Err(error) => {
+                self.queue.clear();
+                let rolled_back = client.batch_execute("ROLLBACK");
+                if is_ours(&error, &sent, script_end) {
+                    rolled_back.map_err(|error| database(&error))?;
+                    self.start_over(client);
+                    return Ok(StagedOutcome::RunUnstaged);
+                }
+                let failure = match work.script {
+                    Some(script) => {
+                        script_failure(&error, &script.text, sql_start(&script.text), BEGIN)
+                    }
+                    None => database(&error),
+                };
+                rolled_back.map_err(|error| database(&error))?;
+                Err(failure)
+            }
+        }
+    }
+}
+
+/// Which record statement a step executes: an insert or a delete, with or without
+/// clearing a dirty mark in the progress table (which exists only once a no-transaction
+/// script has run).
+#[derive(Clone, Copy)]
+struct Variant {
+    direction: Direction,
+    progress: bool,
+}
+
+impl Variant {
+    const ALL: [Self; 4] = [
+        Self {
+            direction: Direction::Up,
+            progress: false,
+        },
+        Self {
+            direction: Direction::Up,
+            progress: true,
+        },
+        Self {
+            direction: Direction::Down,
+            progress: false,
+        },
+        Self {
+            direction: Direction::Down,
+            progress: true,
+        },
+    ];
+
+    fn index(self) -> usize {
+        usize::from(self.direction == Direction::Down) * 2 + usize::from(self.progress)
+    }
+
+    /// The prepared statement's name, which holds [`STAGED_NAME`] as every error about
+    /// it does.
+    fn name(self) -> String {
+        let direction = match self.direction {
+            Direction::Up => "insert",
+            Direction::Down => "delete",
+        };
+        let progress = if self.progress { "_and_clear_mark" } else { "" };
+        format!("{STAGED_NAME}_{direction}{progress}")
+    }
+}
+
+/// Whether a step's script runs in a transaction (a step with none does too).
+fn transactional(work: &StepWork<'_>) -> bool {
+    work.script
+        .is_none_or(|script: &Script| !script.directives.no_transaction)
+}
+
+/// Whether the record statement ran: its one row, under its own column name, is the last
+/// row of the message.
+fn recorded(messages: &[SimpleQueryMessage]) -> bool {
+    messages.iter().rev().find_map(|message| match message {
+        SimpleQueryMessage::Row(row) => Some(
+            row.columns()
+                .first()
+                .is_some_and(|column| column.name() == RECORDED),
+        ),
+        _ => None,
+    }) == Some(true)
+}
+
+/// Whether a failure came from what was sent after the script (a position past its end)
+/// or names the staged table, rather than from the script itself.
+fn is_ours(error: &postgres::Error, sent: &str, script_end: usize) -> bool {
+    let Some(db) = error.as_db_error() else {
+        return false;
+    };
+    let past_the_script = match db.position() {
+        Some(postgres::error::ErrorPosition::Original(position)) => {
+            let chars = usize::try_from(*position).unwrap_or(usize::MAX);
+            sent.char_indices()
+                .nth(chars.saturating_sub(1))
+                .is_none_or(|(offset, _)| offset >= script_end)
+        }
+        _ => false,
+    };
+    past_the_script || db.message().contains(STAGED_NAME)
+}
+
+/// The values of a record known before its step runs, in [`TRACKING_COLUMNS`] order; only the
+/// revision for a deletion.
+fn known_ahead(record: Record<'_>) -> Vec<Option<String>> {
+    match record {
+        Record::Insert(row) => insert_values(row, 0)
+            .into_iter()
+            .take(KNOWN_AHEAD)
+            .map(|value| match value {
+                crate::backend::version_table::SqlValue::Text(text) => text,
+                crate::backend::version_table::SqlValue::Integer(number) => {
+                    Some(number.to_string())
+                }
+            })
+            .collect(),
+        Record::Delete(id) => {
+            let mut values = vec![None; KNOWN_AHEAD];
+            values[0] = Some(id.as_str().to_owned());
+            values
+        }
+    }
+}
+
+fn create_sql() -> String {
+    let columns: Vec<String> = TRACKING_COLUMNS[..KNOWN_AHEAD]
+        .iter()
+        .map(|column| format!("{column} TEXT"))
+        .collect();
+    format!(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS {STAGED_NAME} (position BIGINT PRIMARY KEY, {})",
+        columns.join(", ")
+    )
+}
+
+/// Replaces the staged rows with new ones, each column bound as one array.
+fn stage_sql() -> String {
+    let arrays: Vec<String> = (0..KNOWN_AHEAD)
+        .map(|index| format!("${}::text[]", index + 2))
+        .collect();
+    format!(
+        "WITH cleared AS (DELETE FROM {STAGED}) \
+         INSERT INTO {STAGED} (position, {}) SELECT * FROM unnest($1::bigint[], {})",
+        TRACKING_COLUMNS[..KNOWN_AHEAD].join(", "),
+        arrays.join(", ")
+    )
+}
+
+/// The statement, prepared once per session, that takes the first staged record and
+/// writes it: inserts the tracking
+/// row or deletes it, and clears the revision's dirty mark. It fails unless exactly one
+/// record was staged for it, and returns one row under [`RECORDED`].
+fn record_sql(
+    direction: Direction,
+    table: &VersionTable,
+    progress: Option<&ProgressTable>,
+) -> String {
+    let dialect = Dialect::Postgres;
+    let tracking = table.qualified(dialect);
+    let known = TRACKING_COLUMNS[..KNOWN_AHEAD].join(", ");
+    let take_first = format!(
+        "next AS (DELETE FROM {STAGED} \
+         WHERE position = (SELECT min(position) FROM {STAGED}) RETURNING {known})"
+    );
+    let write = match direction {
+        // The step's time, as the server sees it: the message arrived at
+        // `statement_timestamp()` and the script has run by `clock_timestamp()`.
+        Direction::Up => format!(
+            "written AS (INSERT INTO {tracking} ({}) SELECT {known}, \
+             to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), \
+             (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::bigint \
+             FROM next RETURNING 1)",
+            TRACKING_COLUMNS.join(", ")
+        ),
+        Direction::Down => format!(
+            "written AS (DELETE FROM {tracking} WHERE revision IN (SELECT revision FROM next) \
+             RETURNING 1)"
+        ),
+    };
+    let clear_mark = progress.map_or_else(String::new, |progress| {
+        format!(
+            ", cleared AS (DELETE FROM {} WHERE revision IN (SELECT revision FROM next))",
+            progress.qualified(dialect)
+        )
+    });
+    // The cast fails with a message naming the staged table when not exactly one record
+    // was taken; it depends on the count, so the planner cannot fold it ahead of time.
+    format!(
+        "WITH {take_first}, {write}{clear_mark} \
+         SELECT CASE WHEN count(*) = 1 THEN true \
+         ELSE pg_catalog.bool('{STAGED_NAME}: ' || count(*) || ' records for one step') END \
+         AS {RECORDED} FROM next"
+    )
+}

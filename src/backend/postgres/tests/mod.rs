@@ -1,0 +1,11 @@
+//! Tests of the PostgreSQL backend against a real server, each in a fresh database
+//! (`support`); they skip loudly when no server is configured, and fail instead when
+//! `MIGRATE_REQUIRE_POSTGRES=1`.
+
+mod backend;
+mod introspect_pairs;
+mod no_transaction;
+mod staged;
+pub(crate) mod support;
+mod tls;
+mod watch;

@@ -1,0 +1,197 @@
+//! The tracking table on PostgreSQL: creating what is missing, reading its rows and writing
+//! a step's record. The SQL itself lives once, in `version_table.rs` and `progress_table.rs`.
+
+use postgres::types::{ToSql, Type};
+use postgres::{Client, GenericClient};
+
+use super::backend::DEFAULT_SCHEMA;
+use super::backend::tracking;
+use super::error::message;
+use super::progress::clear_progress;
+use crate::backend::backend::Record;
+use crate::backend::dialect::Dialect;
+use crate::backend::error::BackendError;
+use crate::backend::foreign_table::{Column, TextRows, select_as_text};
+use crate::backend::progress_table::ProgressTable;
+use crate::backend::version_table::{RawRow, SqlValue, VersionTable, insert_values};
+
+/// The table's schema; the backend fills in [`DEFAULT_SCHEMA`] when none was given.
+pub(crate) fn schema_of(table: &VersionTable) -> &str {
+    table.schema.as_deref().unwrap_or(DEFAULT_SCHEMA)
+}
+
+fn schema_exists(client: &mut Client, schema: &str) -> Result<bool, postgres::Error> {
+    client
+        .query_typed_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)",
+            &[(&schema, Type::NAME)],
+        )?
+        .try_get(0)
+}
+
+/// Creates the tracking table's schema and the table, each only if it is missing. Creating only what is missing lets a user without CREATE on the database (or
+/// on `public`) migrate into a schema of their own: even `IF NOT EXISTS` checks the
+/// privilege first.
+pub(crate) fn create_missing_tables(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<(), postgres::Error> {
+    let dialect = Dialect::Postgres;
+    let schema = schema_of(table);
+    if !schema_exists(client, schema)? {
+        let quoted = dialect.quote_identifier(schema);
+        client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}"))?;
+    }
+    if !table_exists(client, schema, &table.name)? {
+        client.batch_execute(&table.create(dialect))?;
+    }
+    Ok(())
+}
+
+/// The progress table beside `table`, if it exists.
+pub(crate) fn find_progress_table(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<Option<ProgressTable>, postgres::Error> {
+    let progress = ProgressTable::beside(table);
+    let exists = table_exists(client, schema_of(table), progress.name())?;
+    Ok(exists.then_some(progress))
+}
+
+/// Creates the progress table beside `table` if it is missing.
+pub(crate) fn create_progress_table(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<ProgressTable, postgres::Error> {
+    let progress = ProgressTable::beside(table);
+    if !table_exists(client, schema_of(table), progress.name())? {
+        client.batch_execute(&progress.create(Dialect::Postgres))?;
+    }
+    Ok(progress)
+}
+
+/// Whether table `name` exists in `schema`.
+pub(crate) fn table_exists(
+    client: &mut Client,
+    schema: &str,
+    name: &str,
+) -> Result<bool, postgres::Error> {
+    client
+        .query_typed_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = $1 AND c.relname = $2)",
+            &[(&schema, Type::NAME), (&name, Type::NAME)],
+        )?
+        .try_get(0)
+}
+
+/// Where a step's bookkeeping goes.
+pub(crate) struct Books<'a> {
+    pub table: &'a VersionTable,
+    pub progress: Option<&'a ProgressTable>,
+}
+
+impl Books<'_> {
+    /// Writes a step's record and clears its revision's dirty mark (so `stamp` moves past
+    /// a dirty revision too), in the caller's transaction.
+    pub fn finish(
+        &self,
+        client: &mut impl GenericClient,
+        record: Record<'_>,
+        duration_ms: i64,
+    ) -> Result<(), BackendError> {
+        let fail = |error: postgres::Error| tracking(self.table, message(&error));
+        write_record(client, self.table, record, duration_ms).map_err(fail)?;
+        match self.progress {
+            Some(progress) => clear_progress(client, progress, record.id()).map_err(fail),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Every row of another tool's table `name`, as text; `None` when missing. The name is
+/// resolved through the session's `search_path`, as the other tools resolve it (they
+/// create their tables unqualified), not in the schema of our own table.
+pub(crate) fn read_foreign(
+    client: &mut Client,
+    name: &str,
+    columns: &[Column<'_>],
+) -> Result<Option<TextRows>, postgres::Error> {
+    let dialect = Dialect::Postgres;
+    let quoted = dialect.quote_identifier(name);
+    let exists: bool = client
+        .query_typed_one(
+            "SELECT to_regclass($1) IS NOT NULL",
+            &[(&quoted, Type::TEXT)],
+        )?
+        .try_get(0)?;
+    if !exists {
+        return Ok(None);
+    }
+    let rows = client.query_typed(&select_as_text(dialect, &quoted, columns), &[])?;
+    rows.iter()
+        .map(|row| (0..columns.len()).map(|index| row.try_get(index)).collect())
+        .collect::<Result<TextRows, _>>()
+        .map(Some)
+}
+
+/// Every row of the table, unchecked.
+pub(crate) fn read_rows(
+    client: &mut Client,
+    table: &VersionTable,
+) -> Result<Vec<RawRow>, postgres::Error> {
+    client
+        .query_typed(&table.select(Dialect::Postgres), &[])?
+        .iter()
+        .map(raw_row)
+        .collect()
+}
+
+/// Writes a step's row through a transaction or the bare connection.
+pub(crate) fn write_record(
+    client: &mut impl GenericClient,
+    table: &VersionTable,
+    record: Record<'_>,
+    duration_ms: i64,
+) -> Result<(), postgres::Error> {
+    let dialect = Dialect::Postgres;
+    match record {
+        // `execute_typed` names the parameters' types, so the server needs no separate
+        // prepare round trip: once per revision, that was a fifth of a step's round trips.
+        Record::Insert(row) => {
+            let values = insert_values(row, duration_ms);
+            client.execute_typed(&table.insert(dialect), &typed(&values))?;
+        }
+        Record::Delete(id) => {
+            client.execute_typed(&table.delete(dialect), &[(&id.as_str(), Type::TEXT)])?;
+        }
+    }
+    Ok(())
+}
+
+/// Values bound with their PostgreSQL types, for the `*_typed` calls: naming the types
+/// saves the server a separate prepare round trip, and the client one to close it.
+pub(crate) fn typed(values: &[SqlValue]) -> Vec<(&(dyn ToSql + Sync), Type)> {
+    values
+        .iter()
+        .map(|value| match value {
+            SqlValue::Text(text) => (text as &(dyn ToSql + Sync), Type::TEXT),
+            SqlValue::Integer(number) => (number as &(dyn ToSql + Sync), Type::INT8),
+        })
+        .collect()
+}
+
+fn raw_row(row: &postgres::Row) -> Result<RawRow, postgres::Error> {
+    Ok(RawRow {
+        revision: row.try_get(0)?,
+        slug: row.try_get(1)?,
+        up_checksum: row.try_get(2)?,
+        down_checksum: row.try_get(3)?,
+        checksum_algorithm: row.try_get(4)?,
+        up_sql: row.try_get(5)?,
+        down_sql: row.try_get(6)?,
+        applied_at: row.try_get(7)?,
+        duration_ms: row.try_get(8)?,
+    })
+}

@@ -1,0 +1,24 @@
+//! SQLite through rusqlite, a file or an in-memory database: mechanisms only, no policy.
+//!
+//! What lives where:
+//! - `backend`: [`SqliteBackend`], the [`Backend`](crate::backend::Backend) trait's
+//!   implementation: opening a connection, the tracking rows and a step's transaction.
+//! - `lock`: the migration lock, an advisory lock on a file beside the database.
+//! - `script`: running a script statement by statement, errors pointed at their line.
+//! - `read_ahead`: the tracking rows read before the lock, reused if nothing changed.
+//! - `introspect/`: the schema read into the model from `sqlite_schema` and the pragmas.
+//! - `tests/`: introspection tests on in-memory databases.
+//!
+//! The SQL both backends share (tracking and progress tables, the foreign-table read)
+//! lives once, one level up in `backend/`.
+
+mod backend;
+pub mod introspect;
+mod lock;
+mod read_ahead;
+mod script;
+#[cfg(test)]
+mod tests;
+
+pub use backend::SqliteBackend;
+pub use introspect::SnapshotCache;
