@@ -19,13 +19,11 @@
 pub mod backend;
 pub mod core;
 pub mod engine;
-mod error;
 pub mod provision;
 pub mod schema;
 pub mod source;
 
-pub use engine::{upgrade_sqlite, upgrade_to_head, upgrade_url};
-pub use error::Error;
+pub use engine::{Error, upgrade_sqlite, upgrade_to_head, upgrade_url};
 
 #[doc(hidden)]
 pub use include_dir;

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::version_table::SqlValue;
+use super::sql_value::SqlValue;
 
 /// A database family with its own SQL spelling.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

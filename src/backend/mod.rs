@@ -22,6 +22,7 @@ mod introspect_test_support;
 mod open;
 pub mod postgres;
 mod progress_table;
+mod sql_value;
 pub mod sqlite;
 mod url;
 mod version_table;
@@ -37,9 +38,8 @@ pub use postgres::{
     DEFAULT_SCHEMA, PostgresBackend, PostgresOptions, RootCerts, SslMode, TlsSettings,
 };
 pub use progress_table::{PROGRESS_COLUMNS, ProgressTable, RawProgress, progress_values};
+pub use sql_value::SqlValue;
 pub use sqlite::introspect as sqlite_introspect;
 pub use sqlite::{SnapshotCache, SqliteBackend};
 pub use url::{DatabaseUrl, UrlError, redact, with_database};
-pub use version_table::{
-    DEFAULT_TABLE, RawRow, SqlValue, TRACKING_COLUMNS, VersionTable, insert_values,
-};
+pub use version_table::{DEFAULT_TABLE, RawRow, TRACKING_COLUMNS, VersionTable, insert_values};

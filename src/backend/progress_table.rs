@@ -7,7 +7,8 @@
 //! revisions.
 
 use super::dialect::Dialect;
-use super::version_table::{SqlValue, VersionTable};
+use super::sql_value::SqlValue;
+use super::version_table::VersionTable;
 use crate::core::{DirtyRevision, RevisionId};
 
 /// The progress table beside a tracking table: same schema, name suffixed `_progress`.

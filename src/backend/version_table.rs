@@ -2,6 +2,7 @@
 //! parameters; only the table's (quoted) name is spliced in.
 
 use super::dialect::Dialect;
+use super::sql_value::SqlValue;
 use crate::core::{AppliedRevision, Checksum, RevisionId};
 use crate::schema::IntrospectOptions;
 
@@ -117,13 +118,6 @@ impl VersionTable {
             self.qualified(dialect)
         )
     }
-}
-
-/// A value to bind, in a form every driver can take.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SqlValue {
-    Text(Option<String>),
-    Integer(i64),
 }
 
 /// The values [`VersionTable::insert`] binds, in [`TRACKING_COLUMNS`] order.

@@ -5,6 +5,7 @@ mod error;
 mod migrator;
 mod offline_sql;
 mod startup;
+mod startup_error;
 mod verify;
 mod verify_report;
 
@@ -13,5 +14,6 @@ pub use error::{EngineError, StepFailure};
 pub use migrator::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339};
 pub use offline_sql::offline_sql;
 pub use startup::{upgrade_sqlite, upgrade_to_head, upgrade_url};
+pub use startup_error::Error;
 pub use verify::{Event, VerifyOptions, verify};
 pub use verify_report::{RevisionVerdict, Status, WalkReport};

@@ -3,9 +3,9 @@
 
 use super::error::EngineError;
 use super::migrator::{Command, Migrator, MigratorOptions, StepReport};
+use super::startup_error::Error;
 use crate::backend::{Backend, DatabaseUrl, SqliteBackend, VersionTable, open};
 use crate::core::{History, Target};
-use crate::error::Error;
 use crate::source::Directory;
 
 /// Applies every pending revision of `history` to `backend`.

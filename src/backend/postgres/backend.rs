@@ -13,12 +13,13 @@ use super::lock::{acquire, lock_key, release};
 use super::no_transaction::{Progress, run_statements};
 use super::options::PostgresOptions;
 use super::progress::{clear_mark, dirty_marks};
+use super::setup::{
+    DEFAULT_SCHEMA, create_missing_tables, create_progress_table, find_progress_table, schema_of,
+    table_exists,
+};
 use super::staged::{StagedOutcome, StagedRecords};
 use super::tls_connect::make_connector;
-use super::tracking::{
-    Books, create_missing_tables, create_progress_table, find_progress_table, read_foreign,
-    read_rows, schema_of, table_exists,
-};
+use super::tracking::{Books, read_foreign, read_rows, tracking};
 use crate::backend::backend::{Backend, Record, StepWork};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
@@ -29,8 +30,6 @@ use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, sql_start}
 use crate::schema::{IntrospectOptions, Schema};
 
 /// The schema of the tracking table when none is given.
-pub const DEFAULT_SCHEMA: &str = "public";
-
 /// The `application_name` the session shows in `pg_stat_activity`, unless the URL sets one,
 /// so a lock-timeout message elsewhere can say who holds the lock.
 const APPLICATION_NAME: &str = "migrate";
@@ -220,13 +219,6 @@ impl PostgresBackend {
         };
         books.finish(&mut transaction, record, elapsed_ms(started))?;
         transaction.commit().map_err(|error| database(&error))
-    }
-}
-
-pub(crate) fn tracking(table: &VersionTable, message: String) -> BackendError {
-    BackendError::Tracking {
-        table: table.qualified(Dialect::Postgres),
-        message,
     }
 }
 

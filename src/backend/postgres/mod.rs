@@ -6,8 +6,9 @@
 //! - connecting: `connect_url` (the URL, described without its password), `options`
 //!   (session timeouts), `tls` (libpq's `sslmode`/`sslrootcert`) and `tls_connect` (the
 //!   rustls connector that verifies as `sslmode` asks).
-//! - bookkeeping: `tracking` (the tracking table), `progress` (dirty marks of
-//!   no-transaction scripts), `lock` (the advisory migration lock).
+//! - bookkeeping: `setup` (creating the tables and their schema where missing),
+//!   `tracking` (the tracking table's rows), `progress` (dirty marks of no-transaction
+//!   scripts), `bind` (values bound with their types), `lock` (the advisory migration lock).
 //! - running scripts: `staged` (a transactional step and its record in one round trip),
 //!   `no_transaction` (one statement at a time, outside a transaction), `error` (the
 //!   server's errors pointed into the user's file).
@@ -18,6 +19,7 @@
 //! lives once, one level up in `backend/`.
 
 mod backend;
+mod bind;
 mod connect_url;
 mod error;
 pub mod introspect;
@@ -25,6 +27,7 @@ mod lock;
 mod no_transaction;
 mod options;
 mod progress;
+mod setup;
 mod staged;
 #[cfg(test)]
 pub(crate) mod tests;
@@ -32,6 +35,7 @@ mod tls;
 mod tls_connect;
 mod tracking;
 
-pub use backend::{DEFAULT_SCHEMA, PostgresBackend};
+pub use backend::PostgresBackend;
 pub use options::PostgresOptions;
+pub use setup::DEFAULT_SCHEMA;
 pub use tls::{RootCerts, SslMode, TlsSettings};

@@ -4,8 +4,9 @@
 use postgres::types::Type;
 use postgres::{Client, GenericClient};
 
+use super::bind::typed;
 use super::error::message;
-use super::tracking::{find_progress_table, typed};
+use super::setup::find_progress_table;
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::progress_table::{ProgressTable, RawProgress, progress_values};

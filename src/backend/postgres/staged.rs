@@ -320,10 +320,8 @@ fn known_ahead(record: Record<'_>) -> Vec<Option<String>> {
             .into_iter()
             .take(KNOWN_AHEAD)
             .map(|value| match value {
-                crate::backend::version_table::SqlValue::Text(text) => text,
-                crate::backend::version_table::SqlValue::Integer(number) => {
-                    Some(number.to_string())
-                }
+                crate::backend::SqlValue::Text(text) => text,
+                crate::backend::SqlValue::Integer(number) => Some(number.to_string()),
             })
             .collect(),
         Record::Delete(id) => {

@@ -10,13 +10,12 @@ use super::introspect::SnapshotCache;
 use super::lock;
 use super::read_ahead::{DatabaseState, RowsReadAhead};
 use super::script::run_script;
+use crate::backend::SqlValue;
 use crate::backend::backend::{Backend, Record, StepWork};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows, select_as_text};
-use crate::backend::version_table::{
-    RawRow, SqlValue, VersionTable, insert_values, sorted_applied,
-};
+use crate::backend::version_table::{RawRow, VersionTable, insert_values, sorted_applied};
 use crate::core::AppliedRevision;
 use crate::schema::{IntrospectOptions, Schema};
 

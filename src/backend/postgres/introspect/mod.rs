@@ -1,7 +1,7 @@
 //! A PostgreSQL database's schema read into the model from `pg_catalog`.
 //!
 //! What lives where: `catalog` holds the queries (one per kind of object); `read` runs
-//! them and builds the model; `objects` and `tables` turn their rows into model objects;
+//! them and builds the model (`rows`: one query's rows); `objects` and `tables` turn their rows into model objects;
 //! `origins` records which catalog object each model object came from, and `watch` uses
 //! it to read again only what a migration changed on a scratch database.
 
@@ -9,6 +9,7 @@ mod catalog;
 mod objects;
 mod origins;
 mod read;
+mod rows;
 mod tables;
 mod watch;
 

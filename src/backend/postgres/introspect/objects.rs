@@ -2,18 +2,14 @@
 //! extensions, types, sequences, functions and triggers here; relations and what hangs
 //! off them in `postgres_tables`.
 
-use std::collections::BTreeMap;
-
 use super::origins::{Entry, Origins};
-use super::read::Rows;
+use super::rows::Rows;
 use crate::backend::introspect_error::IntrospectError;
 use crate::schema::retain;
 use crate::schema::{
     Domain, Enum, Extension, Function, FunctionKind, IntrospectOptions, Namespace, QualifiedName,
     Schema, Sequence, Trigger, TriggerName,
 };
-
-pub(crate) use super::tables::{columns, constraints, indexes, relations};
 
 pub(crate) fn namespaces(schema: &mut Schema, rows: Rows) -> Result<(), IntrospectError> {
     for row in rows.iter() {
@@ -185,15 +181,4 @@ pub(crate) fn exclude(schema: &mut Schema, options: &IntrospectOptions) {
             .as_ref()
             .is_some_and(|(table, _)| excluded(table))
     });
-}
-
-/// Relations by oid, as `relations` found them, for the queries that name them by oid.
-pub(crate) type Relations = BTreeMap<u32, (QualifiedName, RelationKind)>;
-
-/// Where a relation's columns and constraints go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum RelationKind {
-    Table,
-    View,
-    Composite,
 }

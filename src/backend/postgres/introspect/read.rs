@@ -5,16 +5,17 @@
 //! see the same schema. A partial read (`Only`) runs the same queries for some oids, and
 //! only those of the kinds it names: `postgres_watch` uses it.
 
-use postgres::types::{FromSql, ToSql, Type};
+use postgres::types::{ToSql, Type};
 use std::collections::HashMap;
 
 use postgres::error::SqlState;
-use postgres::{Client, Row, Statement};
+use postgres::{Client, Statement};
 
 use super::catalog as sql;
 use super::objects;
 use super::origins::Origins;
-use crate::backend::dialect::Dialect;
+use super::rows::{Rows, failed};
+use super::tables;
 use crate::backend::introspect_error::IntrospectError;
 use crate::schema::{IntrospectOptions, Schema};
 
@@ -202,39 +203,18 @@ fn read_in_transaction(
     }
     if wanted(relations) {
         let rows = reader.rows("relations", sql::RELATIONS, relations)?;
-        let found = objects::relations(&mut schema, o, rows)?;
+        let found = tables::relations(&mut schema, o, rows)?;
         let columns = reader.rows("columns", sql::COLUMNS, relations)?;
         let constraints = reader.rows("constraints", sql::CONSTRAINTS, relations)?;
-        objects::columns(&mut schema, o, &found, columns)?;
-        objects::constraints(&mut schema, o, &found, constraints)?;
+        tables::columns(&mut schema, o, &found, columns)?;
+        tables::constraints(&mut schema, o, &found, constraints)?;
         let rows = reader.rows("indexes", sql::INDEXES, relations)?;
-        objects::indexes(&mut schema, o, rows)?;
+        tables::indexes(&mut schema, o, rows)?;
         let rows = reader.rows("triggers", sql::TRIGGERS, relations)?;
         objects::triggers(&mut schema, o, rows)?;
     }
     objects::exclude(&mut schema, options);
     Ok((schema, origins))
-}
-
-fn failed(what: &'static str, error: &postgres::Error) -> IntrospectError {
-    let message = match error.as_db_error() {
-        Some(db) => format!("{} ({})", db.message(), db.code().code()),
-        None => {
-            // "error deserializing column 5" says which column; its source says why.
-            let mut message = error.to_string();
-            let mut source = std::error::Error::source(error);
-            while let Some(cause) = source {
-                message = format!("{message}: {cause}");
-                source = cause.source();
-            }
-            message
-        }
-    };
-    IntrospectError::Query {
-        dialect: Dialect::Postgres,
-        what,
-        message,
-    }
 }
 
 struct Reader<'a> {
@@ -281,36 +261,7 @@ impl Reader<'_> {
             }
             failed(what, &error)
         })?;
-        Ok(Rows { what, rows })
-    }
-}
-
-/// The rows of one query, with the name its errors carry.
-pub(crate) struct Rows {
-    what: &'static str,
-    rows: Vec<Row>,
-}
-
-impl Rows {
-    pub(crate) fn iter(&self) -> impl Iterator<Item = RowRef<'_>> {
-        self.rows.iter().map(|row| RowRef {
-            what: self.what,
-            row,
-        })
-    }
-}
-
-/// One row; `get` turns a decoding failure into an error that names the query.
-pub(crate) struct RowRef<'a> {
-    what: &'static str,
-    row: &'a Row,
-}
-
-impl<'a> RowRef<'a> {
-    pub(crate) fn get<T: FromSql<'a>>(&self, at: usize) -> Result<T, IntrospectError> {
-        self.row
-            .try_get(at)
-            .map_err(|error| failed(self.what, &error))
+        Ok(Rows::new(what, rows))
     }
 }
 

@@ -1,11 +1,11 @@
 //! Turns the PostgreSQL catalog rows of relations into model objects: tables, views and
 //! composite types, their columns and constraints, and indexes.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::objects::{RelationKind, Relations};
 use super::origins::{Entry, Origins};
-use super::read::{RowRef, Rows};
+use super::rows::{RowRef, Rows};
 use crate::backend::dialect::Dialect;
 use crate::backend::introspect_error::IntrospectError;
 use crate::schema::{
@@ -13,6 +13,17 @@ use crate::schema::{
     Generated, Identity, Index, IndexKey, KeyPart, NullsOrder, PartitionOf, QualifiedName, Schema,
     Table, TableKind, View,
 };
+
+/// Relations by oid, as `relations` found them, for the queries that name them by oid.
+pub(crate) type Relations = BTreeMap<u32, (QualifiedName, RelationKind)>;
+
+/// Where a relation's columns and constraints go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RelationKind {
+    Table,
+    View,
+    Composite,
+}
 
 /// Adds tables, views and composite types; returns them by oid.
 pub(crate) fn relations(

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 
-use super::snapshot_cache::{Fingerprint, fingerprint};
+use super::fingerprint::{Fingerprint, fingerprint};
 use crate::backend::dialect::Dialect;
 use crate::backend::introspect_error::IntrospectError;
 

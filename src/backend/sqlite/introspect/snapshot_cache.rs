@@ -5,31 +5,13 @@
 //! snapshot rebuilds only the objects whose rows changed), and the last few snapshots by a
 //! fingerprint of all the rows (verify's after-down and after-re-up snapshots usually
 //! repeat an earlier one, and a repeated snapshot shares its maps, which diff skips).
-//!
-//! Fingerprints are 128-bit SipHash-1-3: these keys never leave the process, and hashing
-//! with SHA-256 was a quarter of verify's time when every snapshot hashed all the text.
 
 use std::collections::VecDeque;
-use std::hash::Hasher as _;
 use std::sync::Arc;
 
-use siphasher::sip128::{Hasher128 as _, SipHasher13};
-
+use super::fingerprint::Fingerprint;
 use super::objects::ObjectRow;
 use crate::schema::Schema;
-
-/// A fingerprint of some texts.
-pub(crate) type Fingerprint = u128;
-
-/// The fingerprint of a sequence of texts, each length-prefixed so boundaries count.
-pub(crate) fn fingerprint<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> Fingerprint {
-    let mut hasher = SipHasher13::new();
-    for part in parts {
-        hasher.write_usize(part.len());
-        hasher.write(part);
-    }
-    hasher.finish128().as_u128()
-}
 
 /// The fingerprint of a whole schema: the sum of its rows' fingerprints, so that it costs
 /// an addition per row and does not depend on the rows' order (a table dropped and created

@@ -1,7 +1,8 @@
-//! The library's top-level error: one variant per layer.
+//! The error of the app-facing start-up calls: one variant per layer below, so an
+//! application matches on what failed. Re-exported as `migrate::Error`.
 
+use super::error::EngineError;
 use crate::backend::{BackendError, UrlError};
-use crate::engine::EngineError;
 use crate::source::SourceError;
 
 /// Anything that can stop a migration run started from the app-facing API.
