@@ -6,14 +6,20 @@ use std::time::Duration;
 use anyhow::Context as _;
 use quick_junit::{NonSuccessKind, Report as JunitReport, TestCase, TestCaseStatus, TestSuite};
 
-use super::verify_output::Report;
+use migrate::engine::WalkReport;
 
-pub fn write(path: &Path, reports: &[Report], strict: bool) -> anyhow::Result<()> {
+/// Writes each backend's walk as a testsuite; a revision that fails under `strict` is a
+/// failed testcase.
+pub fn write<'a>(
+    path: &Path,
+    walks: impl IntoIterator<Item = &'a WalkReport>,
+    strict: bool,
+) -> anyhow::Result<()> {
     let mut junit = JunitReport::new("migrate verify");
-    for report in reports {
-        let mut suite = TestSuite::new(format!("verify {}", report.walk.backend));
-        suite.set_time(Duration::from_millis(report.walk.duration_ms as u64));
-        for verdict in &report.walk.revisions {
+    for walk in walks {
+        let mut suite = TestSuite::new(format!("verify {}", walk.backend));
+        suite.set_time(Duration::from_millis(walk.duration_ms as u64));
+        for verdict in &walk.revisions {
             let status = if verdict.status.fails(strict) {
                 let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
                 status.set_message(verdict.status.as_str());
@@ -30,7 +36,7 @@ pub fn write(path: &Path, reports: &[Report], strict: bool) -> anyhow::Result<()
                 TestCaseStatus::success()
             };
             let mut case = TestCase::new(format!("{} {}", verdict.id, verdict.slug), status);
-            case.set_classname(format!("migrate.{}", report.walk.backend));
+            case.set_classname(format!("migrate.{}", walk.backend));
             suite.add_test_case(case);
         }
         junit.add_test_suite(suite);

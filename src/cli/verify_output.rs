@@ -156,7 +156,7 @@ pub fn finish(
         annotate(reports, strict, args.format == Format::Json);
     }
     if let Some(path) = &args.junit {
-        super::verify_junit::write(path, reports, strict)?;
+        super::verify_junit::write(path, reports.iter().map(|r| &r.walk), strict)?;
     }
     Ok(failed)
 }

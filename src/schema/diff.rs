@@ -2,18 +2,16 @@
 //! a changed one exactly which details differ. Findings come in a fixed order: by kind of
 //! object, then by name. Pure.
 
-use std::borrow::Borrow;
-use std::cmp::Ordering;
-
 use imbl::OrdMap;
 
 use super::diff_table::{diff_index, diff_table};
 use super::diff_types::{
     composite_object, diff_composite, diff_enum, domain_details, domain_object, enum_object,
 };
-use super::finding::{Details, Finding, FindingKind, describe, detail, flag};
+use super::diff_walk::{comment, compare, compare_with};
+use super::finding::{Details, Finding, detail, flag};
 use super::model::{Extension, Function, FunctionKind, Namespace, Schema, Sequence, Trigger, View};
-use super::name::{function_label, quote_ident, quote_literal};
+use super::name::{function_label, quote_ident};
 use super::table::{Index, Table};
 
 /// Everything that differs between `expected` and `actual`; empty exactly when both render
@@ -110,72 +108,6 @@ fn unshared<'a, K: Ord + Clone, V: Clone>(
         usize::MAX
     };
     (expected.iter().take(entries), actual.iter().take(entries))
-}
-
-/// Walks two maps in key order: what only `expected` has is missing, what only `actual`
-/// has is unexpected, and `changed` reports on what both have but differently. Values are
-/// objects or shared objects (`Arc`, whose comparison with itself is a pointer's).
-pub(crate) fn compare_with<'a, K: Ord + 'a, V: PartialEq + Borrow<T> + 'a, T>(
-    out: &mut Vec<Finding>,
-    (expected, actual): (
-        impl IntoIterator<Item = (&'a K, &'a V)>,
-        impl IntoIterator<Item = (&'a K, &'a V)>,
-    ),
-    object: impl Fn(&T) -> String,
-    changed: impl Fn(&T, &T, &mut Vec<Finding>),
-) {
-    // One pass over both, in step: verify compares snapshots of thousands of objects
-    // thousands of times, and looking every key up in both maps was most of its time.
-    let mut expected = expected.into_iter().peekable();
-    let mut actual = actual.into_iter().peekable();
-    loop {
-        let order = match (expected.peek(), actual.peek()) {
-            (None, None) => break,
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (Some((e, _)), Some((a, _))) => e.cmp(a),
-        };
-        match order {
-            Ordering::Less => {
-                let (_, e) = expected.next().expect("peeked");
-                out.push(Finding::missing(object(e.borrow())));
-            }
-            Ordering::Greater => {
-                let (_, a) = actual.next().expect("peeked");
-                out.push(Finding::unexpected(object(a.borrow())));
-            }
-            Ordering::Equal => {
-                let ((_, e), (_, a)) = (
-                    expected.next().expect("peeked"),
-                    actual.next().expect("peeked"),
-                );
-                if e != a {
-                    changed(e.borrow(), a.borrow(), out);
-                }
-            }
-        }
-    }
-}
-
-/// [`compare_with`] for objects whose changes are a list of details.
-pub(crate) fn compare<'a, K: Ord + 'a, V: PartialEq + Borrow<T> + 'a, T>(
-    out: &mut Vec<Finding>,
-    maps: (
-        impl IntoIterator<Item = (&'a K, &'a V)>,
-        impl IntoIterator<Item = (&'a K, &'a V)>,
-    ),
-    object: impl Fn(&T) -> String,
-    details: impl Fn(&T) -> Details,
-) {
-    compare_with(out, maps, &object, |e: &T, a: &T, out| {
-        if let Some(text) = describe(&details(e), &details(a)) {
-            out.push(Finding::with_detail(FindingKind::Changed, object(a), &text));
-        }
-    });
-}
-
-pub(crate) fn comment(details: &mut Details, comment: Option<&String>) {
-    detail(details, "comment", comment.map(|text| quote_literal(text)));
 }
 
 fn namespace_object(namespace: &Namespace) -> String {

@@ -1,7 +1,7 @@
 //! The structural diff of tables (their options, columns, column order and constraints)
 //! and of indexes. Pure.
 
-use super::diff::compare;
+use super::diff_walk::compare;
 use super::finding::{Details, Finding, FindingKind, describe, detail, flag};
 use super::name::{quote_ident, quote_literal};
 use super::render_table::{constraint_body, deferrable_suffix, fk_action, index_key};

@@ -1,11 +1,11 @@
 //! The structural diff of user-defined types: enums (labels and their order), domains,
 //! and composite types (attributes and their order). Pure.
 
-use super::diff::comment;
+use super::diff_walk::comment;
 use super::finding::{Details, Finding, FindingKind, describe, detail, flag};
 use super::model::{Composite, Domain, Enum};
 use super::name::{quote_ident, quote_literal};
-use super::render::enum_labels;
+use super::render_fragments::enum_labels;
 
 pub(crate) fn enum_object(item: &Enum) -> String {
     format!("enum {}", item.name)

@@ -7,6 +7,7 @@ mod diff_table;
 #[cfg(test)]
 mod diff_tests;
 mod diff_types;
+mod diff_walk;
 mod finding;
 mod model;
 mod name;
@@ -15,7 +16,9 @@ mod options;
 #[cfg(test)]
 mod proptests;
 mod render;
+mod render_fragments;
 mod render_table;
+mod serialize;
 mod sqlite_text;
 mod table;
 mod tokens;

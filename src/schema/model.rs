@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use imbl::OrdMap;
 
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use super::name::{QualifiedName, TriggerName};
+use super::serialize::values;
 use super::table::{Index, Table};
 
 /// Everything a database holds, as far as migrations are concerned.
@@ -74,17 +75,6 @@ pub fn retain<K: Ord + Clone, V: Clone>(map: &mut OrdMap<K, V>, keep: impl Fn(&K
     for key in dropped {
         map.remove(&key);
     }
-}
-
-/// Serializes a map as the array of its values, since JSON keys must be strings.
-pub(crate) fn values<'a, M, K: 'a, V: Serialize + 'a, S: Serializer>(
-    map: &'a M,
-    serializer: S,
-) -> Result<S::Ok, S::Error>
-where
-    &'a M: IntoIterator<Item = (&'a K, &'a V)>,
-{
-    serializer.collect_seq(map.into_iter().map(|(_, value)| value))
 }
 
 /// A PostgreSQL schema (a namespace of objects).

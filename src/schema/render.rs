@@ -8,7 +8,8 @@ use std::fmt::Write;
 use super::model::{
     Composite, Domain, Enum, Extension, Function, Namespace, Schema, Sequence, Trigger, View,
 };
-use super::name::{QualifiedName, function_label, quote_ident, quote_literal};
+use super::name::{QualifiedName, function_label, quote_ident};
+use super::render_fragments::{comment_line, enum_labels};
 use super::render_table::{index_statement, table_statement};
 use super::table::{Index, Table};
 
@@ -80,13 +81,6 @@ fn group_by_table<'a, T>(
     groups
 }
 
-/// `COMMENT ON … IS '…';` on its own line, when there is a comment.
-pub(crate) fn comment_line(out: &mut String, on: &str, comment: Option<&String>) {
-    if let Some(comment) = comment {
-        let _ = write!(out, "\nCOMMENT ON {on} IS {};", quote_literal(comment));
-    }
-}
-
 fn namespace_block(namespace: &Namespace) -> String {
     let name = quote_ident(&namespace.name);
     let mut out = format!("CREATE SCHEMA {name};");
@@ -104,12 +98,6 @@ fn extension_block(extension: &Extension) -> String {
         quote_ident(&extension.name),
         quote_ident(&extension.schema)
     )
-}
-
-/// `('a', 'b')`: enum labels in order.
-pub(crate) fn enum_labels(labels: &[String]) -> String {
-    let quoted: Vec<String> = labels.iter().map(|label| quote_literal(label)).collect();
-    format!("({})", quoted.join(", "))
 }
 
 fn enum_block(item: &Enum) -> String {

@@ -4,7 +4,7 @@
 use std::fmt::Write;
 
 use super::name::quote_ident;
-use super::render::comment_line;
+use super::render_fragments::comment_line;
 use super::table::{
     Column, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey, Identity, Index,
     IndexKey, KeyPart, NullsOrder, Table, TableKind,

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::model::values;
 use super::name::QualifiedName;
+use super::serialize::values;
 
 /// A table with its columns and constraints. Indexes and triggers are top-level objects
 /// that name their table.
