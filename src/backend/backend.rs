@@ -158,6 +158,17 @@ pub trait Backend {
         Ok(false)
     }
 
+    /// Gives the session the state a new connection would have, keeping what this backend
+    /// installed for itself (staged records, the schema watch): drops the temporary objects
+    /// scripts made and resets the session settings and role they changed. Verify calls it
+    /// between a revision's steps, because a real rollback runs in a new session, days after
+    /// the up (a temporary table made by the up, still standing, can keep its down from
+    /// dropping an extension). For scratch databases only: it resets whatever the session
+    /// holds.
+    fn reset_session(&mut self) -> Result<(), BackendError> {
+        Ok(())
+    }
+
     /// Revisions whose no-transaction script stopped partway, sorted by id; empty when
     /// there are none or the backend records no progress. Never writes.
     fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {

@@ -9,7 +9,9 @@ use super::error::EngineError;
 use super::migrator::{STAGE_AHEAD, new_row, now_rfc3339};
 use super::verify_report::{RevisionVerdict, Status, WalkReport};
 use crate::backend::{Backend, BackendError, Record, StepWork, VersionTable};
-use crate::core::{AppliedRevision, History, Location, Revision, RevisionId, Script};
+use crate::core::{
+    AppliedRevision, History, Location, Revision, RevisionId, Script, may_leave_session_state,
+};
 use crate::provision::{Provider, Scratch};
 use crate::schema::{Finding, FindingKind, IntrospectOptions, Schema, diff};
 
@@ -236,14 +238,17 @@ impl Walk<'_> {
         })
     }
 
-    /// Splits findings into failures and warnings (a column's position, unless strict).
+    /// Splits findings into failures and warnings: a column's position (unless strict), and
+    /// a view that differs only by a date/time constant folded when it was made.
     fn split(&self, findings: Vec<Finding>) -> (Vec<Finding>, Vec<Finding>) {
-        if self.options.strict_column_order {
-            return (findings, Vec::new());
-        }
+        let strict = self.options.strict_column_order;
         findings
             .into_iter()
-            .partition(|finding| finding.kind != FindingKind::ColumnOrder)
+            .partition(|finding| match finding.kind {
+                FindingKind::ColumnOrder => strict,
+                FindingKind::FoldedConstant => false,
+                FindingKind::Missing | FindingKind::Unexpected | FindingKind::Changed => true,
+            })
     }
 }
 
@@ -359,7 +364,7 @@ fn down_work<'a>(revision: &'a Revision, down: &'a Script) -> StepWork<'a> {
 }
 
 fn run_up(backend: &mut dyn Backend, revision: &Revision) -> Result<(), BackendError> {
-    backend.run_step(up_work(revision, &up_row(revision)))
+    run_in_fresh_session(backend, up_work(revision, &up_row(revision)))
 }
 
 fn run_down(
@@ -367,7 +372,23 @@ fn run_down(
     revision: &Revision,
     down: &Script,
 ) -> Result<(), BackendError> {
-    backend.run_step(down_work(revision, down))
+    run_in_fresh_session(backend, down_work(revision, down))
+}
+
+/// Runs a step, then resets the session if its script may have left state there: each
+/// step must see what a new run would (a real down runs days after its up, in another
+/// session), not the temporary tables or settings of the step before it.
+fn run_in_fresh_session(backend: &mut dyn Backend, work: StepWork<'_>) -> Result<(), BackendError> {
+    let leaves_state = work
+        .script
+        .is_some_and(|script| may_leave_session_state(&script.text));
+    let result = backend.run_step(work);
+    if leaves_state {
+        let reset = backend.reset_session();
+        result?;
+        return reset;
+    }
+    result
 }
 
 /// Tells the backend the steps checking `revision` takes when all goes well: up, down,

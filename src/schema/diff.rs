@@ -9,7 +9,8 @@ use super::diff_types::{
     composite_object, diff_composite, diff_enum, domain_details, domain_object, enum_object,
 };
 use super::diff_walk::{comment, compare, compare_with};
-use super::finding::{Details, Finding, detail, flag};
+use super::finding::{Details, Finding, FindingKind, describe, detail, flag};
+use super::folded_time::differ_only_by_folded_time;
 use super::model::{Extension, Function, FunctionKind, Namespace, Schema, Sequence, Trigger, View};
 use super::name::{function_label, quote_ident};
 use super::table::{Index, Table};
@@ -72,11 +73,11 @@ pub fn diff(expected: &Schema, actual: &Schema) -> Vec<Finding> {
         |t: &Table| format!("table {}", t.name),
         diff_table,
     );
-    compare(
+    compare_with(
         &mut out,
         unshared(&e.views, &a.views),
         view_object,
-        view_details,
+        diff_view,
     );
     compare_with(
         &mut out,
@@ -176,6 +177,32 @@ fn view_object(view: &View) -> String {
         "view"
     };
     format!("{kind} {}", view.name)
+}
+
+/// A changed view's finding; one whose definition differs only by a date/time constant
+/// folded at creation is reported as such, apart from real changes.
+fn diff_view(expected: &View, actual: &View, out: &mut Vec<Finding>) {
+    let (expected_details, actual_details) = (view_details(expected), view_details(actual));
+    let Some(text) = describe(&expected_details, &actual_details) else {
+        return;
+    };
+    let folded = differ_only_by_folded_time(&expected.definition, &actual.definition)
+        && expected_details.len() == actual_details.len()
+        && expected_details
+            .iter()
+            .zip(&actual_details)
+            .all(|(e, a)| e == a || e.0 == "definition");
+    // The folded values change from run to run: the sentence names the cause instead.
+    out.push(if folded {
+        Finding::with_detail(
+            FindingKind::FoldedConstant,
+            view_object(actual),
+            "definition differs only by a date/time constant folded when the view was made \
+             ('now'::timestamp, 'today'::date): the same view, made at another time",
+        )
+    } else {
+        Finding::with_detail(FindingKind::Changed, view_object(actual), &text)
+    });
 }
 
 fn view_details(view: &View) -> Details {

@@ -351,6 +351,32 @@ fn a_view_definition() {
 }
 
 #[test]
+fn a_view_that_folded_now_at_another_time_is_its_own_kind_of_finding() {
+    let at = |stamp: &str| {
+        format!("SELECT id FROM posts WHERE at > '{stamp}'::timestamp without time zone")
+    };
+    let mut expected = Schema::default();
+    let recent = view("recent_posts", &at("2022-07-07 18:26:50.1"));
+    expected.views.insert(recent.name.clone(), recent.into());
+    let mut actual = expected.clone();
+    each_mut(&mut actual.views, |view| {
+        view.definition = at("2024-01-01 00:00:00")
+    });
+    assert_eq!(
+        only_finding(&expected, &actual).0,
+        FindingKind::FoldedConstant
+    );
+    each_mut(&mut actual.views, |view| {
+        view.definition = at("2024-01-01 00:00:00").replace("id", "id, title");
+    });
+    assert_eq!(
+        only_finding(&expected, &actual).0,
+        FindingKind::Changed,
+        "another change beside the constant is a change"
+    );
+}
+
+#[test]
 fn a_materialized_view_missing() {
     let mut expected = Schema::default();
     let mut counts = view("trip_counts", "SELECT count(*) FROM trips");

@@ -19,6 +19,9 @@ pub enum FindingKind {
     /// The same columns in another order. Kept apart so `verify` can make it a warning:
     /// some databases cannot restore a column's position without rebuilding the table.
     ColumnOrder,
+    /// A view whose definition differs only by a date/time constant folded when it was
+    /// made (`'now'::timestamp`): the same view, made at another time. `verify` warns.
+    FoldedConstant,
 }
 
 /// One difference between an expected and an actual schema.

@@ -9,6 +9,7 @@ mod diff_tests;
 mod diff_types;
 mod diff_walk;
 mod finding;
+mod folded_time;
 mod model;
 mod name;
 mod normalize;

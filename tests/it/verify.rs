@@ -167,6 +167,22 @@ backend_test!(
 );
 
 backend_test!(
+    each_step_runs_in_the_session_a_new_run_would_have,
+    fixture = "verify/session_state/migrations",
+    |test| {
+        assert_verdicts(&test, "session_state");
+    }
+);
+
+backend_test!(
+    a_down_that_needs_its_ups_session_settings_fails,
+    fixture = "verify/postgres_session/migrations",
+    |test| {
+        assert_verdicts(&test, "postgres_session");
+    }
+);
+
+backend_test!(
     verify_never_writes_into_the_migrations_directory,
     fixture = "verify/defects/migrations",
     |test| {

@@ -57,6 +57,8 @@ pub struct PostgresBackend {
     watch: Option<SchemaWatch>,
     /// The records of the steps expected next (see [`Backend::stage_steps`]).
     staged: StagedRecords,
+    /// The session settings asked for at connection, applied again after a reset.
+    options: PostgresOptions,
 }
 
 impl PostgresBackend {
@@ -95,7 +97,9 @@ impl PostgresBackend {
         options
             .apply(&mut client)
             .map_err(|error| connect_error(message(&error)))?;
-        Self::new(client, table, Some(target))
+        let mut backend = Self::new(client, table, Some(target))?;
+        backend.options = *options;
+        Ok(backend)
     }
 
     /// Migrates through a connection the application already holds; its session settings
@@ -146,6 +150,7 @@ impl PostgresBackend {
             catalog: CatalogStatements::default(),
             watch: None,
             staged: StagedRecords::default(),
+            options: PostgresOptions::default(),
         })
     }
 
@@ -356,6 +361,10 @@ impl Backend for PostgresBackend {
 
     fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {
         dirty_marks(&mut self.client, &self.table)
+    }
+
+    fn reset_session(&mut self) -> Result<(), BackendError> {
+        super::session::reset(&mut self.client, &self.options).map_err(|error| database(&error))
     }
 
     fn clear_dirty(&mut self, id: &RevisionId) -> Result<(), BackendError> {

@@ -8,7 +8,8 @@
 //!   rustls connector that verifies as `sslmode` asks).
 //! - bookkeeping: `setup` (creating the tables and their schema where missing),
 //!   `tracking` (the tracking table's rows), `progress` (dirty marks of no-transaction
-//!   scripts), `bind` (values bound with their types), `lock` (the advisory migration lock).
+//!   scripts), `bind` (values bound with their types), `lock` (the advisory migration lock), `session` (a session reset to a new
+//!   connection's state between verify's steps).
 //! - running scripts: `staged` (a transactional step and its record in one round trip),
 //!   `no_transaction` (one statement at a time, outside a transaction), `error` (the
 //!   server's errors pointed into the user's file).
@@ -27,6 +28,7 @@ mod lock;
 mod no_transaction;
 mod options;
 mod progress;
+mod session;
 mod setup;
 mod staged;
 #[cfg(test)]

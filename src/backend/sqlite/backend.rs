@@ -274,6 +274,10 @@ impl Backend for SqliteBackend {
         self.read_text_rows(table, columns).map(Some).map_err(fail)
     }
 
+    fn reset_session(&mut self) -> Result<(), BackendError> {
+        super::session::reset(&self.conn).map_err(database)
+    }
+
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         let transactional = !work.script.is_some_and(|s| s.directives.no_transaction);
         let started = Instant::now();

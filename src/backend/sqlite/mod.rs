@@ -5,6 +5,7 @@
 //!   implementation: opening a connection, the tracking rows and a step's transaction.
 //! - `lock`: the migration lock, an advisory lock on a file beside the database.
 //! - `script`: running a script statement by statement, errors pointed at their line.
+//! - `session`: the temporary objects scripts made, dropped between verify's steps.
 //! - `read_ahead`: the tracking rows read before the lock, reused if nothing changed.
 //! - `introspect/`: the schema read into the model from `sqlite_schema` and the pragmas.
 //! - `tests/`: introspection tests on in-memory databases.
@@ -17,6 +18,7 @@ pub mod introspect;
 mod lock;
 mod read_ahead;
 mod script;
+mod session;
 #[cfg(test)]
 mod tests;
 
