@@ -11,7 +11,8 @@
 # to write the cluster's directory into, for ci/stop-postgres.sh), PG_TLS=1 (also accept
 # TLS, with a throwaway CA and a server certificate for localhost and 127.0.0.1 made by the
 # openssl command; the server reports their paths in its ssl_ca_file and ssl_cert_file
-# settings, which is how the TLS tests find them).
+# settings, which is how the TLS tests find them; and a client certificate, client.crt and
+# client.key beside them, for role migrate_cert, which may log in by certificate only).
 set -euo pipefail
 
 source "$(dirname "$0")/pg-bindir.sh"
@@ -51,6 +52,18 @@ elif [[ "${PG_TLS:-0}" == 1 ]]; then
     -CAcreateserial -days 30 -extfile "$dir/server.ext" -out "$dir/server.crt" 2>/dev/null
   chmod 600 "$dir/server.key"
   if [[ ${#run_as[@]} -gt 0 ]]; then chown "$user" "$dir/server.key" "$dir/server.crt" "$dir/ca.crt"; fi
+  # A client certificate for role migrate_cert, which may log in over TLS by certificate
+  # only (the TLS tests create the role): client.crt and client.key beside ca.crt.
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=migrate_cert" \
+    -keyout "$dir/client.key" -out "$dir/client.csr" 2>/dev/null
+  printf '%s\n' "basicConstraints=CA:FALSE" "extendedKeyUsage=clientAuth" >"$dir/client.ext"
+  openssl x509 -req -in "$dir/client.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" \
+    -CAcreateserial -days 30 -extfile "$dir/client.ext" -out "$dir/client.crt" 2>/dev/null
+  chmod 600 "$dir/client.key"
+  hba="$dir/data/pg_hba.conf"
+  { echo "hostssl all migrate_cert 127.0.0.1/32 cert"; echo "host all migrate_cert 127.0.0.1/32 reject"; cat "$hba"; } >"$hba.new"
+  mv "$hba.new" "$hba"
+  if [[ ${#run_as[@]} -gt 0 ]]; then chown "$user" "$hba"; fi
   tls_options="-c ssl=on -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key -c ssl_ca_file=$dir/ca.crt"
 fi
 

@@ -35,7 +35,7 @@ pub use introspect_error::IntrospectError;
 pub use open::{open, open_with};
 pub use postgres::introspect as postgres_introspect;
 pub use postgres::{
-    DEFAULT_SCHEMA, PostgresBackend, PostgresOptions, RootCerts, SslMode, TlsSettings,
+    ClientCert, DEFAULT_SCHEMA, PostgresBackend, PostgresOptions, RootCerts, SslMode, TlsSettings,
 };
 pub use progress_table::{PROGRESS_COLUMNS, ProgressTable, RawProgress, progress_values};
 pub use sql_value::SqlValue;

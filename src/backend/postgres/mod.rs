@@ -40,4 +40,4 @@ mod tracking;
 pub use backend::PostgresBackend;
 pub use options::PostgresOptions;
 pub use setup::DEFAULT_SCHEMA;
-pub use tls::{RootCerts, SslMode, TlsSettings};
+pub use tls::{ClientCert, RootCerts, SslMode, TlsSettings};

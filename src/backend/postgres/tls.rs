@@ -1,5 +1,6 @@
-//! TLS for PostgreSQL connections: libpq's `sslmode` and `sslrootcert` URL parameters, read
-//! here because the driver knows neither `verify-ca`/`verify-full` nor root certificates.
+//! TLS for PostgreSQL connections: libpq's `sslmode`, `sslrootcert`, `sslcert` and `sslkey`
+//! URL parameters, read here because the driver knows neither `verify-ca`/`verify-full`,
+//! root certificates nor client certificates.
 
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -50,16 +51,30 @@ pub enum RootCerts {
     System,
 }
 
+/// A client certificate and its private key, both PEM files, for a server that
+/// authenticates clients by certificate (`cert` in `pg_hba.conf`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCert {
+    /// `sslcert`: the certificate (and any intermediates), for the role logging in.
+    pub cert: PathBuf,
+    /// `sslkey`: its private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
+}
+
 /// The URL's TLS parameters.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct TlsSettings {
     pub mode: SslMode,
     /// `sslrootcert`. libpq's default is `~/.postgresql/root.crt`, used when it exists.
     pub root_cert: Option<RootCerts>,
+    /// `sslcert`; libpq's default is `~/.postgresql/postgresql.crt`, used when it exists.
+    pub client_cert: Option<PathBuf>,
+    /// `sslkey`; libpq's default is `~/.postgresql/postgresql.key`.
+    pub client_key: Option<PathBuf>,
 }
 
 impl TlsSettings {
-    /// Takes `sslmode` and `sslrootcert` out of a URL's query, leaving the rest (for the
+    /// Takes `sslmode`, `sslrootcert`, `sslcert` and `sslkey` out of a URL's query, leaving the rest (for the
     /// driver, which would refuse them).
     pub fn split_from(url: &str) -> Result<(String, Self), String> {
         let mut settings = Self::default();
@@ -75,6 +90,8 @@ impl TlsSettings {
                 "sslmode" => mode = Some(value.parse()?),
                 "sslrootcert" if value == "system" => settings.root_cert = Some(RootCerts::System),
                 "sslrootcert" => settings.root_cert = Some(RootCerts::File(value.into())),
+                "sslcert" => settings.client_cert = Some(value.into()),
+                "sslkey" => settings.client_key = Some(value.into()),
                 _ => kept.push(param),
             }
         }
@@ -113,6 +130,40 @@ impl TlsSettings {
                 .filter(|path| path.is_file())
                 .map(RootCerts::File)
         })
+    }
+
+    /// The client certificate to present, as libpq finds it: `sslcert` (its key `sslkey`,
+    /// else `~/.postgresql/postgresql.key`), else `~/.postgresql/postgresql.crt` when it
+    /// exists; none otherwise. A certificate whose key is missing is an error that names
+    /// both, rather than a login that fails later for want of a certificate.
+    pub fn client_identity(&self, home: Option<PathBuf>) -> Result<Option<ClientCert>, String> {
+        let default = |name: &str| {
+            home.as_ref()
+                .map(|home| home.join(".postgresql").join(name))
+        };
+        let cert = match &self.client_cert {
+            Some(cert) => cert.clone(),
+            None => match default("postgresql.crt").filter(|path| path.is_file()) {
+                Some(found) => found,
+                None if self.client_key.is_some() => {
+                    return Err("sslkey is given without sslcert: give both".into());
+                }
+                None => return Ok(None),
+            },
+        };
+        let key = self
+            .client_key
+            .clone()
+            .or_else(|| default("postgresql.key"))
+            .filter(|key| self.client_key.is_some() || key.is_file())
+            .ok_or_else(|| {
+                format!(
+                    "client certificate {} has no key: give sslkey=PATH (or put it in \
+                     ~/.postgresql/postgresql.key)",
+                    cert.display()
+                )
+            })?;
+        Ok(Some(ClientCert { cert, key }))
     }
 }
 
@@ -182,6 +233,45 @@ mod tests {
     fn an_unknown_mode_lists_the_known_ones() {
         let error = TlsSettings::split_from("postgres://h/db?sslmode=strict").unwrap_err();
         assert!(error.contains("verify-full"), "{error}");
+    }
+
+    #[test]
+    fn a_client_certificate_comes_from_the_url_or_libpqs_default_files() {
+        let (_, settings) =
+            TlsSettings::split_from("postgres://h/db?sslcert=%2Fc%2Fme.crt&sslkey=%2Fc%2Fme.key")
+                .unwrap();
+        let identity = settings.client_identity(None).unwrap().unwrap();
+        assert_eq!(identity.cert, PathBuf::from("/c/me.crt"));
+        assert_eq!(identity.key, PathBuf::from("/c/me.key"));
+
+        let home = tempfile::tempdir().unwrap();
+        let none = TlsSettings::default();
+        assert_eq!(
+            none.client_identity(Some(home.path().into())).unwrap(),
+            None
+        );
+        let dot = home.path().join(".postgresql");
+        std::fs::create_dir(&dot).unwrap();
+        std::fs::write(dot.join("postgresql.crt"), "").unwrap();
+        let error = none.client_identity(Some(home.path().into())).unwrap_err();
+        assert!(
+            error.contains("sslkey"),
+            "a certificate without its key: {error}"
+        );
+        std::fs::write(dot.join("postgresql.key"), "").unwrap();
+        let found = none
+            .client_identity(Some(home.path().into()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(found.key, dot.join("postgresql.key"));
+
+        let (_, key_only) = TlsSettings::split_from("postgres://h/db?sslkey=k.pem").unwrap();
+        assert!(
+            key_only
+                .client_identity(None)
+                .unwrap_err()
+                .contains("sslcert")
+        );
     }
 
     #[test]

@@ -9,19 +9,19 @@ use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{
     CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
 };
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::tls::{RootCerts, SslMode, TlsSettings};
+use super::tls::{ClientCert, RootCerts, SslMode, TlsSettings};
 
 /// The connector `settings` ask for; `None` for `sslmode=disable`.
 pub(crate) fn make_connector(settings: &TlsSettings) -> Result<Option<MakeRustlsConnect>, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    let roots = settings.roots(home);
+    let roots = settings.roots(home.clone());
     let verifier: Arc<dyn ServerCertVerifier> = match (settings.mode, roots) {
         (SslMode::Disable, _) => return Ok(None),
         (SslMode::Prefer, _) | (SslMode::Require, None) => Arc::new(NoVerification {
@@ -41,12 +41,20 @@ pub(crate) fn make_connector(settings: &TlsSettings) -> Result<Option<MakeRustls
             );
         }
     };
-    let config = ClientConfig::builder_with_provider(provider)
+    let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|error| error.to_string())?
         .dangerous()
-        .with_custom_certificate_verifier(verifier)
-        .with_no_client_auth();
+        .with_custom_certificate_verifier(verifier);
+    let config = match settings.client_identity(home)? {
+        None => builder.with_no_client_auth(),
+        Some(identity) => {
+            let (chain, key) = client_identity(&identity)?;
+            builder.with_client_auth_cert(chain, key).map_err(|error| {
+                format!("client certificate {}: {error}", identity.cert.display())
+            })?
+        }
+    };
     Ok(Some(MakeRustlsConnect::new(config)))
 }
 
@@ -79,6 +87,25 @@ fn file_roots(file: &Path) -> Result<RootCertStore, String> {
         return Err(unreadable("holds no PEM certificate".into()));
     }
     Ok(store)
+}
+
+/// The certificate chain and private key of a client certificate, read from their files.
+fn client_identity(
+    identity: &ClientCert,
+) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), String> {
+    let unreadable = |file: &Path, error: String| format!("{}: {error}", file.display());
+    let chain = CertificateDer::pem_file_iter(&identity.cert)
+        .and_then(Iterator::collect::<Result<Vec<_>, _>>)
+        .map_err(|e| unreadable(&identity.cert, e.to_string()))?;
+    if chain.is_empty() {
+        return Err(unreadable(
+            &identity.cert,
+            "holds no PEM certificate".into(),
+        ));
+    }
+    let key = PrivateKeyDer::from_pem_file(&identity.key)
+        .map_err(|e| unreadable(&identity.key, format!("no PEM private key ({e})")))?;
+    Ok((chain, key))
 }
 
 /// The operating system's trusted roots; certificates it cannot parse are skipped, as

@@ -127,3 +127,65 @@ fn system_roots_load_and_do_not_trust_a_private_ca() {
     assert!(error.contains("certificate"), "{error}");
     assert!(!error.contains("no trusted root certificates"), "{error}");
 }
+
+#[test]
+fn a_client_certificate_logs_in_where_the_server_asks_for_one() {
+    let test = "a_client_certificate_logs_in_where_the_server_asks_for_one";
+    let Some(db) = TestDb::create(test) else {
+        return;
+    };
+    let Some(files) = tls_files(&db, test) else {
+        return;
+    };
+    // ci/start-postgres.sh puts client.crt/client.key for role migrate_cert beside the CA,
+    // and lets that role in by certificate only.
+    let dir = std::path::Path::new(&files.ca).parent().unwrap();
+    let (cert, key) = (dir.join("client.crt"), dir.join("client.key"));
+    if !cert.exists() {
+        panic!(
+            "{test}: {} is missing; start the test server with PG_TLS=1 ci/start-postgres.sh",
+            cert.display()
+        );
+    }
+    db.client()
+        .batch_execute(
+            "DO $$ BEGIN CREATE ROLE migrate_cert LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$",
+        )
+        .unwrap();
+    let as_cert_user = db
+        .url
+        .replacen("postgres://postgres@", "postgres://migrate_cert@", 1);
+    let verified = format!(
+        "{as_cert_user}?sslmode=verify-full&sslrootcert={}",
+        files.ca
+    );
+    let with_cert = format!(
+        "{verified}&sslcert={}&sslkey={}",
+        cert.display(),
+        key.display()
+    );
+    let mut backend = connect(&with_cert).unwrap();
+    let user: String = backend
+        .client_mut()
+        .query_one("SELECT current_user", &[])
+        .unwrap()
+        .get(0);
+    assert_eq!(user, "migrate_cert");
+    assert!(uses_tls(&mut backend));
+
+    let error = connect(&verified).unwrap_err();
+    assert!(
+        error.contains("certificate"),
+        "without one, the server refuses: {error}"
+    );
+    let error = connect(&format!(
+        "{verified}&sslcert={}&sslkey={}",
+        cert.display(),
+        files.ca
+    ))
+    .unwrap_err();
+    assert!(
+        error.contains(&files.ca),
+        "a key file holding no key is named: {error}"
+    );
+}
