@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use migrate::backend::{DEFAULT_TABLE, DatabaseUrl, PostgresOptions, VersionTable};
+use migrate::core::IgnoredChars;
 use migrate::schema::IntrospectOptions;
 use migrate::source::Layout;
 use serde::Deserialize;
@@ -27,6 +28,15 @@ struct ConfigFile {
     db_lock_timeout: Option<f64>,
     exclude_tables: Option<Vec<String>>,
     snapshots: Option<SnapshotPaths>,
+    adopt: Option<AdoptConfig>,
+}
+
+/// `[adopt]`: what `migrate adopt` needs to know of the other tool's settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdoptConfig {
+    /// sqlx.toml's `ignored-chars`, written the same way: `["\r"]`.
+    sqlx_ignored_chars: Option<Vec<char>>,
 }
 
 /// Where the committed schema snapshots live, per backend.
@@ -72,6 +82,8 @@ pub struct Settings {
     pub introspect: IntrospectOptions,
     /// The committed schema snapshots.
     pub snapshots: SnapshotPaths,
+    /// sqlx's `ignored-chars`, for `adopt --from sqlx`.
+    pub sqlx_ignored_chars: Option<IgnoredChars>,
 }
 
 impl Settings {
@@ -98,6 +110,10 @@ impl Settings {
             url,
             url_named: named.is_some(),
             snapshots: config.snapshots.unwrap_or_default(),
+            sqlx_ignored_chars: config
+                .adopt
+                .and_then(|adopt| adopt.sqlx_ignored_chars)
+                .map(IgnoredChars::from_iter),
             introspect: IntrospectOptions {
                 exclude_tables: config.exclude_tables.unwrap_or_default(),
                 schemas: None,
