@@ -1,6 +1,8 @@
-//! Cleanup on Ctrl-C (and SIGTERM) for what provision starts outside this process: a
+//! Cleanup on Ctrl-C, SIGTERM (a CI job cancelled) and SIGHUP (a terminal closed) for what
+//! provision makes outside this process's memory: scratch files and databases, a
 //! PostgreSQL cluster or a container would otherwise outlive an interrupted run, since
-//! exiting on a signal runs no destructors.
+//! exiting on a signal runs no destructors. ctrlc's `termination` feature sends all three
+//! to one handler, which is not told which one came: the exit code is 130 for each.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -15,6 +17,24 @@ type Cleanup = Box<dyn FnOnce() + Send>;
 static PENDING: Mutex<BTreeMap<u64, Cleanup>> = Mutex::new(BTreeMap::new());
 static NEXT_KEY: AtomicU64 = AtomicU64::new(0);
 static INSTALL: Once = Once::new();
+/// Held while a scratch database or file is made and its cleanup registered, and by the
+/// signal handler from the signal to the exit: an interrupt waits for a half-made one to be
+/// registered (so it is cleaned up too), and nothing new is made after it.
+static MAKING: Mutex<()> = Mutex::new(());
+
+/// Keeps an interrupt's cleanup from starting until it is dropped; see [`hold_interrupts`].
+pub(crate) struct HoldInterrupts {
+    _guard: MutexGuard<'static, ()>,
+}
+
+/// Held around making something and registering its cleanup: an interrupt that comes in
+/// between then cleans it up rather than leaving it behind. Once interrupted, this blocks
+/// until the process exits, so nothing is made that no cleanup would remove.
+pub(crate) fn hold_interrupts() -> HoldInterrupts {
+    HoldInterrupts {
+        _guard: MAKING.lock().unwrap_or_else(PoisonError::into_inner),
+    }
+}
 
 /// A cleanup that runs if the process is interrupted while this is alive. Dropping it
 /// forgets the cleanup: the owner's own `Drop` does the work on the normal path.
@@ -33,7 +53,7 @@ impl OnInterrupt {
                 let _ = writeln!(
                     std::io::stderr(),
                     "migrate: cannot handle Ctrl-C ({error}); an interrupted run may leave \
-                     a scratch PostgreSQL behind"
+                     scratch databases behind"
                 );
             }
         });
@@ -73,6 +93,8 @@ fn on_signal() {
         std::io::stderr(),
         "migrate: interrupted; removing scratch databases"
     );
+    // Never released: the process exits holding it.
+    let _making = hold_interrupts();
     run_interrupt_cleanups();
     std::process::exit(INTERRUPTED_EXIT_CODE);
 }
