@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 /// The exit code after an interrupt: 128 + SIGINT, as shells report it.
@@ -17,6 +17,7 @@ type Cleanup = Box<dyn FnOnce() + Send>;
 static PENDING: Mutex<BTreeMap<u64, Cleanup>> = Mutex::new(BTreeMap::new());
 static NEXT_KEY: AtomicU64 = AtomicU64::new(0);
 static INSTALL: Once = Once::new();
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Held while a scratch database or file is made and its cleanup registered, and by the
 /// signal handler from the signal to the exit: an interrupt waits for a half-made one to be
 /// registered (so it is cleaned up too), and nothing new is made after it.
@@ -88,7 +89,20 @@ pub fn run_interrupt_cleanups() {
     }
 }
 
+/// Blocks for good once a signal's cleanup has begun (the handler then exits the process
+/// with [`INTERRUPTED_EXIT_CODE`]); returns at once otherwise. For the end of `main`: the
+/// cleanup closes connections the main thread may be using, and the error that follows
+/// must neither be printed nor end the process before the cleanup is done.
+pub fn wait_if_interrupted() {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
 fn on_signal() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
     let _ = writeln!(
         std::io::stderr(),
         "migrate: interrupted; removing scratch databases"

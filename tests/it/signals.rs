@@ -68,12 +68,17 @@ fn signal_mid_verify(test: &Test, signal: &str) {
         .spawn()
         .unwrap();
     let pid = child.id();
+    // Read to the end, as a CI runner does: a closed pipe would end verify on its own.
     let stdout = BufReader::new(child.stdout.take().unwrap());
-    let first = stdout
-        .lines()
-        .map_while(Result::ok)
-        .find(|line| line.starts_with("✓ "));
-    assert!(first.is_some(), "verify printed no verdict");
+    let (judged, first_verdict) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            if line.starts_with("✓ ") {
+                let _ = judged.send(());
+            }
+        }
+    });
+    assert!(first_verdict.recv().is_ok(), "verify printed no verdict");
     // Mid-run: the scratch database is there.
     assert!(
         !leftovers(test, pid).is_empty(),
@@ -85,6 +90,7 @@ fn signal_mid_verify(test: &Test, signal: &str) {
         .unwrap();
     assert!(kill.success());
     let output = child.wait_with_output().unwrap();
+    reader.join().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(130), "{stderr}");
     assert!(
