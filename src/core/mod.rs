@@ -26,6 +26,7 @@ mod status;
 mod sumfile;
 mod target;
 mod timeline;
+mod transaction_control;
 
 pub use adopt::{
     AdoptOptions, AdoptReport, Adoption, ChecksumCheck, Verdict, check_options, plan_adopt,
@@ -51,3 +52,4 @@ pub use split::{split_statements, sql_start};
 pub use status::{RevisionState, StatusEntry, status};
 pub use sumfile::{SUM_FILE_NAME, SumFile, SumFileError, SumMismatch};
 pub use target::{Target, TargetError};
+pub use transaction_control::{TransactionControl, transaction_control};

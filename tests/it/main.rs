@@ -17,4 +17,5 @@ mod help;
 mod layouts;
 mod signals;
 mod tracking;
+mod transaction_control;
 mod verify;
