@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod config_error;
 mod context;
 mod exit;
 mod report;

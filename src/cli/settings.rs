@@ -11,6 +11,7 @@ use migrate::source::Layout;
 use serde::Deserialize;
 
 use super::args::GlobalArgs;
+use super::config_error::ConfigError;
 
 /// The default database when nothing names one.
 pub const DEFAULT_URL: &str = "sqlite://migrate.db";
@@ -177,19 +178,5 @@ fn read_config(path: &Path) -> anyhow::Result<ConfigFile> {
         }
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
     };
-    toml::from_str(&text).map_err(|error| {
-        ConfigError {
-            path: path.to_owned(),
-            message: error.to_string(),
-        }
-        .into()
-    })
-}
-
-/// A configuration file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {}", path.display(), message.trim_end())]
-pub struct ConfigError {
-    pub path: PathBuf,
-    pub message: String,
+    toml::from_str(&text).map_err(|error| ConfigError::from_toml(path, &text, &error).into())
 }

@@ -15,6 +15,7 @@ mod concurrency;
 mod failures;
 mod help;
 mod layouts;
+mod messages;
 mod signals;
 mod tracking;
 mod transaction_control;
