@@ -5,7 +5,7 @@ use migrate::core::{PlanError, TargetError};
 use migrate::engine::EngineError;
 use migrate::source::SourceError;
 
-use super::settings::ConfigError;
+use super::config_error::ConfigError;
 
 /// Everything went as asked; for `check`, the database is at head.
 pub const SUCCESS: u8 = 0;
@@ -19,7 +19,12 @@ pub const USAGE: u8 = 2;
 pub fn code_for(error: &anyhow::Error) -> u8 {
     if let Some(error) = error.downcast_ref::<SourceError>() {
         return match error {
-            SourceError::NoDirectory { .. } | SourceError::Io { .. } => USAGE,
+            // What kept the directory from being read, as an unreadable file always has.
+            SourceError::NoDirectory { .. }
+            | SourceError::NotADirectory { .. }
+            | SourceError::SymlinkLoop { .. }
+            | SourceError::SymlinkToFolder { .. }
+            | SourceError::Io { .. } => USAGE,
             _ => DEFECT,
         };
     }

@@ -3,6 +3,7 @@
 
 mod args;
 mod commands;
+mod config_error;
 mod context;
 mod exit;
 mod report;
@@ -24,7 +25,11 @@ use context::Context;
 /// Runs the command line and returns the process's exit code.
 pub fn main() -> u8 {
     let cli = Cli::parse();
-    match dispatch(cli) {
+    let result = dispatch(cli);
+    // A signal's handler may be removing scratch databases under the command's feet: it
+    // exits the process itself when done, and the error its cleanup caused is not news.
+    migrate::provision::wait_if_interrupted();
+    match result {
         Ok(code) => code,
         Err(error) => {
             eprint!("{}", report::render_error(&error));

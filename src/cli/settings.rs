@@ -5,11 +5,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use migrate::backend::{DEFAULT_TABLE, DatabaseUrl, PostgresOptions, VersionTable};
+use migrate::core::IgnoredChars;
 use migrate::schema::IntrospectOptions;
 use migrate::source::Layout;
 use serde::Deserialize;
 
 use super::args::GlobalArgs;
+use super::config_error::ConfigError;
 
 /// The default database when nothing names one.
 pub const DEFAULT_URL: &str = "sqlite://migrate.db";
@@ -27,6 +29,15 @@ struct ConfigFile {
     db_lock_timeout: Option<f64>,
     exclude_tables: Option<Vec<String>>,
     snapshots: Option<SnapshotPaths>,
+    adopt: Option<AdoptConfig>,
+}
+
+/// `[adopt]`: what `migrate adopt` needs to know of the other tool's settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AdoptConfig {
+    /// sqlx.toml's `ignored-chars`, written the same way: `["\r"]`.
+    sqlx_ignored_chars: Option<Vec<char>>,
 }
 
 /// Where the committed schema snapshots live, per backend.
@@ -72,6 +83,8 @@ pub struct Settings {
     pub introspect: IntrospectOptions,
     /// The committed schema snapshots.
     pub snapshots: SnapshotPaths,
+    /// sqlx's `ignored-chars`, for `adopt --from sqlx`.
+    pub sqlx_ignored_chars: Option<IgnoredChars>,
 }
 
 impl Settings {
@@ -98,6 +111,10 @@ impl Settings {
             url,
             url_named: named.is_some(),
             snapshots: config.snapshots.unwrap_or_default(),
+            sqlx_ignored_chars: config
+                .adopt
+                .and_then(|adopt| adopt.sqlx_ignored_chars)
+                .map(IgnoredChars::from_iter),
             introspect: IntrospectOptions {
                 exclude_tables: config.exclude_tables.unwrap_or_default(),
                 schemas: None,
@@ -161,19 +178,5 @@ fn read_config(path: &Path) -> anyhow::Result<ConfigFile> {
         }
         Err(error) => return Err(error).with_context(|| format!("cannot read {}", path.display())),
     };
-    toml::from_str(&text).map_err(|error| {
-        ConfigError {
-            path: path.to_owned(),
-            message: error.to_string(),
-        }
-        .into()
-    })
-}
-
-/// A configuration file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("{}: {}", path.display(), message.trim_end())]
-pub struct ConfigError {
-    pub path: PathBuf,
-    pub message: String,
+    toml::from_str(&text).map_err(|error| ConfigError::from_toml(path, &text, &error).into())
 }

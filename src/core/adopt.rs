@@ -2,13 +2,15 @@
 //! to record in ours, the checksums compared, and the plan (the `Record` steps `stamp`
 //! runs). Pure: no I/O.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
+use super::adopt_checksum::{ChecksumRule, refinery_width};
 use super::adopt_error::AdoptError;
 use super::adopt_tool::{ForeignState, ForeignVersion, Recorded, Tool};
+use super::adopt_version::{VersionIndex, at_or_below, version_key};
 use super::applied::AppliedRevision;
-use super::foreign_checksum::{flyway_checksum, refinery_checksum, sqlx_checksum};
 use super::history::History;
+use super::ignored_chars::IgnoredChars;
 use super::plan::{Plan, plan_stamp};
 use super::revision::Revision;
 use super::revision_id::RevisionId;
@@ -54,6 +56,9 @@ pub struct AdoptReport {
     pub checksums: Vec<ChecksumCheck>,
     /// Alembic's `version_num`, which `--to` stands for.
     pub alembic_version: Option<String>,
+    /// Flyway's baseline version: the adopted revisions at or below it have no row (nor
+    /// checksum) of their own.
+    pub baseline: Option<String>,
     /// Our table already records exactly these revisions: nothing to do.
     pub already_adopted: bool,
 }
@@ -72,6 +77,8 @@ pub struct AdoptOptions<'a> {
     pub to: Option<&'a Target>,
     /// Record revisions whose files differ from the stored checksums.
     pub allow_changed: bool,
+    /// sqlx's `ignored-chars`: left out of the text before its checksum is computed.
+    pub ignored_chars: Option<&'a IgnoredChars>,
 }
 
 fn serialize_display<S: serde::Serializer>(id: &RevisionId, s: S) -> Result<S::Ok, S::Error> {
@@ -97,14 +104,18 @@ pub fn plan_adopt(
             versions: state.dirty.clone(),
         });
     }
-    check_to(tool, options.to)?;
+    check_options(tool, &options)?;
     let revisions = history.revisions();
     let mut alembic_version = None;
     let mut stored: Vec<(&Revision, &ForeignVersion)> = Vec::new();
     let count = match &state.recorded {
         Recorded::Versions(versions) => {
-            stored = match_versions(tool, revisions, versions)?;
-            stored.len()
+            let matched = match_versions(tool, revisions, versions, state.baseline.as_deref())?;
+            stored = matched
+                .iter()
+                .filter_map(|&(revision, version)| Some((revision, version?)))
+                .collect();
+            matched.len()
         }
         Recorded::UpTo(version) => {
             match VersionIndex::new(revisions, tool.drops_dashes()).find(version) {
@@ -119,9 +130,14 @@ pub fn plan_adopt(
         }
     };
     let adopted: Vec<RevisionId> = revisions[..count].iter().map(|r| r.id.clone()).collect();
+    let rule = ChecksumRule {
+        tool,
+        ignored: options.ignored_chars.cloned().unwrap_or_default(),
+        refinery: refinery_width(&stored),
+    };
     let checksums: Vec<ChecksumCheck> = stored
         .iter()
-        .filter_map(|(revision, version)| check(tool, revision, version))
+        .filter_map(|(revision, version)| rule.check(revision, version))
         .collect();
     let differ: Vec<ChecksumCheck> = checksums
         .iter()
@@ -151,39 +167,54 @@ pub fn plan_adopt(
         adopted,
         checksums,
         alembic_version,
+        baseline: state.baseline.clone(),
         already_adopted,
     };
     Ok(Adoption { report, plan })
 }
 
-/// Whether `--to` is given exactly when it is needed: alembic's ids are not ours, every
-/// other tool's versions match ours by number. Checked before the database is read.
-pub fn check_to(tool: Tool, to: Option<&Target>) -> Result<(), AdoptError> {
-    match (tool, to) {
+/// Whether the options fit the tool: `--to` is given exactly when it is needed (alembic's
+/// ids are not ours, every other tool's versions match ours by number), and ignored
+/// characters are sqlx's setting only. Checked before the database is read.
+pub fn check_options(tool: Tool, options: &AdoptOptions<'_>) -> Result<(), AdoptError> {
+    if tool != Tool::Sqlx && options.ignored_chars.is_some_and(|chars| !chars.is_empty()) {
+        return Err(AdoptError::IgnoredCharsNotAllowed { tool });
+    }
+    match (tool, options.to) {
         (Tool::Alembic, None) => Err(AdoptError::MissingTo),
         (Tool::Alembic, Some(_)) | (_, None) => Ok(()),
         (_, Some(_)) => Err(AdoptError::ToNotAllowed { tool }),
     }
 }
 
-/// Pairs each version with our revision; refuses versions we lack, and a set that is not
-/// a prefix of the history.
+/// Pairs each version with our revision, and each revision at or below a baseline with no
+/// version; refuses versions we lack, and a set that is not a prefix of the history.
 fn match_versions<'a>(
     tool: Tool,
     revisions: &'a [Revision],
     versions: &'a [ForeignVersion],
-) -> Result<Vec<(&'a Revision, &'a ForeignVersion)>, AdoptError> {
-    let mut found: Vec<(usize, &ForeignVersion)> = Vec::with_capacity(versions.len());
+    baseline: Option<&str>,
+) -> Result<Vec<(&'a Revision, Option<&'a ForeignVersion>)>, AdoptError> {
+    let mut found: Vec<(usize, Option<&ForeignVersion>)> = Vec::with_capacity(versions.len());
     let mut unknown = Vec::new();
     let index = VersionIndex::new(revisions, tool.drops_dashes());
     for version in versions {
         match index.find(&version.version) {
-            Some(index) => found.push((index, version)),
+            Some(index) => found.push((index, Some(version))),
             None => unknown.push(version.version.clone()),
         }
     }
     if !unknown.is_empty() {
         return Err(not_in_directory(tool, unknown));
+    }
+    if let Some(baseline) = baseline {
+        // After the versions, so that a version with a row of its own keeps its checksum
+        // when the dedup below keeps the first of each index.
+        let below = revisions
+            .iter()
+            .enumerate()
+            .filter(|(_, revision)| at_or_below(revision.id.as_str(), baseline));
+        found.extend(below.map(|(index, _)| (index, None)));
     }
     found.sort_by_key(|(index, _)| *index);
     found.dedup_by_key(|(index, _)| *index);
@@ -210,88 +241,6 @@ fn not_in_directory(tool: Tool, versions: impl IntoIterator<Item = String>) -> A
     let mut versions: Vec<String> = versions.into_iter().collect();
     versions.sort_by_key(|version| version_key(version));
     AdoptError::NotInDirectory { tool, versions }
-}
-
-/// Our revisions by their ids as numbers (`1` is `000001`; `1.1` is `1.01`), the ids'
-/// dashes dropped first for diesel; built once, so matching a long history stays linear.
-pub struct VersionIndex {
-    by_key: BTreeMap<Vec<String>, usize>,
-}
-
-impl VersionIndex {
-    /// Indexes `revisions` (oldest first); `drop_dashes` for diesel's versions.
-    pub fn new(revisions: &[Revision], drop_dashes: bool) -> Self {
-        let mut by_key = BTreeMap::new();
-        for (index, revision) in revisions.iter().enumerate().rev() {
-            let id = revision.id.as_str();
-            let key = if drop_dashes {
-                version_key(&id.replace('-', ""))
-            } else {
-                version_key(id)
-            };
-            // Iterating backwards leaves the oldest revision for a key that repeats.
-            by_key.insert(key, index);
-        }
-        Self { by_key }
-    }
-
-    /// The index of the revision whose id is `version` as a number.
-    pub fn find(&self, version: &str) -> Option<usize> {
-        let key = version_key(version);
-        if key.is_empty() {
-            return None;
-        }
-        self.by_key.get(&key).copied()
-    }
-}
-
-/// The runs of digits of a version, leading zeros dropped, so equal numbers compare equal.
-fn version_key(version: &str) -> Vec<String> {
-    version
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|run| !run.is_empty())
-        .map(|run| match run.trim_start_matches('0') {
-            "" => "0".to_owned(),
-            digits => digits.to_owned(),
-        })
-        .collect()
-}
-
-/// The stored checksum against the file, when the tool stored one.
-fn check(tool: Tool, revision: &Revision, version: &ForeignVersion) -> Option<ChecksumCheck> {
-    let stored = version.checksum.clone()?;
-    let text = &revision.up.text;
-    let computed = match tool {
-        Tool::Sqlx => Ok(sqlx_checksum(text)),
-        Tool::Flyway => Ok(flyway_checksum(text).to_string()),
-        Tool::Refinery => match version.version.parse::<i32>() {
-            Ok(number) => Ok(refinery_checksum(
-                refinery_name(&revision.slug),
-                number,
-                text,
-            )),
-            Err(_) => Err("the version is not a 32-bit integer (refinery's int8-versions)".into()),
-        },
-        _ => Err(format!("{tool} checksums are not computed")),
-    };
-    let verdict = match computed {
-        Ok(computed) if computed.eq_ignore_ascii_case(&stored) => Verdict::Same,
-        Ok(computed) => Verdict::Differs { stored, computed },
-        Err(reason) => Verdict::NotCompared { reason },
-    };
-    Some(ChecksumCheck {
-        id: revision.id.clone(),
-        origin: revision.up.origin.clone(),
-        verdict,
-    })
-}
-
-/// The name refinery hashes: its file-name pattern takes the run of word characters after
-/// `__`, so `V1__add-users.sql` is named `add`.
-fn refinery_name(slug: &str) -> &str {
-    slug.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .next()
-        .unwrap_or(slug)
 }
 
 #[cfg(test)]

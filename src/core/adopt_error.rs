@@ -25,11 +25,6 @@ pub enum AdoptError {
     },
     #[error("{table} holds {rows} rows where the tool keeps one")]
     SeveralRows { table: &'static str, rows: usize },
-    #[error("{table}: {what} are not supported")]
-    Unsupported {
-        table: &'static str,
-        what: &'static str,
-    },
     #[error("{tool} marks version(s) {} as failed or dirty", versions.join(", "))]
     Dirty { tool: Tool, versions: Vec<String> },
     #[error("{tool} applied version(s) the migrations directory does not hold: {}", versions.join(", "))]
@@ -49,6 +44,8 @@ pub enum AdoptError {
     MissingTo,
     #[error("--to is only for --from alembic: {tool}'s versions are matched to ours by number")]
     ToNotAllowed { tool: Tool },
+    #[error("--ignored-chars is only for --from sqlx: {tool} has no such setting")]
+    IgnoredCharsNotAllowed { tool: Tool },
     #[error("--to: {0}")]
     Target(#[from] TargetError),
     #[error(transparent)]
@@ -72,7 +69,10 @@ impl AdoptError {
     pub fn is_usage(&self) -> bool {
         matches!(
             self,
-            Self::MissingTo | Self::ToNotAllowed { .. } | Self::Target(_)
+            Self::MissingTo
+                | Self::ToNotAllowed { .. }
+                | Self::IgnoredCharsNotAllowed { .. }
+                | Self::Target(_)
         )
     }
 
@@ -94,9 +94,10 @@ impl AdoptError {
             Self::AlreadyTracked { .. } => "adopt fills an empty tracking table: if its rows are wrong, clear them with `migrate stamp base` (runs no SQL), then adopt again".into(),
             Self::MissingTo => "name our revision that alembic's current revision corresponds to: `migrate adopt --from alembic --to <id>`".into(),
             Self::ToNotAllowed { .. } => "drop --to".into(),
+            Self::IgnoredCharsNotAllowed { .. } => "drop --ignored-chars".into(),
             Self::Target(_) => "`migrate history` lists the revision ids".into(),
             Self::Plan(error) => return error.help(),
-            Self::Unsupported { .. } => "record the revisions with `migrate stamp <id>` instead, after checking what the database holds".into(),
+            Self::ChecksumsDiffer { tool: Tool::Sqlx, .. } => "restore the files as sqlx applied them; if sqlx.toml sets `ignored-chars`, pass the same characters to --ignored-chars (or `sqlx_ignored_chars` under [adopt] in migrate.toml); or pass --allow-changed if the database already matches the files as they are".into(),
             Self::ChecksumsDiffer { tool, .. } => format!(
                 "restore the files as {tool} applied them, or pass --allow-changed if the database already matches the files as they are"
             ),

@@ -1,4 +1,7 @@
 use super::*;
+use crate::core::foreign_checksum::{
+    RefineryVersion, flyway_checksum, refinery_checksum, sqlx_checksum,
+};
 use crate::core::history::tests::revision;
 use crate::core::{Action, CHECKSUM_ALGORITHM};
 use proptest::prelude::*;
@@ -18,6 +21,7 @@ fn versions(list: &[&str]) -> ForeignState {
                 .collect(),
         ),
         dirty: Vec::new(),
+        baseline: None,
     }
 }
 
@@ -43,6 +47,7 @@ fn counters_match_zero_padded_ids() {
     let state = ForeignState {
         recorded: Recorded::UpTo("2".into()),
         dirty: Vec::new(),
+        baseline: None,
     };
     let adoption = adopt(Tool::GolangMigrate, &history, &state).unwrap();
     assert_eq!(recorded(&adoption), ["000001", "000002"]);
@@ -71,6 +76,7 @@ fn refusals_name_their_subject() {
     let dirty = ForeignState {
         recorded: Recorded::UpTo("2".into()),
         dirty: vec!["2".into()],
+        baseline: None,
     };
     let error = adopt(Tool::GolangMigrate, &history, &dirty).unwrap_err();
     let help = error.help().unwrap_or_default();
@@ -78,6 +84,7 @@ fn refusals_name_their_subject() {
     let alembic = ForeignState {
         recorded: Recorded::Alembic("ae1027a6acf".into()),
         dirty: Vec::new(),
+        baseline: None,
     };
     assert_eq!(
         adopt(Tool::Alembic, &history, &alembic).unwrap_err(),
@@ -91,11 +98,13 @@ fn alembic_adopts_up_to_the_named_revision() {
     let alembic = ForeignState {
         recorded: Recorded::Alembic("ae1027a6acf".into()),
         dirty: Vec::new(),
+        baseline: None,
     };
     let to: Target = "2".parse().unwrap();
     let options = AdoptOptions {
         to: Some(&to),
         allow_changed: false,
+        ignored_chars: None,
     };
     let adoption = plan_adopt(Tool::Alembic, &history, &[], &alembic, options).unwrap();
     assert_eq!(recorded(&adoption), ["1", "2"]);
@@ -155,6 +164,7 @@ fn checksums_are_compared_per_tool() {
             },
         ]),
         dirty: Vec::new(),
+        baseline: None,
     };
     let AdoptError::ChecksumsDiffer { differ, .. } =
         adopt(Tool::Flyway, &history, &state).unwrap_err()
@@ -166,9 +176,122 @@ fn checksums_are_compared_per_tool() {
     let options = AdoptOptions {
         to: None,
         allow_changed: true,
+        ignored_chars: None,
     };
     let adoption = plan_adopt(Tool::Flyway, &history, &[], &state, options).unwrap();
     assert_eq!(adoption.report.checksums[0].verdict, Verdict::Same);
+}
+
+fn with_checksums(list: &[(&str, String)], baseline: Option<&str>) -> ForeignState {
+    ForeignState {
+        recorded: Recorded::Versions(
+            list.iter()
+                .map(|(version, checksum)| ForeignVersion {
+                    version: (*version).into(),
+                    checksum: Some(checksum.clone()),
+                })
+                .collect(),
+        ),
+        dirty: Vec::new(),
+        baseline: baseline.map(str::to_owned),
+    }
+}
+
+#[test]
+fn a_flyway_baseline_stands_for_every_revision_at_or_below_it() {
+    let history = history(&["1", "2", "3", "3.1", "4", "5"]);
+    let fourth = &history.revisions()[4];
+    let after = [("4", flyway_checksum(&fourth.up.text).to_string())];
+    // The baseline's own version need not be a file: Flyway compares versions.
+    for baseline in ["3.1", "3.5"] {
+        let state = with_checksums(&after, Some(baseline));
+        let adoption = adopt(Tool::Flyway, &history, &state).unwrap();
+        assert_eq!(recorded(&adoption), ["1", "2", "3", "3.1", "4"]);
+        assert_eq!(adoption.report.baseline.as_deref(), Some(baseline));
+        // Only the version with a row of its own has a checksum to compare.
+        assert_eq!(adoption.report.checksums.len(), 1);
+        assert_eq!(adoption.report.checksums[0].verdict, Verdict::Same);
+    }
+    let only_baseline = with_checksums(&[], Some("2"));
+    let adoption = adopt(Tool::Flyway, &history, &only_baseline).unwrap();
+    assert_eq!(recorded(&adoption), ["1", "2"]);
+    // A row above the baseline with one missing between them is still a gap.
+    let gap = with_checksums(&after, Some("2"));
+    let error = adopt(Tool::Flyway, &history, &gap).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "flyway skipped revision(s) 3, 3.1 below its newest applied one, 4"
+    );
+}
+
+#[test]
+fn sqlx_checksums_leave_out_the_ignored_chars() {
+    let history = history(&["1"]);
+    let text = &history.revisions()[0].up.text;
+    let whitespace: IgnoredChars = " \\t\\r\\n".parse().unwrap();
+    let state = with_checksums(&[("1", sqlx_checksum(text, &whitespace))], None);
+    let error = adopt(Tool::Sqlx, &history, &state).unwrap_err();
+    assert!(
+        matches!(error, AdoptError::ChecksumsDiffer { .. }),
+        "{error}"
+    );
+    assert!(error.help().unwrap_or_default().contains("--ignored-chars"));
+    let options = AdoptOptions {
+        ignored_chars: Some(&whitespace),
+        ..AdoptOptions::default()
+    };
+    let adoption = plan_adopt(Tool::Sqlx, &history, &[], &state, options).unwrap();
+    assert_eq!(adoption.report.checksums[0].verdict, Verdict::Same);
+    let error = plan_adopt(Tool::Flyway, &history, &[], &state, options).unwrap_err();
+    assert_eq!(
+        error,
+        AdoptError::IgnoredCharsNotAllowed { tool: Tool::Flyway }
+    );
+}
+
+#[test]
+fn refinery_int8_checksums_hash_the_version_as_i64() {
+    let history = history(&["1", "2", "3000000000"]);
+    let checksum = |index: usize, version: RefineryVersion| {
+        let revision = &history.revisions()[index];
+        refinery_checksum(&revision.slug, version, &revision.up.text)
+    };
+    let int8 = with_checksums(
+        &[
+            ("1", checksum(0, RefineryVersion::Int8(1))),
+            ("2", checksum(1, RefineryVersion::Int8(2))),
+            (
+                "3000000000",
+                checksum(2, RefineryVersion::Int8(3_000_000_000)),
+            ),
+        ],
+        None,
+    );
+    let adoption = adopt(Tool::Refinery, &history, &int8).unwrap();
+    let verdicts: Vec<&Verdict> = adoption
+        .report
+        .checksums
+        .iter()
+        .map(|c| &c.verdict)
+        .collect();
+    assert_eq!(verdicts, [&Verdict::Same; 3]);
+    // The same versions under int4 match as int4, and an edited file differs under either.
+    let int4 = with_checksums(&[("1", checksum(0, RefineryVersion::Int4(1)))], None);
+    assert!(adopt(Tool::Refinery, &history, &int4).is_ok());
+    let edited = with_checksums(
+        &[
+            ("1", checksum(0, RefineryVersion::Int8(1))),
+            ("2", checksum(0, RefineryVersion::Int8(2))),
+        ],
+        None,
+    );
+    let AdoptError::ChecksumsDiffer { differ, .. } =
+        adopt(Tool::Refinery, &history, &edited).unwrap_err()
+    else {
+        panic!("a checksum mismatch expected");
+    };
+    assert_eq!(differ.len(), 1);
+    assert_eq!(differ[0].id.as_str(), "2");
 }
 
 proptest! {

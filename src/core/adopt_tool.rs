@@ -44,6 +44,9 @@ pub struct ForeignState {
     pub recorded: Recorded,
     /// Versions the tool marks as failed or dirty.
     pub dirty: Vec<String>,
+    /// Flyway's baseline: every version at or below it counts as applied, with no row of
+    /// its own (the database held them before Flyway took over).
+    pub baseline: Option<String>,
 }
 
 impl Tool {
@@ -126,6 +129,7 @@ impl Tool {
                 return Ok(ForeignState {
                     recorded: Recorded::Alembic(revision),
                     dirty,
+                    baseline: None,
                 });
             }
             Self::GolangMigrate => {
@@ -139,6 +143,7 @@ impl Tool {
                 return Ok(ForeignState {
                     recorded: Recorded::UpTo(version),
                     dirty,
+                    baseline: None,
                 });
             }
             Self::Flyway => return flyway(rows),
@@ -161,13 +166,16 @@ impl Tool {
         Ok(ForeignState {
             recorded: Recorded::Versions(versions),
             dirty,
+            baseline: None,
         })
     }
 }
 
 /// Flyway's history in `installed_rank` order: a successful `SQL` row applies its version,
-/// a later `UNDO_SQL` row takes it back; a failed row leaves the version dirty. Other rows
-/// (schema creation, Java migrations, deletes) say nothing about SQL files.
+/// a later `UNDO_SQL` row takes it back; a failed row leaves the version dirty. A
+/// `BASELINE` row (`flyway baseline`, or `baselineOnMigrate`) stands for every version at
+/// or below its own, which Flyway then never runs. Other rows (schema creation, Java
+/// migrations, deletes) say nothing about SQL files.
 fn flyway(rows: &[Vec<Option<String>>]) -> Result<ForeignState, AdoptError> {
     let cell = |row: usize, column: usize| cell(Tool::Flyway, rows, row, column);
     let mut ordered: Vec<(i64, usize)> = Vec::with_capacity(rows.len());
@@ -182,6 +190,7 @@ fn flyway(rows: &[Vec<Option<String>>]) -> Result<ForeignState, AdoptError> {
     ordered.sort_unstable();
     let mut versions: Vec<ForeignVersion> = Vec::new();
     let mut dirty = Vec::new();
+    let mut baseline = None;
     for (_, row) in ordered {
         let kind = cell(row, 2)?;
         let Some(Some(version)) = rows[row].get(1).cloned() else {
@@ -191,23 +200,21 @@ fn flyway(rows: &[Vec<Option<String>>]) -> Result<ForeignState, AdoptError> {
             dirty.push(version);
             continue;
         }
-        if kind == "BASELINE" {
-            // A baseline says "everything up to here was there before Flyway": which of our
-            // revisions that covers is a judgement for the user, not a match by number.
-            return Err(AdoptError::Unsupported {
-                table: Tool::Flyway.table(),
-                what: "baseline rows",
-            });
-        }
         versions.retain(|seen| seen.version != version);
-        if kind == "SQL" {
-            let checksum = rows[row].get(4).cloned().flatten();
-            versions.push(ForeignVersion { version, checksum });
+        match kind {
+            "SQL" => {
+                let checksum = rows[row].get(4).cloned().flatten();
+                versions.push(ForeignVersion { version, checksum });
+            }
+            // Flyway refuses a second baseline; were there one, the newest would stand.
+            "BASELINE" => baseline = Some(version),
+            _ => {}
         }
     }
     Ok(ForeignState {
         recorded: Recorded::Versions(versions),
         dirty,
+        baseline,
     })
 }
 
@@ -233,6 +240,7 @@ impl ForeignState {
         Self {
             recorded: Recorded::Versions(Vec::new()),
             dirty: Vec::new(),
+            baseline: None,
         }
     }
 }
@@ -314,17 +322,19 @@ mod tests {
     }
 
     #[test]
-    fn a_flyway_baseline_is_refused() {
-        let error = Tool::Flyway
-            .parse(&rows(&[&[
-                Some("1"),
-                Some("3"),
-                Some("BASELINE"),
-                Some("true"),
-                None,
-            ]]))
-            .unwrap_err();
-        assert!(matches!(error, AdoptError::Unsupported { .. }));
+    fn a_flyway_baseline_is_kept_beside_the_versions_after_it() {
+        let state = Tool::Flyway
+            .parse(&rows(&[
+                &[Some("2"), Some("4"), Some("SQL"), Some("true"), Some("9")],
+                &[Some("1"), Some("3"), Some("BASELINE"), Some("true"), None],
+            ]))
+            .unwrap();
+        assert_eq!(state.baseline.as_deref(), Some("3"));
+        let Recorded::Versions(versions) = state.recorded else {
+            panic!("versions expected");
+        };
+        assert_eq!(versions.len(), 1);
+        assert_eq!(versions[0].version, "4");
     }
 
     #[test]

@@ -3,12 +3,24 @@
 //! Pure: sha2 and siphasher only.
 
 use sha2::{Digest, Sha384};
+
+use super::ignored_chars::IgnoredChars;
 use siphasher::sip::SipHasher13;
 use std::hash::Hasher as _;
 
-/// sqlx: SHA-384 of the file's bytes exactly as read (no normalization), as lowercase hex.
-pub fn sqlx_checksum(text: &str) -> String {
-    Sha384::digest(text.as_bytes())
+/// sqlx: SHA-384 of the file's text as read, as lowercase hex, less the characters its
+/// `ignored-chars` setting names (none by default: then every byte counts, a BOM too).
+pub fn sqlx_checksum(text: &str, ignored: &IgnoredChars) -> String {
+    let mut digest = Sha384::new();
+    if ignored.is_empty() {
+        digest.update(text.as_bytes());
+    } else {
+        for fragment in text.split(|c| ignored.contains(c)) {
+            digest.update(fragment.as_bytes());
+        }
+    }
+    digest
+        .finalize()
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
@@ -30,14 +42,25 @@ pub fn flyway_checksum(text: &str) -> i32 {
     i32::from_ne_bytes(crc.finish().to_ne_bytes())
 }
 
-/// refinery: SipHash-1-3 with zero keys over the migration's name, its version (an `i32`)
-/// and its SQL, each fed as Rust's `Hash` feeds it (a string's bytes then `0xff`; an
-/// integer's little-endian bytes), shown as the decimal `u64`.
-pub fn refinery_checksum(name: &str, version: i32, sql: &str) -> String {
+/// A refinery version as its checksum feeds it: an `i32`, or an `i64` when the application
+/// was built with refinery's `int8-versions` feature (its table's `version` is then `int8`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefineryVersion {
+    Int4(i32),
+    Int8(i64),
+}
+
+/// refinery: SipHash-1-3 with zero keys over the migration's name, its version and its SQL,
+/// each fed as Rust's `Hash` feeds it (a string's bytes then `0xff`; an integer's
+/// little-endian bytes, 4 or 8 of them), shown as the decimal `u64`.
+pub fn refinery_checksum(name: &str, version: RefineryVersion, sql: &str) -> String {
     let mut hasher = SipHasher13::new();
     hasher.write(name.as_bytes());
     hasher.write(&[0xff]);
-    hasher.write(&version.to_le_bytes());
+    match version {
+        RefineryVersion::Int4(version) => hasher.write(&version.to_le_bytes()),
+        RefineryVersion::Int8(version) => hasher.write(&version.to_le_bytes()),
+    }
     hasher.write(sql.as_bytes());
     hasher.write(&[0xff]);
     hasher.finish().to_string()
@@ -92,9 +115,22 @@ mod tests {
     #[test]
     fn sqlx_is_sha384_of_the_bytes() {
         assert_eq!(
-            sqlx_checksum(""),
+            sqlx_checksum("", &IgnoredChars::default()),
             "38b060a751ac96384cd9327eb1b1e36a21fdb71114be07434c0cc7bf63f6e1da274edebfe76f65fbd51ad2f14898b95b"
         );
+    }
+
+    #[test]
+    fn sqlx_ignored_chars_are_left_out() {
+        let none = IgnoredChars::default();
+        let whitespace: IgnoredChars = " \\t\\r\\n\\u{FEFF}".parse().unwrap();
+        let text = "\u{feff}create table comment (\r\n\tid int\r\n);\r\n";
+        let stripped = "createtablecomment(idint);";
+        assert_eq!(
+            sqlx_checksum(text, &whitespace),
+            sqlx_checksum(stripped, &none)
+        );
+        assert_ne!(sqlx_checksum(text, &none), sqlx_checksum(stripped, &none));
     }
 
     #[test]
@@ -104,8 +140,19 @@ mod tests {
         "create_users".hash(&mut hasher);
         1_i32.hash(&mut hasher);
         "CREATE TABLE users ();\n".hash(&mut hasher);
+        let int4 = RefineryVersion::Int4(1);
         assert_eq!(
-            refinery_checksum("create_users", 1, "CREATE TABLE users ();\n"),
+            refinery_checksum("create_users", int4, "CREATE TABLE users ();\n"),
+            hasher.finish().to_string()
+        );
+        // int8-versions: the same version hashed as an i64.
+        let mut hasher = SipHasher13::new();
+        "create_users".hash(&mut hasher);
+        1_i64.hash(&mut hasher);
+        "CREATE TABLE users ();\n".hash(&mut hasher);
+        let int8 = RefineryVersion::Int8(1);
+        assert_eq!(
+            refinery_checksum("create_users", int8, "CREATE TABLE users ();\n"),
             hasher.finish().to_string()
         );
     }

@@ -3,8 +3,10 @@
 //! parameters, and everything here is tested without a database.
 
 mod adopt;
+mod adopt_checksum;
 mod adopt_error;
 mod adopt_tool;
+mod adopt_version;
 mod applied;
 mod base_check;
 mod checksum;
@@ -12,6 +14,7 @@ mod directives;
 mod dirty;
 mod foreign_checksum;
 mod history;
+mod ignored_chars;
 mod location;
 mod plan;
 mod plan_error;
@@ -24,19 +27,22 @@ mod status;
 mod sumfile;
 mod target;
 mod timeline;
+mod transaction_control;
 
 pub use adopt::{
-    AdoptOptions, AdoptReport, Adoption, ChecksumCheck, Verdict, VersionIndex, check_to, plan_adopt,
+    AdoptOptions, AdoptReport, Adoption, ChecksumCheck, Verdict, check_options, plan_adopt,
 };
 pub use adopt_error::AdoptError;
 pub use adopt_tool::{ForeignState, ForeignVersion, Recorded, Tool, ToolParseError};
+pub use adopt_version::VersionIndex;
 pub use applied::AppliedRevision;
 pub use base_check::{BaseFinding, compare_with_base};
 pub use checksum::{ALGORITHM as CHECKSUM_ALGORITHM, Checksum, ChecksumParseError};
 pub use directives::{DirectiveError, Directives};
 pub use dirty::{Direction, DirectionError, DirtyRevision};
-pub use foreign_checksum::{flyway_checksum, refinery_checksum, sqlx_checksum};
+pub use foreign_checksum::{RefineryVersion, flyway_checksum, refinery_checksum, sqlx_checksum};
 pub use history::{History, HistoryError};
+pub use ignored_chars::{IgnoredChars, IgnoredCharsError};
 pub use location::Location;
 pub use plan::{Action, Plan, PlanOptions, Step, plan_downgrade, plan_stamp, plan_upgrade};
 pub use plan_error::{ChangedRevision, MissingRevision, PlanError};
@@ -48,3 +54,4 @@ pub use split::{split_statements, sql_start};
 pub use status::{RevisionState, StatusEntry, status};
 pub use sumfile::{SUM_FILE_NAME, SumFile, SumFileError, SumMismatch};
 pub use target::{Target, TargetError};
+pub use transaction_control::{TransactionControl, transaction_control};

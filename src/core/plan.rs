@@ -8,6 +8,7 @@ use super::revision_id::RevisionId;
 use super::script::Script;
 use super::target::Target;
 use super::timeline::{Entry, Timeline};
+use super::transaction_control::transaction_control;
 
 /// What a step does.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,7 +98,7 @@ pub fn plan_upgrade(
             Entry::Missing(_) => None,
         })
         .collect();
-    Ok(Plan { steps })
+    refuse_transaction_control(Plan { steps })
 }
 
 /// Plans a downgrade to `target`; refuses before anything runs when a revision on the way
@@ -143,7 +144,28 @@ pub fn plan_downgrade(
     if !irreversible.is_empty() {
         return Err(PlanError::Irreversible { irreversible });
     }
-    Ok(Plan { steps })
+    refuse_transaction_control(Plan { steps })
+}
+
+/// Refuses a plan that would run a transactional script with a `COMMIT` (or `BEGIN`…) of
+/// its own, before anything runs: the database would otherwise be left with part of the
+/// file committed when a later statement fails.
+fn refuse_transaction_control(plan: Plan) -> Result<Plan, PlanError> {
+    let found: Vec<_> = plan
+        .steps
+        .iter()
+        .filter_map(|step| match &step.action {
+            Action::Apply { up: script, .. } | Action::Revert { down: script } => {
+                transaction_control(script)
+            }
+            Action::Record { .. } | Action::Forget => None,
+        })
+        .collect();
+    if found.is_empty() {
+        Ok(plan)
+    } else {
+        Err(PlanError::TransactionControl { found })
+    }
 }
 
 /// Plans a stamp: the tracking table is made to say that exactly the revisions up to

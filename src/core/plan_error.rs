@@ -3,6 +3,7 @@
 use super::applied::AppliedRevision;
 use super::revision_id::RevisionId;
 use super::target::TargetError;
+use super::transaction_control::TransactionControl;
 
 /// An applied revision whose up file differs from what was applied.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +46,12 @@ pub enum PlanError {
     TargetAboveCurrent { target: String },
     #[error("cannot downgrade across irreversible revision(s) {}", ids(irreversible.iter()))]
     Irreversible { irreversible: Vec<RevisionId> },
+    #[error(
+        "{} file(s) run in a transaction but end or open one themselves: {}",
+        found.len(),
+        found.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+    )]
+    TransactionControl { found: Vec<TransactionControl> },
 }
 
 fn ids<'a>(ids: impl Iterator<Item = &'a RevisionId>) -> String {
@@ -87,6 +94,7 @@ impl PlanError {
             Self::TargetBelowCurrent { target } => format!("use `migrate downgrade {target}`"),
             Self::TargetAboveCurrent { target } => format!("use `migrate upgrade {target}`"),
             Self::Irreversible { .. } => "write a down.sql that undoes the revision, or move the tracking table past it with `migrate stamp`".into(),
+            Self::TransactionControl { .. } => "migrate runs each file in one transaction with its tracking row, so the statement would commit part of the file on its own: remove it, or put `-- migrate:no-transaction` at the top of the file to run it outside a transaction (its own BEGIN and COMMIT then hold)".into(),
         })
     }
 }

@@ -199,6 +199,45 @@ fn moving_the_wrong_way_is_an_error_with_the_right_command() {
     assert_eq!(error.help().unwrap(), "use `migrate downgrade base`");
 }
 
+#[test]
+fn a_script_with_its_own_commit_is_refused_before_anything_runs() {
+    let mut revisions: Vec<Revision> = ["1", "2", "3"].iter().map(|id| revision(id)).collect();
+    revisions[1].up = Script::new(
+        "2/up.sql",
+        "create table a (x);\n\ncommit;\ncreate table b (x);",
+    )
+    .unwrap();
+    revisions[2].down = Some(Script::new("3/down.sql", "BEGIN;\ndrop table t3;\nEND;").unwrap());
+    let history = History::new(revisions).unwrap();
+    let head: Target = "head".parse().unwrap();
+    let error = plan_upgrade(&history, &[], &head, PlanOptions::default()).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "1 file(s) run in a transaction but end or open one themselves: 2/up.sql:3: `commit`"
+    );
+    assert!(
+        error
+            .help()
+            .unwrap_or_default()
+            .contains("-- migrate:no-transaction")
+    );
+    // Only the scripts a plan runs are read: up to 1 runs nothing of 2's.
+    let first: Target = "1".parse().unwrap();
+    assert!(plan_upgrade(&history, &[], &first, PlanOptions::default()).is_ok());
+    let all = applied(&history, &["1", "2", "3"]);
+    let base: Target = "base".parse().unwrap();
+    let error = plan_downgrade(&history, &all, &base, PlanOptions::default()).unwrap_err();
+    let PlanError::TransactionControl { found } = error else {
+        panic!("transaction control expected: {error}");
+    };
+    assert_eq!(
+        found.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["3/down.sql:1: `BEGIN`"]
+    );
+    // Stamping runs nothing, so it is never refused.
+    assert!(plan_stamp(&history, &[], &head).is_ok());
+}
+
 proptest! {
     #[test]
     fn upgrade_head_then_downgrade_base_returns_to_nothing(count in 0usize..15, applied_count in 0usize..15) {

@@ -1,12 +1,13 @@
-//! Splits PostgreSQL script text into statements at top-level semicolons, for scripts that
-//! must run one statement per round trip (`-- migrate:no-transaction`).
-//! Pure: no I/O.
+//! Splits script text into statements at top-level semicolons, for scripts that must run
+//! one statement per round trip (`-- migrate:no-transaction` on PostgreSQL), and to find
+//! what each statement is (a transaction's own `COMMIT`). Pure: no I/O.
 //!
 //! The splitter knows the lexical pieces in which a `;` does not end a statement: string
 //! literals (`'…'` with `''`, and `E'…'` with backslash escapes), quoted identifiers (`"…"`),
 //! dollar quotes (`$$…$$`, `$tag$…$tag$`), `--` line comments and nested `/* */` comments;
 //! and, as psql does, it splits neither inside parentheses nor inside the `BEGIN … END`
-//! body of a `CREATE FUNCTION` or `CREATE PROCEDURE` written in standard SQL.
+//! body of a `CREATE FUNCTION` or `CREATE PROCEDURE` written in standard SQL, nor (as
+//! SQLite reads it) inside the `BEGIN … END` body of a `CREATE TRIGGER`.
 
 use std::ops::Range;
 
@@ -72,15 +73,29 @@ pub fn sql_start(text: &str) -> usize {
 /// What the splitter tracks within a statement to know whether a `;` ends it, as psql
 /// does: open parentheses (a multi-action `CREATE RULE … DO ALSO (…; …)`), and the
 /// `BEGIN … END` blocks of a `CREATE [OR REPLACE] FUNCTION|PROCEDURE` with a SQL-standard
-/// body (`BEGIN ATOMIC …; …; END`), where `CASE … END` nests too.
+/// body (`BEGIN ATOMIC …; …; END`), where `CASE … END` nests too. SQLite's
+/// `CREATE [TEMP] TRIGGER … BEGIN …; …; END` body is held together the same way (a
+/// PostgreSQL trigger has no `BEGIN`: it names a function).
 #[derive(Debug, Default)]
 struct Statement {
     words: usize,
-    /// The first letters of the first four words, where each is one of `create`, `or`,
-    /// `replace`, `function` or `procedure` (0 otherwise).
-    head: [u8; 4],
+    /// The first four words, where each is one the head of a routine or trigger holds.
+    head: [HeadWord; 4],
     parens: usize,
     blocks: usize,
+}
+
+/// A word of `CREATE [OR REPLACE] FUNCTION|PROCEDURE` or `CREATE [TEMP|TEMPORARY] TRIGGER`.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum HeadWord {
+    #[default]
+    Other,
+    Create,
+    Or,
+    Replace,
+    Routine,
+    Temp,
+    Trigger,
 }
 
 impl Statement {
@@ -100,12 +115,16 @@ impl Statement {
 
     fn word(&mut self, word: &[u8]) {
         let word = word.to_ascii_lowercase();
-        let head_word = matches!(
-            word.as_slice(),
-            b"create" | b"or" | b"replace" | b"function" | b"procedure"
-        );
-        if head_word && let Some(slot) = self.head.get_mut(self.words) {
-            *slot = word[0];
+        if let Some(slot) = self.head.get_mut(self.words) {
+            *slot = match word.as_slice() {
+                b"create" => HeadWord::Create,
+                b"or" => HeadWord::Or,
+                b"replace" => HeadWord::Replace,
+                b"function" | b"procedure" => HeadWord::Routine,
+                b"temp" | b"temporary" => HeadWord::Temp,
+                b"trigger" => HeadWord::Trigger,
+                _ => HeadWord::Other,
+            };
         }
         self.words += 1;
         if !self.defines_routine() || self.parens > 0 {
@@ -119,13 +138,43 @@ impl Statement {
         }
     }
 
-    /// `CREATE FUNCTION`, `CREATE PROCEDURE` or the same with `OR REPLACE`.
+    /// `CREATE FUNCTION`, `CREATE PROCEDURE` or the same with `OR REPLACE`; `CREATE
+    /// TRIGGER`, `CREATE TEMP TRIGGER`.
     fn defines_routine(&self) -> bool {
+        use HeadWord::{Create, Or, Replace, Routine, Temp, Trigger};
         matches!(
             self.head,
-            [b'c', b'f' | b'p', ..] | [b'c', b'o', b'r', b'f' | b'p']
+            [Create, Routine | Trigger, ..]
+                | [Create, Or, Replace, Routine]
+                | [Create, Temp, Trigger, _]
         )
     }
+}
+
+/// The byte ranges of the first `count` words of the statement starting at byte `start` of
+/// `text` (a range's start from [`split_statements`]), skipping comments between them, up
+/// to the first token that is not a word: `COMMIT /* now */ AND CHAIN` gives `COMMIT`,
+/// `AND`, `CHAIN`.
+pub(crate) fn leading_words(text: &str, start: usize, count: usize) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut words = Vec::with_capacity(count);
+    let mut at = start;
+    while words.len() < count
+        && let Some(&byte) = bytes.get(at)
+    {
+        match (byte, bytes.get(at + 1)) {
+            (b'-', Some(b'-')) => at = line_comment_end(bytes, at),
+            (b'/', Some(b'*')) => at = block_comment_end(bytes, at),
+            _ if byte.is_ascii_whitespace() => at += 1,
+            _ if is_word_start(byte) => {
+                let end = identifier_end(bytes, at);
+                words.push(at..end);
+                at = end;
+            }
+            _ => break,
+        }
+    }
+    words
 }
 
 /// A word starts with a letter, `_` or a non-ASCII character, not a digit or `$`.

@@ -55,6 +55,31 @@ fn standard_sql_routine_bodies_and_parentheses_hold_together() {
 }
 
 #[test]
+fn sqlite_trigger_bodies_hold_together() {
+    let text = "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE b SET n = CASE WHEN n > 0 THEN n + 1 ELSE 1 END;\n  DELETE FROM c;\nEND;\n\
+                CREATE TEMP TRIGGER u BEFORE DELETE ON a BEGIN SELECT 1; END; SELECT 2;\n\
+                CREATE TEMPORARY TABLE begin_t (x int); SELECT 3;";
+    assert_eq!(
+        pieces(text),
+        vec![
+            "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE b SET n = CASE WHEN n > 0 THEN n + 1 ELSE 1 END;\n  DELETE FROM c;\nEND;",
+            "CREATE TEMP TRIGGER u BEFORE DELETE ON a BEGIN SELECT 1; END;",
+            "SELECT 2;",
+            "CREATE TEMPORARY TABLE begin_t (x int);",
+            "SELECT 3;",
+        ]
+    );
+    // A PostgreSQL trigger names a function: no body, split as before.
+    assert_eq!(
+        pieces("CREATE TRIGGER t BEFORE UPDATE ON a FOR EACH ROW EXECUTE FUNCTION f(); SELECT 1;"),
+        vec![
+            "CREATE TRIGGER t BEFORE UPDATE ON a FOR EACH ROW EXECUTE FUNCTION f();",
+            "SELECT 1;",
+        ]
+    );
+}
+
+#[test]
 fn a_byte_order_mark_belongs_to_no_statement() {
     assert_eq!(
         pieces("\u{feff}SELECT 1; SELECT 2"),

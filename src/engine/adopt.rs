@@ -6,7 +6,8 @@ use super::error::EngineError;
 use super::migrator::{Migrator, MigratorOptions, StepReport};
 use crate::backend::{Backend, BackendError, Column};
 use crate::core::{
-    AdoptError, AdoptOptions, Adoption, ForeignState, History, Plan, Tool, check_to, plan_adopt,
+    AdoptError, AdoptOptions, Adoption, ForeignState, History, Plan, Tool, check_options,
+    plan_adopt,
 };
 
 /// What the user asked `adopt` to do.
@@ -26,7 +27,7 @@ pub fn adopt(
     history: &History,
     request: &AdoptRequest<'_>,
 ) -> Result<Adoption, EngineError> {
-    check_to(request.tool, request.options.to)?;
+    check_options(request.tool, &request.options)?;
     if request.dry_run {
         let state = read_state(backend, request.tool)?;
         let applied = backend.applied()?;

@@ -10,7 +10,8 @@ use super::migrator::{STAGE_AHEAD, new_row, now_rfc3339};
 use super::verify_report::{RevisionVerdict, Status, WalkReport};
 use crate::backend::{Backend, BackendError, Record, StepWork, VersionTable};
 use crate::core::{
-    AppliedRevision, History, Location, Revision, RevisionId, Script, may_leave_session_state,
+    AppliedRevision, History, Location, Revision, RevisionId, Script, TransactionControl,
+    may_leave_session_state, transaction_control,
 };
 use crate::provision::{Provider, Scratch};
 use crate::schema::{Finding, FindingKind, IntrospectOptions, Schema, diff};
@@ -160,6 +161,11 @@ impl Walk<'_> {
         revision: &Revision,
         before: &Schema,
     ) -> Result<Outcome, EngineError> {
+        // Refused as upgrade refuses it, before it runs: what it would do to the transaction
+        // is not what a run would do.
+        if let Some(control) = transaction_control(&revision.up) {
+            return Ok(refused(revision, Status::UpFailed, control, None));
+        }
         stage_check(scratch.backend(), revision)?;
         if let Err(error) = run_up(scratch.backend(), revision) {
             return Ok(failed(
@@ -183,6 +189,14 @@ impl Walk<'_> {
                 needs_rebuild: false,
             });
         };
+        if let Some(control) = transaction_control(down) {
+            return Ok(refused(
+                revision,
+                Status::DownFailed,
+                control,
+                Some(after_up),
+            ));
+        }
         if let Err(error) = run_down(scratch.backend(), revision, down) {
             // A failed down in a transaction rolled back to "up applied": nothing to rebuild.
             let rebuild = down.directives.no_transaction;
@@ -339,6 +353,27 @@ fn failed(
     }
 }
 
+/// A script refused for controlling the transaction it runs in; it did not run.
+fn refused(
+    revision: &Revision,
+    status: Status,
+    control: TransactionControl,
+    after: Option<Schema>,
+) -> Outcome {
+    let mut verdict = verdict(revision, status);
+    verdict.detail = Some(format!(
+        "`{}` ends or opens a transaction inside the one migrate runs the file in; remove it, or put `-- migrate:no-transaction` at the top of the file",
+        control.statement
+    ));
+    verdict.file = Some(control.origin);
+    verdict.line = Some(control.line);
+    Outcome {
+        verdict,
+        after,
+        needs_rebuild: false,
+    }
+}
+
 fn up_row(revision: &Revision) -> AppliedRevision {
     new_row(
         &revision.id,
@@ -396,7 +431,11 @@ fn run_in_fresh_session(backend: &mut dyn Backend, work: StepWork<'_>) -> Result
 fn stage_check(backend: &mut dyn Backend, revision: &Revision) -> Result<(), BackendError> {
     let row = up_row(revision);
     let mut works = vec![up_work(revision, &row)];
-    if let Some(down) = revision.reversible_down() {
+    // A down refused before it runs would leave the steps after it staged for nothing.
+    let down = revision
+        .reversible_down()
+        .filter(|down| transaction_control(down).is_none());
+    if let Some(down) = down {
         works.extend([down_work(revision, down), up_work(revision, &row)]);
     }
     backend.stage_steps(&works)

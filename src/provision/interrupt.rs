@@ -1,10 +1,12 @@
-//! Cleanup on Ctrl-C (and SIGTERM) for what provision starts outside this process: a
+//! Cleanup on Ctrl-C, SIGTERM (a CI job cancelled) and SIGHUP (a terminal closed) for what
+//! provision makes outside this process's memory: scratch files and databases, a
 //! PostgreSQL cluster or a container would otherwise outlive an interrupted run, since
-//! exiting on a signal runs no destructors.
+//! exiting on a signal runs no destructors. ctrlc's `termination` feature sends all three
+//! to one handler, which is not told which one came: the exit code is 130 for each.
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, Once, PoisonError};
 
 /// The exit code after an interrupt: 128 + SIGINT, as shells report it.
@@ -15,6 +17,25 @@ type Cleanup = Box<dyn FnOnce() + Send>;
 static PENDING: Mutex<BTreeMap<u64, Cleanup>> = Mutex::new(BTreeMap::new());
 static NEXT_KEY: AtomicU64 = AtomicU64::new(0);
 static INSTALL: Once = Once::new();
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// Held while a scratch database or file is made and its cleanup registered, and by the
+/// signal handler from the signal to the exit: an interrupt waits for a half-made one to be
+/// registered (so it is cleaned up too), and nothing new is made after it.
+static MAKING: Mutex<()> = Mutex::new(());
+
+/// Keeps an interrupt's cleanup from starting until it is dropped; see [`hold_interrupts`].
+pub(crate) struct HoldInterrupts {
+    _guard: MutexGuard<'static, ()>,
+}
+
+/// Held around making something and registering its cleanup: an interrupt that comes in
+/// between then cleans it up rather than leaving it behind. Once interrupted, this blocks
+/// until the process exits, so nothing is made that no cleanup would remove.
+pub(crate) fn hold_interrupts() -> HoldInterrupts {
+    HoldInterrupts {
+        _guard: MAKING.lock().unwrap_or_else(PoisonError::into_inner),
+    }
+}
 
 /// A cleanup that runs if the process is interrupted while this is alive. Dropping it
 /// forgets the cleanup: the owner's own `Drop` does the work on the normal path.
@@ -33,7 +54,7 @@ impl OnInterrupt {
                 let _ = writeln!(
                     std::io::stderr(),
                     "migrate: cannot handle Ctrl-C ({error}); an interrupted run may leave \
-                     a scratch PostgreSQL behind"
+                     scratch databases behind"
                 );
             }
         });
@@ -68,11 +89,26 @@ pub fn run_interrupt_cleanups() {
     }
 }
 
+/// Blocks for good once a signal's cleanup has begun (the handler then exits the process
+/// with [`INTERRUPTED_EXIT_CODE`]); returns at once otherwise. For the end of `main`: the
+/// cleanup closes connections the main thread may be using, and the error that follows
+/// must neither be printed nor end the process before the cleanup is done.
+pub fn wait_if_interrupted() {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        loop {
+            std::thread::park();
+        }
+    }
+}
+
 fn on_signal() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
     let _ = writeln!(
         std::io::stderr(),
         "migrate: interrupted; removing scratch databases"
     );
+    // Never released: the process exits holding it.
+    let _making = hold_interrupts();
     run_interrupt_cleanups();
     std::process::exit(INTERRUPTED_EXIT_CODE);
 }

@@ -17,7 +17,9 @@ mod sqlite_temp;
 
 pub use docker::{DockerPostgres, image_reference};
 pub use error::ProvisionError;
-pub use interrupt::{INTERRUPTED_EXIT_CODE, OnInterrupt, run_interrupt_cleanups};
+pub use interrupt::{
+    INTERRUPTED_EXIT_CODE, OnInterrupt, run_interrupt_cleanups, wait_if_interrupted,
+};
 pub use local_postgres::LocalPostgres;
 pub use pg_bindir::{BINDIR_VARIABLE, find_bindir};
 pub use postgres_server::PostgresServer;

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use postgres::Client;
 
 use super::error::ProvisionError;
-use super::interrupt::OnInterrupt;
+use super::interrupt::{OnInterrupt, hold_interrupts};
 use super::scratch::{Provider, Scratch};
 use crate::backend::{Dialect, PostgresBackend, VersionTable, redact, with_database};
 
@@ -101,6 +101,9 @@ impl PostgresServer {
             None => format!("CREATE DATABASE {quoted}"),
         };
         let mut admin = self.admin()?;
+        // Until its cleanup is registered below, an interrupt waits: else a database made
+        // just as the signal came would stay on the user's server.
+        let making = hold_interrupts();
         // Two round trips: a multi-statement string is one implicit transaction, and
         // neither statement may run inside one.
         admin
@@ -119,6 +122,7 @@ impl PostgresServer {
             let (server, name) = (self.url.clone(), name.clone());
             OnInterrupt::register(move || drop_database(&server, &name))
         };
+        drop(making);
         let url = with_database(&self.url, &name);
         let backend = PostgresBackend::connect(&url, table.clone())?;
         let server = self.url.clone();

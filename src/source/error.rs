@@ -9,6 +9,17 @@ use crate::core::{DirectiveError, Location, RevisionId, SumFileError, SumMismatc
 pub enum SourceError {
     #[error("migrations directory {} does not exist", path.display())]
     NoDirectory { path: PathBuf },
+    #[error("migrations directory {} is not a directory", path.display())]
+    NotADirectory { path: PathBuf },
+    #[error("{} is a symbolic link{}: a loop", path.display(), super::links::shown(target))]
+    SymlinkLoop {
+        path: PathBuf,
+        /// The link's text when it names a folder that holds it; `None` when the system
+        /// found the loop (links that lead back to themselves).
+        target: Option<PathBuf>,
+    },
+    #[error("{} is a symbolic link to the folder {}, which is not followed", path.display(), target.display())]
+    SymlinkToFolder { path: PathBuf, target: PathBuf },
     #[error("cannot read {}", path.display())]
     Io {
         path: PathBuf,
@@ -69,6 +80,9 @@ impl SourceError {
     pub fn help(&self) -> Option<String> {
         Some(match self {
             Self::NoDirectory { .. } => "run `migrate init` to create it, or point --dir at your migrations".into(),
+            Self::NotADirectory { .. } => "point --dir (or `dir` in migrate.toml) at the folder that holds the migrations".into(),
+            Self::SymlinkLoop { .. } => "remove the link, or point it at a file or folder outside the loop".into(),
+            Self::SymlinkToFolder { .. } => "copy the folder into the migrations directory, or link its files one by one".into(),
             Self::BadName { .. } => "name revision folders `<id>_<slug>`, e.g. `20240101120000_create_users` (`migrate create` does)".into(),
             Self::StraySql { .. } => "put it in a revision folder as up.sql or down.sql (`migrate create <message>` makes one)".into(),
             Self::UnknownFile { .. } => "a revision folder holds only up.sql and down.sql; move other files elsewhere".into(),

@@ -10,6 +10,7 @@ mod disk;
 mod disk;
 mod error;
 mod layouts;
+mod links;
 mod tree;
 
 pub use create::{create_revision, next_id, slugify};

@@ -32,12 +32,10 @@ fn is_hidden(name: &std::ffi::OsStr) -> bool {
 impl Tree {
     /// Reads every file below `root`.
     pub fn read(root: &Path) -> Result<Self, SourceError> {
-        if !root.is_dir() {
-            return Err(SourceError::NoDirectory {
-                path: root.to_owned(),
-            });
+        if let Some(error) = super::links::check_root(root) {
+            return Err(error);
         }
-        let mut files = super::disk::read_files(root)?;
+        let mut files = super::disk::read_files(root).map_err(super::links::explain)?;
         files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         Ok(Self {
             root: root.to_owned(),

@@ -9,6 +9,12 @@ use crate::harness::{Test, repo};
 /// The example's first five revisions as the other tool left the database: their SQL run,
 /// and its tracking table filled.
 fn migrated_by(test: &Test, tool: &str) {
+    migrated_with(test, tool, "tracking");
+}
+
+/// As [`migrated_by`], the tool's table from `fixtures/layouts/<tool>/<tracking>.<backend>.sql`
+/// (`tracking-<setting>` for a setting that changes what the tool stores).
+fn migrated_with(test: &Test, tool: &str, tracking: &str) {
     let mut folders: Vec<_> = std::fs::read_dir(repo().join("migrations"))
         .unwrap()
         .map(|entry| entry.unwrap().path())
@@ -26,7 +32,7 @@ fn migrated_by(test: &Test, tool: &str) {
     let fixture = repo()
         .join("fixtures/layouts")
         .join(tool)
-        .join(format!("tracking.{backend}.sql"));
+        .join(format!("{tracking}.{backend}.sql"));
     test.db.execute(&std::fs::read_to_string(fixture).unwrap());
 }
 
@@ -46,9 +52,21 @@ fn rows(test: &Test, table: &str, columns: &[&str]) -> Vec<String> {
 /// Adopts, checks our table and theirs, then upgrades: only the last three run.
 fn adopts(test: &Test, tool: &str, table: &str, columns: &[&str]) {
     migrated_by(test, tool);
+    let rows = if tool == "golang-migrate" { 1 } else { 5 };
+    adopts_rows(test, &["adopt", "--from", tool], (table, columns), rows);
+}
+
+/// Runs `adopt` (the tool's table already filled, with `rows` rows) and returns its
+/// output, after checking our table and theirs, and that an upgrade then runs the last three.
+fn adopts_rows(
+    test: &Test,
+    adopt: &[&str],
+    (table, columns): (&str, &[&str]),
+    rows_before: usize,
+) -> String {
     let before = rows(test, table, columns);
-    assert_eq!(before.len(), if tool == "golang-migrate" { 1 } else { 5 });
-    let out = test.ok(&["adopt", "--from", tool]);
+    assert_eq!(before.len(), rows_before);
+    let out = test.ok(adopt);
     assert_eq!(out.matches("adopted ").count(), 5, "{out}");
     let tracked = test.db.tracked_revisions().unwrap();
     let ids: Vec<String> = test
@@ -63,6 +81,7 @@ fn adopts(test: &Test, tool: &str, table: &str, columns: &[&str]) {
     assert_eq!(upgrade.matches("upgrade ").count(), 3, "{upgrade}");
     assert_eq!(test.ok(&["check"]), "8 applied\n");
     assert_eq!(rows(test, table, columns), before);
+    out
 }
 
 backend_test!(sqlx, fixture = "layouts/sqlx/migrations", |test| {
@@ -92,14 +111,120 @@ backend_test!(dbmate, fixture = "layouts/dbmate/migrations", |test| {
 });
 
 backend_test!(flyway, fixture = "layouts/flyway/migrations", |test| {
-    let columns = ["installed_rank", "version", "type", "checksum", "success"];
-    adopts(&test, "flyway", "flyway_schema_history", &columns);
+    adopts(&test, "flyway", "flyway_schema_history", &FLYWAY_COLUMNS);
 });
 
 backend_test!(refinery, fixture = "layouts/refinery/migrations", |test| {
     let columns = ["version", "name", "checksum"];
     adopts(&test, "refinery", "refinery_schema_history", &columns);
 });
+
+const FLYWAY_COLUMNS: [&str; 5] = ["installed_rank", "version", "type", "checksum", "success"];
+
+backend_test!(
+    flyway_baseline,
+    fixture = "layouts/flyway/migrations",
+    |test| {
+        // Baselined at 3, then V4 and V5 applied: three rows for five revisions.
+        migrated_with(&test, "flyway", "tracking-baseline");
+        let table = ("flyway_schema_history", &FLYWAY_COLUMNS[..]);
+        let out = adopts_rows(&test, &["adopt", "--from", "flyway"], table, 3);
+        assert!(
+            out.contains("flyway baseline at 3: the revisions at or below it count as applied"),
+            "{out}"
+        );
+        // The baselined revisions have no checksum of their own; V4's and V5's are compared.
+        assert!(out.contains("2 of 2 stored checksum(s) match"), "{out}");
+    }
+);
+
+backend_test!(
+    flyway_baseline_then_a_gap,
+    fixture = "layouts/flyway/migrations",
+    |test| {
+        migrated_with(&test, "flyway", "tracking-baseline");
+        test.db
+            .execute("UPDATE flyway_schema_history SET version = '2' WHERE type = 'BASELINE'");
+        let refused = test.fails(&["adopt", "--from", "flyway"], 1);
+        assert!(
+            refused
+                .stderr
+                .contains("skipped revision(s) 3 below its newest applied one, 5"),
+            "{}",
+            refused.stderr
+        );
+        assert_eq!(test.db.tracked_revisions(), Some(vec![]));
+    }
+);
+
+/// sqlx.toml's `ignored-chars` in the fixture, as `--ignored-chars` spells it.
+const SQLX_IGNORED: &str = " \\t\\r\\n\\u{FEFF}";
+
+backend_test!(
+    sqlx_ignored_chars,
+    fixture = "layouts/sqlx/migrations",
+    |test| {
+        migrated_with(&test, "sqlx", "tracking-ignored-chars");
+        // Without the setting, every checksum differs: refused, pointing at the option.
+        let refused = test.fails(&["adopt", "--from", "sqlx"], 1);
+        assert!(
+            refused.stderr.contains("5 file(s) differ"),
+            "{}",
+            refused.stderr
+        );
+        assert!(
+            refused.stderr.contains("--ignored-chars"),
+            "{}",
+            refused.stderr
+        );
+        // With it, reformatting a file (CRLF line ends, indentation) changes nothing.
+        let file = "migrations/20240102090000_create_trips.up.sql";
+        let reformatted = test.read(file).replace('\n', "\r\n").replace("  ", "\t");
+        test.write(file, reformatted);
+        let dry = test.ok(&[
+            "adopt",
+            "--from",
+            "sqlx",
+            "--ignored-chars",
+            SQLX_IGNORED,
+            "--dry-run",
+        ]);
+        assert!(dry.contains("5 of 5 stored checksum(s) match"), "{dry}");
+        let refused = test.fails(&["adopt", "--from", "diesel", "--ignored-chars", "\\r"], 2);
+        assert!(
+            refused
+                .stderr
+                .contains("--ignored-chars is only for --from sqlx"),
+            "{}",
+            refused.stderr
+        );
+        // The same setting from migrate.toml, written as sqlx.toml writes it.
+        test.write(
+            "migrate.toml",
+            "[adopt]\nsqlx_ignored_chars = [\" \", \"\\t\", \"\\r\", \"\\n\", \"\\uFEFF\"]\n",
+        );
+        let columns = ["version", "description", "success", "length(checksum)"];
+        let out = adopts_rows(
+            &test,
+            &["adopt", "--from", "sqlx"],
+            ("_sqlx_migrations", &columns),
+            5,
+        );
+        assert!(out.contains("5 of 5 stored checksum(s) match"), "{out}");
+    }
+);
+
+backend_test!(
+    refinery_int8_versions,
+    fixture = "layouts/refinery/migrations",
+    |test| {
+        migrated_with(&test, "refinery", "tracking-int8");
+        let columns = ["version", "name", "checksum"];
+        let table = ("refinery_schema_history", &columns[..]);
+        let out = adopts_rows(&test, &["adopt", "--from", "refinery"], table, 5);
+        assert!(out.contains("5 of 5 stored checksum(s) match"), "{out}");
+    }
+);
 
 backend_test!(alembic_needs_to, |test| {
     migrated_by(&test, "alembic");

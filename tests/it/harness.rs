@@ -82,14 +82,21 @@ impl Test {
         self.run_with(args, &[])
     }
 
-    /// Runs `migrate ARGS` with extra environment variables.
-    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+    /// `migrate ARGS` set up to run in the test dir against the test's database, for a
+    /// test that drives the process itself (signals, stdin).
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(binary());
         command
             .current_dir(self.dir.path())
             .args(args)
             .env("DATABASE_URL", &self.db.url)
             .env_remove("RUST_BACKTRACE");
+        command
+    }
+
+    /// Runs `migrate ARGS` with extra environment variables.
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut command = self.command(args);
         for (key, value) in env {
             command.env(key, value);
         }

@@ -15,5 +15,8 @@ mod concurrency;
 mod failures;
 mod help;
 mod layouts;
+mod messages;
+mod signals;
 mod tracking;
+mod transaction_control;
 mod verify;

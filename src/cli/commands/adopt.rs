@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use clap::Args;
-use migrate::core::{AdoptOptions, AdoptReport, History, Target, Tool, Verdict};
+use migrate::core::{AdoptOptions, AdoptReport, History, IgnoredChars, Target, Tool, Verdict};
 use migrate::engine::{AdoptRequest, MigratorOptions, adopt};
 
 use crate::cli::args::Format;
@@ -26,6 +26,11 @@ pub struct AdoptArgs {
     /// Record revisions whose files differ from the checksums the tool stored
     #[arg(long)]
     pub allow_changed: bool,
+    /// With --from sqlx: the characters its `ignored-chars` setting leaves out of checksums,
+    /// as one string with escapes (`'\r'`, `' \t\r\n'`, `'\u{FEFF}'`) [default:
+    /// `sqlx_ignored_chars` under [adopt] in migrate.toml, else none]
+    #[arg(long, value_name = "CHARS")]
+    pub ignored_chars: Option<IgnoredChars>,
     /// Give up waiting for another migrate process after this many seconds
     #[arg(long, value_name = "SECONDS")]
     pub lock_timeout: Option<f64>,
@@ -38,11 +43,18 @@ pub fn run(context: &Context, args: &AdoptArgs) -> anyhow::Result<u8> {
     let directory = context.directory()?;
     let mut backend = context.backend()?;
     let to = args.to.as_deref().map(str::parse::<Target>).transpose()?;
+    // The file's setting names sqlx; only the flag is refused with another tool.
+    let configured = context.settings.sqlx_ignored_chars.as_ref();
+    let ignored_chars = args
+        .ignored_chars
+        .as_ref()
+        .or(configured.filter(|_| args.from == Tool::Sqlx));
     let request = AdoptRequest {
         tool: args.from,
         options: AdoptOptions {
             to: to.as_ref(),
             allow_changed: args.allow_changed,
+            ignored_chars,
         },
         dry_run: args.dry_run,
         migrator: MigratorOptions {
@@ -67,6 +79,9 @@ fn print_human(report: &AdoptReport, history: &History, dry_run: bool) {
     let (tool, table) = (report.tool, report.table);
     if let Some(version) = &report.alembic_version {
         println!("alembic is at {version} ({table})");
+    }
+    if let Some(version) = &report.baseline {
+        println!("{tool} baseline at {version}: the revisions at or below it count as applied");
     }
     if report.already_adopted {
         println!("nothing to do: the tracking table already records what {tool} applied");

@@ -1,0 +1,146 @@
+//! A transactional script that controls the transaction itself: a top-level `BEGIN`,
+//! `COMMIT`, `ROLLBACK`, `END`, `START TRANSACTION`… would end the transaction migrate runs
+//! the file in, so the statements after it, and the tracking row, would commit on their
+//! own: half the file applied if a later statement fails. Found before anything runs.
+//! Pure: no I/O.
+
+use super::location::Location;
+use super::script::Script;
+use super::split::{leading_words, split_statements};
+
+/// A statement that ends or opens a transaction, in a file that runs inside one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransactionControl {
+    /// The file, as users name it.
+    pub origin: String,
+    /// 1-based line of the statement's first word.
+    pub line: usize,
+    /// The statement's leading words as written (`COMMIT`, `start transaction`).
+    pub statement: String,
+}
+
+impl std::fmt::Display for TransactionControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}: `{}`", self.origin, self.line, self.statement)
+    }
+}
+
+/// The first statement of `script` that controls the transaction, unless the file runs
+/// outside one (`-- migrate:no-transaction`), where such statements are the user's to make.
+///
+/// Only top-level statements count: a `BEGIN` in a dollar-quoted function body, the
+/// `BEGIN … END` of a SQLite trigger or of a SQL-standard routine body, or a word in a
+/// string or comment is not one. `ROLLBACK TO SAVEPOINT` (which keeps the transaction) and
+/// `COMMIT PREPARED` (which ends another one) are allowed.
+pub fn transaction_control(script: &Script) -> Option<TransactionControl> {
+    if script.directives.no_transaction {
+        return None;
+    }
+    let text = &script.text;
+    split_statements(text).into_iter().find_map(|range| {
+        let words = leading_words(text, range.start, 4);
+        let texts: Vec<&str> = words.iter().map(|word| &text[word.clone()]).collect();
+        let taken = controls(&texts)?;
+        Some(TransactionControl {
+            origin: script.origin.clone(),
+            line: Location::of_offset(text, range.start).line,
+            statement: texts[..taken].join(" "),
+        })
+    })
+}
+
+/// How many of a statement's leading words make it transaction control; `None` when it is
+/// not. Both dialects' spellings: PostgreSQL's `ABORT`, `START TRANSACTION` and
+/// `PREPARE TRANSACTION`; SQLite's `BEGIN IMMEDIATE`, `END TRANSACTION`.
+fn controls(words: &[&str]) -> Option<usize> {
+    let lower: Vec<String> = words.iter().map(|w| w.to_ascii_lowercase()).collect();
+    let lower: Vec<&str> = lower.iter().map(String::as_str).collect();
+    match lower.as_slice() {
+        ["start" | "prepare", "transaction", ..] => Some(2),
+        ["commit" | "rollback", "prepared", ..] => None,
+        ["rollback" | "abort", "to", ..] => None,
+        ["rollback" | "abort", "work" | "transaction", "to", ..] => None,
+        ["begin" | "commit" | "rollback" | "abort" | "end", ..] => Some(1),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn found(text: &str) -> Option<(usize, String)> {
+        let script = Script::new("up.sql", text).unwrap();
+        transaction_control(&script).map(|found| (found.line, found.statement))
+    }
+
+    #[test]
+    fn top_level_transaction_statements_are_found_with_their_line() {
+        let cases = [
+            ("CREATE TABLE t (a int);\nCOMMIT;\n", 2, "COMMIT"),
+            ("BEGIN;\nCREATE TABLE t (a int);\n", 1, "BEGIN"),
+            ("select 1;\n\n  rollback;", 3, "rollback"),
+            ("START\n  TRANSACTION;", 1, "START TRANSACTION"),
+            ("COMMIT AND CHAIN;", 1, "COMMIT"),
+            ("CREATE TABLE t (a int); END;", 1, "END"),
+            ("BEGIN IMMEDIATE TRANSACTION; SELECT 1;", 1, "BEGIN"),
+            ("ABORT;", 1, "ABORT"),
+            ("PREPARE TRANSACTION 'x';", 1, "PREPARE TRANSACTION"),
+            ("-- a comment\n/* a; */ Commit /* now */;", 2, "Commit"),
+        ];
+        for (text, line, statement) in cases {
+            assert_eq!(found(text), Some((line, statement.to_owned())), "{text}");
+        }
+    }
+
+    #[test]
+    fn bodies_strings_savepoints_and_no_transaction_files_are_not_flagged() {
+        let texts = [
+            // A PL/pgSQL body is one dollar-quoted token.
+            "CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  NEW.at = now();\n  RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;",
+            "DO $body$ BEGIN COMMIT; END $body$;",
+            // SQLite's trigger body, with a CASE inside.
+            "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE b SET n = n + 1;\n  SELECT CASE WHEN 1 THEN 2 END;\nEND;\nSELECT 1;",
+            "CREATE TEMP TRIGGER IF NOT EXISTS t AFTER INSERT ON a BEGIN DELETE FROM b; END;",
+            // A SQL-standard routine body.
+            "CREATE PROCEDURE p() BEGIN ATOMIC INSERT INTO t VALUES (1); END;",
+            "SAVEPOINT s; ROLLBACK TO SAVEPOINT s; ROLLBACK TRANSACTION TO s; RELEASE s;",
+            "COMMIT PREPARED 'x';",
+            "INSERT INTO t VALUES ('COMMIT;'); -- COMMIT;\n/* BEGIN; */",
+            "CREATE TABLE begin_end (begin int, commit int);",
+            "-- migrate:no-transaction\nBEGIN;\nCREATE TABLE t (a int);\nCOMMIT;\n",
+        ];
+        for text in texts {
+            assert_eq!(found(text), None, "{text}");
+        }
+    }
+
+    proptest! {
+        /// A statement put inside a dollar-quoted body, a trigger body or a string is never
+        /// flagged; the same statement at top level always is, on its own line.
+        #[test]
+        fn only_top_level_statements_count(
+            keyword in prop::sample::select(vec!["BEGIN", "COMMIT", "ROLLBACK", "END", "START TRANSACTION", "commit and chain"]),
+            before in proptest::collection::vec("(CREATE TABLE t[0-9] \\(a int\\)|SELECT 1|INSERT INTO t VALUES \\('x;y'\\))", 0..4),
+        ) {
+            let mut text: String = before.iter().map(|s| format!("{s};\n")).collect();
+            let hidden = format!(
+                "{text}CREATE FUNCTION f() RETURNS void AS $$ {keyword}; $$ LANGUAGE sql;\n\
+                 CREATE TRIGGER g AFTER INSERT ON t BEGIN SELECT '{keyword};'; END;\n"
+            );
+            prop_assert_eq!(found(&hidden), None);
+            text.push_str(&format!("{keyword};\n"));
+            let expected = keyword.split_whitespace().take(if keyword.starts_with("START") { 2 } else { 1 })
+                .collect::<Vec<_>>().join(" ");
+            prop_assert_eq!(found(&text), Some((before.len() + 1, expected)));
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in "\\PC{0,60}") {
+            if let Ok(script) = Script::new("up.sql", text) {
+                let _ = transaction_control(&script);
+            }
+        }
+    }
+}
