@@ -3,8 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-
-use super::commands::adopt::AdoptArgs;
+use migrate::core::{IgnoredChars, Tool};
 
 /// Database schema migrations for SQLite and PostgreSQL: run them, and prove in CI that
 /// every one goes up, comes back down and goes up again.
@@ -255,6 +254,35 @@ pub enum Format {
 /// `--format`.
 #[derive(Debug, Args)]
 pub struct FormatArgs {
+    /// human or json
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// Arguments of `adopt`.
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The tool whose tracking table to read: sqlx, diesel, golang-migrate, dbmate, flyway,
+    /// refinery or alembic
+    #[arg(long, value_name = "TOOL")]
+    pub from: Tool,
+    /// With --from alembic: our revision that alembic's current revision corresponds to
+    #[arg(long, value_name = "ID")]
+    pub to: Option<String>,
+    /// List the revisions that would be recorded, and record nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Record revisions whose files differ from the checksums the tool stored
+    #[arg(long)]
+    pub allow_changed: bool,
+    /// With --from sqlx: the characters its `ignored-chars` setting leaves out of checksums,
+    /// as one string with escapes (`'\r'`, `' \t\r\n'`, `'\u{FEFF}'`) [default:
+    /// `sqlx_ignored_chars` under [adopt] in migrate.toml, else none]
+    #[arg(long, value_name = "CHARS")]
+    pub ignored_chars: Option<IgnoredChars>,
+    /// Give up waiting for another migrate process after this many seconds
+    #[arg(long, value_name = "SECONDS")]
+    pub lock_timeout: Option<f64>,
     /// human or json
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

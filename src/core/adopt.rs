@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use super::adopt_checksum::{ChecksumRule, refinery_width};
+use super::adopt_checksum::{ChecksumCheck, ChecksumRule, Verdict, refinery_width};
 use super::adopt_error::AdoptError;
 use super::adopt_tool::{ForeignState, ForeignVersion, Recorded, Tool};
 use super::adopt_version::{VersionIndex, at_or_below, version_key};
@@ -15,33 +15,6 @@ use super::plan::{Plan, plan_stamp};
 use super::revision::Revision;
 use super::revision_id::RevisionId;
 use super::target::Target;
-
-/// How a stored checksum compares with the file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
-pub enum Verdict {
-    Same,
-    Differs {
-        stored: String,
-        computed: String,
-    },
-    /// The tool stored one, but we do not compute it exactly (or cannot read it).
-    NotCompared {
-        reason: String,
-    },
-}
-
-/// One adopted revision's stored checksum against its up file.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ChecksumCheck {
-    #[serde(serialize_with = "serialize_display")]
-    pub id: RevisionId,
-    /// The up file, as users name it.
-    #[serde(rename = "file")]
-    pub origin: String,
-    #[serde(flatten)]
-    pub verdict: Verdict,
-}
 
 /// What adopt found and will record.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -79,10 +52,6 @@ pub struct AdoptOptions<'a> {
     pub allow_changed: bool,
     /// sqlx's `ignored-chars`: left out of the text before its checksum is computed.
     pub ignored_chars: Option<&'a IgnoredChars>,
-}
-
-fn serialize_display<S: serde::Serializer>(id: &RevisionId, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(id)
 }
 
 fn serialize_ids<S: serde::Serializer>(ids: &[RevisionId], s: S) -> Result<S::Ok, S::Error> {

@@ -2,11 +2,42 @@
 //! that tool computes it, with the settings that change it (sqlx's ignored characters,
 //! refinery's version width). Pure: no I/O.
 
-use super::adopt::{ChecksumCheck, Verdict};
 use super::adopt_tool::{ForeignVersion, Tool};
 use super::foreign_checksum::{RefineryVersion, flyway_checksum, refinery_checksum, sqlx_checksum};
 use super::ignored_chars::IgnoredChars;
 use super::revision::Revision;
+use super::revision_id::RevisionId;
+
+/// How a stored checksum compares with the file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+pub enum Verdict {
+    Same,
+    Differs {
+        stored: String,
+        computed: String,
+    },
+    /// The tool stored one, but we do not compute it exactly (or cannot read it).
+    NotCompared {
+        reason: String,
+    },
+}
+
+/// One adopted revision's stored checksum against its up file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChecksumCheck {
+    #[serde(serialize_with = "serialize_display")]
+    pub id: RevisionId,
+    /// The up file, as users name it.
+    #[serde(rename = "file")]
+    pub origin: String,
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+fn serialize_display<S: serde::Serializer>(id: &RevisionId, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(id)
+}
 
 /// How refinery fed its versions to its checksums: one choice per table, made when the
 /// application was built (the `int8-versions` feature), which also typed its `version`

@@ -1,6 +1,6 @@
 //! Why `migrate adopt` refuses, each with the fix. Pure: no I/O.
 
-use super::adopt::ChecksumCheck;
+use super::adopt_checksum::ChecksumCheck;
 use super::adopt_tool::Tool;
 use super::plan_error::PlanError;
 use super::revision_id::RevisionId;

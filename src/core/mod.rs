@@ -5,6 +5,7 @@
 mod adopt;
 mod adopt_checksum;
 mod adopt_error;
+mod adopt_rows;
 mod adopt_tool;
 mod adopt_version;
 mod applied;
@@ -29,9 +30,8 @@ mod target;
 mod timeline;
 mod transaction_control;
 
-pub use adopt::{
-    AdoptOptions, AdoptReport, Adoption, ChecksumCheck, Verdict, check_options, plan_adopt,
-};
+pub use adopt::{AdoptOptions, AdoptReport, Adoption, check_options, plan_adopt};
+pub use adopt_checksum::{ChecksumCheck, Verdict};
 pub use adopt_error::AdoptError;
 pub use adopt_tool::{ForeignState, ForeignVersion, Recorded, Tool, ToolParseError};
 pub use adopt_version::VersionIndex;

@@ -2,42 +2,13 @@
 
 use std::time::Duration;
 
-use clap::Args;
-use migrate::core::{AdoptOptions, AdoptReport, History, IgnoredChars, Target, Tool, Verdict};
+use migrate::core::{AdoptOptions, AdoptReport, History, Target, Tool, Verdict};
 use migrate::engine::{AdoptRequest, MigratorOptions, adopt};
 
+use crate::cli::args::AdoptArgs;
 use crate::cli::args::Format;
 use crate::cli::context::Context;
 use crate::cli::exit;
-
-/// Arguments of `adopt`.
-#[derive(Debug, Args)]
-pub struct AdoptArgs {
-    /// The tool whose tracking table to read: sqlx, diesel, golang-migrate, dbmate, flyway,
-    /// refinery or alembic
-    #[arg(long, value_name = "TOOL")]
-    pub from: Tool,
-    /// With --from alembic: our revision that alembic's current revision corresponds to
-    #[arg(long, value_name = "ID")]
-    pub to: Option<String>,
-    /// List the revisions that would be recorded, and record nothing
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Record revisions whose files differ from the checksums the tool stored
-    #[arg(long)]
-    pub allow_changed: bool,
-    /// With --from sqlx: the characters its `ignored-chars` setting leaves out of checksums,
-    /// as one string with escapes (`'\r'`, `' \t\r\n'`, `'\u{FEFF}'`) [default:
-    /// `sqlx_ignored_chars` under [adopt] in migrate.toml, else none]
-    #[arg(long, value_name = "CHARS")]
-    pub ignored_chars: Option<IgnoredChars>,
-    /// Give up waiting for another migrate process after this many seconds
-    #[arg(long, value_name = "SECONDS")]
-    pub lock_timeout: Option<f64>,
-    /// human or json
-    #[arg(long, value_enum, default_value_t)]
-    pub format: Format,
-}
 
 pub fn run(context: &Context, args: &AdoptArgs) -> anyhow::Result<u8> {
     let directory = context.directory()?;
