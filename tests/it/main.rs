@@ -17,3 +17,4 @@ mod help;
 mod layouts;
 mod tracking;
 mod verify;
+mod verify_shards;
