@@ -245,7 +245,10 @@ pub struct VerifyArgs {
         long,
         value_name = "FILE",
         num_args = 1..,
-        conflicts_with_all = ["from", "shard", "jobs", "update_snapshots", "base"]
+        conflicts_with_all = [
+            "from", "shard", "jobs", "update_snapshots", "base", "strict_column_order",
+            "backend", "postgres_url",
+        ]
     )]
     pub merge_reports: Vec<PathBuf>,
     /// Also write the JSON report here

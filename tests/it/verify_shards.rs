@@ -21,6 +21,14 @@ fn verify(test: &Test, args: &[&str]) -> Output {
     test.run(&all)
 }
 
+/// `migrate verify --merge-reports FILES ARGS`: no backend named, nothing run.
+fn merge(test: &Test, files: &[String], args: &[&str]) -> Output {
+    let mut all = vec!["verify", "--merge-reports"];
+    all.extend(files.iter().map(String::as_str));
+    all.extend_from_slice(args);
+    test.run(&all)
+}
+
 fn id(n: usize) -> String {
     format!("202402010000{n:02}")
 }
@@ -177,9 +185,7 @@ backend_test!(
             "the last shard checks the snapshot"
         );
         assert!(shard_of(2).contains("\"not_at_head\""));
-        let mut merge = vec!["--merge-reports"];
-        merge.extend(files.iter().map(String::as_str));
-        let merged = verify(&test, &[merge.as_slice(), &["--format", "json"]].concat());
+        let merged = merge(&test, &files, &["--format", "json"]);
         assert_eq!(merged.code, whole.code, "{merged:#?}");
         assert_eq!(steady(json(&merged)), steady(whole_report.clone()));
         let jobs = verify(&test, &["--jobs", "4", "--format", "json"]);
@@ -187,7 +193,7 @@ backend_test!(
         assert_eq!(steady(json(&jobs)), steady(whole_report));
 
         let whole_text = steady_text(&verify(&test, &[]).stdout);
-        assert_eq!(steady_text(&verify(&test, &merge).stdout), whole_text);
+        assert_eq!(steady_text(&merge(&test, &files, &[]).stdout), whole_text);
         assert_eq!(
             steady_text(&verify(&test, &["--jobs", "4"]).stdout),
             whole_text
@@ -215,9 +221,7 @@ backend_test!(
         let files = run_shards(&test, 3);
         let last: Value = serde_json::from_str(&test.read("shard-3.json")).unwrap();
         assert_eq!(last["snapshot"]["status"], "not_checked");
-        let mut merge = vec!["--merge-reports"];
-        merge.extend(files.iter().map(String::as_str));
-        let merged = verify(&test, &[merge.as_slice(), &["--format", "json"]].concat());
+        let merged = merge(&test, &files, &["--format", "json"]);
         assert_eq!(merged.code, 1);
         assert_eq!(steady(json(&merged)), steady(whole_report.clone()));
         let jobs = verify(&test, &["--jobs", "3", "--format", "json"]);
@@ -227,14 +231,13 @@ backend_test!(
 
 backend_test!(reports_that_are_not_one_run_are_refused, |test| {
     run_shards(&test, 3);
-    let merge = |files: &[&str]| {
-        let mut args = vec!["--merge-reports"];
-        args.extend_from_slice(files);
-        let output = verify(&test, &args);
+    let refused = |files: &[&str]| {
+        let files: Vec<String> = files.iter().map(|file| (*file).to_owned()).collect();
+        let output = merge(&test, &files, &[]);
         assert_eq!(output.code, 2, "{output:#?}");
         output.stderr
     };
-    let missing = merge(&["shard-1.json", "shard-3.json"]);
+    let missing = refused(&["shard-1.json", "shard-3.json"]);
     assert!(
         missing.contains(&format!(
             "error: no report for {} shard 2/3 (revisions 20240103090000 to 20240105090000)",
@@ -243,7 +246,7 @@ backend_test!(reports_that_are_not_one_run_are_refused, |test| {
         "{missing}"
     );
     assert!(missing.contains("these hold"), "{missing}");
-    let twice = merge(&[
+    let twice = refused(&[
         "shard-1.json",
         "shard-2.json",
         "shard-2.json",
@@ -258,12 +261,12 @@ backend_test!(reports_that_are_not_one_run_are_refused, |test| {
     );
     test.ok(&["hash"]);
     verify(&test, &["--shard", "3/3", "--report", "edited-3.json"]);
-    let mixed = merge(&["shard-1.json", "shard-2.json", "edited-3.json"]);
+    let mixed = refused(&["shard-1.json", "shard-2.json", "edited-3.json"]);
     assert!(mixed.contains("are of different histories"), "{mixed}");
     assert!(mixed.contains("their files differ"), "{mixed}");
 
     verify(&test, &["--format", "json", "--report", "whole.json"]);
-    let whole = merge(&["whole.json"]);
+    let whole = refused(&["whole.json"]);
     assert!(whole.contains("is not a shard report"), "{whole}");
     for shard in ["0/3", "4/3", "1/0", "three"] {
         let output = verify(&test, &["--shard", shard]);
