@@ -202,11 +202,16 @@ fn checked_shard(part: &ShardPart) -> Result<Shard, MergeError> {
         (Some(first), Some(last)) => Some((first.id.clone(), last.id.clone())),
         _ => None,
     };
-    if part.revisions.len() != expected || &actual != bounds {
+    if part.revisions.len() != expected {
         return Err(refuse(format!(
             "shard {shard} of {} revisions holds {expected}, it has {}",
             part.history.revisions,
             part.revisions.len()
+        )));
+    }
+    if &actual != bounds {
+        return Err(refuse(format!(
+            "its revisions are not those of shard {shard} of its history"
         )));
     }
     Ok(shard)
