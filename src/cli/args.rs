@@ -1,9 +1,10 @@
 //! The command line, as clap parses it.
 
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use migrate::core::{IgnoredChars, Tool};
+use migrate::core::{IgnoredChars, Shard, Tool};
 
 /// Database schema migrations for SQLite and PostgreSQL: run them, and prove in CI that
 /// every one goes up, comes back down and goes up again.
@@ -228,6 +229,29 @@ pub struct VerifyArgs {
     /// Check from this revision on; earlier ones are applied once, unchecked
     #[arg(long, value_name = "ID")]
     pub from: Option<String>,
+    /// Check only shard K of N (e.g. 2/4, one per CI job): the revisions before its slice
+    /// are applied once, unchecked; put the shards' reports together with --merge-reports
+    #[arg(long, value_name = "K/N", conflicts_with_all = ["from", "jobs"])]
+    pub shard: Option<Shard>,
+    /// Check the history in N shards at once, each on scratch databases of its own, and
+    /// report as one run would
+    #[arg(long, value_name = "N", conflicts_with = "from")]
+    pub jobs: Option<NonZeroUsize>,
+    /// Put the JSON reports of every shard (--shard with --report) back together, and
+    /// report and exit as one run would. Nothing is run
+    #[arg(
+        long,
+        value_name = "FILE",
+        num_args = 1..,
+        conflicts_with_all = [
+            "from", "shard", "jobs", "update_snapshots", "base", "strict_column_order",
+            "backend", "postgres_url",
+        ]
+    )]
+    pub merge_reports: Vec<PathBuf>,
+    /// Also write the JSON report here
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// Write the schema snapshots instead of comparing with them
     #[arg(long)]
     pub update_snapshots: bool,

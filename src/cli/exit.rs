@@ -2,7 +2,7 @@
 
 use migrate::backend::{BackendError, UrlError};
 use migrate::core::{PlanError, TargetError};
-use migrate::engine::EngineError;
+use migrate::engine::{EngineError, MergeError};
 use migrate::source::SourceError;
 
 use super::config_error::ConfigError;
@@ -45,7 +45,9 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
     if let Some(error) = error.downcast_ref::<BackendError>() {
         return backend_code(error);
     }
+    // Shard reports that do not make one run: nothing was judged.
     if error.downcast_ref::<TargetError>().is_some()
+        || error.downcast_ref::<MergeError>().is_some()
         || error.downcast_ref::<UrlError>().is_some()
         || error.downcast_ref::<ConfigError>().is_some()
         || error

@@ -9,10 +9,15 @@ mod exit;
 mod report;
 mod settings;
 mod verify_base;
+mod verify_checksums;
+mod verify_json;
 mod verify_junit;
+mod verify_merge;
 mod verify_output;
 mod verify_providers;
+mod verify_result;
 mod verify_snapshot;
+mod verify_walks;
 
 use clap::Parser as _;
 use migrate::engine::Command;

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use migrate::backend::BackendError;
 use migrate::core::{AdoptError, ChangedRevision, PlanError, Verdict};
-use migrate::engine::{EngineError, StepFailure};
+use migrate::engine::{EngineError, MergeError, StepFailure};
 use migrate::source::SourceError;
 
 /// The whole text printed for an error, ending in a newline.
@@ -26,7 +26,8 @@ pub fn render_error(error: &anyhow::Error) -> String {
     let help = error
         .downcast_ref::<SourceError>()
         .and_then(SourceError::help)
-        .or_else(|| error.downcast_ref::<BackendError>()?.help());
+        .or_else(|| error.downcast_ref::<BackendError>()?.help())
+        .or_else(|| error.downcast_ref::<MergeError>()?.help());
     if let Some(help) = help {
         let _ = writeln!(out, "help: {help}");
     }

@@ -8,12 +8,12 @@ use std::process::{Command, Stdio};
 use anyhow::{Context as _, bail};
 use migrate::core::{BaseFinding, History, compare_with_base};
 use migrate::source::{Directory, Layout, Tree, TreeFile};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::context::Context;
 
 /// What the branch does to the base's migrations.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BaseCheck {
     pub reference: String,
     pub findings: Vec<BaseFinding>,

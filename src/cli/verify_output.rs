@@ -6,54 +6,11 @@ use std::fmt::Write as _;
 use std::io::IsTerminal as _;
 use std::time::Instant;
 
-use migrate::engine::{Event, RevisionVerdict, Status, WalkReport};
-use migrate::source::{SourceError, SumState};
-use serde::Serialize;
+use migrate::engine::{Event, RevisionVerdict, Status};
 
 use super::args::{Format, VerifyArgs};
-use super::verify_base::BaseCheck;
+use super::verify_result::{Report, Verification};
 use super::verify_snapshot::SnapshotCheck;
-
-/// One backend's walk and snapshot check.
-pub struct Report {
-    pub walk: WalkReport,
-    pub snapshot: SnapshotCheck,
-}
-
-/// What the sum file says.
-#[derive(Debug, Clone, Serialize)]
-pub struct ChecksumCheck {
-    /// `verified`, `absent` or `mismatch`.
-    pub status: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-}
-
-impl ChecksumCheck {
-    pub fn from_state(state: SumState) -> Self {
-        match state {
-            SumState::Verified => Self { status: "verified", detail: None },
-            SumState::Absent | SumState::Unchecked => Self {
-                status: "absent",
-                detail: Some("no migrate.sum: run `migrate hash` and commit it, so edits to merged migrations are caught".into()),
-            },
-        }
-    }
-
-    pub fn mismatch(error: &SourceError) -> Self {
-        let help = error
-            .help()
-            .map_or_else(String::new, |help| format!(" ({help})"));
-        Self {
-            status: "mismatch",
-            detail: Some(format!("{error}{help}")),
-        }
-    }
-
-    fn fails(&self, strict: bool) -> bool {
-        self.status == "mismatch" || (strict && self.status == "absent")
-    }
-}
 
 /// What verify shows as it goes: a line per judged revision (human output only) and, on a
 /// terminal, a status line with the revision being checked, its file and the time so far,
@@ -131,26 +88,34 @@ fn print_verdict(verdict: &RevisionVerdict) {
     }
 }
 
-/// Prints the end of the report and writes the JUnit file; returns whether the run failed.
-pub fn finish(
-    reports: &[Report],
-    checksums: &ChecksumCheck,
-    base: Option<&BaseCheck>,
-    notes: &[String],
-    args: &VerifyArgs,
-) -> anyhow::Result<bool> {
+/// Prints each walk's header and verdicts at once, as one walk prints them while it goes:
+/// for walks put together from shards.
+pub fn print_walks(reports: &[Report]) {
+    for report in reports {
+        let walk = &report.walk;
+        println!(
+            "verify on {}: {} revisions",
+            walk.source,
+            walk.revisions.len()
+        );
+        walk.revisions.iter().for_each(print_verdict);
+    }
+}
+
+/// Prints the end of the report and writes the JSON and JUnit files; returns whether the
+/// run failed.
+pub fn finish(verification: &Verification, args: &VerifyArgs) -> anyhow::Result<bool> {
     let strict = args.strict;
-    let failed = checksums.fails(strict)
-        || base.is_some_and(|base| !base.findings.is_empty())
-        || reports
-            .iter()
-            .any(|r| r.walk.fails(strict) || r.snapshot.fails(strict));
+    let failed = verification.fails(strict);
+    let reports = &verification.reports;
     match args.format {
-        Format::Json => println!(
-            "{}",
-            serde_json::to_string_pretty(&json(reports, checksums, base))?
-        ),
-        Format::Human => print!("{}", summary(reports, checksums, base, notes, failed)),
+        Format::Json => println!("{}", super::verify_json::document(verification)?),
+        Format::Human => print!("{}", summary(verification, failed)),
+    }
+    if let Some(path) = &args.report {
+        let text = super::verify_json::document(verification)?;
+        std::fs::write(path, text + "\n")
+            .map_err(|error| anyhow::anyhow!("cannot write {}: {error}", path.display()))?;
     }
     if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
         annotate(reports, strict, args.format == Format::Json);
@@ -161,15 +126,9 @@ pub fn finish(
     Ok(failed)
 }
 
-fn summary(
-    reports: &[Report],
-    checksums: &ChecksumCheck,
-    base: Option<&BaseCheck>,
-    notes: &[String],
-    failed: bool,
-) -> String {
+fn summary(verification: &Verification, failed: bool) -> String {
     let mut out = String::new();
-    for report in reports {
+    for report in &verification.reports {
         let walk = &report.walk;
         let _ = writeln!(
             out,
@@ -202,6 +161,7 @@ fn summary(
             walk.duration_ms as f64 / 1000.0
         );
     }
+    let checksums = &verification.checksums;
     let _ = writeln!(
         out,
         "checksums: {}{}",
@@ -211,7 +171,7 @@ fn summary(
             .as_ref()
             .map_or_else(String::new, |d| format!(": {d}"))
     );
-    if let Some(base) = base {
+    if let Some(base) = &verification.base {
         let _ = writeln!(
             out,
             "base {}: {}",
@@ -226,7 +186,7 @@ fn summary(
             let _ = writeln!(out, "    {finding}");
         }
     }
-    for note in notes {
+    for note in &verification.notes {
         let _ = writeln!(out, "{note}");
     }
     let _ = writeln!(
@@ -239,45 +199,6 @@ fn summary(
         }
     );
     out
-}
-
-#[derive(Serialize)]
-struct BackendJson<'a> {
-    backend: &'a str,
-    source: &'a str,
-    revisions: &'a [RevisionVerdict],
-    snapshot: &'a SnapshotCheck,
-    checksums: &'a ChecksumCheck,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    base: Option<&'a BaseCheck>,
-    duration_ms: u128,
-}
-
-fn json(
-    reports: &[Report],
-    checksums: &ChecksumCheck,
-    base: Option<&BaseCheck>,
-) -> serde_json::Value {
-    let each = |report: &Report| {
-        serde_json::to_value(BackendJson {
-            backend: &report.walk.backend,
-            source: &report.walk.source,
-            revisions: &report.walk.revisions,
-            snapshot: &report.snapshot,
-            checksums,
-            base,
-            duration_ms: report.walk.duration_ms,
-        })
-        .unwrap_or_default()
-    };
-    match reports {
-        [only] => each(only),
-        many => serde_json::Value::Object(
-            many.iter()
-                .map(|r| (r.walk.backend.clone(), each(r)))
-                .collect(),
-        ),
-    }
 }
 
 /// `::error file=…,line=…::…` lines GitHub Actions turns into annotations on the file.

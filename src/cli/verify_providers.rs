@@ -12,7 +12,7 @@ use super::context::Context;
 /// available (only when no backend was asked for by name).
 #[derive(Default)]
 pub struct Selection {
-    pub providers: Vec<Box<dyn Provider>>,
+    pub providers: Vec<Box<dyn Provider + Send>>,
     pub notes: Vec<String>,
 }
 

@@ -6,14 +6,14 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use migrate::engine::WalkReport;
 use migrate::schema::render;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::context::Context;
 
 const HEADER: &str = "-- The schema at head, written by `migrate snapshot` (or `migrate verify --update-snapshots`).\n-- Do not edit: `migrate verify` fails when the migrations no longer produce exactly this.\n\n";
 
 /// How the schema at head compares with the committed snapshot.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum SnapshotCheck {
     Matches {
@@ -31,6 +31,8 @@ pub enum SnapshotCheck {
     },
     /// An up failed, so there is no schema at head to compare.
     NotChecked,
+    /// A shard that does not reach head: the last shard checks the snapshot.
+    NotAtHead,
 }
 
 impl SnapshotCheck {
@@ -55,6 +57,9 @@ impl SnapshotCheck {
             ),
             Self::Updated { path } => format!("{} written", path.display()),
             Self::NotChecked => "not checked: an up failed".into(),
+            Self::NotAtHead => {
+                "not checked here: the last shard, which reaches head, checks it".into()
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use super::history::History;
 use super::revision_id::RevisionId;
 
 /// A change to the base's history that must not merge.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum BaseFinding {
     /// A migration merged on the base was edited.

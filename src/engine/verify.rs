@@ -21,6 +21,9 @@ use crate::schema::{Finding, FindingKind, IntrospectOptions, Schema, diff};
 pub struct VerifyOptions {
     /// Start checking at this revision; earlier ones are applied once, unchecked.
     pub from: Option<RevisionId>,
+    /// Stop after checking this revision (`verify --shard`): later ones are neither
+    /// applied nor judged, and the walk has no schema at head.
+    pub to: Option<RevisionId>,
     /// A column back at another position fails the revision instead of warning.
     pub strict_column_order: bool,
     pub introspect: IntrospectOptions,
@@ -49,29 +52,40 @@ pub fn verify(
 ) -> Result<WalkReport, EngineError> {
     let started = Instant::now();
     let revisions = history.revisions();
-    let first_checked = match &options.from {
-        None => 0,
-        Some(id) => revisions
-            .iter()
-            .position(|revision| &revision.id == id)
-            .ok_or_else(|| EngineError::UnknownRevision { id: id.clone() })?,
-    };
+    let first_checked = position(revisions, options.from.as_ref())?.unwrap_or(0);
+    let end = position(revisions, options.to.as_ref())?.map_or(revisions.len(), |at| at + 1);
     let mut walk = Walk {
         provider,
         options,
         checkpoint: None,
     };
-    let mut scratch = walk.fresh(&revisions[..first_checked])?;
-    let mut verdicts = Vec::with_capacity(revisions.len());
-    for revision in &revisions[..first_checked] {
-        verdicts.push(verdict(revision, Status::Unchecked));
+    let mut scratch = walk.fresh()?;
+    let mut verdicts: Vec<RevisionVerdict> = revisions[..first_checked]
+        .iter()
+        .map(|revision| verdict(revision, Status::Unchecked))
+        .collect();
+    let mut up_failed = false;
+    if let Some(failure) = apply_unchecked(&mut scratch, &revisions[..first_checked])? {
+        // What one walk over the whole history says, so that shards agree with it: this
+        // up failed, and nothing after it stands on anything.
+        let revision = &revisions[failure.index];
+        let outcome = failed(
+            revision,
+            Status::UpFailed,
+            &revision.up,
+            failure.error,
+            false,
+        );
+        verdicts[failure.index] = outcome.verdict;
+        for (later, revision) in verdicts.iter_mut().zip(revisions).skip(failure.index + 1) {
+            *later = skipped(revision);
+        }
+        up_failed = true;
     }
     let mut before = walk.snapshot(&mut scratch)?;
-    let mut up_failed = false;
-    for (index, revision) in revisions.iter().enumerate().skip(first_checked) {
+    for (index, revision) in revisions.iter().enumerate().take(end).skip(first_checked) {
         if up_failed {
-            let mut skipped = verdict(revision, Status::Skipped);
-            skipped.detail = Some("not checked: an earlier revision's up failed".into());
+            let skipped = skipped(revision);
             on_event(Event::Judged(&skipped));
             verdicts.push(skipped);
             continue;
@@ -101,7 +115,7 @@ pub fn verify(
         backend: walk.provider.dialect().name().into(),
         source: walk.provider.describe(),
         revisions: verdicts,
-        head: (!up_failed).then_some(before),
+        head: (!up_failed && end == revisions.len()).then_some(before),
         duration_ms: started.elapsed().as_millis(),
     })
 }
@@ -130,13 +144,12 @@ impl Walk<'_> {
         Ok(scratch.backend().introspect(&self.options.introspect)?)
     }
 
-    /// A fresh database with `revisions` applied, unchecked.
-    fn fresh(&mut self, revisions: &[Revision]) -> Result<Scratch, EngineError> {
+    /// A fresh database, no revision applied.
+    fn fresh(&mut self) -> Result<Scratch, EngineError> {
         let mut scratch = self.provider.create(&self.options.table)?;
         // Verify snapshots each scratch database up to three times per revision.
         scratch.backend().watch_schema_changes()?;
         scratch.backend().ensure_version_table()?;
-        apply(&mut scratch, revisions)?;
         Ok(scratch)
     }
 
@@ -145,7 +158,7 @@ impl Walk<'_> {
     fn rebuild(&mut self, revisions: &[Revision], applied: usize) -> Result<Scratch, EngineError> {
         let (mut checkpoint, at) = match self.checkpoint.take() {
             Some(checkpoint) => checkpoint,
-            None => (self.fresh(&[])?, 0),
+            None => (self.fresh()?, 0),
         };
         apply(&mut checkpoint, &revisions[at..applied])?;
         let copy = self.provider.copy(&mut checkpoint, &self.options.table);
@@ -312,6 +325,23 @@ fn list(items: &[&str]) -> String {
     }
 }
 
+/// Where `id` is in the history; `None` when no id is given.
+fn position(revisions: &[Revision], id: Option<&RevisionId>) -> Result<Option<usize>, EngineError> {
+    id.map(|id| {
+        revisions
+            .iter()
+            .position(|revision| &revision.id == id)
+            .ok_or_else(|| EngineError::UnknownRevision { id: id.clone() })
+    })
+    .transpose()
+}
+
+fn skipped(revision: &Revision) -> RevisionVerdict {
+    let mut skipped = verdict(revision, Status::Skipped);
+    skipped.detail = Some("not checked: an earlier revision's up failed".into());
+    skipped
+}
+
 fn verdict(revision: &Revision, status: Status) -> RevisionVerdict {
     RevisionVerdict {
         id: revision.id.to_string(),
@@ -443,7 +473,28 @@ fn stage_check(backend: &mut dyn Backend, revision: &Revision) -> Result<(), Bac
 
 /// Applies `revisions` without checking them.
 fn apply(scratch: &mut Scratch, revisions: &[Revision]) -> Result<(), EngineError> {
+    match apply_unchecked(scratch, revisions)? {
+        None => Ok(()),
+        Some(UpFailure { index, error }) => {
+            let revision = &revisions[index];
+            Err(step_failure(revision, &revision.up, error))
+        }
+    }
+}
+
+/// The up that failed while applying revisions unchecked: which one, and why.
+struct UpFailure {
+    index: usize,
+    error: BackendError,
+}
+
+/// Applies `revisions` without checking them, up to the first up that fails.
+fn apply_unchecked(
+    scratch: &mut Scratch,
+    revisions: &[Revision],
+) -> Result<Option<UpFailure>, EngineError> {
     let backend = scratch.backend();
+    let mut applied = 0;
     for window in revisions.chunks(STAGE_AHEAD) {
         let rows: Vec<AppliedRevision> = window.iter().map(up_row).collect();
         let works: Vec<StepWork<'_>> = window
@@ -453,11 +504,14 @@ fn apply(scratch: &mut Scratch, revisions: &[Revision]) -> Result<(), EngineErro
             .collect();
         backend.stage_steps(&works)?;
         for revision in window {
-            run_up(backend, revision)
-                .map_err(|error| step_failure(revision, &revision.up, error))?;
+            if let Err(error) = run_up(backend, revision) {
+                let index = applied;
+                return Ok(Some(UpFailure { index, error }));
+            }
+            applied += 1;
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// An up that fails while rebuilding worked a moment ago: the harness cannot go on.

@@ -1,12 +1,12 @@
 //! What `verify` found, as data: a verdict per revision, each with the structural diff
 //! behind it. Findings are data; an `Err` from verify means the harness could not run.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::schema::Finding;
 
 /// How one revision fared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Up, down and up again, each leaving the schema it should.
@@ -53,7 +53,7 @@ impl Status {
 }
 
 /// The verdict on one revision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionVerdict {
     pub id: String,
     pub slug: String,
@@ -62,10 +62,10 @@ pub struct RevisionVerdict {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The structural difference behind a mismatch.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub diff: Vec<Finding>,
     /// Differences that do not fail the run (a column back at another position).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<Finding>,
     /// The file at fault and the line, for CI annotations.
     #[serde(skip_serializing_if = "Option::is_none")]

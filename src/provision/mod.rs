@@ -13,6 +13,7 @@ mod postgres_server;
 mod provision_tests;
 mod scratch;
 mod select;
+mod shared;
 mod sqlite_temp;
 
 pub use docker::{DockerPostgres, image_reference};
@@ -27,4 +28,5 @@ pub use scratch::{Provider, Scratch};
 pub use select::{
     DEFAULT_IMAGE, IMAGE_VARIABLE, PostgresSources, default_image, postgres_provider,
 };
+pub use shared::{SharedHandle, SharedProvider};
 pub use sqlite_temp::SqliteTemp;

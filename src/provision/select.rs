@@ -53,8 +53,10 @@ pub fn default_image() -> String {
 }
 
 /// The first source that works, or [`ProvisionError::NoPostgres`] listing each source
-/// and why it failed.
-pub fn postgres_provider(sources: &PostgresSources) -> Result<Box<dyn Provider>, ProvisionError> {
+/// and why it failed. Each is `Send`, so that `verify --jobs` can share it between threads.
+pub fn postgres_provider(
+    sources: &PostgresSources,
+) -> Result<Box<dyn Provider + Send>, ProvisionError> {
     if let Some(url) = &sources.url {
         let mut server = PostgresServer::new(url, "URL");
         // A URL the user named that does not work is their error, not a reason to

@@ -1,11 +1,16 @@
 //! The CI templates in ci/ parse as YAML, and every `migrate ...` command in them names a
 //! subcommand that `migrate --help` lists, so a renamed command cannot leave them stale.
+//! The sharded one runs every shard of its split and merges what its shards write.
 
 use std::process::Command;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-const TEMPLATES: [&str; 2] = ["ci/github-actions.yml", "ci/gitlab-ci.yml"];
+const TEMPLATES: [&str; 3] = [
+    "ci/github-actions.yml",
+    "ci/github-actions-sharded.yml",
+    "ci/gitlab-ci.yml",
+];
 
 /// The subcommands (and their aliases) `migrate --help` lists under `Commands:`.
 fn subcommands() -> Vec<String> {
@@ -94,5 +99,53 @@ fn invocations_are_found_where_commands_start() {
     assert_eq!(
         invocations("cargo install migrate\nmigrate verify --strict && migrate check --dir m"),
         ["verify", "check"]
+    );
+}
+
+fn load(template: &str) -> Yaml {
+    let path = format!("{}/{template}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    YamlLoader::load_from_str(&text).unwrap().remove(0)
+}
+
+/// The `run:` scripts of a job's steps, joined.
+fn scripts(job: &Yaml) -> String {
+    let steps = job["steps"].as_vec().expect("steps");
+    let runs = steps.iter().filter_map(|step| step["run"].as_str());
+    runs.collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn the_sharded_template_runs_every_shard_and_merges_their_reports() {
+    let workflow = load("ci/github-actions-sharded.yml");
+    let jobs = &workflow["jobs"];
+    let shards: Vec<i64> = jobs["verify"]["strategy"]["matrix"]["shard"]
+        .as_vec()
+        .expect("a shard matrix")
+        .iter()
+        .map(|shard| shard.as_i64().expect("shard numbers"))
+        .collect();
+    let verify = scripts(&jobs["verify"]);
+    let count = verify
+        .split_once("--shard ${{ matrix.shard }}/")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|count| count.parse::<i64>().ok())
+        .expect("--shard ${{ matrix.shard }}/N");
+    assert_eq!(shards, (1..=count).collect::<Vec<_>>(), "one job per shard");
+    assert!(
+        verify.contains("--report verify-${{ matrix.shard }}.json"),
+        "{verify}"
+    );
+    let merge = &jobs["merge"];
+    assert_eq!(merge["needs"].as_str(), Some("verify"));
+    assert_eq!(
+        merge["if"].as_str(),
+        Some("always()"),
+        "the merge reports the defects of failed shards too"
+    );
+    assert!(
+        scripts(merge).contains("--merge-reports reports/verify-*.json"),
+        "{}",
+        scripts(merge)
     );
 }

@@ -20,3 +20,4 @@ mod signals;
 mod tracking;
 mod transaction_control;
 mod verify;
+mod verify_shards;

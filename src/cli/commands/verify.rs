@@ -1,56 +1,79 @@
 //! `migrate verify` and `migrate snapshot`: walk every revision on each backend, then check
 //! the sum file and the committed schema snapshots.
 
-use migrate::engine::{VerifyOptions, WalkReport, verify};
+use migrate::core::Shard;
+use migrate::engine::{HistoryMark, ShardMark, VerifyOptions, WalkReport, verify};
 use migrate::source::{Directory, SourceError};
 
 use crate::cli::args::{Format, VerifyArgs, VerifyDatabases};
 use crate::cli::context::Context;
 use crate::cli::exit;
-use crate::cli::verify_output::{self, ChecksumCheck, Report};
+use crate::cli::verify_checksums::ChecksumCheck;
+use crate::cli::verify_output;
 use crate::cli::verify_providers::providers;
+use crate::cli::verify_result::Verification;
 use crate::cli::verify_snapshot::{SnapshotCheck, check_snapshot};
+use crate::cli::{verify_merge, verify_walks};
 
 pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
+    let verification = if args.merge_reports.is_empty() {
+        walk(context, args)?
+    } else {
+        let merged = verify_merge::merge_files(&args.merge_reports)?;
+        if args.format == Format::Human {
+            verify_output::print_walks(&merged.reports);
+        }
+        merged
+    };
+    let failed = verify_output::finish(&verification, args)?;
+    Ok(if failed { exit::DEFECT } else { exit::SUCCESS })
+}
+
+/// Walks the history (or the shard of it asked for) on each backend; the checks made once
+/// per run (sum file, base) are a shard's only when it is the first.
+fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
     let (directory, checksums) = load(context)?;
+    let history = &directory.history;
     let options = VerifyOptions {
         from: args.from.as_deref().map(str::parse).transpose()?,
+        to: None,
         strict_column_order: args.strict_column_order,
         introspect: context.settings.introspect.clone(),
         table: context.settings.table.clone(),
     };
-    let human = args.format == Format::Human;
-    let mut reports = Vec::new();
+    let run = (history, &options);
     let selection = providers(context, &args.databases)?;
+    let mut reports = Vec::new();
     for mut provider in selection.providers {
-        if human {
-            println!(
-                "verify on {}: {} revisions",
-                provider.describe(),
-                directory.history.len()
-            );
-        }
-        let mut progress = verify_output::Progress::new(human);
-        let walk = verify(
-            provider.as_mut(),
-            &directory.history,
-            &options,
-            &mut |event| {
-                progress.show(&event);
-            },
-        )?;
-        let snapshot = check_snapshot(context, &walk, args.update_snapshots)?;
-        reports.push(Report { walk, snapshot });
+        reports.push(match (args.shard, args.jobs) {
+            (Some(shard), _) => {
+                verify_walks::one_shard(context, provider.as_mut(), run, shard, args)?
+            }
+            (None, Some(jobs)) => {
+                verify_walks::in_parallel(context, provider.as_mut(), run, jobs, args)?
+            }
+            (None, None) => verify_walks::whole(context, provider.as_mut(), run, args)?,
+        });
     }
+    let first = args.shard.is_none_or(Shard::is_first);
     let base = match &args.base {
-        Some(reference) => Some(crate::cli::verify_base::check(
+        Some(reference) if first => Some(crate::cli::verify_base::check(
             context, &directory, reference,
         )?),
-        None => None,
+        _ => None,
     };
-    let failed =
-        verify_output::finish(&reports, &checksums, base.as_ref(), &selection.notes, args)?;
-    Ok(if failed { exit::DEFECT } else { exit::SUCCESS })
+    Ok(Verification {
+        reports,
+        checksums: if first {
+            checksums
+        } else {
+            ChecksumCheck::in_first_shard()
+        },
+        base,
+        notes: selection.notes,
+        history: HistoryMark::of(history),
+        shard: args.shard.map(|shard| ShardMark::new(history, shard)),
+    })
 }
 
 /// `migrate snapshot`: writes the schema at head of each backend.
