@@ -1,53 +1,163 @@
 //! PostgreSQL in a Docker container: started from a local image (pulled only when it is
-//! not here), reached on a loopback port, removed on drop and on Ctrl-C.
+//! not here), reached on a loopback port, removed on drop and on Ctrl-C or SIGTERM.
 //!
-//! Through the `docker` command rather than the testcontainers crate: testcontainers-rs
-//! talks to the engine through bollard at a fixed API version (1.53 in 0.28, 1.44 and up
-//! since 0.16) without negotiating, and an engine older than that (Debian 12's 20.10
-//! speaks 1.41) refuses every request; the command negotiates with any engine.
+//! Through the testcontainers crate where it can talk to the engine (its wait strategy,
+//! its clean-up), else through the `docker` command, which negotiates its API version
+//! with any engine (`docker_cli`). `MIGRATE_DOCKER_CLIENT=testcontainers|cli` forces one.
 
-use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
+use super::docker_cli::{CliContainer, engine_api_version, ensure_image};
+use super::docker_crate::CrateContainer;
 use super::error::ProvisionError;
-use super::interrupt::OnInterrupt;
 use super::postgres_server::PostgresServer;
 use super::scratch::{Provider, Scratch};
 use crate::backend::{Dialect, PostgresBackend, VersionTable};
 
 /// How long a container may take to accept connections (the official image runs initdb
 /// first; a cold start here takes about 3 s).
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(90);
+pub(super) const STARTUP_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// The environment variable that picks the Docker client.
+pub const CLIENT_VARIABLE: &str = "MIGRATE_DOCKER_CLIENT";
+
+/// Which Docker client starts the container.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DockerClient {
+    /// The testcontainers crate, else the `docker` command when the crate cannot start one.
+    #[default]
+    Auto,
+    /// The testcontainers crate only.
+    Testcontainers,
+    /// The `docker` command only.
+    Cli,
+}
+
+impl DockerClient {
+    /// The client [`CLIENT_VARIABLE`] names (`auto` when unset).
+    pub fn from_env() -> Result<Self, ProvisionError> {
+        match std::env::var(CLIENT_VARIABLE).as_deref() {
+            Err(_) | Ok("" | "auto") => Ok(Self::Auto),
+            Ok("testcontainers") => Ok(Self::Testcontainers),
+            Ok("cli") => Ok(Self::Cli),
+            Ok(other) => Err(ProvisionError::docker_unavailable(format!(
+                "{CLIENT_VARIABLE}={other:?} is not one of auto, testcontainers, cli"
+            ))),
+        }
+    }
+}
+
+/// The running container, by the client that started it.
+enum Container {
+    Crate(Box<CrateContainer>),
+    Cli(CliContainer),
+}
 
 /// A PostgreSQL container of its own; removed when this is dropped.
 pub struct DockerPostgres {
     server: PostgresServer,
     image: String,
     container: Container,
+    /// How the container was started, as `describe` says it.
+    via: String,
 }
 
 impl DockerPostgres {
     /// Starts a container of `image` (`name[:tag]`, the tag defaulting to `latest` as
-    /// in Docker) and waits until it accepts connections.
+    /// in Docker) with the client [`CLIENT_VARIABLE`] picks, and waits until it accepts
+    /// connections.
     pub fn start(image: &str) -> Result<Self, ProvisionError> {
+        Self::start_with(image, DockerClient::from_env()?)
+    }
+
+    /// [`DockerPostgres::start`] through the given client.
+    pub fn start_with(image: &str, client: DockerClient) -> Result<Self, ProvisionError> {
         let image = image_reference(image)?;
-        let image = image.as_str();
-        ensure_image(image)?;
-        let container = Container::run(image)?;
-        let url = container.wait_until_ready()?;
+        let (container, url, via) = match client {
+            DockerClient::Cli => start_cli(&image, None)?,
+            DockerClient::Testcontainers => start_crate(&image)?,
+            DockerClient::Auto => match start_crate(&image) {
+                Ok(started) => started,
+                Err(error) => start_cli(&image, Some(error.to_string()))?,
+            },
+        };
         let mut server = PostgresServer::new(&url, "docker");
         server.check()?;
         Ok(Self {
             server,
-            image: image.to_owned(),
+            image,
             container,
+            via,
         })
     }
 
     /// The container's id, for `docker` commands.
     pub fn container_id(&self) -> &str {
-        &self.container.id
+        match &self.container {
+            Container::Crate(container) => container.id(),
+            Container::Cli(container) => &container.id,
+        }
+    }
+}
+
+fn start_crate(image: &str) -> Result<(Container, String, String), ProvisionError> {
+    let container = CrateContainer::run(image)?;
+    let url = wait_for_server(
+        container.port(),
+        || container.is_running(),
+        || container.logs(),
+    )?;
+    Ok((
+        Container::Crate(Box::new(container)),
+        url,
+        "testcontainers".into(),
+    ))
+}
+
+/// The `docker` command; `crate_error` is why the crate did not start it, if it was tried.
+fn start_cli(
+    image: &str,
+    crate_error: Option<String>,
+) -> Result<(Container, String, String), ProvisionError> {
+    ensure_image(image)?;
+    let container = CliContainer::run(image)?;
+    let url = wait_for_server(
+        container.port()?,
+        || container.is_running(),
+        || container.logs(),
+    )?;
+    let api = engine_api_version().unwrap_or_else(|| "unknown".into());
+    let via = match crate_error {
+        None => format!("docker CLI, engine API {api}"),
+        Some(error) => format!("docker CLI, engine API {api}; testcontainers failed: {error}"),
+    };
+    Ok((Container::Cli(container), url, via))
+}
+
+/// Polls until the server on `port` accepts a connection, and returns its URL: the official
+/// image runs a server on a socket only while it initializes, so a TCP connection means
+/// the real one is up.
+fn wait_for_server(
+    port: u16,
+    is_running: impl Fn() -> bool,
+    logs: impl Fn() -> String,
+) -> Result<String, ProvisionError> {
+    let url = format!("postgres://postgres:migrate@127.0.0.1:{port}/postgres?sslmode=disable");
+    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    loop {
+        if PostgresBackend::connect(&url, VersionTable::default()).is_ok() {
+            return Ok(url);
+        }
+        let stopped = !is_running();
+        if stopped || Instant::now() > deadline {
+            let why = if stopped { "exited" } else { "timed out" };
+            return Err(ProvisionError::docker_failed(format!(
+                "the container {why}:\n{}",
+                logs()
+            )));
+        }
+        sleep(Duration::from_millis(200));
     }
 }
 
@@ -57,7 +167,7 @@ impl Provider for DockerPostgres {
     }
 
     fn describe(&self) -> String {
-        format!("postgres (docker {})", self.image)
+        format!("postgres (docker {}, via {})", self.image, self.via)
     }
 
     fn create(&mut self, table: &VersionTable) -> Result<Scratch, ProvisionError> {
@@ -77,7 +187,9 @@ impl Provider for DockerPostgres {
 /// would read as an option or split into two arguments.
 pub fn image_reference(image: &str) -> Result<String, ProvisionError> {
     if image.is_empty() || image.starts_with('-') || image.contains(char::is_whitespace) {
-        return Err(unavailable(format!("{image:?} is not an image name")));
+        return Err(ProvisionError::docker_unavailable(format!(
+            "{image:?} is not an image name"
+        )));
     }
     // A colon after the last slash is the tag's; one before it is a registry's port.
     let name_start = image.rfind('/').map_or(0, |slash| slash + 1);
@@ -87,159 +199,4 @@ pub fn image_reference(image: &str) -> Result<String, ProvisionError> {
     } else {
         format!("{image}:latest")
     })
-}
-
-/// Makes sure `image` is here, pulling it only when it is not: nothing goes to the
-/// network for an image that is present.
-fn ensure_image(image: &str) -> Result<(), ProvisionError> {
-    let inspect = docker(&["image", "inspect", "--format", "{{.Id}}", image]);
-    match inspect {
-        Ok(_) => Ok(()),
-        Err(text) if text.contains("No such image") => docker(&["pull", "--quiet", image])
-            .map(drop)
-            .map_err(|text| {
-                unavailable(format!(
-                    "image {image} is not here and cannot be pulled ({}): build one from this \
-                     machine's PostgreSQL with ci/build-postgres-image.sh and name it with \
-                     --postgres-image or MIGRATE_POSTGRES_IMAGE",
-                    first_line(&text)
-                ))
-            }),
-        Err(text) => Err(unavailable(format!(
-            "the engine does not answer: {}",
-            first_line(&text)
-        ))),
-    }
-}
-
-/// A running container, force-removed (with its volumes) on drop.
-struct Container {
-    id: String,
-    _interrupt: OnInterrupt,
-}
-
-impl Container {
-    fn run(image: &str) -> Result<Self, ProvisionError> {
-        let id = docker(&[
-            "run",
-            "--detach",
-            "--pull=never",
-            "--label=org.migrate.scratch=true",
-            // Published on loopback only, on a port Docker picks.
-            "--publish=127.0.0.1::5432",
-            // What the official image needs to start without a password of our choosing.
-            "--env=POSTGRES_PASSWORD=migrate",
-            "--env=POSTGRES_HOST_AUTH_METHOD=trust",
-            image,
-            "postgres",
-            // Speed over durability: the server is thrown away.
-            "-c",
-            "fsync=off",
-            "-c",
-            "synchronous_commit=off",
-            "-c",
-            "full_page_writes=off",
-            "-c",
-            "max_connections=200",
-        ])
-        .map_err(|text| failed(format!("docker run {image}: {}", first_line(&text))))?;
-        let id = id.trim().to_owned();
-        let removed = id.clone();
-        let interrupt = OnInterrupt::register(move || remove(&removed));
-        Ok(Self {
-            id,
-            _interrupt: interrupt,
-        })
-    }
-
-    /// Polls until the server accepts a connection: the official image runs a server on
-    /// a socket only while it initializes, so a TCP connection means the real one is up.
-    fn wait_until_ready(&self) -> Result<String, ProvisionError> {
-        let mapping = docker(&["port", &self.id, "5432/tcp"])
-            .map_err(|text| failed(format!("docker port: {}", first_line(&text))))?;
-        let port = mapping
-            .lines()
-            .find_map(|line| line.rsplit_once(':')?.1.trim().parse::<u16>().ok())
-            .ok_or_else(|| failed(format!("docker port printed no port: {mapping}")))?;
-        let url = format!("postgres://postgres:migrate@127.0.0.1:{port}/postgres?sslmode=disable");
-        let deadline = Instant::now() + STARTUP_TIMEOUT;
-        loop {
-            if PostgresBackend::connect(&url, VersionTable::default()).is_ok() {
-                return Ok(url);
-            }
-            let running = docker(&["inspect", "--format", "{{.State.Running}}", &self.id]);
-            let stopped = running.is_ok_and(|state| state.trim() != "true");
-            if stopped || Instant::now() > deadline {
-                let why = if stopped { "exited" } else { "timed out" };
-                return Err(failed(format!("the container {why}:\n{}", self.logs())));
-            }
-            sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn logs(&self) -> String {
-        let output = Command::new("docker")
-            .args(["logs", "--tail", "15", &self.id])
-            .output();
-        output.map_or_else(
-            |error| error.to_string(),
-            |output| {
-                // The server logs to stderr, initdb to stdout.
-                let mut text = String::from_utf8_lossy(&output.stdout).into_owned();
-                text.push_str(&String::from_utf8_lossy(&output.stderr));
-                text
-            },
-        )
-    }
-}
-
-impl Drop for Container {
-    fn drop(&mut self) {
-        remove(&self.id);
-    }
-}
-
-fn remove(id: &str) {
-    let _ = docker(&["rm", "--force", "--volumes", id]);
-}
-
-/// Runs `docker ARGS`: its stdout, or what went wrong (stderr, or why it did not run).
-fn docker(args: &[&str]) -> Result<String, String> {
-    let output = Command::new("docker")
-        .args(args)
-        .output()
-        .map_err(|error| {
-            if error.kind() == std::io::ErrorKind::NotFound {
-                "no `docker` command on PATH".to_owned()
-            } else {
-                format!("cannot run docker: {error}")
-            }
-        })?;
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    } else {
-        Err(String::from_utf8_lossy(&output.stderr).into_owned())
-    }
-}
-
-fn first_line(text: &str) -> &str {
-    let text = text.trim();
-    text.lines()
-        .next()
-        .unwrap_or(text)
-        .trim_start_matches("Error: ")
-}
-
-fn unavailable(reason: String) -> ProvisionError {
-    ProvisionError::Unavailable {
-        what: "docker".into(),
-        reason,
-    }
-}
-
-fn failed(message: String) -> ProvisionError {
-    ProvisionError::Create {
-        provider: "postgres (docker)".into(),
-        message,
-    }
 }

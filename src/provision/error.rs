@@ -22,3 +22,21 @@ pub enum ProvisionError {
     )]
     NoPostgres { tried: String },
 }
+
+impl ProvisionError {
+    /// Docker is not there, or cannot give the image.
+    pub(crate) fn docker_unavailable(reason: String) -> Self {
+        Self::Unavailable {
+            what: "docker".into(),
+            reason,
+        }
+    }
+
+    /// A container that would not start or serve.
+    pub(crate) fn docker_failed(message: String) -> Self {
+        Self::Create {
+            provider: "postgres (docker)".into(),
+            message,
+        }
+    }
+}

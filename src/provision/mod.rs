@@ -2,6 +2,8 @@
 //! Docker container, or a throwaway cluster from the machine's own PostgreSQL binaries.
 
 mod docker;
+mod docker_cli;
+mod docker_crate;
 mod error;
 mod interrupt;
 #[cfg(test)]
@@ -16,7 +18,7 @@ mod select;
 mod shared;
 mod sqlite_temp;
 
-pub use docker::{DockerPostgres, image_reference};
+pub use docker::{CLIENT_VARIABLE, DockerClient, DockerPostgres, image_reference};
 pub use error::ProvisionError;
 pub use interrupt::{
     INTERRUPTED_EXIT_CODE, OnInterrupt, run_interrupt_cleanups, wait_if_interrupted,

@@ -98,12 +98,18 @@ fn a_server_url_gives_scratch_databases_on_it() {
     round_trip(provider.as_mut());
 }
 
-#[test]
-fn docker_runs_a_container_and_removes_it() {
-    let Some(mut provider) = available("docker", DockerPostgres::start(&default_image())) else {
+/// Starts a container through `client`, checks it serves, and that dropping it removes it.
+fn container_round_trip(test: &str, client: DockerClient, described_as: &str) {
+    let started = DockerPostgres::start_with(&default_image(), client);
+    let Some(mut provider) = available(test, started) else {
         return;
     };
-    assert!(provider.describe().starts_with("postgres (docker "));
+    let description = provider.describe();
+    assert!(
+        description.starts_with("postgres (docker "),
+        "{description}"
+    );
+    assert!(description.contains(described_as), "{description}");
     round_trip(&mut provider);
     let id = provider.container_id().to_owned();
     drop(provider);
@@ -112,6 +118,29 @@ fn docker_runs_a_container_and_removes_it() {
         .output()
         .unwrap();
     assert!(!inspect.status.success(), "container {id} is still there");
+}
+
+#[test]
+fn the_testcontainers_crate_runs_a_container_and_removes_it() {
+    container_round_trip(
+        "the testcontainers crate",
+        DockerClient::Testcontainers,
+        "via testcontainers",
+    );
+}
+
+#[test]
+fn the_docker_command_runs_a_container_and_removes_it() {
+    container_round_trip(
+        "the docker command",
+        DockerClient::Cli,
+        "via docker CLI, engine API ",
+    );
+}
+
+#[test]
+fn auto_picks_a_client_that_works() {
+    container_round_trip("docker (auto)", DockerClient::Auto, "via ");
 }
 
 #[test]
