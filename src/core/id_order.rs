@@ -15,8 +15,9 @@ pub enum IdOrder {
     Natural,
     /// The ids compared as text with their dashes dropped, byte by byte: diesel keeps a
     /// version as the string before the first `_` without its dashes and sorts those
-    /// strings, so `2025-11-19-091444-0000` (18 digits) runs before `20260101000000`;
-    /// popx, Atlas and Prisma sort their versions or file names as text too.
+    /// strings, so `2017-08-31-230457` runs after `20140924113530`, and
+    /// `2025-11-19-091444-0000` (18 digits) before `20260101000000`; popx, Atlas and
+    /// Prisma sort their versions or file names as text too.
     Text,
 }
 
@@ -74,8 +75,8 @@ mod tests {
                 "20260101000000",
             ]
         );
-        // The natural order would run the 18-digit version last, after a later timestamp.
-        assert!(id("20260101000000") < id("2025-11-19-091444-0000"));
+        // The natural order reads `2017` as a number of its own and runs 2017 before 2014.
+        assert!(id("2017-08-31-230457") < id("20140924113530"));
     }
 
     #[test]
