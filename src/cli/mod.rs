@@ -4,6 +4,7 @@
 mod args;
 mod commands;
 mod context;
+mod directory_notes;
 mod exit;
 mod report;
 mod settings;

@@ -56,7 +56,7 @@ mod tests {
 
     #[test]
     fn diesel_mixed_formats_sort_as_diesel_sorts_them() {
-        let mut ids = vec![
+        let mut ids = [
             id("20260101000000"),
             id("2025-11-19-091444-0000"),
             id("2017-08-31-230457"),

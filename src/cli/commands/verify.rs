@@ -1,11 +1,16 @@
 //! `migrate verify` and `migrate snapshot`: walk every revision on each backend, then check
 //! the sum file and the committed schema snapshots.
 
+use std::borrow::Cow;
+
+use migrate::backend::Dialect;
+use migrate::core::History;
 use migrate::engine::{VerifyOptions, WalkReport, verify};
-use migrate::source::{Directory, SourceError};
+use migrate::source::{Directory, ReadOptions, SourceError};
 
 use crate::cli::args::{Format, VerifyArgs, VerifyDatabases};
 use crate::cli::context::Context;
+use crate::cli::directory_notes;
 use crate::cli::exit;
 use crate::cli::verify_output::{self, ChecksumCheck, Report};
 use crate::cli::verify_providers::providers;
@@ -31,25 +36,22 @@ pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
             );
         }
         let mut progress = verify_output::Progress::new(human);
-        let walk = verify(
-            provider.as_mut(),
-            &directory.history,
-            &options,
-            &mut |event| {
-                progress.show(&event);
-            },
-        )?;
+        let history = history_for(context, &directory, provider.dialect())?;
+        let walk = verify(provider.as_mut(), &history, &options, &mut |event| {
+            progress.show(&event);
+        })?;
         let snapshot = check_snapshot(context, &walk, args.update_snapshots)?;
         reports.push(Report { walk, snapshot });
     }
+    let mut notes = selection.notes;
+    notes.extend(directory_notes::ignored(&directory));
     let base = match &args.base {
         Some(reference) => Some(crate::cli::verify_base::check(
             context, &directory, reference,
         )?),
         None => None,
     };
-    let failed =
-        verify_output::finish(&reports, &checksums, base.as_ref(), &selection.notes, args)?;
+    let failed = verify_output::finish(&reports, &checksums, base.as_ref(), &notes, args)?;
     Ok(if failed { exit::DEFECT } else { exit::SUCCESS })
 }
 
@@ -66,8 +68,8 @@ pub fn snapshot(context: &Context, databases: &VerifyDatabases) -> anyhow::Resul
         println!("{note}");
     }
     for mut provider in selection.providers {
-        let walk: WalkReport =
-            verify(provider.as_mut(), &directory.history, &options, &mut |_| {})?;
+        let history = history_for(context, &directory, provider.dialect())?;
+        let walk: WalkReport = verify(provider.as_mut(), &history, &options, &mut |_| {})?;
         match check_snapshot(context, &walk, true)? {
             SnapshotCheck::Updated { path } => println!("wrote {}", path.display()),
             other => anyhow::bail!("no snapshot for {}: {}", walk.backend, other.summary()),
@@ -76,18 +78,36 @@ pub fn snapshot(context: &Context, databases: &VerifyDatabases) -> anyhow::Resul
     Ok(exit::SUCCESS)
 }
 
+/// The history to verify on a database of `dialect`: the directory's, unless its layout
+/// keeps a file per dialect (popx), when it is read again for that dialect.
+fn history_for<'a>(
+    context: &Context,
+    directory: &'a Directory,
+    dialect: Dialect,
+) -> anyhow::Result<Cow<'a, History>> {
+    if !directory.layout.reads_per_dialect() {
+        return Ok(Cow::Borrowed(&directory.history));
+    }
+    let options = ReadOptions {
+        layout: Some(directory.layout),
+        ..context.read_options_for(dialect)
+    };
+    let again = Directory::load_ignoring_sum(&context.settings.dir, options)?;
+    Ok(Cow::Owned(again.history))
+}
+
 /// The directory, and what its sum file says; a sum file that disagrees is a finding of
 /// verify, not a reason to stop.
 fn load(context: &Context) -> anyhow::Result<(Directory, ChecksumCheck)> {
     let settings = &context.settings;
-    match Directory::load_as(&settings.dir, settings.layout) {
+    match Directory::load_with(&settings.dir, context.read_options()) {
         Ok(directory) => {
             let check = ChecksumCheck::from_state(directory.sum);
             Ok((directory, check))
         }
         Err(error @ (SourceError::SumMismatch { .. } | SourceError::SumFile { .. })) => {
             let check = ChecksumCheck::mismatch(&error);
-            let directory = Directory::load_ignoring_sum(&settings.dir, settings.layout)?;
+            let directory = Directory::load_ignoring_sum(&settings.dir, context.read_options())?;
             Ok((directory, check))
         }
         Err(error) => Err(error.into()),
