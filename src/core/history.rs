@@ -1,6 +1,7 @@
 //! The ordered, linear history of revisions read from a migrations directory.
 //! Pure: no I/O.
 
+use super::applied::AppliedRevision;
 use super::id_order::IdOrder;
 use super::revision::Revision;
 use super::revision_id::RevisionId;
@@ -54,6 +55,14 @@ impl History {
     /// The revisions, oldest first.
     pub fn revisions(&self) -> &[Revision] {
         &self.revisions
+    }
+
+    /// The applied row that runs last in this history's order (`applied` need not be
+    /// sorted): where the database is.
+    pub fn newest_applied<'a>(&self, applied: &'a [AppliedRevision]) -> Option<&'a AppliedRevision> {
+        applied
+            .iter()
+            .max_by(|a, b| self.order.cmp(&a.id, &b.id).then_with(|| a.id.cmp(&b.id)))
     }
 
     /// The newest revision.
