@@ -59,7 +59,10 @@ impl History {
 
     /// The applied row that runs last in this history's order (`applied` need not be
     /// sorted): where the database is.
-    pub fn newest_applied<'a>(&self, applied: &'a [AppliedRevision]) -> Option<&'a AppliedRevision> {
+    pub fn newest_applied<'a>(
+        &self,
+        applied: &'a [AppliedRevision],
+    ) -> Option<&'a AppliedRevision> {
         applied
             .iter()
             .max_by(|a, b| self.order.cmp(&a.id, &b.id).then_with(|| a.id.cmp(&b.id)))

@@ -94,7 +94,10 @@ impl<'a> Migrator<'a> {
             return Ok(position.clone());
         }
         let applied = self.applied()?;
-        Ok(self.history.newest_applied(&applied).map(|row| row.id.clone()))
+        Ok(self
+            .history
+            .newest_applied(&applied)
+            .map(|row| row.id.clone()))
     }
 
     /// Every revision's state; reads only.

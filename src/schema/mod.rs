@@ -19,6 +19,7 @@ mod render_table;
 mod sqlite_text;
 mod table;
 mod tokens;
+mod visible;
 
 pub use diff::diff;
 pub use finding::{Finding, FindingKind};
@@ -38,3 +39,4 @@ pub use table::{
     Column, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey, Generated, Identity,
     Index, IndexKey, KeyPart, NullsOrder, PartitionOf, Table, TableKind,
 };
+pub use visible::{differ_in_whitespace_only, show_whitespace};
