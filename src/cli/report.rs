@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use migrate::backend::BackendError;
 use migrate::core::{AdoptError, ChangedRevision, PlanError, Verdict};
 use migrate::engine::{EngineError, StepFailure};
-use migrate::schema::show_whitespace;
+use migrate::schema::show_whitespace_in_diff;
 use migrate::source::SourceError;
 
 /// The whole text printed for an error, ending in a newline.
@@ -110,15 +110,8 @@ fn write_change(out: &mut String, change: &ChangedRevision) {
         .context_radius(2)
         .header("as applied", "now")
         .to_string();
-    // Split at `\n` alone so a carriage return stays in its line; changed lines show
-    // their white space, or an edit of white space alone would show as no change.
-    for line in unified.split('\n').filter(|line| !line.is_empty()) {
-        let header = line == "--- as applied" || line == "+++ now";
-        let changed = !header && (line.starts_with('+') || line.starts_with('-'));
-        if changed {
-            let (sign, text) = line.split_at(1);
-            let _ = writeln!(out, "   | {sign}{}", show_whitespace(text));
-        } else {
+    for line in show_whitespace_in_diff(&unified).split('\n') {
+        if !line.is_empty() {
             let _ = writeln!(out, "   | {line}");
         }
     }

@@ -39,4 +39,4 @@ pub use table::{
     Column, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey, Generated, Identity,
     Index, IndexKey, KeyPart, NullsOrder, PartitionOf, Table, TableKind,
 };
-pub use visible::{differ_in_whitespace_only, show_whitespace};
+pub use visible::{differ_in_whitespace_only, show_whitespace, show_whitespace_in_diff};

@@ -22,6 +22,25 @@ pub fn show_whitespace(line: &str) -> String {
     shown
 }
 
+/// A unified diff (with its two header lines) with the white space of its added and
+/// removed lines shown, as git highlights it on changed lines only.
+pub fn show_whitespace_in_diff(unified: &str) -> String {
+    let mut shown = String::with_capacity(unified.len() + 16);
+    for (index, line) in unified.split_inclusive('\n').enumerate() {
+        let header = index < 2 && (line.starts_with("--- ") || line.starts_with("+++ "));
+        let text = line.strip_suffix('\n');
+        match (line.chars().next(), text) {
+            (Some(sign @ ('+' | '-')), Some(text)) if !header => {
+                shown.push(sign);
+                shown.push_str(&show_whitespace(&text[1..]));
+                shown.push('\n');
+            }
+            _ => shown.push_str(line),
+        }
+    }
+    shown
+}
+
 /// Whether two texts differ in their white space alone.
 pub fn differ_in_whitespace_only(a: &str, b: &str) -> bool {
     a != b && a.split_whitespace().eq(b.split_whitespace())
@@ -46,6 +65,15 @@ mod tests {
         assert!(differ_in_whitespace_only("begin", "begin "));
         assert!(!differ_in_whitespace_only("begin", "begin"));
         assert!(!differ_in_whitespace_only("begin", "end"));
+    }
+
+    #[test]
+    fn a_diff_shows_whitespace_on_changed_lines_only() {
+        let diff = "--- a\n+++ b\n@@ -1,2 +1,2 @@\n keep \n-old\n+old \n--- comment\n";
+        assert_eq!(
+            show_whitespace_in_diff(diff),
+            "--- a\n+++ b\n@@ -1,2 +1,2 @@\n keep \n-old\n+old·\n--- comment\n"
+        );
     }
 
     proptest! {
