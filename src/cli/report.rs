@@ -81,6 +81,11 @@ fn write_plan_error(out: &mut String, error: &PlanError) {
             write_change(out, change);
         }
     }
+    if let PlanError::Irreversible { reasons, .. } = error {
+        for reason in reasons {
+            let _ = writeln!(out, "  --> {reason}");
+        }
+    }
     if let PlanError::Missing { missing, .. } = error {
         for revision in missing {
             let stored = if revision.has_stored_down {

@@ -44,7 +44,11 @@ pub enum PlanError {
     #[error("target {target} is above the current revision; downgrade only moves down")]
     TargetAboveCurrent { target: String },
     #[error("cannot downgrade across irreversible revision(s) {}", ids(irreversible.iter()))]
-    Irreversible { irreversible: Vec<RevisionId> },
+    Irreversible {
+        irreversible: Vec<RevisionId>,
+        /// For each, why, naming the file: `migrations/00003_x.sql has no down`.
+        reasons: Vec<String>,
+    },
 }
 
 fn ids<'a>(ids: impl Iterator<Item = &'a RevisionId>) -> String {
@@ -86,7 +90,7 @@ impl PlanError {
             ),
             Self::TargetBelowCurrent { target } => format!("use `migrate downgrade {target}`"),
             Self::TargetAboveCurrent { target } => format!("use `migrate upgrade {target}`"),
-            Self::Irreversible { .. } => "write a down.sql that undoes the revision, or move the tracking table past it with `migrate stamp`".into(),
+            Self::Irreversible { .. } => "write a down that undoes the revision (its layout's down file or section), or move the tracking table past it with `migrate stamp`".into(),
         })
     }
 }
