@@ -110,3 +110,35 @@ fn id_of(
         reason: "the version is not a number".into(),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn reads_authelias_names() {
+        let name = Name::parse("V0001.Initial_Schema.up.sql").unwrap();
+        assert_eq!(
+            (name.version.as_str(), name.name.as_str(), name.up),
+            ("0001", "Initial_Schema", true)
+        );
+        for bad in [
+            "V1__x.sql",
+            "V.x.up.sql",
+            "V1.x.sql",
+            "V1.a.b.up.sql",
+            "1.x.up.sql",
+        ] {
+            assert_eq!(Name::parse(bad), None, "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn names_round_trip(version in "[0-9]{1,6}", name in "[A-Za-z0-9_]{1,16}", up in any::<bool>()) {
+            let name = Name { version, name, up };
+            prop_assert_eq!(Name::parse(&name.to_string()), Some(name));
+        }
+    }
+}

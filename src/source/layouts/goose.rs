@@ -51,6 +51,7 @@ impl fmt::Display for Name {
 /// Reads a folder of goose files.
 pub fn parse(input: &Input<'_>) -> Result<Vec<Revision>, SourceError> {
     let tree = input.tree;
+    refuse_go_migrations(tree)?;
     let mut by_number: BTreeMap<i64, &TreeFile> = BTreeMap::new();
     let mut revisions = Vec::new();
     for file in top_level_sql(input)? {
@@ -74,6 +75,26 @@ pub fn parse(input: &Input<'_>) -> Result<Vec<Revision>, SourceError> {
         revisions.push(read(tree, file, id, name.name)?);
     }
     Ok(revisions)
+}
+
+/// goose also runs `<version>_<name>.go` files, compiled into the program: skipping them
+/// would skip revisions, so a folder with one is refused.
+fn refuse_go_migrations(tree: &Tree) -> Result<(), SourceError> {
+    let go = tree.files.iter().find(|file| {
+        !file.path.contains('/')
+            && !file.path.ends_with("_test.go")
+            && file
+                .path
+                .strip_suffix(".go")
+                .is_some_and(|stem| Name::parse(&format!("{stem}.sql")).is_some())
+    });
+    match go {
+        None => Ok(()),
+        Some(file) => Err(SourceError::Unsupported {
+            path: tree.display(file),
+            reason: "a goose migration written in Go, which only goose (compiled into the program) can run".into(),
+        }),
+    }
 }
 
 fn read(
@@ -117,4 +138,37 @@ fn section(origin: &str, lines: &[&str], start: usize, end: usize) -> Result<Scr
         path: origin.into(),
         cause,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn names_goose_refuses_are_none() {
+        for name in [
+            "0_zero.sql",
+            "1.sql",
+            "x1_a.sql",
+            "1_a.go",
+            "99999999999999999999_big.sql",
+        ] {
+            assert_eq!(Name::parse(name), None, "{name}");
+        }
+        assert_eq!(
+            Name::parse("00001_create.users.sql").unwrap().name,
+            "create.users"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn names_round_trip(number in 1i64..=i64::MAX, width in 0usize..20, name in "[a-z0-9_]{1,12}") {
+            let text = format!("{number:0width$}_{name}.sql");
+            let parsed = Name::parse(&text).unwrap();
+            prop_assert_eq!(parsed.number(), number);
+            prop_assert_eq!(parsed.to_string(), text);
+        }
+    }
 }

@@ -13,6 +13,8 @@ mod goose;
 mod goose_sections;
 mod markers;
 mod name_order;
+#[cfg(test)]
+mod order_tests;
 mod paired_files;
 mod popx;
 mod prisma;

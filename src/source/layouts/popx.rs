@@ -238,3 +238,60 @@ fn no_op(tree: &Tree, id: RevisionId, slug: String, dialect: FileDialect) -> Rev
         down: Some(empty()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn reads_names_as_popx_does() {
+        let name =
+            Name::parse("20210410175418000000_identities.postgres.autocommit.up.sql").unwrap();
+        assert_eq!(name.dialect.as_deref(), Some("postgres"));
+        assert!(name.autocommit && name.up && name.is_specific());
+        let all = Name::parse("1_a.autocommit.down.sql").unwrap();
+        assert_eq!((all.dialect, all.autocommit, all.up), (None, true, false));
+        assert!(!Name::parse("1_a.up.sql").unwrap().is_specific());
+        assert!(!Name::parse("1_users.v2.up.sql").unwrap().is_specific());
+        for bad in [
+            "a_b.up.sql",
+            "1_.up.sql",
+            "1_a.b.c.up.sql",
+            "1_a.Postgres.up.sql",
+            "1_a.sql",
+        ] {
+            assert_eq!(Name::parse(bad), None, "{bad}");
+        }
+    }
+
+    fn names() -> impl Strategy<Value = Name> {
+        (
+            "[0-9]{1,20}",
+            "[a-z0-9_]{1,12}",
+            proptest::option::of(prop_oneof![
+                Just("sqlite3".to_owned()),
+                Just("postgres".to_owned()),
+                Just("cockroach".to_owned()),
+                Just("mysql".to_owned()),
+                "[a-z0-9]{1,8}".prop_filter("not the autocommit flag", |d| d != "autocommit"),
+            ]),
+            any::<bool>(),
+            any::<bool>(),
+        )
+            .prop_map(|(version, name, dialect, autocommit, up)| Name {
+                version,
+                name,
+                dialect,
+                autocommit,
+                up,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn names_round_trip(name in names()) {
+            prop_assert_eq!(Name::parse(&name.to_string()), Some(name));
+        }
+    }
+}

@@ -154,3 +154,33 @@ pub fn parse(input: &Input<'_>) -> Result<Vec<Revision>, SourceError> {
     name_order::check(named, IdOrder::Natural, "a shared-prefix folder's tool")?;
     Ok(revisions)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn reads_harness_names() {
+        let name = Name::parse("0001_create_table_a_principals.up.sql").unwrap();
+        assert_eq!(name.prefix, "0001");
+        assert_eq!(name.stem(), "0001_create_table_a_principals");
+        let bare = Name::parse("0157.down.sql").unwrap();
+        assert_eq!((bare.name, bare.up), (None, false));
+        for bad in ["x_a.up.sql", "0001-a.up.sql", "0001_.up.sql", "0001_a.sql"] {
+            assert_eq!(Name::parse(bad), None, "{bad}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn names_round_trip(
+            prefix in "[0-9]{1,6}",
+            name in proptest::option::of("[a-z0-9_]{1,16}"),
+            up in any::<bool>(),
+        ) {
+            let name = Name { prefix, name, up };
+            prop_assert_eq!(Name::parse(&name.to_string()), Some(name));
+        }
+    }
+}
