@@ -15,5 +15,6 @@ mod concurrency;
 mod failures;
 mod help;
 mod layouts;
+mod layouts_in_place;
 mod tracking;
 mod verify;

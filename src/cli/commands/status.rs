@@ -49,6 +49,8 @@ pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> 
         for mark in &dirty {
             println!("dirty: {mark}");
         }
+    }
+    if format == Format::Human && mode == Mode::Status {
         let notes = [
             directory_notes::ignored(&directory),
             directory_notes::no_ops(&directory),
