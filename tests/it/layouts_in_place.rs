@@ -134,3 +134,63 @@ backend_test!(goose_folder, fixture = "layouts/goose", |test| {
         },
     );
 });
+
+backend_test!(popx_folder, fixture = "layouts/popx/migrations", |test| {
+    // Version …03 has MySQL files only: on this database it is a step that runs nothing.
+    let status = test.ok(&["status"]);
+    assert!(
+        status.contains(
+            "\nno-op on this database (popx has no file for its dialect): 20210410175418000003\n"
+        ),
+        "{status}"
+    );
+    read_in_place(
+        &test,
+        &Expect {
+            dir: "migrations",
+            ids: &[
+                "20210410175418000000",
+                "20210410175418000001",
+                "20210410175418000002",
+                "20210410175418000003",
+                "20210410175418000004",
+                "20210410175418000005",
+            ],
+            ignored: "ignored: README.md, seed_data.sql",
+            reversible: true,
+        },
+    );
+});
+
+backend_test!(
+    flyway_dotted_folder,
+    fixture = "layouts/flyway-dotted",
+    |test| {
+        let dir = format!("migrations/{}", backend(&test));
+        read_in_place(
+            &test,
+            &Expect {
+                dir: &dir,
+                ids: &["0001", "0002", "0003", "0004"],
+                ignored: "ignored: README.md",
+                reversible: true,
+            },
+        );
+    }
+);
+
+backend_test!(
+    shared_prefix_folder,
+    fixture = "layouts/shared-prefix/migrations",
+    |test| {
+        read_in_place(
+            &test,
+            &Expect {
+                dir: "migrations",
+                ids: &["0001.1", "0001.2", "0001.3", "0002", "0003"],
+                ignored: "ignored: README.md, seed_data.sql",
+                reversible: true,
+            },
+        );
+    }
+);
