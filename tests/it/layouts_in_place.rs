@@ -194,3 +194,57 @@ backend_test!(
         );
     }
 );
+
+backend_test!(
+    diesel_mixed_folder,
+    fixture = "layouts/diesel-mixed",
+    |test| {
+        let dir = format!("migrations/{}", backend(&test));
+        read_in_place(
+            &test,
+            &Expect {
+                dir: &dir,
+                // diesel's order: the versions' text without dashes, so the 2014 timestamp
+                // runs before the dashed 2017 one (posts refer to users).
+                ids: &[
+                    "00000000000000",
+                    "20140924113530",
+                    "2017-08-31-230457",
+                    "2024-03-01-120000",
+                    "2025-11-19-091444-0000",
+                    "20260102090000",
+                ],
+                ignored: "ignored: 2017-08-31-230457_create_posts/README.md, README.md, seed_data.sql",
+                reversible: true,
+            },
+        );
+    }
+);
+
+backend_test!(atlas_folder, fixture = "layouts/atlas/migrations", |test| {
+    read_in_place(
+        &test,
+        &Expect {
+            dir: "migrations",
+            ids: &["20240101120000", "20240102120000", "20240103120000"],
+            ignored: "ignored: README.md",
+            reversible: false,
+        },
+    );
+});
+
+backend_test!(
+    prisma_folder,
+    fixture = "layouts/prisma/migrations",
+    |test| {
+        read_in_place(
+            &test,
+            &Expect {
+                dir: "migrations",
+                ids: &["20240101120000", "20240105093000", "20240110150000"],
+                ignored: "ignored: README.md",
+                reversible: false,
+            },
+        );
+    }
+);
