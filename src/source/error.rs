@@ -99,7 +99,7 @@ impl SourceError {
             Self::SumFile { .. } => "run `migrate hash` to rewrite it".into(),
             Self::SumMismatch { .. } => "if the change is intended, run `migrate hash` and commit migrate.sum".into(),
             Self::DownWithoutUp { .. } => "add the up migration with the same version, or delete the down".into(),
-            Self::Unsupported { .. } => "move the file out of the migrations folder, or rewrite it as a versioned migration".into(),
+            Self::Unsupported { .. } => "rewrite it as a plain SQL migration of the folder's layout, or move it out of the migrations folder".into(),
             Self::MixedLayouts { .. } => format!("keep one tool's files in the folder, or name the layout with --layout ({})", super::layouts::names()),
             Self::ForeignMarker { tool, .. } => format!("if the folder is {tool}'s, read it as {tool}'s (--layout); otherwise remove the marker: migrate never runs a file whose markers it would not apply"),
             Self::UnreadableTool { tool, .. } => format!("run these migrations with {tool}; migrate reads the layouts of {}", super::layouts::names()),

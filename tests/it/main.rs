@@ -16,5 +16,6 @@ mod failures;
 mod help;
 mod layouts;
 mod layouts_in_place;
+mod layouts_misread;
 mod tracking;
 mod verify;
