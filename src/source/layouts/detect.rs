@@ -30,17 +30,21 @@ pub(super) fn vote(file: &TreeFile) -> Option<Vote> {
     let mut parts = file.path.split('/');
     let first = parts.next().unwrap_or_default();
     let is_sql = file.path.ends_with(".sql");
-    if is_sql && let Some(marker) = markers::unreadable_tool(file) {
-        return Some(Vote::Unreadable(marker));
-    }
     if let Some(second) = parts.next() {
+        // By name alone: a revision's files are searched for markers as they are read.
         let deeper = parts.next().is_some();
         return match second {
             "up.sql" | "down.sql" if !deeper => Some(Vote::Is(Layout::Folders)),
             "migration.sql" if !deeper => Some(Vote::Is(Layout::Prisma)),
-            _ if is_sql => Some(Vote::Nested),
+            _ if is_sql => Some(match markers::unreadable_tool(file) {
+                Some(marker) => Vote::Unreadable(marker),
+                None => Vote::Nested,
+            }),
             _ => None,
         };
+    }
+    if is_sql && let Some(marker) = markers::unreadable_tool(file) {
+        return Some(Vote::Unreadable(marker));
     }
     match first {
         "atlas.sum" => return Some(Vote::Is(Layout::Atlas)),

@@ -73,11 +73,28 @@ impl Marker {
     }
 }
 
+/// The first marker of `text` that `wanted` accepts, and its 1-based line.
+///
+/// Every file of every revision is searched on each run, so this looks only at the `--`
+/// that start a line rather than at every line: most files have few comments.
+fn first(text: &str, wanted: impl Fn(Marker) -> bool) -> Option<(Marker, usize)> {
+    for (at, _) in text.match_indices("--") {
+        let line_start = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
+        if !text[line_start..at].trim().is_empty() {
+            continue;
+        }
+        let line_end = text[at..].find('\n').map_or(text.len(), |end| at + end);
+        if let Some(marker) = Marker::of_line(&text[line_start..line_end]).filter(|m| wanted(*m)) {
+            let line = text[..at].matches('\n').count() + 1;
+            return Some((marker, line));
+        }
+    }
+    None
+}
+
 /// The first marker of `text` and its 1-based line.
 pub fn find(text: &str) -> Option<(Marker, usize)> {
-    text.lines()
-        .enumerate()
-        .find_map(|(index, line)| Marker::of_line(line).map(|marker| (marker, index + 1)))
+    first(text, |_| true)
 }
 
 /// The marker of a tool migrate cannot read (Liquibase, sqitch) in the first lines of a
@@ -99,12 +116,7 @@ pub fn refuse_foreign(
     text: &str,
     layout: Layout,
 ) -> Result<(), SourceError> {
-    let foreign = text.lines().enumerate().find_map(|(index, line)| {
-        Marker::of_line(line)
-            .filter(|marker| marker.layout() != Some(layout))
-            .map(|marker| (marker, index + 1))
-    });
-    match foreign {
+    match first(text, |marker| marker.layout() != Some(layout)) {
         None => Ok(()),
         Some((marker, line)) => Err(SourceError::ForeignMarker {
             path: tree.display(file),
@@ -139,6 +151,16 @@ mod tests {
         for (line, expected) in cases {
             assert_eq!(Marker::of_line(line), expected, "{line}");
         }
+    }
+
+    #[test]
+    fn a_marker_must_start_its_line() {
+        assert_eq!(find("SELECT 1; -- +goose Up\n"), None);
+        assert_eq!(
+            find("SELECT '\n  -- +goose Up';\n"),
+            Some((Marker::Goose, 2))
+        );
+        assert_eq!(find("a\r\n\t-- migrate:up\r\n"), Some((Marker::Dbmate, 2)));
     }
 
     #[test]
