@@ -156,15 +156,30 @@ fn reads_metadata(layout: Layout, file: &TreeFile) -> bool {
 }
 
 /// The tree's files split into those `layout` reads and those it ignores (by path
-/// relative to the folder).
-pub(super) fn split_ignored(tree: &Tree, layout: Layout) -> (Vec<&TreeFile>, Vec<String>) {
+/// relative to the folder). A file of a tool migrate cannot read is an error here too, so
+/// naming a layout cannot make one silently ignored.
+pub(super) fn split_ignored(
+    tree: &Tree,
+    layout: Layout,
+) -> Result<(Vec<&TreeFile>, Vec<String>), SourceError> {
     let mut read = Vec::with_capacity(tree.files.len());
     let mut ignored = Vec::new();
     for file in &tree.files {
+        let vote = vote(file);
+        if let Some(Vote::Unreadable(marker)) = vote {
+            return Err(SourceError::UnreadableTool {
+                path: tree.display(file),
+                tool: marker.tool(),
+            });
+        }
         let ignore = match layout {
             // Atlas runs every `.sql` file at the top of its folder.
-            Layout::Atlas => !file.path.ends_with(".sql") && file.path != "atlas.sum",
-            _ => vote(file).is_none() && !reads_metadata(layout, file),
+            Layout::Atlas => {
+                !file.path.ends_with(".sql")
+                    && file.path != "atlas.sum"
+                    && file.path != SUM_FILE_NAME
+            }
+            _ => vote.is_none() && !reads_metadata(layout, file),
         };
         if ignore {
             ignored.push(file.path.clone());
@@ -172,5 +187,5 @@ pub(super) fn split_ignored(tree: &Tree, layout: Layout) -> (Vec<&TreeFile>, Vec
             read.push(file);
         }
     }
-    (read, ignored)
+    Ok((read, ignored))
 }

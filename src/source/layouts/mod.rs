@@ -106,7 +106,7 @@ impl Layout {
 
     /// Reads the tree's revisions in this layout, for the database's dialect.
     pub fn read(self, tree: &Tree, dialect: Option<FileDialect>) -> Result<Reading, SourceError> {
-        let (files, ignored) = detect::split_ignored(tree, self);
+        let (files, ignored) = detect::split_ignored(tree, self)?;
         let input = Input {
             tree,
             files,
