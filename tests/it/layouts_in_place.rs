@@ -144,6 +144,13 @@ backend_test!(popx_folder, fixture = "layouts/popx/migrations", |test| {
         ),
         "{status}"
     );
+    let json: serde_json::Value =
+        serde_json::from_str(&test.ok(&["status", "--format", "json"])).unwrap();
+    assert_eq!(json["no_ops"], serde_json::json!(["20210410175418000003"]));
+    assert_eq!(
+        json["ignored"],
+        serde_json::json!(["README.md", "seed_data.sql"])
+    );
     read_in_place(
         &test,
         &Expect {
