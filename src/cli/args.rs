@@ -46,8 +46,9 @@ pub struct GlobalArgs {
         hide_env_values = true
     )]
     pub database_url: Option<String>,
-    /// The migration files' layout: migrate (= diesel), sqlx, golang-migrate, dbmate, flyway
-    /// or refinery [default: recognised from the files, or `layout` in migrate.toml]
+    /// The migration files' layout: migrate (= diesel), sqlx, golang-migrate, dbmate, flyway,
+    /// refinery, goose, popx, flyway-dotted, shared-prefix, atlas or prisma [default:
+    /// recognised from the files, or `layout` in migrate.toml]
     #[arg(long, global = true, value_name = "LAYOUT")]
     pub layout: Option<String>,
     /// The tracking table [default: migrate_history, or `table` in migrate.toml]

@@ -2,8 +2,8 @@
 
 use std::thread;
 
-use migrate::backend::{Backend, BackendError, DatabaseUrl, open_with};
-use migrate::source::Directory;
+use migrate::backend::{Backend, BackendError, DatabaseUrl, Dialect, open_with};
+use migrate::source::{Directory, FileDialect, ReadOptions};
 
 use super::settings::Settings;
 
@@ -15,10 +15,30 @@ pub struct Context {
 impl Context {
     /// Reads and checks the migrations directory.
     pub fn directory(&self) -> anyhow::Result<Directory> {
-        Ok(Directory::load_as(
+        Ok(Directory::load_with(
             &self.settings.dir,
-            self.settings.layout,
+            self.read_options(),
         )?)
+    }
+
+    /// How to read the directory: in the layout asked for, for the database's dialect.
+    pub fn read_options(&self) -> ReadOptions {
+        let dialect = match &self.settings.url {
+            DatabaseUrl::SqliteFile(_) | DatabaseUrl::SqliteMemory => Dialect::Sqlite,
+            DatabaseUrl::Postgres(_) => Dialect::Postgres,
+        };
+        self.read_options_for(dialect)
+    }
+
+    /// How to read the directory for a database of `dialect`.
+    pub fn read_options_for(&self, dialect: Dialect) -> ReadOptions {
+        ReadOptions {
+            layout: self.settings.layout,
+            dialect: Some(match dialect {
+                Dialect::Sqlite => FileDialect::Sqlite,
+                Dialect::Postgres => FileDialect::Postgres,
+            }),
+        }
     }
 
     /// Connects to the database.

@@ -5,6 +5,7 @@ mod args;
 mod commands;
 mod config_error;
 mod context;
+mod directory_notes;
 mod exit;
 mod report;
 mod settings;

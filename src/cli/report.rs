@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use migrate::backend::BackendError;
 use migrate::core::{AdoptError, ChangedRevision, PlanError, Verdict};
 use migrate::engine::{EngineError, MergeError, StepFailure};
+use migrate::schema::show_whitespace_in_diff;
 use migrate::source::SourceError;
 
 /// The whole text printed for an error, ending in a newline.
@@ -81,6 +82,11 @@ fn write_plan_error(out: &mut String, error: &PlanError) {
             write_change(out, change);
         }
     }
+    if let PlanError::Irreversible { reasons, .. } = error {
+        for reason in reasons {
+            let _ = writeln!(out, "  --> {reason}");
+        }
+    }
     if let PlanError::Missing { missing, .. } = error {
         for revision in missing {
             let stored = if revision.has_stored_down {
@@ -110,8 +116,10 @@ fn write_change(out: &mut String, change: &ChangedRevision) {
         .context_radius(2)
         .header("as applied", "now")
         .to_string();
-    for line in unified.lines() {
-        let _ = writeln!(out, "   | {line}");
+    for line in show_whitespace_in_diff(&unified).split('\n') {
+        if !line.is_empty() {
+            let _ = writeln!(out, "   | {line}");
+        }
     }
 }
 

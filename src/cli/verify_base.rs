@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context as _, bail};
 use migrate::core::{BaseFinding, History, compare_with_base};
-use migrate::source::{Directory, Layout, Tree, TreeFile};
+use migrate::source::{Directory, Layout, Tree, TreeFile, history_of};
 use serde::{Deserialize, Serialize};
 
 use super::context::Context;
@@ -28,11 +28,9 @@ pub fn check(
     let base = if tree.files.is_empty() {
         History::default() // the directory is new on this branch
     } else {
-        let layout = context
-            .settings
-            .layout
-            .map_or_else(|| Layout::detect(&tree), Ok)?;
-        History::new(layout.parse(&tree)?)?
+        let options = context.read_options();
+        let layout = options.layout.map_or_else(|| Layout::detect(&tree), Ok)?;
+        history_of(layout.read(&tree, options.dialect)?)?
     };
     Ok(BaseCheck {
         reference: reference.to_owned(),

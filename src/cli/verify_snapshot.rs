@@ -102,5 +102,6 @@ pub fn check_snapshot(
         .context_radius(2)
         .header(&path.display().to_string(), "schema at head")
         .to_string();
+    let diff = migrate::schema::show_whitespace_in_diff(&diff);
     Ok(SnapshotCheck::Differs { path, diff })
 }

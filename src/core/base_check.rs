@@ -71,7 +71,7 @@ pub fn compare_with_base(base: &History, branch: &History) -> Vec<BaseFinding> {
             .revisions()
             .iter()
             .map(|r| &r.id)
-            .filter(|id| base.find(id).is_none() && *id < newest)
+            .filter(|id| base.find(id).is_none() && branch.order().lt(id, newest))
             .collect();
         findings.extend(below.into_iter().map(|id| BaseFinding::BelowBase {
             id: id.to_string(),

@@ -1,13 +1,16 @@
 //! The ordered, linear history of revisions read from a migrations directory.
 //! Pure: no I/O.
 
+use super::applied::AppliedRevision;
+use super::id_order::IdOrder;
 use super::revision::Revision;
 use super::revision_id::RevisionId;
 
-/// Every revision, sorted by id, each id once.
+/// Every revision, sorted by id in its tool's order, each id once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct History {
     revisions: Vec<Revision>,
+    order: IdOrder,
 }
 
 /// Why a set of revisions is not a history.
@@ -23,21 +26,46 @@ pub enum HistoryError {
 
 impl History {
     /// Orders the revisions by id and checks that no id repeats.
-    pub fn new(mut revisions: Vec<Revision>) -> Result<Self, HistoryError> {
-        revisions.sort_by(|a, b| a.id.cmp(&b.id));
-        if let Some(pair) = revisions.windows(2).find(|pair| pair[0].id == pair[1].id) {
+    pub fn new(revisions: Vec<Revision>) -> Result<Self, HistoryError> {
+        Self::ordered(revisions, IdOrder::Natural)
+    }
+
+    /// Orders the revisions by id in `order` and checks that no id repeats (two ids
+    /// `order` holds equal are the same revision).
+    pub fn ordered(mut revisions: Vec<Revision>, order: IdOrder) -> Result<Self, HistoryError> {
+        revisions.sort_by(|a, b| order.cmp(&a.id, &b.id));
+        if let Some(pair) = revisions
+            .windows(2)
+            .find(|pair| order.cmp(&pair[0].id, &pair[1].id).is_eq())
+        {
             return Err(HistoryError::DuplicateId {
                 id: pair[0].id.clone(),
                 first: pair[0].up.origin.clone(),
                 second: pair[1].up.origin.clone(),
             });
         }
-        Ok(Self { revisions })
+        Ok(Self { revisions, order })
+    }
+
+    /// The order the revisions run in.
+    pub fn order(&self) -> IdOrder {
+        self.order
     }
 
     /// The revisions, oldest first.
     pub fn revisions(&self) -> &[Revision] {
         &self.revisions
+    }
+
+    /// The applied row that runs last in this history's order (`applied` need not be
+    /// sorted): where the database is.
+    pub fn newest_applied<'a>(
+        &self,
+        applied: &'a [AppliedRevision],
+    ) -> Option<&'a AppliedRevision> {
+        applied
+            .iter()
+            .max_by(|a, b| self.order.cmp(&a.id, &b.id).then_with(|| a.id.cmp(&b.id)))
     }
 
     /// The newest revision.
@@ -48,9 +76,10 @@ impl History {
     /// The revision with this exact id.
     pub fn find(&self, id: &RevisionId) -> Option<&Revision> {
         self.revisions
-            .binary_search_by(|revision| revision.id.cmp(id))
+            .binary_search_by(|revision| self.order.cmp(&revision.id, id))
             .ok()
             .map(|index| &self.revisions[index])
+            .filter(|revision| revision.id == *id)
     }
 
     pub fn len(&self) -> usize {

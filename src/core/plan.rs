@@ -131,6 +131,7 @@ pub fn plan_downgrade(
     }
     let mut steps = Vec::with_capacity(range.len());
     let mut irreversible = Vec::new();
+    let mut reasons = Vec::new();
     for entry in range.iter().rev() {
         match down_of(entry) {
             Some(down) => steps.push(Step {
@@ -138,11 +139,17 @@ pub fn plan_downgrade(
                 slug: entry.slug().to_owned(),
                 action: Action::Revert { down },
             }),
-            None => irreversible.push(entry.id().clone()),
+            None => {
+                irreversible.push(entry.id().clone());
+                reasons.push(why_irreversible(entry));
+            }
         }
     }
     if !irreversible.is_empty() {
-        return Err(PlanError::Irreversible { irreversible });
+        return Err(PlanError::Irreversible {
+            irreversible,
+            reasons,
+        });
     }
     refuse_transaction_control(Plan { steps })
 }
@@ -216,6 +223,20 @@ fn down_of(entry: &Entry<'_>) -> Option<Script> {
             let script = Script::new(origin, row.down_sql.clone()?).ok()?;
             (!script.directives.irreversible).then_some(script)
         }
+    }
+}
+
+/// Why an entry has no down to run, naming the file a user would fix.
+fn why_irreversible(entry: &Entry<'_>) -> String {
+    match entry {
+        Entry::Known { revision, .. } => match &revision.down {
+            None => format!("{} has no down", revision.up.origin),
+            Some(down) => format!("{} is marked -- migrate:irreversible", down.origin),
+        },
+        Entry::Missing(row) => format!(
+            "{} is not in the directory, and no down SQL was stored for it",
+            row.id
+        ),
     }
 }
 

@@ -45,7 +45,11 @@ pub enum PlanError {
     #[error("target {target} is above the current revision; downgrade only moves down")]
     TargetAboveCurrent { target: String },
     #[error("cannot downgrade across irreversible revision(s) {}", ids(irreversible.iter()))]
-    Irreversible { irreversible: Vec<RevisionId> },
+    Irreversible {
+        irreversible: Vec<RevisionId>,
+        /// For each, why, naming the file: `migrations/00003_x.sql has no down`.
+        reasons: Vec<String>,
+    },
     #[error(
         "{} file(s) run in a transaction but end or open one themselves: {}",
         found.len(),
@@ -93,7 +97,7 @@ impl PlanError {
             ),
             Self::TargetBelowCurrent { target } => format!("use `migrate downgrade {target}`"),
             Self::TargetAboveCurrent { target } => format!("use `migrate upgrade {target}`"),
-            Self::Irreversible { .. } => "write a down.sql that undoes the revision, or move the tracking table past it with `migrate stamp`".into(),
+            Self::Irreversible { .. } => "write a down that undoes the revision (its layout's down file or section), or move the tracking table past it with `migrate stamp`".into(),
             Self::TransactionControl { .. } => "migrate runs each file in one transaction with its tracking row, so the statement would commit part of the file on its own: remove it, or put `-- migrate:no-transaction` at the top of the file to run it outside a transaction (its own BEGIN and COMMIT then hold)".into(),
         })
     }

@@ -7,7 +7,9 @@
 //! dollar quotes (`$$…$$`, `$tag$…$tag$`), `--` line comments and nested `/* */` comments;
 //! and, as psql does, it splits neither inside parentheses nor inside the `BEGIN … END`
 //! body of a `CREATE FUNCTION` or `CREATE PROCEDURE` written in standard SQL, nor (as
-//! SQLite reads it) inside the `BEGIN … END` body of a `CREATE TRIGGER`.
+//! SQLite reads it) inside the `BEGIN … END` body of a `CREATE TRIGGER`. Between goose's
+//! `-- +goose StatementBegin` and `-- +goose StatementEnd` lines everything is one
+//! statement, as goose sends it.
 
 use std::ops::Range;
 
@@ -24,11 +26,24 @@ pub fn split_statements(text: &str) -> Vec<Range<usize>> {
     let mut start: Option<usize> = None;
     let mut state = Statement::default();
     let mut at = sql_start(text);
+    // Where the last token of the statement ended, for a block goose's marker closes.
+    let mut last_end = at;
     while let Some(&byte) = bytes.get(at) {
         let next = bytes.get(at + 1).copied();
         match (byte, next) {
             (b'-', Some(b'-')) => {
-                at = line_comment_end(bytes, at);
+                let end = line_comment_end(bytes, at);
+                match goose_marker(&text[at..end]) {
+                    Some(GooseMarker::Begin) => state.explicit = true,
+                    Some(GooseMarker::End) => {
+                        if let Some(first) = start.take() {
+                            statements.push(first..last_end);
+                        }
+                        state = Statement::default();
+                    }
+                    None => {}
+                }
+                at = end;
                 continue;
             }
             (b'/', Some(b'*')) => {
@@ -36,6 +51,7 @@ pub fn split_statements(text: &str) -> Vec<Range<usize>> {
                 continue;
             }
             (b';', _) if state.ends_at_semicolon() => {
+                last_end = at + 1;
                 if let Some(first) = start.take() {
                     statements.push(first..at + 1);
                 }
@@ -53,6 +69,7 @@ pub fn split_statements(text: &str) -> Vec<Range<usize>> {
         let end = token_end(bytes, at);
         state.saw(&bytes[at..end]);
         at = end;
+        last_end = end;
     }
     if let Some(first) = start {
         statements.push(first..bytes.len());
@@ -83,6 +100,8 @@ struct Statement {
     head: [HeadWord; 4],
     parens: usize,
     blocks: usize,
+    /// Inside goose's `StatementBegin` … `StatementEnd`: only the end marker ends it.
+    explicit: bool,
 }
 
 /// A word of `CREATE [OR REPLACE] FUNCTION|PROCEDURE` or `CREATE [TEMP|TEMPORARY] TRIGGER`.
@@ -100,7 +119,7 @@ enum HeadWord {
 
 impl Statement {
     fn ends_at_semicolon(&self) -> bool {
-        self.parens == 0 && self.blocks == 0
+        self.parens == 0 && self.blocks == 0 && !self.explicit
     }
 
     /// Takes in one token of the statement.
@@ -175,6 +194,26 @@ pub(crate) fn leading_words(text: &str, start: usize, count: usize) -> Vec<Range
         }
     }
     words
+}
+
+/// goose's markers around a statement that holds semicolons of its own.
+enum GooseMarker {
+    Begin,
+    End,
+}
+
+/// Which goose statement marker a `--` comment is, if any (goose matches the word after
+/// `+goose` case-insensitively).
+fn goose_marker(comment: &str) -> Option<GooseMarker> {
+    let rest = comment.strip_prefix("--")?.trim_start();
+    let word = rest.strip_prefix("+goose")?.trim();
+    if word.eq_ignore_ascii_case("StatementBegin") {
+        Some(GooseMarker::Begin)
+    } else if word.eq_ignore_ascii_case("StatementEnd") {
+        Some(GooseMarker::End)
+    } else {
+        None
+    }
 }
 
 /// A word starts with a letter, `_` or a non-ASCII character, not a digit or `$`.

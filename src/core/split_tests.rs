@@ -80,6 +80,28 @@ fn sqlite_trigger_bodies_hold_together() {
 }
 
 #[test]
+fn a_goose_statement_block_is_one_statement() {
+    let text = "-- +goose Up\n\
+                -- +goose StatementBegin\n\
+                CREATE TRIGGER t_touch AFTER UPDATE ON t BEGIN\n\
+                  UPDATE t SET n = n + 1;\n\
+                END;\n\
+                -- +goose StatementEnd\n\
+                -- +goose statementbegin\n\
+                SELECT 1; SELECT 2;\n\
+                -- +goose StatementEnd\n\
+                SELECT 3;\n";
+    assert_eq!(
+        pieces(text),
+        vec![
+            "CREATE TRIGGER t_touch AFTER UPDATE ON t BEGIN\nUPDATE t SET n = n + 1;\nEND;",
+            "SELECT 1; SELECT 2;",
+            "SELECT 3;",
+        ]
+    );
+}
+
+#[test]
 fn a_byte_order_mark_belongs_to_no_statement() {
     assert_eq!(
         pieces("\u{feff}SELECT 1; SELECT 2"),

@@ -63,12 +63,13 @@ pub struct Timeline<'a> {
 impl<'a> Timeline<'a> {
     /// Merges the directory's history with the applied rows (which need not be sorted).
     pub fn new(history: &'a History, applied: &'a [AppliedRevision]) -> Self {
+        let order = history.order();
         let mut rows: Vec<&AppliedRevision> = applied.iter().collect();
-        rows.sort_by(|a, b| a.id.cmp(&b.id));
+        rows.sort_by(|a, b| order.cmp(&a.id, &b.id).then_with(|| a.id.cmp(&b.id)));
         let mut rows = rows.into_iter().peekable();
         let mut entries = Vec::with_capacity(history.len() + applied.len());
         for revision in history.revisions() {
-            while let Some(row) = rows.next_if(|row| row.id < revision.id) {
+            while let Some(row) = rows.next_if(|row| order.lt(&row.id, &revision.id)) {
                 entries.push(Entry::Missing(row));
             }
             let applied = rows.next_if(|row| row.id == revision.id);

@@ -93,7 +93,11 @@ impl<'a> Migrator<'a> {
         if let Some(position) = &self.ran_to {
             return Ok(position.clone());
         }
-        Ok(self.applied()?.pop().map(|row| row.id))
+        let applied = self.applied()?;
+        Ok(self
+            .history
+            .newest_applied(&applied)
+            .map(|row| row.id.clone()))
     }
 
     /// Every revision's state; reads only.

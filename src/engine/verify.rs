@@ -193,8 +193,8 @@ impl Walk<'_> {
         let Some(down) = revision.reversible_down() else {
             let mut verdict = verdict(revision, Status::Irreversible);
             verdict.detail = Some(match &revision.down {
-                None => "no down file".into(),
-                Some(_) => "down marked -- migrate:irreversible".into(),
+                None => format!("{} has no down", revision.up.origin),
+                Some(down) => format!("{} is marked -- migrate:irreversible", down.origin),
             });
             return Ok(Outcome {
                 verdict,

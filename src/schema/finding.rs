@@ -6,6 +6,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::visible::{differ_in_whitespace_only, show_whitespace};
+
 /// What sort of difference a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -145,16 +147,25 @@ fn first_line(value: &str) -> String {
 /// `default 1 instead of 0`, or for long texts the first line that differs.
 fn change(label: &str, expected: &str, actual: &str) -> String {
     if !is_long(expected) && !is_long(actual) {
+        if differ_in_whitespace_only(expected, actual) {
+            let (actual, expected) = (show_whitespace(actual), show_whitespace(expected));
+            return format!("{label} `{actual}` instead of `{expected}`");
+        }
         return format!("{label} {actual} instead of {expected}");
     }
-    let mut expected_lines = expected.lines();
-    let mut actual_lines = actual.lines();
+    // Split at `\n` alone, so a carriage return stays in its line and can be shown.
+    let mut expected_lines = expected.split('\n');
+    let mut actual_lines = actual.split('\n');
     let mut number = 1;
     loop {
         match (expected_lines.next(), actual_lines.next()) {
             (Some(e), Some(a)) if e == a => number += 1,
             (e, a) => {
+                // Lines that differ in white space alone are shown whole, white space
+                // visible; otherwise trimmed, as indentation is rarely the news.
+                let whitespace = differ_in_whitespace_only(e.unwrap_or(""), a.unwrap_or(""));
                 let show = |line: Option<&str>| match line {
+                    Some(line) if whitespace => format!("`{}`", show_whitespace(line)),
                     Some(line) => format!("`{}`", line.trim()),
                     None => "nothing".to_owned(),
                 };
@@ -190,6 +201,28 @@ mod tests {
             )
         );
         assert_eq!(describe(&expected, &expected), None);
+    }
+
+    #[test]
+    fn whitespace_alone_is_shown() {
+        let expected = details(&[("definition", "BEGIN\n  RETURN 1;\nEND")]);
+        let actual = details(&[("definition", "BEGIN \n  RETURN 1;\nEND")]);
+        assert_eq!(
+            describe(&expected, &actual).as_deref(),
+            Some("definition differs at line 1: `BEGIN·` instead of `BEGIN`")
+        );
+        let expected = details(&[("default", "'a'")]);
+        let actual = details(&[("default", "'a'\t")]);
+        assert_eq!(
+            describe(&expected, &actual).as_deref(),
+            Some("default `'a'→` instead of `'a'`")
+        );
+        let expected = details(&[("definition", "SELECT 1\nFROM t")]);
+        let actual = details(&[("definition", "SELECT 1\r\nFROM t")]);
+        assert_eq!(
+            describe(&expected, &actual).as_deref(),
+            Some("definition differs at line 1: `SELECT 1␍` instead of `SELECT 1`")
+        );
     }
 
     #[test]

@@ -5,8 +5,9 @@ use std::path::{Path, PathBuf};
 
 use super::error::SourceError;
 use super::layouts::Layout;
+use super::reading::{ReadOptions, Reading};
 use super::tree::Tree;
-use crate::core::{History, HistoryError, SUM_FILE_NAME, SumFile};
+use crate::core::{History, HistoryError, RevisionId, SUM_FILE_NAME, SumFile};
 
 /// Whether the directory carries a sum file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,28 +28,29 @@ pub struct Directory {
     pub layout: Layout,
     pub history: History,
     pub sum: SumState,
+    /// Files that are not migrations (a README, a seed file), relative to the directory:
+    /// never run.
+    pub ignored: Vec<String>,
+    /// Revisions with no file for the database's dialect (popx): each runs nothing here.
+    pub no_ops: Vec<RevisionId>,
 }
 
 impl Directory {
     /// Reads the directory at `path`, recognising its layout, and checks it against its
     /// sum file.
     pub fn load(path: &Path) -> Result<Self, SourceError> {
-        Self::load_as(path, None)
+        Self::load_with(path, ReadOptions::default())
     }
 
-    /// Reads the directory at `path` in `layout` (recognised from the files when `None`).
-    pub fn load_as(path: &Path, layout: Option<Layout>) -> Result<Self, SourceError> {
-        Self::from_tree(&Tree::read(path)?, layout)
+    /// Reads the directory at `path` as `options` say, and checks it against its sum file.
+    pub fn load_with(path: &Path, options: ReadOptions) -> Result<Self, SourceError> {
+        Self::from_tree(&Tree::read(path)?, options)
     }
 
     /// Parses a tree (from disk or embedded) and checks it against its sum file.
-    pub fn from_tree(tree: &Tree, layout: Option<Layout>) -> Result<Self, SourceError> {
-        let layout = match layout {
-            Some(layout) => layout,
-            None => Layout::detect(tree)?,
-        };
-        let history = history_of(tree, layout)?;
-        let sum = match tree.get(SUM_FILE_NAME) {
+    pub fn from_tree(tree: &Tree, options: ReadOptions) -> Result<Self, SourceError> {
+        let mut directory = Self::unchecked(tree, options)?;
+        directory.sum = match tree.get(SUM_FILE_NAME) {
             None => SumState::Absent,
             Some(file) => {
                 let path = tree.display(file);
@@ -57,32 +59,35 @@ impl Directory {
                         path: path.clone(),
                         cause,
                     })?;
-                if let Some(mismatch) = committed.mismatch(&SumFile::compute(&history)) {
+                if let Some(mismatch) = committed.mismatch(&SumFile::compute(&directory.history)) {
                     return Err(SourceError::SumMismatch { path, mismatch });
                 }
                 SumState::Verified
             }
         };
-        Ok(Self {
-            path: tree.root.clone(),
-            layout,
-            history,
-            sum,
-        })
+        Ok(directory)
     }
 
     /// Reads the directory without looking at its sum file (for `migrate hash`).
-    pub fn load_ignoring_sum(path: &Path, layout: Option<Layout>) -> Result<Self, SourceError> {
-        let tree = Tree::read(path)?;
-        let layout = match layout {
+    pub fn load_ignoring_sum(path: &Path, options: ReadOptions) -> Result<Self, SourceError> {
+        Self::unchecked(&Tree::read(path)?, options)
+    }
+
+    fn unchecked(tree: &Tree, options: ReadOptions) -> Result<Self, SourceError> {
+        let layout = match options.layout {
             Some(layout) => layout,
-            None => Layout::detect(&tree)?,
+            None => Layout::detect(tree)?,
         };
+        let reading = layout.read(tree, options.dialect)?;
+        let ignored = reading.ignored.clone();
+        let no_ops = reading.no_ops.clone();
         Ok(Self {
             path: tree.root.clone(),
             layout,
-            history: history_of(&tree, layout)?,
+            history: history_of(reading)?,
             sum: SumState::Unchecked,
+            ignored,
+            no_ops,
         })
     }
 
@@ -92,21 +97,28 @@ impl Directory {
     }
 }
 
-fn history_of(tree: &Tree, layout: Layout) -> Result<History, SourceError> {
-    let revisions = layout.parse(tree)?;
-    History::new(revisions).map_err(|HistoryError::DuplicateId { id, first, second }| {
-        let folder = |origin: String| {
-            Path::new(&origin)
-                .parent()
-                .map(Path::to_owned)
-                .unwrap_or_default()
-        };
-        SourceError::DuplicateId {
-            id,
-            first: folder(first),
-            second: folder(second),
-        }
-    })
+/// The history of a reading, its revisions in the tool's order; an id that repeats is an
+/// error naming the folders (or files) of both.
+pub fn history_of(reading: Reading) -> Result<History, SourceError> {
+    History::ordered(reading.revisions, reading.order).map_err(
+        |HistoryError::DuplicateId { id, first, second }| {
+            let folder = |origin: String| {
+                let path = Path::new(&origin);
+                // Ours and diesel's name a revision by its folder; the rest by the file.
+                match path.file_name().and_then(|name| name.to_str()) {
+                    Some("up.sql" | "migration.sql") => {
+                        path.parent().map(Path::to_owned).unwrap_or_default()
+                    }
+                    _ => path.to_owned(),
+                }
+            };
+            SourceError::DuplicateId {
+                id,
+                first: folder(first),
+                second: folder(second),
+            }
+        },
+    )
 }
 
 /// Embeds a migrations directory in the binary at compile time and reads it at run time
@@ -124,7 +136,10 @@ macro_rules! embed_migrations {
         use $crate::include_dir;
         static DIR: $crate::include_dir::Dir<'static> = $crate::include_dir::include_dir!($path);
         let root = $path.trim_start_matches("$CARGO_MANIFEST_DIR/");
-        $crate::source::Directory::from_tree(&$crate::source::Tree::embedded(root, &DIR), None)
+        $crate::source::Directory::from_tree(
+            &$crate::source::Tree::embedded(root, &DIR),
+            $crate::source::ReadOptions::default(),
+        )
     }};
 }
 
@@ -135,7 +150,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::source::TreeFile;
+    use crate::source::{FileDialect, TreeFile};
 
     fn file_name() -> impl Strategy<Value = String> {
         prop_oneof![
@@ -167,9 +182,11 @@ mod tests {
             files.sort_by(|a, b| a.path.cmp(&b.path));
             files.dedup_by(|a, b| a.path == b.path);
             let tree = Tree { root: "migrations".into(), files };
-            let _ = Directory::from_tree(&tree, None);
-            for layout in Layout::ALL {
-                let _ = Directory::from_tree(&tree, Some(layout));
+            for dialect in [None, Some(FileDialect::Sqlite), Some(FileDialect::Postgres)] {
+                let _ = Directory::from_tree(&tree, ReadOptions { layout: None, dialect });
+                for layout in Layout::ALL {
+                    let _ = Directory::from_tree(&tree, ReadOptions { layout: Some(layout), dialect });
+                }
             }
         }
     }

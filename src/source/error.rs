@@ -37,10 +37,27 @@ pub enum SourceError {
     Unsupported { path: PathBuf, reason: String },
     #[error("{} mixes the layouts of several tools: {}", path.display(), found.join(", "))]
     MixedLayouts { path: PathBuf, found: Vec<String> },
+    #[error("{}:{line}: a {tool} marker, which the {layout} layout does not apply", path.display())]
+    ForeignMarker {
+        path: PathBuf,
+        line: usize,
+        tool: &'static str,
+        layout: &'static str,
+    },
+    #[error("{}: a {tool} file; migrate cannot read {tool}'s migrations", path.display())]
+    UnreadableTool { path: PathBuf, tool: &'static str },
+    #[error("{}: {tool} keeps a file per database dialect, and no database was named to choose them", path.display())]
+    NeedsDialect { path: PathBuf, tool: &'static str },
+    #[error("{}: {reason}", path.display())]
+    BadMetadata { path: PathBuf, reason: String },
+    #[error("{}: {tool} would refuse this folder: {reason}", path.display())]
+    ToolRefuses {
+        path: PathBuf,
+        tool: &'static str,
+        reason: String,
+    },
     #[error("{}: no up.sql", path.display())]
     MissingUp { path: PathBuf },
-    #[error("{}: up.sql holds no SQL", path.display())]
-    EmptyUp { path: PathBuf },
     #[error("{}:{}:{}: not UTF-8 text", path.display(), at.line, at.column)]
     NotUtf8 { path: PathBuf, at: Location },
     #[error("{}:{}: unknown directive `migrate:{}`", path.display(), cause.line, cause.name)]
@@ -85,8 +102,8 @@ impl SourceError {
             Self::SymlinkToFolder { .. } => "copy the folder into the migrations directory, or link its files one by one".into(),
             Self::BadName { .. } => "name revision folders `<id>_<slug>`, e.g. `20240101120000_create_users` (`migrate create` does)".into(),
             Self::StraySql { .. } => "put it in a revision folder as up.sql or down.sql (`migrate create <message>` makes one)".into(),
-            Self::UnknownFile { .. } => "a revision folder holds only up.sql and down.sql; move other files elsewhere".into(),
-            Self::MissingUp { .. } | Self::EmptyUp { .. } => "write the revision's SQL in up.sql".into(),
+            Self::UnknownFile { .. } => "a revision folder holds up.sql, down.sql and perhaps diesel's metadata.toml; move other SQL files elsewhere".into(),
+            Self::MissingUp { .. } => "write the revision's SQL in up.sql".into(),
             Self::NotUtf8 { .. } => "save the file as UTF-8".into(),
             Self::Directive { cause, .. } => cause.help().into(),
             Self::DuplicateId { .. } => "give one of them a new id (rename it), then run `migrate hash`".into(),
@@ -96,8 +113,13 @@ impl SourceError {
             Self::SumFile { .. } => "run `migrate hash` to rewrite it".into(),
             Self::SumMismatch { .. } => "if the change is intended, run `migrate hash` and commit migrate.sum".into(),
             Self::DownWithoutUp { .. } => "add the up migration with the same version, or delete the down".into(),
-            Self::Unsupported { .. } => "move the file out of the migrations folder, or rewrite it as a versioned migration".into(),
-            Self::MixedLayouts { .. } => "keep one tool's files in the folder, or name the layout with --layout (migrate, diesel, sqlx, golang-migrate, dbmate, flyway, refinery)".into(),
+            Self::Unsupported { .. } => "rewrite it as a plain SQL migration of the folder's layout, or move it out of the migrations folder".into(),
+            Self::MixedLayouts { .. } => format!("keep one tool's files in the folder, or name the layout with --layout ({})", super::layouts::names()),
+            Self::ForeignMarker { tool, .. } => format!("if the folder is {tool}'s, read it as {tool}'s (--layout); otherwise remove the marker: migrate never runs a file whose markers it would not apply"),
+            Self::UnreadableTool { tool, .. } => format!("run these migrations with {tool}; migrate reads the layouts of {}", super::layouts::names()),
+            Self::NeedsDialect { .. } => "pass --database-url (or DATABASE_URL) so the files of its dialect are read".into(),
+            Self::BadMetadata { .. } => "write `run_in_transaction = false` (or `true`), as diesel reads it".into(),
+            Self::ToolRefuses { .. } => "fix the folder as the tool's own documentation says; migrate reads it by the same rules".into(),
             Self::Io { .. } => return None,
         })
     }

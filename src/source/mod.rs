@@ -11,10 +11,12 @@ mod disk;
 mod error;
 mod layouts;
 mod links;
+mod reading;
 mod tree;
 
 pub use create::{create_revision, next_id, slugify};
-pub use directory::{Directory, SumState};
+pub use directory::{Directory, SumState, history_of};
 pub use error::SourceError;
 pub use layouts::{Layout, LayoutParseError};
+pub use reading::{FileDialect, ReadOptions, Reading};
 pub use tree::{Tree, TreeFile};

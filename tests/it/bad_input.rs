@@ -52,7 +52,6 @@ bad_input_cases!(
     id_not_a_version,
     duplicate_id,
     missing_up,
-    empty_up,
     not_utf8,
     unknown_file,
     stray_sql,

@@ -171,9 +171,13 @@ backend_test!(create_makes_a_timestamped_revision, |test| {
     assert_eq!(slug, "add_trip_notes");
     assert_eq!(id.len(), 14, "YYYYMMDDHHMMSS: {id}");
     assert!(id > HEAD, "the new revision is the head");
+    // Its up.sql holds only a comment, which would run as a no-op (as diesel runs one);
+    // the sum file is what catches a revision created and forgotten.
     let refused = test.fails(&["upgrade"], 1);
     assert!(
-        refused.stderr.contains("up.sql holds no SQL"),
+        refused
+            .stderr
+            .contains(&format!("revision {id} is not in the sum file")),
         "{}",
         refused.stderr
     );

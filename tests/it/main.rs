@@ -15,6 +15,8 @@ mod concurrency;
 mod failures;
 mod help;
 mod layouts;
+mod layouts_in_place;
+mod layouts_misread;
 mod messages;
 mod signals;
 mod tracking;

@@ -38,6 +38,34 @@ backend_test!(an_edited_migration_is_refused_until_hashed, |test| {
     assert_eq!(test.db.tracked_revisions().unwrap().len(), 8);
 });
 
+backend_test!(an_edit_of_whitespace_alone_shows_the_whitespace, |test| {
+    test.ok(&["upgrade", "+1"]);
+    let original = test.read(USERS_UP);
+    let edited = original
+        .replacen(
+            "    id INTEGER PRIMARY KEY,",
+            "\tid INTEGER PRIMARY KEY,",
+            1,
+        )
+        .replacen("name TEXT NOT NULL,", "name TEXT NOT NULL, ", 1);
+    assert_ne!(edited, original);
+    test.write(USERS_UP, edited);
+    test.ok(&["hash"]);
+    let changed = test.fails(&["upgrade"], 1).stderr;
+    assert!(
+        changed.contains("   | +→id INTEGER PRIMARY KEY,\n"),
+        "a tab shows as an arrow: {changed}"
+    );
+    assert!(
+        changed.contains("   | +    name TEXT NOT NULL,·\n"),
+        "a trailing space shows as a dot: {changed}"
+    );
+    assert!(
+        changed.contains("   | -    name TEXT NOT NULL,\n"),
+        "{changed}"
+    );
+});
+
 backend_test!(a_crlf_checkout_changes_no_checksum, |test| {
     test.ok(&["upgrade"]);
     let original = test.read(USERS_UP);

@@ -7,7 +7,7 @@ use crate::cli::exit;
 
 pub fn run(context: &Context, message: &str) -> anyhow::Result<u8> {
     let dir = &context.settings.dir;
-    let directory = Directory::load_ignoring_sum(dir, context.settings.layout)?;
+    let directory = Directory::load_ignoring_sum(dir, context.read_options())?;
     let layout = directory.layout;
     if layout != Layout::Folders {
         anyhow::bail!(

@@ -7,7 +7,7 @@ use crate::cli::exit;
 pub fn run(context: &Context, format: Format) -> anyhow::Result<u8> {
     let (directory, mut backend) = context.directory_and_backend()?;
     let applied = backend.applied()?;
-    let current = applied.last();
+    let current = directory.history.newest_applied(&applied);
     let head = directory.history.head();
     let at_head = match (current, head) {
         (Some(row), Some(head)) => row.id == head.id,

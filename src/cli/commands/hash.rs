@@ -9,7 +9,7 @@ use crate::cli::exit;
 
 pub fn run(context: &Context) -> anyhow::Result<u8> {
     let dir = &context.settings.dir;
-    let history = Directory::load_ignoring_sum(dir, context.settings.layout)?.history;
+    let history = Directory::load_ignoring_sum(dir, context.read_options())?.history;
     let path = dir.join(SUM_FILE_NAME);
     std::fs::write(&path, SumFile::compute(&history).render())
         .with_context(|| format!("cannot write {}", path.display()))?;

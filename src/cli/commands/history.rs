@@ -10,10 +10,10 @@ pub fn run(context: &Context, format: Format) -> anyhow::Result<u8> {
     let directory = context.directory()?;
     // A database is read only when one is there, so `history` works on a fresh checkout.
     let current: Option<RevisionId> = if context.settings.database_expected() {
-        context
-            .backend()?
-            .applied()?
-            .last()
+        let applied = context.backend()?.applied()?;
+        directory
+            .history
+            .newest_applied(&applied)
             .map(|row| row.id.clone())
     } else {
         None

@@ -5,6 +5,7 @@ use migrate::source::{Directory, SumState};
 
 use crate::cli::args::Format;
 use crate::cli::context::Context;
+use crate::cli::directory_notes;
 use crate::cli::exit;
 
 /// Whether the command gates (exit 1 unless clean) or only shows.
@@ -27,6 +28,8 @@ pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> 
                 "clean": clean,
                 "sum_file": sum_text(&directory),
                 "dirty": dirty,
+                "ignored": directory.ignored,
+                "no_ops": directory.no_ops.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "revisions": entries,
             });
             println!("{}", serde_json::to_string_pretty(&value)?);
@@ -45,6 +48,15 @@ pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> 
     if format == Format::Human {
         for mark in &dirty {
             println!("dirty: {mark}");
+        }
+    }
+    if format == Format::Human && mode == Mode::Status {
+        let notes = [
+            directory_notes::ignored(&directory),
+            directory_notes::no_ops(&directory),
+        ];
+        for note in notes.into_iter().flatten() {
+            println!("{note}");
         }
     }
     Ok(if mode == Mode::Check && !clean {

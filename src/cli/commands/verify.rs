@@ -1,12 +1,16 @@
 //! `migrate verify` and `migrate snapshot`: walk every revision on each backend, then check
 //! the sum file and the committed schema snapshots.
 
-use migrate::core::Shard;
+use std::borrow::Cow;
+
+use migrate::backend::Dialect;
+use migrate::core::{History, Shard};
 use migrate::engine::{HistoryMark, ShardMark, VerifyOptions, WalkReport, verify};
-use migrate::source::{Directory, SourceError};
+use migrate::source::{Directory, ReadOptions, SourceError};
 
 use crate::cli::args::{Format, VerifyArgs, VerifyDatabases};
 use crate::cli::context::Context;
+use crate::cli::directory_notes;
 use crate::cli::exit;
 use crate::cli::verify_checksums::ChecksumCheck;
 use crate::cli::verify_output;
@@ -41,10 +45,11 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         introspect: context.settings.introspect.clone(),
         table: context.settings.table.clone(),
     };
-    let run = (history, &options);
     let selection = providers(context, &args.databases)?;
     let mut reports = Vec::new();
     for mut provider in selection.providers {
+        let history = history_for(context, &directory, provider.dialect())?;
+        let run = (&*history, &options);
         reports.push(match (args.shard, args.jobs) {
             (Some(shard), _) => {
                 verify_walks::one_shard(context, provider.as_mut(), run, shard, args)?
@@ -56,6 +61,8 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         });
     }
     let first = args.shard.is_none_or(Shard::is_first);
+    let mut notes = selection.notes;
+    notes.extend(directory_notes::ignored(&directory));
     let base = match &args.base {
         Some(reference) if first => Some(crate::cli::verify_base::check(
             context, &directory, reference,
@@ -70,7 +77,7 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
             ChecksumCheck::in_first_shard()
         },
         base,
-        notes: selection.notes,
+        notes,
         history: HistoryMark::of(history),
         shard: args.shard.map(|shard| ShardMark::new(history, shard)),
     })
@@ -89,8 +96,8 @@ pub fn snapshot(context: &Context, databases: &VerifyDatabases) -> anyhow::Resul
         println!("{note}");
     }
     for mut provider in selection.providers {
-        let walk: WalkReport =
-            verify(provider.as_mut(), &directory.history, &options, &mut |_| {})?;
+        let history = history_for(context, &directory, provider.dialect())?;
+        let walk: WalkReport = verify(provider.as_mut(), &history, &options, &mut |_| {})?;
         match check_snapshot(context, &walk, true)? {
             SnapshotCheck::Updated { path } => println!("wrote {}", path.display()),
             other => anyhow::bail!("no snapshot for {}: {}", walk.backend, other.summary()),
@@ -99,18 +106,36 @@ pub fn snapshot(context: &Context, databases: &VerifyDatabases) -> anyhow::Resul
     Ok(exit::SUCCESS)
 }
 
+/// The history to verify on a database of `dialect`: the directory's, unless its layout
+/// keeps a file per dialect (popx), when it is read again for that dialect.
+fn history_for<'a>(
+    context: &Context,
+    directory: &'a Directory,
+    dialect: Dialect,
+) -> anyhow::Result<Cow<'a, History>> {
+    if !directory.layout.reads_per_dialect() {
+        return Ok(Cow::Borrowed(&directory.history));
+    }
+    let options = ReadOptions {
+        layout: Some(directory.layout),
+        ..context.read_options_for(dialect)
+    };
+    let again = Directory::load_ignoring_sum(&context.settings.dir, options)?;
+    Ok(Cow::Owned(again.history))
+}
+
 /// The directory, and what its sum file says; a sum file that disagrees is a finding of
 /// verify, not a reason to stop.
 fn load(context: &Context) -> anyhow::Result<(Directory, ChecksumCheck)> {
     let settings = &context.settings;
-    match Directory::load_as(&settings.dir, settings.layout) {
+    match Directory::load_with(&settings.dir, context.read_options()) {
         Ok(directory) => {
             let check = ChecksumCheck::from_state(directory.sum);
             Ok((directory, check))
         }
         Err(error @ (SourceError::SumMismatch { .. } | SourceError::SumFile { .. })) => {
             let check = ChecksumCheck::mismatch(&error);
-            let directory = Directory::load_ignoring_sum(&settings.dir, settings.layout)?;
+            let directory = Directory::load_ignoring_sum(&settings.dir, context.read_options())?;
             Ok((directory, check))
         }
         Err(error) => Err(error.into()),

@@ -2,6 +2,7 @@
 //! and a `-- migrate:down` section, each optionally `transaction:false`.
 
 use super::paired_files::top_level_sql;
+use super::{Input, Layout, markers};
 use crate::core::{Revision, RevisionId, Script};
 use crate::source::error::SourceError;
 use crate::source::tree::{Tree, TreeFile};
@@ -9,15 +10,11 @@ use crate::source::tree::{Tree, TreeFile};
 const UP: &str = "-- migrate:up";
 const DOWN: &str = "-- migrate:down";
 
-/// Whether a file's text has dbmate's sections.
-pub fn has_sections(text: &str) -> bool {
-    text.lines().any(|line| line.trim_start().starts_with(UP))
-}
-
 /// Reads a folder of dbmate files.
-pub fn parse(tree: &Tree) -> Result<Vec<Revision>, SourceError> {
+pub fn parse(input: &Input<'_>) -> Result<Vec<Revision>, SourceError> {
+    let tree = input.tree;
     let mut revisions = Vec::new();
-    for file in top_level_sql(tree)? {
+    for file in top_level_sql(input)? {
         revisions.push(read(tree, file)?);
     }
     Ok(revisions)
@@ -37,6 +34,7 @@ fn read(tree: &Tree, file: &TreeFile) -> Result<Revision, SourceError> {
             reason: "expected <version>_<name>.sql with a numeric version".into(),
         })?;
     let text = tree.text(file)?;
+    markers::refuse_foreign(tree, file, &text, Layout::Dbmate)?;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let marker = |prefix: &str| {
         lines
@@ -52,9 +50,6 @@ fn read(tree: &Tree, file: &TreeFile) -> Result<Revision, SourceError> {
     let down_at = marker(DOWN).filter(|&at| at > up_at);
     let origin = path.display().to_string();
     let up = section(&origin, &lines, up_at, down_at.unwrap_or(lines.len()))?;
-    if !up.has_sql() {
-        return Err(SourceError::EmptyUp { path });
-    }
     let down = match down_at {
         Some(at) => Some(section(&origin, &lines, at, lines.len())?).filter(Script::has_sql),
         None => None,

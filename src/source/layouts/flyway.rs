@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::folders::read_script;
 use super::paired_files::top_level_sql;
+use super::{Input, Layout};
 use crate::core::{Revision, RevisionId};
 use crate::source::error::SourceError;
 use crate::source::tree::{Tree, TreeFile};
@@ -46,10 +47,15 @@ pub fn is_flyway_name(name: &str) -> bool {
 }
 
 /// Reads a folder of versioned files.
-pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> {
+pub fn parse(input: &Input<'_>, flavor: Flavor) -> Result<Vec<Revision>, SourceError> {
+    let tree = input.tree;
+    let layout = match flavor {
+        Flavor::Flyway => Layout::Flyway,
+        Flavor::Refinery => Layout::Refinery,
+    };
     let mut ups: BTreeMap<RevisionId, (&TreeFile, String)> = BTreeMap::new();
     let mut downs: BTreeMap<RevisionId, &TreeFile> = BTreeMap::new();
-    for file in top_level_sql(tree)? {
+    for file in top_level_sql(input)? {
         let path = tree.display(file);
         let stem = file.path.trim_end_matches(".sql");
         let name = split(stem).ok_or_else(|| SourceError::BadName {
@@ -102,16 +108,11 @@ pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> 
     }
     ups.into_iter()
         .map(|(id, (file, description))| {
-            let mut up = read_script(tree, file)?;
-            if !up.has_sql() {
-                return Err(SourceError::EmptyUp {
-                    path: tree.display(file),
-                });
-            }
+            let mut up = read_script(tree, file, layout)?;
             up.directives.no_transaction |= conf_says_no_transaction(tree, file);
             let down = downs
                 .get(&id)
-                .map(|file| read_script(tree, file))
+                .map(|file| read_script(tree, file, layout))
                 .transpose()?;
             Ok(Revision {
                 id,

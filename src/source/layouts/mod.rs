@@ -1,17 +1,31 @@
 //! The layouts of migration folders we read in place: ours (diesel's), sqlx,
-//! golang-migrate, dbmate, Flyway and refinery. Each parses a [`Tree`] into revisions.
+//! golang-migrate, dbmate, Flyway, refinery, goose, popx, Flyway's dotted names, shared
+//! version prefixes, Atlas and Prisma. Each parses a [`Tree`] into revisions.
 
+mod atlas;
+mod atlas_sum;
 mod dbmate;
+mod detect;
 mod flyway;
+mod flyway_dotted;
 pub(crate) mod folders;
+mod goose;
+mod goose_sections;
+mod markers;
+mod name_order;
+#[cfg(test)]
+mod order_tests;
 mod paired_files;
+mod popx;
+mod prisma;
+mod shared_prefix;
 
 use std::fmt;
 use std::str::FromStr;
 
 use super::error::SourceError;
-use super::tree::Tree;
-use crate::core::Revision;
+use super::reading::{FileDialect, Reading};
+use super::tree::{Tree, TreeFile};
 
 /// A tool's way of laying out migration files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,16 +42,43 @@ pub enum Layout {
     Flyway,
     /// `V<n>__<name>.sql`, up only.
     Refinery,
+    /// `<version>_<name>.sql` with `-- +goose Up` and `-- +goose Down` sections.
+    Goose,
+    /// `<version>_<name>[.<dialect>][.autocommit].up.sql` / `.down.sql`, a file per dialect.
+    Popx,
+    /// `V<version>.<Name>.up.sql` / `.down.sql`.
+    FlywayDotted,
+    /// `<prefix>_<name>.up.sql` / `.down.sql` where several files share a prefix: each file
+    /// is a revision, in the order of the files' names.
+    SharedPrefix,
+    /// `<version>_<name>.sql` beside `atlas.sum`.
+    Atlas,
+    /// `<timestamp>_<name>/migration.sql` beside `migration_lock.toml`, up only.
+    Prisma,
+}
+
+/// What a layout's reader gets: the tree, the files that are not ignored, the dialect.
+pub(super) struct Input<'t> {
+    pub tree: &'t Tree,
+    /// The tree's files less those that are not migrations, sorted by path.
+    pub files: Vec<&'t TreeFile>,
+    pub dialect: Option<FileDialect>,
 }
 
 impl Layout {
-    pub const ALL: [Layout; 6] = [
+    pub const ALL: [Layout; 12] = [
         Self::Folders,
         Self::Sqlx,
         Self::GolangMigrate,
         Self::Dbmate,
         Self::Flyway,
         Self::Refinery,
+        Self::Goose,
+        Self::Popx,
+        Self::FlywayDotted,
+        Self::SharedPrefix,
+        Self::Atlas,
+        Self::Prisma,
     ];
 
     /// The name `--layout` takes.
@@ -49,71 +90,65 @@ impl Layout {
             Self::Dbmate => "dbmate",
             Self::Flyway => "flyway",
             Self::Refinery => "refinery",
+            Self::Goose => "goose",
+            Self::Popx => "popx",
+            Self::FlywayDotted => "flyway-dotted",
+            Self::SharedPrefix => "shared-prefix",
+            Self::Atlas => "atlas",
+            Self::Prisma => "prisma",
         }
     }
 
-    /// Reads the tree's revisions in this layout.
-    pub fn parse(self, tree: &Tree) -> Result<Vec<Revision>, SourceError> {
-        match self {
-            Self::Folders => folders::parse(tree),
-            Self::Sqlx => paired_files::parse(tree, paired_files::Flavor::Sqlx),
-            Self::GolangMigrate => paired_files::parse(tree, paired_files::Flavor::GolangMigrate),
-            Self::Dbmate => dbmate::parse(tree),
-            Self::Flyway => flyway::parse(tree, flyway::Flavor::Flyway),
-            Self::Refinery => flyway::parse(tree, flyway::Flavor::Refinery),
-        }
+    /// Whether the revisions read depend on the database's dialect.
+    pub fn reads_per_dialect(self) -> bool {
+        self == Self::Popx
     }
 
-    /// Recognises the layout from the files' names (and, for dbmate, their first lines).
-    /// A folder with no migrations is ours; one that mixes layouts is an error listing them.
-    pub fn detect(tree: &Tree) -> Result<Self, SourceError> {
-        let mut found: Vec<(Layout, String)> = Vec::new();
-        for file in &tree.files {
-            let Some(layout) = Self::of_file(file) else {
-                continue;
-            };
-            if !found.iter().any(|(seen, _)| *seen == layout) {
-                found.push((layout, tree.display(file).display().to_string()));
+    /// Reads the tree's revisions in this layout, for the database's dialect.
+    pub fn read(self, tree: &Tree, dialect: Option<FileDialect>) -> Result<Reading, SourceError> {
+        let (files, ignored) = detect::split_ignored(tree, self)?;
+        let input = Input {
+            tree,
+            files,
+            dialect,
+        };
+        let mut reading = match self {
+            Self::Folders => folders::read(&input)?,
+            Self::Sqlx => {
+                Reading::natural(paired_files::parse(&input, paired_files::Flavor::Sqlx)?)
             }
-        }
-        match found.as_slice() {
-            [] => Ok(Self::Folders),
-            [(layout, _)] => Ok(*layout),
-            _ => Err(SourceError::MixedLayouts {
-                path: tree.root.clone(),
-                found: found
-                    .iter()
-                    .map(|(layout, example)| format!("{} ({example})", layout.name()))
-                    .collect(),
-            }),
-        }
+            Self::GolangMigrate => Reading::natural(paired_files::parse(
+                &input,
+                paired_files::Flavor::GolangMigrate,
+            )?),
+            Self::Dbmate => Reading::natural(dbmate::parse(&input)?),
+            Self::Flyway => Reading::natural(flyway::parse(&input, flyway::Flavor::Flyway)?),
+            Self::Refinery => Reading::natural(flyway::parse(&input, flyway::Flavor::Refinery)?),
+            Self::Goose => Reading::natural(goose::parse(&input)?),
+            Self::Popx => popx::read(&input)?,
+            Self::FlywayDotted => Reading::natural(flyway_dotted::parse(&input)?),
+            Self::SharedPrefix => Reading::natural(shared_prefix::parse(&input)?),
+            Self::Atlas => atlas::read(&input)?,
+            Self::Prisma => prisma::read(&input)?,
+        };
+        reading.ignored = ignored;
+        Ok(reading)
     }
 
-    /// The layout a single file belongs to, if it looks like a migration.
-    fn of_file(file: &super::tree::TreeFile) -> Option<Self> {
-        let mut parts = file.path.split('/');
-        let first = parts.next()?;
-        if let Some(second) = parts.next() {
-            return (parts.next().is_none() && (second == "up.sql" || second == "down.sql"))
-                .then_some(Self::Folders);
-        }
-        let name = first.strip_suffix(".sql")?;
-        if flyway::is_flyway_name(name) {
-            return Some(Self::Flyway);
-        }
-        if !name.starts_with(|c: char| c.is_ascii_digit()) {
-            return None;
-        }
-        if name.ends_with(".up") || name.ends_with(".down") {
-            return Some(Self::Sqlx);
-        }
-        let text = String::from_utf8_lossy(&file.bytes[..file.bytes.len().min(4096)]);
-        Some(if dbmate::has_sections(&text) {
-            Self::Dbmate
-        } else {
-            Self::Sqlx
-        })
+    /// Recognises the layout from the files' names (and, for dbmate and goose, their
+    /// markers). A folder with no migrations is ours; one that mixes layouts is an error
+    /// listing them, and one of a tool migrate cannot read (sqitch, Liquibase) an error
+    /// naming it.
+    pub fn detect(tree: &Tree) -> Result<Self, SourceError> {
+        detect::detect(tree)
     }
+}
+
+/// Every layout's name, for messages.
+pub(crate) fn names() -> String {
+    let mut names: Vec<&str> = vec!["migrate", "diesel"];
+    names.extend(Layout::ALL[1..].iter().map(|layout| layout.name()));
+    names.join(", ")
 }
 
 impl fmt::Display for Layout {
@@ -124,9 +159,7 @@ impl fmt::Display for Layout {
 
 /// A layout name `--layout` does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown layout {name:?}: expected one of migrate, diesel, sqlx, golang-migrate, dbmate, flyway, refinery"
-)]
+#[error("unknown layout {name:?}: expected one of {}", names())]
 pub struct LayoutParseError {
     pub name: String,
 }

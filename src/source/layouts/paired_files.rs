@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::folders::read_script;
+use super::{Input, Layout};
 use crate::core::{Revision, RevisionId, SUM_FILE_NAME, Script};
 use crate::source::error::SourceError;
 use crate::source::tree::{Tree, TreeFile};
@@ -23,10 +24,20 @@ struct Pair<'t> {
     down: Option<&'t TreeFile>,
 }
 
+impl Flavor {
+    fn layout(self) -> Layout {
+        match self {
+            Self::Sqlx => Layout::Sqlx,
+            Self::GolangMigrate => Layout::GolangMigrate,
+        }
+    }
+}
+
 /// Reads a flat folder of version-prefixed files.
-pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> {
+pub fn parse(input: &Input<'_>, flavor: Flavor) -> Result<Vec<Revision>, SourceError> {
+    let tree = input.tree;
     let mut pairs: BTreeMap<RevisionId, Pair<'_>> = BTreeMap::new();
-    for file in top_level_sql(tree)? {
+    for file in top_level_sql(input)? {
         let name = &file.path;
         let stem = name.trim_end_matches(".sql");
         let (base, is_down) = match (stem.strip_suffix(".up"), stem.strip_suffix(".down")) {
@@ -65,9 +76,10 @@ pub fn parse(tree: &Tree, flavor: Flavor) -> Result<Vec<Revision>, SourceError> 
 
 /// The `.sql` files at the top of the tree; a `.sql` file deeper down is an error, since
 /// these tools would not run it either.
-pub(super) fn top_level_sql(tree: &Tree) -> Result<Vec<&TreeFile>, SourceError> {
+pub(super) fn top_level_sql<'t>(input: &Input<'t>) -> Result<Vec<&'t TreeFile>, SourceError> {
+    let tree = input.tree;
     let mut files = Vec::new();
-    for file in &tree.files {
+    for &file in &input.files {
         let is_sql = file.path.ends_with(".sql");
         if file.path.contains('/') {
             if is_sql {
@@ -105,13 +117,11 @@ fn revision(
         let down = pair.down.map(|file| tree.display(file)).unwrap_or_default();
         return Err(SourceError::DownWithoutUp { path: down });
     };
-    let mut up = read_script(tree, up_file)?;
-    if !up.has_sql() {
-        return Err(SourceError::EmptyUp {
-            path: tree.display(up_file),
-        });
-    }
-    let mut down = pair.down.map(|file| read_script(tree, file)).transpose()?;
+    let mut up = read_script(tree, up_file, flavor.layout())?;
+    let mut down = pair
+        .down
+        .map(|file| read_script(tree, file, flavor.layout()))
+        .transpose()?;
     if flavor == Flavor::Sqlx {
         mark_sqlx_no_transaction(&mut up);
         if let Some(down) = down.as_mut() {
