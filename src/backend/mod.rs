@@ -42,4 +42,7 @@ pub use sql_value::SqlValue;
 pub use sqlite::introspect as sqlite_introspect;
 pub use sqlite::{SnapshotCache, SqliteBackend};
 pub use url::{DatabaseUrl, UrlError, redact, with_database};
-pub use version_table::{DEFAULT_TABLE, RawRow, TRACKING_COLUMNS, VersionTable, insert_values};
+pub use version_table::{
+    APPLIED_AT_TO_CHAR, DEFAULT_TABLE, RawRow, TRACKING_COLUMNS, VersionTable, applied_at_text,
+    insert_values,
+};

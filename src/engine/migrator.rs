@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use super::error::{EngineError, StepFailure};
-use crate::backend::{Backend, BackendError, Record, StepWork};
+use crate::backend::{Backend, BackendError, Record, StepWork, applied_at_text};
 use crate::core::{
     Action, AppliedRevision, CHECKSUM_ALGORITHM, Direction, DirtyRevision, History, Location, Plan,
     PlanOptions, RevisionId, Script, StatusEntry, Step, Target, plan_downgrade, plan_stamp,
@@ -327,11 +327,11 @@ pub(super) fn new_row(
     }
 }
 
-/// The current UTC time as RFC 3339.
+/// The current time as the tracking table stores it: UTC, to the microsecond, RFC 3339
+/// (`2026-12-05T15:56:21.123456Z`), as PostgreSQL's clock stamps the steps it records
+/// itself, so `applied_at` reads the same whichever backend and path wrote it.
 pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    applied_at_text(time::OffsetDateTime::now_utc())
 }
 
 /// The script a step runs, if any.
