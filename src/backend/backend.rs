@@ -70,7 +70,9 @@ pub trait Backend {
 
     /// Takes the lock that serializes migration runs on this database and tracking table,
     /// waiting at most `timeout` (forever when `None`). Held until [`Backend::unlock`] or
-    /// until the connection ends, so a killed process never leaves it behind.
+    /// until the connection ends, so a killed process never leaves it behind. Where the
+    /// database has a lock of its own that other programs take (SQLite's), statements under
+    /// this lock wait for it no longer than `timeout` either.
     fn lock(&mut self, timeout: Option<Duration>) -> Result<(), BackendError>;
 
     /// Releases the lock taken by [`Backend::lock`].

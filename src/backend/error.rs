@@ -26,6 +26,14 @@ pub enum BackendError {
     Script { failure: Box<SqlFailure> },
     #[error("could not take the migration lock on {target}: {message}")]
     Lock { target: String, message: String },
+    #[error(
+        "{target} is locked by another connection; gave up after {:.1} s",
+        waited.as_secs_f64()
+    )]
+    DatabaseLocked {
+        target: String,
+        waited: std::time::Duration,
+    },
     #[error("tracking table {table}: {message}")]
     Tracking { table: String, message: String },
     #[error("{message}")]
@@ -42,6 +50,13 @@ impl BackendError {
                 "its first bytes are not SQLite's header (another kind of file, or an \
                  encrypted database): point --database-url, DATABASE_URL or `database_url` \
                  in migrate.toml at the application's database file; it was left as it was"
+                    .into(),
+            ),
+            Self::DatabaseLocked { .. } => Some(
+                "another process is writing to it, or holds it in exclusive locking mode \
+                 (`PRAGMA locking_mode=EXCLUSIVE`), which lasts until that connection closes: \
+                 find it with `fuser` or `lsof` on the file; to wait longer, raise \
+                 --lock-timeout SECONDS (`MigratorOptions::lock_timeout` in the library)"
                     .into(),
             ),
             _ => None,

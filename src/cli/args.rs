@@ -186,7 +186,8 @@ pub struct RunArgs {
     /// Run although an applied revision's file changed since it was applied
     #[arg(long)]
     pub allow_changed: bool,
-    /// Give up waiting for another migrate process after this many seconds
+    /// Give up waiting for another migrate process, or for another connection's lock on a
+    /// SQLite database, after this many seconds [default: forever; 30 s for SQLite's lock]
     #[arg(long, value_name = "SECONDS")]
     pub lock_timeout: Option<f64>,
 }

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, params_from_iter};
 
+use super::busy::{BUSY_TIMEOUT, check_header, is_busy, locked, without_waiting};
 use super::introspect::SnapshotCache;
 use super::lock;
 use super::read_ahead::{DatabaseState, RowsReadAhead};
@@ -19,9 +20,6 @@ use crate::backend::version_table::{RawRow, VersionTable, insert_values, sorted_
 use crate::core::AppliedRevision;
 use crate::schema::{IntrospectOptions, Schema};
 
-/// How long a statement waits for another connection's write lock before failing.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
-
 /// A SQLite database. Its migration lock is a file beside it (see `lock`).
 pub struct SqliteBackend {
     conn: Connection,
@@ -32,6 +30,8 @@ pub struct SqliteBackend {
     snapshots: SnapshotCache,
     /// The tracking rows [`Backend::read_ahead`] read, for the first `applied` to take.
     rows_read_ahead: Option<RowsReadAhead>,
+    /// How long a statement waits for another connection's lock (see `busy`).
+    busy_wait: Duration,
 }
 
 impl SqliteBackend {
@@ -54,28 +54,17 @@ impl SqliteBackend {
     }
 
     /// Migrates a connection the application already holds.
+    ///
+    /// Never waits: a database another connection holds locked is opened all the same,
+    /// and statements wait for it only under the migration lock, as long as the run's lock
+    /// timeout allows ([`Backend::lock`]; 30 s without one), failing with
+    /// [`BackendError::DatabaseLocked`] after that.
     pub fn from_connection(conn: Connection, table: VersionTable) -> Result<Self, BackendError> {
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(database)?;
         let path = conn
             .path()
             .filter(|path| !path.is_empty())
             .map(PathBuf::from);
-        // SQLite opens any file and reads its header only at the first statement: read it
-        // now, so another kind of file is named as such before anything is attempted.
-        let header: rusqlite::Result<i64> =
-            conn.query_row("PRAGMA schema_version", [], |row| row.get(0));
-        match header {
-            Err(rusqlite::Error::SqliteFailure(failure, _))
-                if failure.code == rusqlite::ErrorCode::NotADatabase =>
-            {
-                let path = path.as_deref().unwrap_or(Path::new(":memory:"));
-                return Err(BackendError::NotADatabase {
-                    path: path.display().to_string(),
-                });
-            }
-            Err(error) => return Err(database(error)),
-            Ok(_) => {}
-        }
+        check_header(&conn, path.as_deref())?;
         Ok(Self {
             conn,
             table,
@@ -83,6 +72,7 @@ impl SqliteBackend {
             lock_file: None,
             snapshots: SnapshotCache::default(),
             rows_read_ahead: None,
+            busy_wait: BUSY_TIMEOUT,
         })
     }
 
@@ -94,6 +84,27 @@ impl SqliteBackend {
     /// Gives the connection back.
     pub fn into_connection(self) -> Connection {
         self.conn
+    }
+
+    /// A database that stayed locked as [`BackendError::DatabaseLocked`], anything else as
+    /// `other` makes it.
+    fn locked_or(
+        &self,
+        error: rusqlite::Error,
+        other: impl FnOnce(rusqlite::Error) -> BackendError,
+    ) -> BackendError {
+        if is_busy(&error) {
+            locked(self.describe(), self.busy_wait)
+        } else {
+            other(error)
+        }
+    }
+
+    /// Sets how long statements wait for another connection's lock.
+    fn set_busy_wait(&mut self, wait: Duration) -> Result<(), BackendError> {
+        self.conn.busy_timeout(wait).map_err(database)?;
+        self.busy_wait = wait;
+        Ok(())
     }
 
     fn write_record(&self, record: Record<'_>, duration_ms: i64) -> rusqlite::Result<()> {
@@ -117,20 +128,19 @@ impl SqliteBackend {
 
     /// Every row of the tracking table, read now.
     fn read_applied(&self) -> Result<Vec<AppliedRevision>, BackendError> {
-        let tracking = |message: String| BackendError::Tracking {
-            table: self.table.name.clone(),
-            message,
+        let tracking = |error: rusqlite::Error| {
+            self.locked_or(error, |error| BackendError::Tracking {
+                table: self.table.name.clone(),
+                message: error.to_string(),
+            })
         };
-        if !self
-            .table_exists(&self.table.name)
-            .map_err(|e| tracking(e.to_string()))?
-        {
+        if !self.table_exists(&self.table.name).map_err(tracking)? {
             return Ok(Vec::new());
         }
         let mut statement = self
             .conn
             .prepare(&self.table.select(Dialect::Sqlite))
-            .map_err(|e| tracking(e.to_string()))?;
+            .map_err(tracking)?;
         let raw_rows = statement
             .query_map([], |row| {
                 Ok(RawRow {
@@ -146,8 +156,11 @@ impl SqliteBackend {
                 })
             })
             .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(|e| tracking(e.to_string()))?;
-        sorted_applied(raw_rows).map_err(tracking)
+            .map_err(tracking)?;
+        sorted_applied(raw_rows).map_err(|message| BackendError::Tracking {
+            table: self.table.name.clone(),
+            message,
+        })
     }
 
     fn table_exists(&self, name: &str) -> rusqlite::Result<bool> {
@@ -221,6 +234,8 @@ impl Backend for SqliteBackend {
         // An in-memory database has one connection: nothing to race.
         if let Some(lock_path) = self.path.as_deref().and_then(lock::lock_path) {
             self.lock_file = Some(lock::acquire(&lock_path, timeout)?);
+            // The database's own lock is waited for as long as the migration lock was.
+            self.set_busy_wait(timeout.unwrap_or(BUSY_TIMEOUT))?;
         }
         Ok(())
     }
@@ -228,26 +243,32 @@ impl Backend for SqliteBackend {
     fn unlock(&mut self) -> Result<(), BackendError> {
         // Dropping the file releases the lock.
         self.lock_file = None;
-        Ok(())
+        self.set_busy_wait(BUSY_TIMEOUT)
     }
 
     fn read_ahead(&mut self) {
         // The first statement makes SQLite parse the whole schema, and the rows are the
         // rest of what a no-op run reads: on a long history, most of its database time.
-        let Ok(at) = DatabaseState::read(&self.conn) else {
-            return;
+        // Only if the database is free now: before the migration lock, waiting on
+        // another connection's lock would only delay the run's own, bounded wait.
+        let read = || {
+            let at = DatabaseState::read(&self.conn).ok()?;
+            let rows = self.read_applied().ok()?;
+            Some(RowsReadAhead { at, rows })
         };
-        if let Ok(rows) = self.read_applied() {
-            self.rows_read_ahead = Some(RowsReadAhead { at, rows });
-        }
+        self.rows_read_ahead = without_waiting(&self.conn, self.busy_wait, read)
+            .ok()
+            .flatten();
     }
 
     fn ensure_version_table(&mut self) -> Result<(), BackendError> {
         self.conn
             .execute_batch(&self.table.create(Dialect::Sqlite))
-            .map_err(|error| BackendError::Tracking {
-                table: self.table.name.clone(),
-                message: error.to_string(),
+            .map_err(|error| {
+                self.locked_or(error, |error| BackendError::Tracking {
+                    table: self.table.name.clone(),
+                    message: error.to_string(),
+                })
             })
     }
 
@@ -286,7 +307,7 @@ impl Backend for SqliteBackend {
             // than failing halfway through the script.
             self.conn
                 .execute_batch("BEGIN IMMEDIATE")
-                .map_err(database)?;
+                .map_err(|error| self.locked_or(error, database))?;
         }
         let result = work
             .script
@@ -304,7 +325,10 @@ impl Backend for SqliteBackend {
             return result;
         }
         match result {
-            Ok(()) => self.conn.execute_batch("COMMIT").map_err(database),
+            Ok(()) => self
+                .conn
+                .execute_batch("COMMIT")
+                .map_err(|error| self.locked_or(error, database)),
             Err(error) => {
                 // Some errors already rolled back; a failing ROLLBACK then is expected.
                 let _ = self.conn.execute_batch("ROLLBACK");

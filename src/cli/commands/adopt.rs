@@ -26,7 +26,8 @@ pub struct AdoptArgs {
     /// Record revisions whose files differ from the checksums the tool stored
     #[arg(long)]
     pub allow_changed: bool,
-    /// Give up waiting for another migrate process after this many seconds
+    /// Give up waiting for another migrate process, or for another connection's lock on a
+    /// SQLite database, after this many seconds [default: forever; 30 s for SQLite's lock]
     #[arg(long, value_name = "SECONDS")]
     pub lock_timeout: Option<f64>,
     /// human or json
