@@ -2,7 +2,9 @@
 //!
 //! What lives where: this folder holds what every backend shares: the [`Backend`] trait
 //! (`backend`), the [`Dialect`] and its spelling differences, the tracking and progress
-//! tables' SQL written once (`version_table`, `progress_table`), the foreign-table read
+//! tables' SQL written once (`version_table`, `progress_table`), running a
+//! `-- migrate:no-transaction` script statement by statement with its progress
+//! (`no_transaction`, over each backend's mechanisms), the foreign-table read
 //! for `adopt` (`foreign_table`), the errors (`error`, `introspect_error`), and opening a
 //! backend from a URL (`url`, `open`). Each database has a folder of its own,
 //! [`sqlite`] and [`postgres`], whose `mod.rs` says what lives where in it. Nothing here
@@ -19,6 +21,7 @@ mod foreign_table;
 mod introspect_error;
 #[cfg(test)]
 mod introspect_test_support;
+mod no_transaction;
 mod open;
 pub mod postgres;
 mod progress_table;

@@ -102,9 +102,21 @@ impl<'a> Migrator<'a> {
         Ok(status(self.history, &applied))
     }
 
-    /// Revisions whose no-transaction script stopped partway; reads only.
+    /// Revisions whose no-transaction script stopped partway, each naming the last
+    /// statement that completed as its file reads now; reads only.
     pub fn dirty(&mut self) -> Result<Vec<DirtyRevision>, EngineError> {
-        Ok(self.backend.dirty()?)
+        let mut dirty = self.backend.dirty()?;
+        for mark in &mut dirty {
+            let revision = self.history.find(&mark.id);
+            let script = revision.and_then(|revision| match mark.direction {
+                Direction::Up => Some(&revision.up),
+                Direction::Down => revision.down.as_ref(),
+            });
+            if let Some(script) = script {
+                mark.name_last_done(&script.text);
+            }
+        }
+        Ok(dirty)
     }
 
     /// Repairs a dirty revision under the lock: clears its mark (the user fixed the
@@ -126,7 +138,6 @@ impl<'a> Migrator<'a> {
         resume: bool,
     ) -> Result<DirtyRevision, EngineError> {
         let mark = self
-            .backend
             .dirty()?
             .into_iter()
             .find(|mark| &mark.id == id)
@@ -214,7 +225,7 @@ impl<'a> Migrator<'a> {
         // A half-applied no-transaction script leaves a state no plan can start from;
         // stamp is the way past it, so it alone goes on.
         if !matches!(command, Command::Stamp(_)) {
-            let dirty = self.backend.dirty()?;
+            let dirty = self.dirty()?;
             if !dirty.is_empty() {
                 return Err(EngineError::Dirty { dirty });
             }

@@ -10,23 +10,23 @@ use super::error::{database, message, script_failure};
 use super::introspect::CatalogStatements;
 use super::introspect::SchemaWatch;
 use super::lock::{acquire, lock_key, release};
-use super::no_transaction::{Progress, run_statements};
+use super::no_transaction::Outside;
 use super::options::PostgresOptions;
 use super::progress::{clear_mark, dirty_marks};
 use super::setup::{
-    DEFAULT_SCHEMA, create_missing_tables, create_progress_table, find_progress_table, schema_of,
-    table_exists,
+    DEFAULT_SCHEMA, create_missing_tables, find_progress_table, schema_of, table_exists,
 };
 use super::staged::{StagedOutcome, StagedRecords};
 use super::tls_connect::make_connector;
 use super::tracking::{Books, read_foreign, read_rows, tracking};
-use crate::backend::backend::{Backend, Record, StepWork};
+use crate::backend::backend::{Backend, StepWork};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows};
+use crate::backend::no_transaction::{resume, run_outside_transaction};
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{VersionTable, sorted_applied};
-use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, sql_start};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, sql_start};
 use crate::schema::{IntrospectOptions, Schema};
 
 /// The schema of the tracking table when none is given.
@@ -204,26 +204,13 @@ impl PostgresBackend {
         books.finish(&mut self.client, work.record, elapsed_ms(started))
     }
 
-    /// Runs a script statement by statement, the first `done` excepted, then the record.
-    fn run_outside_transaction(
-        &mut self,
-        script: &Script,
-        record: Record<'_>,
-        done: usize,
-    ) -> Result<(), BackendError> {
-        let started = Instant::now();
-        let table = create_progress_table(&mut self.client, &self.table)
-            .map_err(|error| tracking(&self.table, message(&error)))?;
-        self.progress = Some(table.clone());
-        let progress = Progress::new(&table, record, done);
-        run_statements(&mut self.client, script, progress)?;
-        let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
-        let books = Books {
-            table: &self.table,
-            progress: Some(&table),
-        };
-        books.finish(&mut transaction, record, elapsed_ms(started))?;
-        transaction.commit().map_err(|error| database(&error))
+    /// The mechanisms of a script run outside a transaction.
+    fn outside(&mut self) -> Outside<'_> {
+        Outside {
+            client: &mut self.client,
+            tracking: &self.table,
+            progress: &mut self.progress,
+        }
     }
 }
 
@@ -329,7 +316,7 @@ impl Backend for PostgresBackend {
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         match work.script {
             Some(script) if script.directives.no_transaction => {
-                self.run_outside_transaction(script, work.record, 0)
+                run_outside_transaction(&mut self.outside(), script, work.record, 0)
             }
             _ if self.staged.takes(&work) => {
                 let progress = self.progress.as_ref();
@@ -349,14 +336,7 @@ impl Backend for PostgresBackend {
     }
 
     fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {
-        match work.script {
-            Some(script) if script.directives.no_transaction => {
-                self.run_outside_transaction(script, work.record, done)
-            }
-            _ => Err(BackendError::Database {
-                message: "only a `-- migrate:no-transaction` script can be resumed".into(),
-            }),
-        }
+        resume(&mut self.outside(), work, done)
     }
 
     fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {
