@@ -1,12 +1,15 @@
-//! Splits PostgreSQL script text into statements at top-level semicolons, for scripts that
-//! must run one statement per round trip (`-- migrate:no-transaction`).
+//! Splits script text into statements at top-level semicolons, for scripts that must run
+//! one statement at a time (`-- migrate:no-transaction`), on PostgreSQL and on SQLite.
 //! Pure: no I/O.
 //!
 //! The splitter knows the lexical pieces in which a `;` does not end a statement: string
 //! literals (`'…'` with `''`, and `E'…'` with backslash escapes), quoted identifiers (`"…"`),
 //! dollar quotes (`$$…$$`, `$tag$…$tag$`), `--` line comments and nested `/* */` comments;
 //! and, as psql does, it splits neither inside parentheses nor inside the `BEGIN … END`
-//! body of a `CREATE FUNCTION` or `CREATE PROCEDURE` written in standard SQL.
+//! body of a `CREATE FUNCTION` or `CREATE PROCEDURE` written in standard SQL, nor, as
+//! SQLite does, inside the `BEGIN … END` body of a `CREATE [TEMP] TRIGGER` (PostgreSQL's
+//! triggers have no such body, so one splitter serves both). SQLite's `[…]` and `` `…` ``
+//! quoted names are not known: a `;` or `'` inside one is read as outside.
 
 use std::ops::Range;
 
@@ -76,8 +79,7 @@ pub fn sql_start(text: &str) -> usize {
 #[derive(Debug, Default)]
 struct Statement {
     words: usize,
-    /// The first letters of the first four words, where each is one of `create`, `or`,
-    /// `replace`, `function` or `procedure` (0 otherwise).
+    /// The first four words, each as [`head_word`] names it (0 for any other word).
     head: [u8; 4],
     parens: usize,
     blocks: usize,
@@ -100,15 +102,11 @@ impl Statement {
 
     fn word(&mut self, word: &[u8]) {
         let word = word.to_ascii_lowercase();
-        let head_word = matches!(
-            word.as_slice(),
-            b"create" | b"or" | b"replace" | b"function" | b"procedure"
-        );
-        if head_word && let Some(slot) = self.head.get_mut(self.words) {
-            *slot = word[0];
+        if let Some(slot) = self.head.get_mut(self.words) {
+            *slot = head_word(&word);
         }
         self.words += 1;
-        if !self.defines_routine() || self.parens > 0 {
+        if !self.has_body() || self.parens > 0 {
             return;
         }
         match word.as_slice() {
@@ -119,12 +117,30 @@ impl Statement {
         }
     }
 
-    /// `CREATE FUNCTION`, `CREATE PROCEDURE` or the same with `OR REPLACE`.
-    fn defines_routine(&self) -> bool {
+    /// `CREATE FUNCTION`, `CREATE PROCEDURE` or the same with `OR REPLACE`, whose body may
+    /// be standard SQL; `CREATE [TEMP|TEMPORARY] TRIGGER`, whose body on SQLite is.
+    fn has_body(&self) -> bool {
         matches!(
             self.head,
-            [b'c', b'f' | b'p', ..] | [b'c', b'o', b'r', b'f' | b'p']
+            [b'c', b'f' | b'p' | b't', ..]
+                | [b'c', b'o', b'r', b'f' | b'p']
+                | [b'c', b'T', b't', _]
         )
+    }
+}
+
+/// A letter for each word that can open a statement with a `BEGIN … END` body; 0 for
+/// any other.
+fn head_word(word: &[u8]) -> u8 {
+    match word {
+        b"create" => b'c',
+        b"or" => b'o',
+        b"replace" => b'r',
+        b"function" => b'f',
+        b"procedure" => b'p',
+        b"trigger" => b't',
+        b"temp" | b"temporary" => b'T',
+        _ => 0,
     }
 }
 

@@ -16,8 +16,9 @@
 //! - `introspect/`: the schema read into the model from `pg_catalog`.
 //! - `tests/`: tests against a real server, and their support.
 //!
-//! The SQL both backends share (tracking and progress tables, the foreign-table read)
-//! lives once, one level up in `backend/`.
+//! What both backends share (the tracking and progress tables' SQL, the foreign-table
+//! read, the order of a no-transaction script's statements and marks) lives once, one
+//! level up in `backend/`.
 
 mod backend;
 mod bind;

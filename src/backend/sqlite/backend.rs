@@ -4,20 +4,24 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::Connection;
 
 use super::busy::{BUSY_TIMEOUT, check_header, is_busy, locked, without_waiting};
 use super::introspect::SnapshotCache;
 use super::lock;
+use super::no_transaction::Outside;
+use super::progress::{clear_mark, find_progress_table, read_marks};
 use super::read_ahead::{DatabaseState, RowsReadAhead};
 use super::script::run_script;
-use crate::backend::SqlValue;
-use crate::backend::backend::{Backend, Record, StepWork};
+use super::tracking::{Books, read_rows, table_exists};
+use crate::backend::backend::{Backend, StepWork};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows, select_as_text};
-use crate::backend::version_table::{RawRow, VersionTable, insert_values, sorted_applied};
-use crate::core::AppliedRevision;
+use crate::backend::no_transaction::{resume, run_outside_transaction};
+use crate::backend::progress_table::{ProgressTable, sorted_dirty};
+use crate::backend::version_table::{VersionTable, sorted_applied};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId};
 use crate::schema::{IntrospectOptions, Schema};
 
 /// A SQLite database. Its migration lock is a file beside it (see `lock`).
@@ -32,6 +36,9 @@ pub struct SqliteBackend {
     rows_read_ahead: Option<RowsReadAhead>,
     /// How long a statement waits for another connection's lock (see `busy`).
     busy_wait: Duration,
+    /// The progress table, once it is known to exist: it is made by the first
+    /// no-transaction script, so databases that never run one never see it.
+    progress: Option<ProgressTable>,
 }
 
 impl SqliteBackend {
@@ -73,6 +80,7 @@ impl SqliteBackend {
             snapshots: SnapshotCache::default(),
             rows_read_ahead: None,
             busy_wait: BUSY_TIMEOUT,
+            progress: None,
         })
     }
 
@@ -100,29 +108,27 @@ impl SqliteBackend {
         }
     }
 
+    /// The mechanisms of a script run outside a transaction.
+    fn outside(&mut self) -> Outside<'_> {
+        Outside {
+            conn: &self.conn,
+            tracking: &self.table,
+            progress: &mut self.progress,
+        }
+    }
+
+    /// A failure of the progress table.
+    fn progress_error(&self, error: rusqlite::Error) -> BackendError {
+        self.locked_or(error, |error| BackendError::Tracking {
+            table: ProgressTable::beside(&self.table).name().to_owned(),
+            message: error.to_string(),
+        })
+    }
+
     /// Sets how long statements wait for another connection's lock.
     fn set_busy_wait(&mut self, wait: Duration) -> Result<(), BackendError> {
         self.conn.busy_timeout(wait).map_err(database)?;
         self.busy_wait = wait;
-        Ok(())
-    }
-
-    fn write_record(&self, record: Record<'_>, duration_ms: i64) -> rusqlite::Result<()> {
-        let dialect = Dialect::Sqlite;
-        match record {
-            Record::Insert(row) => {
-                let values = insert_values(row, duration_ms).map(to_sqlite);
-                // Cached: the same two statements run once per revision.
-                self.conn
-                    .prepare_cached(&self.table.insert(dialect))?
-                    .execute(params_from_iter(values))?;
-            }
-            Record::Delete(id) => {
-                self.conn
-                    .prepare_cached(&self.table.delete(dialect))?
-                    .execute([id.as_str()])?;
-            }
-        }
         Ok(())
     }
 
@@ -134,39 +140,14 @@ impl SqliteBackend {
                 message: error.to_string(),
             })
         };
-        if !self.table_exists(&self.table.name).map_err(tracking)? {
+        if !table_exists(&self.conn, &self.table.name).map_err(tracking)? {
             return Ok(Vec::new());
         }
-        let mut statement = self
-            .conn
-            .prepare(&self.table.select(Dialect::Sqlite))
-            .map_err(tracking)?;
-        let raw_rows = statement
-            .query_map([], |row| {
-                Ok(RawRow {
-                    revision: row.get(0)?,
-                    slug: row.get(1)?,
-                    up_checksum: row.get(2)?,
-                    down_checksum: row.get(3)?,
-                    checksum_algorithm: row.get(4)?,
-                    up_sql: row.get(5)?,
-                    down_sql: row.get(6)?,
-                    applied_at: row.get(7)?,
-                    duration_ms: row.get(8)?,
-                })
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(tracking)?;
+        let raw_rows = read_rows(&self.conn, &self.table).map_err(tracking)?;
         sorted_applied(raw_rows).map_err(|message| BackendError::Tracking {
             table: self.table.name.clone(),
             message,
         })
-    }
-
-    fn table_exists(&self, name: &str) -> rusqlite::Result<bool> {
-        self.conn
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1")?
-            .exists([name])
     }
 
     fn read_text_rows(&self, table: &str, columns: &[Column<'_>]) -> rusqlite::Result<TextRows> {
@@ -198,14 +179,6 @@ impl SqliteBackend {
 fn database(error: rusqlite::Error) -> BackendError {
     BackendError::Database {
         message: error.to_string(),
-    }
-}
-
-fn to_sqlite(value: SqlValue) -> rusqlite::types::Value {
-    match value {
-        SqlValue::Text(Some(text)) => rusqlite::types::Value::Text(text),
-        SqlValue::Text(None) => rusqlite::types::Value::Null,
-        SqlValue::Integer(number) => rusqlite::types::Value::Integer(number),
     }
 }
 
@@ -269,7 +242,10 @@ impl Backend for SqliteBackend {
                     table: self.table.name.clone(),
                     message: error.to_string(),
                 })
-            })
+            })?;
+        self.progress =
+            find_progress_table(&self.conn, &self.table).map_err(|e| self.progress_error(e))?;
+        Ok(())
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
@@ -289,7 +265,7 @@ impl Backend for SqliteBackend {
             table: table.to_owned(),
             message: error.to_string(),
         };
-        if !self.table_exists(table).map_err(fail)? {
+        if !table_exists(&self.conn, table).map_err(fail)? {
             return Ok(None);
         }
         self.read_text_rows(table, columns).map(Some).map_err(fail)
@@ -300,30 +276,32 @@ impl Backend for SqliteBackend {
     }
 
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
-        let transactional = !work.script.is_some_and(|s| s.directives.no_transaction);
-        let started = Instant::now();
-        if transactional {
-            // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
-            // than failing halfway through the script.
-            self.conn
-                .execute_batch("BEGIN IMMEDIATE")
-                .map_err(|error| self.locked_or(error, database))?;
+        if let Some(script) = work.script.filter(|s| s.directives.no_transaction) {
+            return run_outside_transaction(&mut self.outside(), script, work.record, 0);
         }
+        let started = Instant::now();
+        // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
+        // than failing halfway through the script.
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|error| self.locked_or(error, database))?;
+        let books = Books {
+            table: &self.table,
+            progress: self.progress.as_ref(),
+        };
         let result = work
             .script
             .map_or(Ok(()), |script| run_script(&self.conn, &script.text))
             .map_err(|failure| BackendError::Script { failure })
             .and_then(|()| {
                 let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-                self.write_record(work.record, duration_ms)
+                books
+                    .finish(&self.conn, work.record, duration_ms)
                     .map_err(|error| BackendError::Tracking {
                         table: self.table.name.clone(),
                         message: error.to_string(),
                     })
             });
-        if !transactional {
-            return result;
-        }
         match result {
             Ok(()) => self
                 .conn
@@ -334,6 +312,30 @@ impl Backend for SqliteBackend {
                 let _ = self.conn.execute_batch("ROLLBACK");
                 Err(error)
             }
+        }
+    }
+
+    fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {
+        resume(&mut self.outside(), work, done)
+    }
+
+    fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {
+        let Some(table) =
+            find_progress_table(&self.conn, &self.table).map_err(|e| self.progress_error(e))?
+        else {
+            return Ok(Vec::new());
+        };
+        let rows = read_marks(&self.conn, &table).map_err(|e| self.progress_error(e))?;
+        sorted_dirty(rows).map_err(|message| BackendError::Tracking {
+            table: table.name().to_owned(),
+            message,
+        })
+    }
+
+    fn clear_dirty(&mut self, id: &RevisionId) -> Result<(), BackendError> {
+        match find_progress_table(&self.conn, &self.table).map_err(|e| self.progress_error(e))? {
+            Some(table) => clear_mark(&self.conn, &table, id).map_err(|e| self.progress_error(e)),
+            None => Ok(()),
         }
     }
 }

@@ -1,6 +1,7 @@
-//! Tests of the SQLite backend: introspection on in-memory databases, and waiting on a
-//! database another connection holds.
+//! Tests of the SQLite backend: introspection on in-memory databases, waiting on a
+//! database another connection holds, and no-transaction scripts.
 
 mod busy;
 mod introspect_pairs;
+mod no_transaction;
 mod snapshot_steps;
