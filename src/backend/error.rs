@@ -34,6 +34,12 @@ pub enum BackendError {
         target: String,
         waited: std::time::Duration,
     },
+    #[error("cannot write the backup {path}: {message}")]
+    Backup { path: String, message: String },
+    #[error("cannot restore from {path}: {message}")]
+    Restore { path: String, message: String },
+    #[error("pg_dump is not on PATH, so the backup cannot be written; nothing was applied")]
+    NoPgDump,
     #[error("tracking table {table}: {message}")]
     Tracking { table: String, message: String },
     #[error("{message}")]
@@ -56,7 +62,14 @@ impl BackendError {
                 "another process is writing to it, or holds it in exclusive locking mode \
                  (`PRAGMA locking_mode=EXCLUSIVE`), which lasts until that connection closes: \
                  find it with `fuser` or `lsof` on the file; to wait longer, raise \
-                 --lock-timeout SECONDS (`MigratorOptions::lock_timeout` in the library)"
+                 --lock-timeout SECONDS (`lock_timeout` of `StartupOptions` or `MigratorOptions` in the library)"
+                    .into(),
+            ),
+            Self::NoPgDump => Some(
+                "install PostgreSQL's client programs (Debian and Ubuntu: `apt-get install \
+                 postgresql-client`) or add the folder holding pg_dump to PATH; to apply \
+                 without a backup, run without --backup (and without `backup = true` in \
+                 migrate.toml)"
                     .into(),
             ),
             _ => None,

@@ -4,7 +4,8 @@
 //! (`backend`), the [`Dialect`] and its spelling differences, the tracking and progress
 //! tables' SQL written once (`version_table`, `progress_table`), running a
 //! `-- migrate:no-transaction` script statement by statement with its progress
-//! (`no_transaction`, over each backend's mechanisms), the foreign-table read
+//! (`no_transaction`, over each backend's mechanisms), what a backup is (`backup`), the
+//! foreign-table read
 //! for `adopt` (`foreign_table`), the errors (`error`, `introspect_error`), and opening a
 //! backend from a URL (`url`, `open`). Each database has a folder of its own,
 //! [`sqlite`] and [`postgres`], whose `mod.rs` says what lives where in it. Nothing here
@@ -15,6 +16,7 @@
     reason = "backend/backend.rs holds the Backend trait"
 )]
 mod backend;
+mod backup;
 mod dialect;
 mod error;
 mod foreign_table;
@@ -31,6 +33,7 @@ mod url;
 mod version_table;
 
 pub use backend::{Backend, Record, StepWork};
+pub use backup::{Backup, BackupName, RestoreWith};
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
 pub use foreign_table::{Column, ColumnKind, TextRows, select_as_text};

@@ -14,7 +14,7 @@ mod verify_providers;
 mod verify_snapshot;
 
 use clap::Parser as _;
-use migrate::engine::Command;
+use migrate::engine::{BackupTo, Command};
 
 use args::{Cli, CommandArgs};
 use commands::run::{RunMode, target};
@@ -42,7 +42,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Create { message } => commands::create::run(&context, &message),
         CommandArgs::Upgrade(args) => {
             let command = Command::Upgrade(target(&args.target)?);
-            commands::run::run(&context, command, RunMode::from_args(&args.run, false))
+            let mut mode = RunMode::from_args(&args.run, false);
+            mode.options.backup = match args.backup {
+                Some(Some(path)) => Some(BackupTo::named(path)),
+                Some(None) => Some(BackupTo::Default),
+                None => context.settings.backup.then_some(BackupTo::Default),
+            };
+            commands::run::run(&context, command, mode)
         }
         CommandArgs::Downgrade(args) => {
             let command = Command::Downgrade(target(&args.target)?);
@@ -75,6 +81,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             actual,
             format,
         } => commands::schema::diff(&context, &expected, &actual, format),
+        CommandArgs::Restore { path, lock_timeout } => {
+            commands::restore::run(&context, &path, lock_timeout)
+        }
         CommandArgs::Repair { revision, resume } => {
             commands::repair::run(&context, &revision, resume)
         }

@@ -27,6 +27,7 @@ struct ConfigFile {
     db_lock_timeout: Option<f64>,
     exclude_tables: Option<Vec<String>>,
     snapshots: Option<SnapshotPaths>,
+    backup: Option<bool>,
 }
 
 /// Where the committed schema snapshots live, per backend.
@@ -72,6 +73,8 @@ pub struct Settings {
     pub introspect: IntrospectOptions,
     /// The committed schema snapshots.
     pub snapshots: SnapshotPaths,
+    /// Whether every `upgrade` backs the database up first (`backup = true`).
+    pub backup: bool,
 }
 
 impl Settings {
@@ -98,6 +101,7 @@ impl Settings {
             url,
             url_named: named.is_some(),
             snapshots: config.snapshots.unwrap_or_default(),
+            backup: config.backup.unwrap_or(false),
             introspect: IntrospectOptions {
                 exclude_tables: config.exclude_tables.unwrap_or_default(),
                 schemas: None,

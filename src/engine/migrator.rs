@@ -2,8 +2,9 @@
 
 use std::time::{Duration, Instant};
 
+use super::backup::{BackupTo, write_backup};
 use super::error::{EngineError, StepFailure};
-use crate::backend::{Backend, BackendError, Record, StepWork, applied_at_text};
+use crate::backend::{Backend, BackendError, Backup, Record, StepWork, applied_at_text};
 use crate::core::{
     Action, AppliedRevision, CHECKSUM_ALGORITHM, Direction, DirtyRevision, History, Location, Plan,
     PlanOptions, RevisionId, Script, StatusEntry, Step, Target, plan_downgrade, plan_stamp,
@@ -19,11 +20,24 @@ pub enum Command {
 }
 
 /// How to run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct MigratorOptions {
     pub plan: PlanOptions,
-    /// How long to wait for another run's lock; forever when `None`.
+    /// How long to wait for another run's lock (and, on SQLite, for another connection's
+    /// lock on the database); forever (SQLite's: 30 s) when `None`.
     pub lock_timeout: Option<Duration>,
+    /// Write a backup of the database, under the lock, before the first step of a run
+    /// that has any; none when nothing is to run.
+    pub backup: Option<BackupTo>,
+}
+
+/// What a run reports as it goes.
+#[derive(Debug, Clone, Copy)]
+pub enum RunEvent<'a> {
+    /// The backup was written, before the first step.
+    BackedUp(&'a Backup),
+    /// A step completed.
+    Step(&'a StepReport),
 }
 
 /// One completed step.
@@ -206,9 +220,23 @@ impl<'a> Migrator<'a> {
         command: &Command,
         on_step: &mut dyn FnMut(&StepReport),
     ) -> Result<Vec<StepReport>, EngineError> {
+        self.run_reporting(command, &mut |event| {
+            if let RunEvent::Step(report) = event {
+                on_step(report);
+            }
+        })
+    }
+
+    /// [`Migrator::run`], reporting the backup too, when one is written (see
+    /// [`MigratorOptions::backup`]), before the first step runs.
+    pub fn run_reporting(
+        &mut self,
+        command: &Command,
+        on_event: &mut dyn FnMut(RunEvent<'_>),
+    ) -> Result<Vec<StepReport>, EngineError> {
         self.ran_to = None;
         self.backend.lock(self.options.lock_timeout)?;
-        let result = self.run_locked(command, on_step);
+        let result = self.run_locked(command, on_event);
         let unlocked = self.backend.unlock();
         let (reports, position) = result?;
         unlocked?;
@@ -219,7 +247,7 @@ impl<'a> Migrator<'a> {
     fn run_locked(
         &mut self,
         command: &Command,
-        on_step: &mut dyn FnMut(&StepReport),
+        on_event: &mut dyn FnMut(RunEvent<'_>),
     ) -> Result<(Vec<StepReport>, Option<RevisionId>), EngineError> {
         self.backend.ensure_version_table()?;
         // A half-applied no-transaction script leaves a state no plan can start from;
@@ -233,7 +261,12 @@ impl<'a> Migrator<'a> {
         let applied = self.backend.applied()?;
         let plan = self.plan_with(command, &applied)?;
         let position = plan.position_after(&applied);
-        Ok((self.execute(plan, on_step)?, position))
+        if let (Some(to), Some(first)) = (&self.options.backup, plan.steps.first()) {
+            let backup = write_backup(self.backend, to, &first.id)?;
+            on_event(RunEvent::BackedUp(&backup));
+        }
+        let reports = self.execute(plan, &mut |report| on_event(RunEvent::Step(report)))?;
+        Ok((reports, position))
     }
 
     /// Runs every step of a plan made under the lock the caller holds, calling `on_step`

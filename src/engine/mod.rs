@@ -1,6 +1,8 @@
-//! Orchestration over the Backend trait: the migrator (plan, then run each step).
+//! Orchestration over the Backend trait: the migrator (plan, then run each step), the
+//! backup before a run, verify, and the start-up calls.
 
 mod adopt;
+mod backup;
 mod error;
 mod migrator;
 mod offline_sql;
@@ -10,10 +12,14 @@ mod verify;
 mod verify_report;
 
 pub use adopt::{AdoptRequest, adopt};
+pub use backup::{BackupTo, Restored, restore};
 pub use error::{EngineError, StepFailure};
-pub use migrator::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339};
+pub use migrator::{Command, Migrator, MigratorOptions, RunEvent, StepReport, now_rfc3339};
 pub use offline_sql::offline_sql;
-pub use startup::{upgrade_sqlite, upgrade_to_head, upgrade_url};
+pub use startup::{
+    StartupOptions, Upgraded, upgrade_sqlite, upgrade_to_head, upgrade_to_head_with, upgrade_url,
+    upgrade_url_with,
+};
 pub use startup_error::Error;
 pub use verify::{Event, VerifyOptions, verify};
 pub use verify_report::{RevisionVerdict, Status, WalkReport};

@@ -10,6 +10,7 @@
 //!   `tracking` (the tracking table's rows), `progress` (dirty marks of no-transaction
 //!   scripts), `bind` (values bound with their types), `lock` (the advisory migration lock), `session` (a session reset to a new
 //!   connection's state between verify's steps).
+//! - `dump`: backups with `pg_dump --format=custom`, and the `pg_restore` command.
 //! - running scripts: `staged` (a transactional step and its record in one round trip),
 //!   `no_transaction` (one statement at a time, outside a transaction), `error` (the
 //!   server's errors pointed into the user's file).
@@ -23,6 +24,7 @@
 mod backend;
 mod bind;
 mod connect_url;
+mod dump;
 mod error;
 pub mod introspect;
 mod lock;

@@ -15,6 +15,7 @@ use super::read_ahead::{DatabaseState, RowsReadAhead};
 use super::script::run_script;
 use super::tracking::{Books, read_rows, table_exists};
 use crate::backend::backend::{Backend, StepWork};
+use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows, select_as_text};
@@ -313,6 +314,28 @@ impl Backend for SqliteBackend {
                 Err(error)
             }
         }
+    }
+
+    fn backup_name(&self) -> Option<BackupName> {
+        Some(super::backup::backup_name(self.path.as_deref()))
+    }
+
+    fn backup(&mut self, to: &Path) -> Result<Backup, BackendError> {
+        super::backup::vacuum_into(&self.conn, to)?;
+        Ok(Backup {
+            path: to.to_owned(),
+            restore: RestoreWith::Migrate,
+        })
+    }
+
+    fn restore(&mut self, from: &Path) -> Result<(), BackendError> {
+        self.rows_read_ahead = None;
+        super::backup::restore(&mut self.conn, from)?;
+        // The restored database has its own tables: what was known of the old is gone.
+        self.snapshots = SnapshotCache::default();
+        self.progress =
+            find_progress_table(&self.conn, &self.table).map_err(|e| self.progress_error(e))?;
+        Ok(())
     }
 
     fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {

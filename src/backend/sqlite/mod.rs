@@ -6,6 +6,7 @@
 //! - bookkeeping: `tracking` (the tracking table's rows, a step's record), `progress`
 //!   (dirty marks of no-transaction scripts).
 //! - `no_transaction`: a `-- migrate:no-transaction` script's statements, each alone.
+//! - `backup`: backups written with `VACUUM INTO`, restored with SQLite's backup API.
 //! - `busy`: waiting on SQLite's own lock: never before the migration lock, then bounded.
 //! - `lock`: the migration lock, an advisory lock on a file beside the database.
 //! - `script`: running a script statement by statement, errors pointed at their line.
@@ -19,6 +20,7 @@
 //! level up in `backend/`.
 
 mod backend;
+mod backup;
 mod busy;
 pub mod introspect;
 mod lock;
