@@ -8,18 +8,20 @@ mod migrator;
 mod offline_sql;
 mod startup;
 mod startup_error;
+mod step_work;
 mod verify;
 mod verify_report;
 
 pub use adopt::{AdoptRequest, adopt};
 pub use backup::{BackupTo, Restored, restore};
 pub use error::{EngineError, StepFailure};
-pub use migrator::{Command, Migrator, MigratorOptions, RunEvent, StepReport, now_rfc3339};
+pub use migrator::{Command, Migrator, MigratorOptions, RunEvent, StepReport};
 pub use offline_sql::offline_sql;
 pub use startup::{
     StartupOptions, Upgraded, upgrade_sqlite, upgrade_to_head, upgrade_to_head_with, upgrade_url,
     upgrade_url_with,
 };
 pub use startup_error::Error;
+pub use step_work::now_rfc3339;
 pub use verify::{Event, VerifyOptions, verify};
 pub use verify_report::{RevisionVerdict, Status, WalkReport};
