@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use rusqlite::Connection;
 
+use super::books::Books;
 use super::busy::{BUSY_TIMEOUT, check_header, is_busy, locked, without_waiting};
 use super::introspect::SnapshotCache;
 use super::lock;
@@ -13,7 +14,7 @@ use super::no_transaction::Outside;
 use super::progress::{clear_mark, find_progress_table, read_marks};
 use super::read_ahead::{DatabaseState, RowsReadAhead};
 use super::script::run_script;
-use super::tracking::{Books, read_rows, table_exists};
+use super::tracking::{read_rows, table_exists};
 use crate::backend::backend::{Backend, StepWork};
 use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;

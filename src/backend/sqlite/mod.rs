@@ -4,7 +4,7 @@
 //! - `backend`: [`SqliteBackend`], the [`Backend`](crate::backend::Backend) trait's
 //!   implementation: opening a connection and a step's transaction.
 //! - bookkeeping: `tracking` (the tracking table's rows, a step's record), `progress`
-//!   (dirty marks of no-transaction scripts).
+//!   (dirty marks of no-transaction scripts), `books` (a record with its mark cleared).
 //! - `no_transaction`: a `-- migrate:no-transaction` script's statements, each alone.
 //! - `backup`: backups written with `VACUUM INTO`, restored with SQLite's backup API.
 //! - `busy`: waiting on SQLite's own lock: never before the migration lock, then bounded.
@@ -21,6 +21,7 @@
 
 mod backend;
 mod backup;
+mod books;
 mod busy;
 pub mod introspect;
 mod lock;

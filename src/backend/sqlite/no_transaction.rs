@@ -6,9 +6,9 @@ use std::ops::Range;
 
 use rusqlite::Connection;
 
+use super::books::Books;
 use super::progress::{create_progress_table, write_mark};
 use super::script::run_script;
-use super::tracking::Books;
 use crate::backend::backend::Record;
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;

@@ -1,49 +1,34 @@
-//! The tracking table on SQLite: reading its rows and writing a step's record, which
-//! clears the revision's dirty mark. The SQL itself lives once, in `version_table.rs`.
+//! The tracking table on SQLite: reading its rows and writing a step's record. The SQL
+//! itself lives once, in `version_table.rs`.
 
 use rusqlite::{Connection, params_from_iter};
 
-use super::progress::clear_mark;
 use crate::backend::SqlValue;
 use crate::backend::backend::Record;
 use crate::backend::dialect::Dialect;
-use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{RawRow, VersionTable, insert_values};
 
-/// Where a step's bookkeeping goes.
-pub(super) struct Books<'a> {
-    pub table: &'a VersionTable,
-    /// The progress table, when it exists.
-    pub progress: Option<&'a ProgressTable>,
-}
-
-impl Books<'_> {
-    /// Writes a step's record and clears its revision's dirty mark (so `stamp` moves past
-    /// a dirty revision too), in the caller's transaction.
-    pub fn finish(
-        &self,
-        conn: &Connection,
-        record: Record<'_>,
-        duration_ms: i64,
-    ) -> rusqlite::Result<()> {
-        let dialect = Dialect::Sqlite;
-        match record {
-            Record::Insert(row) => {
-                let values = insert_values(row, duration_ms).map(to_sqlite);
-                // Cached: the same two statements run once per revision.
-                conn.prepare_cached(&self.table.insert(dialect))?
-                    .execute(params_from_iter(values))?;
-            }
-            Record::Delete(id) => {
-                conn.prepare_cached(&self.table.delete(dialect))?
-                    .execute([id.as_str()])?;
-            }
+/// Writes a step's record: inserts the revision's row, or deletes it.
+pub(super) fn write_record(
+    conn: &Connection,
+    table: &VersionTable,
+    record: Record<'_>,
+    duration_ms: i64,
+) -> rusqlite::Result<()> {
+    let dialect = Dialect::Sqlite;
+    match record {
+        Record::Insert(row) => {
+            let values = insert_values(row, duration_ms).map(to_sqlite);
+            // Cached: the same two statements run once per revision.
+            conn.prepare_cached(&table.insert(dialect))?
+                .execute(params_from_iter(values))?;
         }
-        match self.progress {
-            Some(progress) => clear_mark(conn, progress, record.id()),
-            None => Ok(()),
+        Record::Delete(id) => {
+            conn.prepare_cached(&table.delete(dialect))?
+                .execute([id.as_str()])?;
         }
     }
+    Ok(())
 }
 
 /// Every row of the table, unchecked.
