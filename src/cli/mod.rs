@@ -33,6 +33,18 @@ pub fn main() -> u8 {
     }
 }
 
+/// `--backup PATH`, refusing a PATH that reads as a target and names no file: `upgrade
+/// --backup +2` means the target, which clap gave the flag.
+fn backup_path(path: std::path::PathBuf) -> anyhow::Result<BackupTo> {
+    let text = path.to_string_lossy();
+    if !path.exists() && text.parse::<migrate::core::Target>().is_ok() {
+        anyhow::bail!(
+            "--backup took `{text}` as the backup's path, which reads as a target: write the target before --backup, or --backup=PATH"
+        );
+    }
+    Ok(BackupTo::named(path))
+}
+
 fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     let context = Context {
         settings: settings::Settings::resolve(&cli.global)?,
@@ -44,7 +56,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             let command = Command::Upgrade(target(&args.target)?);
             let mut mode = RunMode::from_args(&args.run, false);
             mode.options.backup = match args.backup {
-                Some(Some(path)) => Some(BackupTo::named(path)),
+                Some(Some(path)) => Some(backup_path(path)?),
                 Some(None) => Some(BackupTo::Default),
                 None => context.settings.backup.then_some(BackupTo::Default),
             };

@@ -166,13 +166,28 @@ fn a_backup_never_replaces_a_file_and_a_failed_backup_applies_nothing() {
     );
     assert_eq!(test.read("taken.db"), "something else");
     assert_eq!(test.db.tracked_revisions().unwrap().len(), 1);
+    let target_as_path = test.fails(&["upgrade", "--backup", "+2"], 2);
+    assert!(
+        target_as_path
+            .stderr
+            .contains("--backup took `+2` as the backup's path, which reads as a target"),
+        "{}",
+        target_as_path.stderr
+    );
+    assert_eq!(test.db.tracked_revisions().unwrap().len(), 1);
+    test.ok(&["upgrade", "+1", "--backup"]);
+    assert_eq!(
+        test.db.tracked_revisions().unwrap().len(),
+        2,
+        "TARGET first works"
+    );
     let not_a_backup = test.fails(&["restore", "taken.db"], 2);
     assert!(
         not_a_backup.stderr.contains("it is not a SQLite database"),
         "{}",
         not_a_backup.stderr
     );
-    assert_eq!(test.db.tracked_revisions().unwrap().len(), 1);
+    assert_eq!(test.db.tracked_revisions().unwrap().len(), 2);
 }
 
 backend_test!(a_backup_is_written_only_when_something_is_pending, |test| {
