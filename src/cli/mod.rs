@@ -37,7 +37,13 @@ pub fn main() -> u8 {
 /// --backup +2` means the target, which clap gave the flag.
 fn backup_path(path: std::path::PathBuf) -> anyhow::Result<BackupTo> {
     let text = path.to_string_lossy();
-    if !path.exists() && text.parse::<migrate::core::Target>().is_ok() {
+    // A target is `head`, `base`, or made of an id's characters and `+`/`-` steps; a
+    // file name has a letter or a separator somewhere.
+    let reads_as_target = matches!(text.as_ref(), "head" | "base")
+        || text
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-.".contains(c));
+    if !path.exists() && reads_as_target {
         anyhow::bail!(
             "--backup took `{text}` as the backup's path, which reads as a target: write the target before --backup, or --backup=PATH"
         );
