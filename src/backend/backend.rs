@@ -1,7 +1,9 @@
 //! The one trait every database implements: mechanisms only, no policy.
 
+use std::path::Path;
 use std::time::Duration;
 
+use super::backup::{Backup, BackupName, RestoreWith};
 use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows};
@@ -70,7 +72,9 @@ pub trait Backend {
 
     /// Takes the lock that serializes migration runs on this database and tracking table,
     /// waiting at most `timeout` (forever when `None`). Held until [`Backend::unlock`] or
-    /// until the connection ends, so a killed process never leaves it behind.
+    /// until the connection ends, so a killed process never leaves it behind. Where the
+    /// database has a lock of its own that other programs take (SQLite's), statements under
+    /// this lock wait for it no longer than `timeout` either.
     fn lock(&mut self, timeout: Option<Duration>) -> Result<(), BackendError>;
 
     /// Releases the lock taken by [`Backend::lock`].
@@ -167,6 +171,42 @@ pub trait Backend {
     /// holds.
     fn reset_session(&mut self) -> Result<(), BackendError> {
         Ok(())
+    }
+
+    /// Where a backup goes when the caller names no file (SQLite: beside the database;
+    /// PostgreSQL: the working directory); `None` when this backend cannot write one.
+    fn backup_name(&self) -> Option<BackupName> {
+        None
+    }
+
+    /// Writes a consistent copy of the whole database to `to`, a file that does not exist
+    /// yet, while other connections go on (SQLite: `VACUUM INTO`; PostgreSQL:
+    /// `pg_dump --format=custom`). The engine calls it under the migration lock, before
+    /// the first step of a run.
+    fn backup(&mut self, to: &Path) -> Result<Backup, BackendError> {
+        Err(BackendError::Backup {
+            path: to.display().to_string(),
+            message: format!("{} cannot write backups", self.dialect()),
+        })
+    }
+
+    /// How the backup at `path` is restored.
+    fn restore_with(&self, path: &Path) -> RestoreWith {
+        let _ = path;
+        RestoreWith::Migrate
+    }
+
+    /// Replaces the whole database with the backup at `from`, for a caller that holds the
+    /// migration lock. A backend whose backups are restored by another tool (see
+    /// [`Backend::restore_with`]) refuses.
+    fn restore(&mut self, from: &Path) -> Result<(), BackendError> {
+        Err(BackendError::Backup {
+            path: from.display().to_string(),
+            message: format!(
+                "{} backups are restored with their own tool",
+                self.dialect()
+            ),
+        })
     }
 
     /// Revisions whose no-transaction script stopped partway, sorted by id; empty when

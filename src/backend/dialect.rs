@@ -45,6 +45,15 @@ impl Dialect {
         }
     }
 
+    /// A database's error code as its users know it: PostgreSQL's SQLSTATE, SQLite's
+    /// result code (already named, with its number).
+    pub fn error_code(self, code: &str) -> String {
+        match self {
+            Self::Sqlite => code.to_owned(),
+            Self::Postgres => format!("SQLSTATE {code}"),
+        }
+    }
+
     /// The name users know the backend by, as in `--backend sqlite`.
     pub fn name(self) -> &'static str {
         match self {

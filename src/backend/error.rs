@@ -26,6 +26,20 @@ pub enum BackendError {
     Script { failure: Box<SqlFailure> },
     #[error("could not take the migration lock on {target}: {message}")]
     Lock { target: String, message: String },
+    #[error(
+        "{target} is locked by another connection; gave up after {:.1} s",
+        waited.as_secs_f64()
+    )]
+    DatabaseLocked {
+        target: String,
+        waited: std::time::Duration,
+    },
+    #[error("cannot write the backup {path}: {message}")]
+    Backup { path: String, message: String },
+    #[error("cannot restore from {path}: {message}")]
+    Restore { path: String, message: String },
+    #[error("pg_dump is not on PATH, so the backup cannot be written; nothing was applied")]
+    NoPgDump,
     #[error("tracking table {table}: {message}")]
     Tracking { table: String, message: String },
     #[error("{message}")]
@@ -42,6 +56,20 @@ impl BackendError {
                 "its first bytes are not SQLite's header (another kind of file, or an \
                  encrypted database): point --database-url, DATABASE_URL or `database_url` \
                  in migrate.toml at the application's database file; it was left as it was"
+                    .into(),
+            ),
+            Self::DatabaseLocked { .. } => Some(
+                "another process is writing to it, or holds it in exclusive locking mode \
+                 (`PRAGMA locking_mode=EXCLUSIVE`), which lasts until that connection closes: \
+                 find it with `fuser` or `lsof` on the file; to wait longer, raise \
+                 --lock-timeout SECONDS (`lock_timeout` of `StartupOptions` or `MigratorOptions` in the library)"
+                    .into(),
+            ),
+            Self::NoPgDump => Some(
+                "install PostgreSQL's client programs (Debian and Ubuntu: `apt-get install \
+                 postgresql-client`) or add the folder holding pg_dump to PATH; to apply \
+                 without a backup, run without --backup (and without `backup = true` in \
+                 migrate.toml)"
                     .into(),
             ),
             _ => None,

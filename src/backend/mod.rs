@@ -2,7 +2,10 @@
 //!
 //! What lives where: this folder holds what every backend shares: the [`Backend`] trait
 //! (`backend`), the [`Dialect`] and its spelling differences, the tracking and progress
-//! tables' SQL written once (`version_table`, `progress_table`), the foreign-table read
+//! tables' SQL written once (`version_table`, `progress_table`), running a
+//! `-- migrate:no-transaction` script statement by statement with its progress
+//! (`no_transaction`, over each backend's mechanisms), what a backup is (`backup`), the
+//! foreign-table read
 //! for `adopt` (`foreign_table`), the errors (`error`, `introspect_error`), and opening a
 //! backend from a URL (`url`, `open`). Each database has a folder of its own,
 //! [`sqlite`] and [`postgres`], whose `mod.rs` says what lives where in it. Nothing here
@@ -13,12 +16,14 @@
     reason = "backend/backend.rs holds the Backend trait"
 )]
 mod backend;
+mod backup;
 mod dialect;
 mod error;
 mod foreign_table;
 mod introspect_error;
 #[cfg(test)]
 mod introspect_test_support;
+mod no_transaction;
 mod open;
 pub mod postgres;
 mod progress_table;
@@ -28,6 +33,7 @@ mod url;
 mod version_table;
 
 pub use backend::{Backend, Record, StepWork};
+pub use backup::{Backup, BackupName, RestoreWith};
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
 pub use foreign_table::{Column, ColumnKind, TextRows, select_as_text};
@@ -42,4 +48,7 @@ pub use sql_value::SqlValue;
 pub use sqlite::introspect as sqlite_introspect;
 pub use sqlite::{SnapshotCache, SqliteBackend};
 pub use url::{DatabaseUrl, UrlError, redact, with_database};
-pub use version_table::{DEFAULT_TABLE, RawRow, TRACKING_COLUMNS, VersionTable, insert_values};
+pub use version_table::{
+    APPLIED_AT_TO_CHAR, DEFAULT_TABLE, RawRow, TRACKING_COLUMNS, VersionTable, applied_at_text,
+    insert_values,
+};

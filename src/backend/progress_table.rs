@@ -140,8 +140,20 @@ impl RawProgress {
             direction,
             failed_statement: self.failed_statement,
             error: self.error,
+            last_done: None,
         })
     }
+}
+
+/// The marks as [`super::Backend::dirty`] returns them: each checked, sorted by revision
+/// id. The error names the row at fault.
+pub(crate) fn sorted_dirty(rows: Vec<RawProgress>) -> Result<Vec<DirtyRevision>, String> {
+    let mut dirty = rows
+        .into_iter()
+        .map(RawProgress::into_dirty)
+        .collect::<Result<Vec<_>, _>>()?;
+    dirty.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(dirty)
 }
 
 #[cfg(test)]
@@ -183,6 +195,7 @@ mod tests {
             statement_count: 2,
             failed_statement: None,
             error: None,
+            last_done: None,
         };
         for done in [0, 1] {
             dirty.statements_done = done;

@@ -51,6 +51,18 @@ impl FromStr for DatabaseUrl {
 /// The URL with its password hidden, so it can be printed: the one between `user:` and `@`,
 /// and any `password=` parameter (libpq takes both).
 pub fn redact(url: &str) -> String {
+    replace_password(url, Some("***"))
+}
+
+/// The URL with its password left out, for a program that takes the password elsewhere
+/// (`PGPASSWORD`), so that it shows in no process list.
+pub fn without_password(url: &str) -> String {
+    replace_password(url, None)
+}
+
+/// The URL with its password, in the authority and in a `password=` parameter, replaced
+/// by `shown`, or dropped when `shown` is `None`.
+fn replace_password(url: &str, shown: Option<&str>) -> String {
     let Some(scheme_end) = url.find("://").map(|at| at + 3) else {
         return url.to_owned();
     };
@@ -59,27 +71,33 @@ pub fn redact(url: &str) -> String {
         .map_or(url.len(), |at| scheme_end + at);
     let authority = &url[scheme_end..authority_end];
     let authority = match authority.rfind('@') {
-        Some(at) => match authority[..at].split_once(':') {
-            Some((user, _password)) => format!("{user}:***{}", &authority[at..]),
-            None => authority.to_owned(),
+        Some(at) => match (authority[..at].split_once(':'), shown) {
+            (Some((user, _password)), Some(shown)) => format!("{user}:{shown}{}", &authority[at..]),
+            (Some((user, _password)), None) => format!("{user}{}", &authority[at..]),
+            (None, _) => authority.to_owned(),
         },
         None => authority.to_owned(),
     };
     let rest = &url[authority_end..];
     let rest = match rest.split_once('?') {
-        Some((path, query)) => format!("{path}?{}", redact_query(query)),
+        Some((path, query)) => match replace_in_query(query, shown) {
+            query if query.is_empty() => path.to_owned(),
+            query => format!("{path}?{query}"),
+        },
         None => rest.to_owned(),
     };
     format!("{}{authority}{rest}", &url[..scheme_end])
 }
 
-/// `a=1&password=x` as `a=1&password=***`.
-fn redact_query(query: &str) -> String {
+/// `a=1&password=x` as `a=1&password=***` (or `a=1`, when `shown` is `None`).
+fn replace_in_query(query: &str, shown: Option<&str>) -> String {
     let params: Vec<String> = query
         .split('&')
-        .map(|param| match param.split_once('=') {
-            Some((key, _)) if key.eq_ignore_ascii_case("password") => format!("{key}=***"),
-            _ => param.to_owned(),
+        .filter_map(|param| match param.split_once('=') {
+            Some((key, _)) if key.eq_ignore_ascii_case("password") => {
+                shown.map(|shown| format!("{key}={shown}"))
+            }
+            _ => Some(param.to_owned()),
         })
         .collect();
     params.join("&")
@@ -157,6 +175,18 @@ mod tests {
             .parse::<DatabaseUrl>()
             .unwrap_err();
         assert!(!error.to_string().contains("s3cret"));
+    }
+
+    #[test]
+    fn a_password_can_be_left_out() {
+        assert_eq!(
+            without_password("postgres://u:p%40ss@h:1/db?sslmode=require&password=x"),
+            "postgres://u@h:1/db?sslmode=require"
+        );
+        assert_eq!(
+            without_password("postgres://u@h/db?password=x"),
+            "postgres://u@h/db"
+        );
     }
 
     #[test]

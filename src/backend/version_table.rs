@@ -25,6 +25,24 @@ impl Default for VersionTable {
     }
 }
 
+/// How both backends write `applied_at`: UTC, to the microsecond, RFC 3339 with a `Z`
+/// (`2026-12-05T15:56:21.123456Z`). Microseconds because that is PostgreSQL's clock, which
+/// stamps staged steps itself (see [`APPLIED_AT_TO_CHAR`]); fixed width, so rows written by
+/// either path, on either backend, sort and compare as text.
+const APPLIED_AT_FORMAT: &[time::format_description::BorrowedFormatItem<'_>] = time::macros::format_description!(
+    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:6]Z"
+);
+
+/// The same format as PostgreSQL's `to_char` spells it, for a time in UTC.
+pub const APPLIED_AT_TO_CHAR: &str = r#"YYYY-MM-DD"T"HH24:MI:SS.US"Z""#;
+
+/// `at` as the tracking table stores it (see [`APPLIED_AT_TO_CHAR`] for the server's side).
+pub fn applied_at_text(at: time::OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC)
+        .format(APPLIED_AT_FORMAT)
+        .unwrap_or_default()
+}
+
 /// The columns in the order [`VersionTable::insert`] binds them and [`VersionTable::select`]
 /// returns them.
 pub const TRACKING_COLUMNS: [&str; 9] = [
@@ -194,6 +212,14 @@ pub(crate) fn sorted_applied(rows: Vec<RawRow>) -> Result<Vec<AppliedRevision>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn applied_at_is_utc_microseconds_at_a_fixed_width() {
+        let at = time::macros::datetime!(2026-12-05 16:56:21.123456789 +01:00);
+        assert_eq!(applied_at_text(at), "2026-12-05T15:56:21.123456Z");
+        let whole = time::macros::datetime!(2026-12-05 15:56:21 UTC);
+        assert_eq!(applied_at_text(whole), "2026-12-05T15:56:21.000000Z");
+    }
 
     #[test]
     fn names_are_quoted_and_values_are_placeholders() {

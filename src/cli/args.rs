@@ -20,6 +20,7 @@ use migrate::core::{IgnoredChars, Shard, Tool};
   migrate create \"add email to users\"   a new revision; write its up.sql and down.sql, then `migrate hash`
   migrate upgrade                       apply every pending revision (`upgrade +1`, `upgrade 20240107`)
   migrate downgrade                     revert the newest revision (`downgrade base`, `downgrade -2`)
+  migrate upgrade --backup              back the database up first; `migrate restore PATH` puts it back
   migrate verify --strict               the CI gate: every revision up, down and up again
 
 Exit codes: 0 success; 1 the database or the migrations are wrong \
@@ -136,6 +137,15 @@ pub enum CommandArgs {
         #[arg(long, value_enum, default_value_t)]
         format: Format,
     },
+    /// Restore a backup `upgrade --backup` wrote: SQLite in place, with the lock held;
+    /// PostgreSQL: print the pg_restore command
+    Restore {
+        /// The backup file
+        path: PathBuf,
+        /// Give up waiting for another migrate process after this many seconds
+        #[arg(long, value_name = "SECONDS")]
+        lock_timeout: Option<f64>,
+    },
     /// Clear the dirty mark a failed no-transaction script left, once the database is fixed
     Repair {
         /// The dirty revision (`migrate status` lists them)
@@ -159,6 +169,13 @@ pub struct UpgradeArgs {
     pub target: String,
     #[command(flatten)]
     pub run: RunArgs,
+    /// Back the database up before the first pending revision runs (none when nothing is
+    /// pending): SQLite with VACUUM INTO, PostgreSQL with pg_dump --format=custom. PATH is
+    /// a file, or a folder for a name of its own [default: beside the SQLite database, or
+    /// the working directory; `backup = true` in migrate.toml backs up every upgrade].
+    /// Put TARGET before it, or write --backup=PATH
+    #[arg(long, value_name = "PATH", num_args = 0..=1)]
+    pub backup: Option<Option<PathBuf>>,
 }
 
 /// Arguments of `downgrade`.
@@ -187,7 +204,8 @@ pub struct RunArgs {
     /// Run although an applied revision's file changed since it was applied
     #[arg(long)]
     pub allow_changed: bool,
-    /// Give up waiting for another migrate process after this many seconds
+    /// Give up waiting for another migrate process, or for another connection's lock on a
+    /// SQLite database, after this many seconds [default: forever; 30 s for SQLite's lock]
     #[arg(long, value_name = "SECONDS")]
     pub lock_timeout: Option<f64>,
 }
@@ -305,7 +323,8 @@ pub struct AdoptArgs {
     /// `sqlx_ignored_chars` under [adopt] in migrate.toml, else none]
     #[arg(long, value_name = "CHARS")]
     pub ignored_chars: Option<IgnoredChars>,
-    /// Give up waiting for another migrate process after this many seconds
+    /// Give up waiting for another migrate process, or for another connection's lock on a
+    /// SQLite database, after this many seconds [default: forever; 30 s for SQLite's lock]
     #[arg(long, value_name = "SECONDS")]
     pub lock_timeout: Option<f64>,
     /// human or json

@@ -21,7 +21,7 @@ mod verify_snapshot;
 mod verify_walks;
 
 use clap::Parser as _;
-use migrate::engine::Command;
+use migrate::engine::{BackupTo, Command};
 
 use args::{Cli, CommandArgs};
 use commands::run::{RunMode, target};
@@ -44,6 +44,24 @@ pub fn main() -> u8 {
     }
 }
 
+/// `--backup PATH`, refusing a PATH that reads as a target and names no file: `upgrade
+/// --backup +2` means the target, which clap gave the flag.
+fn backup_path(path: std::path::PathBuf) -> anyhow::Result<BackupTo> {
+    let text = path.to_string_lossy();
+    // A target is `head`, `base`, or made of an id's characters and `+`/`-` steps; a
+    // file name has a letter or a separator somewhere.
+    let reads_as_target = matches!(text.as_ref(), "head" | "base")
+        || text
+            .chars()
+            .all(|c| c.is_ascii_digit() || "+-.".contains(c));
+    if !path.exists() && reads_as_target {
+        anyhow::bail!(
+            "--backup took `{text}` as the backup's path, which reads as a target: write the target before --backup, or --backup=PATH"
+        );
+    }
+    Ok(BackupTo::named(path))
+}
+
 fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     let context = Context {
         settings: settings::Settings::resolve(&cli.global)?,
@@ -53,7 +71,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Create { message } => commands::create::run(&context, &message),
         CommandArgs::Upgrade(args) => {
             let command = Command::Upgrade(target(&args.target)?);
-            commands::run::run(&context, command, RunMode::from_args(&args.run, false))
+            let mut mode = RunMode::from_args(&args.run, false);
+            mode.options.backup = match args.backup {
+                Some(Some(path)) => Some(backup_path(path)?),
+                Some(None) => Some(BackupTo::Default),
+                None => context.settings.backup.then_some(BackupTo::Default),
+            };
+            commands::run::run(&context, command, mode)
         }
         CommandArgs::Downgrade(args) => {
             let command = Command::Downgrade(target(&args.target)?);
@@ -86,6 +110,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
             actual,
             format,
         } => commands::schema::diff(&context, &expected, &actual, format),
+        CommandArgs::Restore { path, lock_timeout } => {
+            commands::restore::run(&context, &path, lock_timeout)
+        }
         CommandArgs::Repair { revision, resume } => {
             commands::repair::run(&context, &revision, resume)
         }

@@ -65,9 +65,13 @@ fn write_step_failure(out: &mut String, failure: &StepFailure) {
         }
     }
     let left = if failure.transactional {
-        "nothing of this revision was applied (it ran in a transaction)"
+        "nothing of this revision was applied (it ran in a transaction)".to_owned()
     } else {
-        "this revision ran outside a transaction: statements before the failing one were applied; fix the database, then `migrate stamp` past it or rerun"
+        format!(
+            "this revision ran outside a transaction: the statements before the failing one were applied, and it is marked dirty; \
+             fix the file or the database, then `migrate repair {0} --resume` runs the rest, or `migrate repair {0}` lets the next run start it again",
+            failure.id
+        )
     };
     let completed = match failure.completed.len() {
         0 => String::new(),

@@ -30,6 +30,7 @@ struct ConfigFile {
     exclude_tables: Option<Vec<String>>,
     snapshots: Option<SnapshotPaths>,
     adopt: Option<AdoptConfig>,
+    backup: Option<bool>,
 }
 
 /// `[adopt]`: what `migrate adopt` needs to know of the other tool's settings.
@@ -85,6 +86,8 @@ pub struct Settings {
     pub snapshots: SnapshotPaths,
     /// sqlx's `ignored-chars`, for `adopt --from sqlx`.
     pub sqlx_ignored_chars: Option<IgnoredChars>,
+    /// Whether every `upgrade` backs the database up first (`backup = true`).
+    pub backup: bool,
 }
 
 impl Settings {
@@ -115,6 +118,7 @@ impl Settings {
                 .adopt
                 .and_then(|adopt| adopt.sqlx_ignored_chars)
                 .map(IgnoredChars::from_iter),
+            backup: config.backup.unwrap_or(false),
             introspect: IntrospectOptions {
                 exclude_tables: config.exclude_tables.unwrap_or_default(),
                 schemas: None,

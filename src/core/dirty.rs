@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::revision_id::RevisionId;
+use super::split::split_statements;
 
 /// Which script of a revision was running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -67,10 +68,26 @@ pub struct DirtyRevision {
     pub failed_statement: Option<String>,
     /// What the database said about it.
     pub error: Option<String>,
+    /// The text of the last statement that completed, as the script reads now (see
+    /// [`DirtyRevision::name_last_done`]); not stored, so `None` as read from a database.
+    pub last_done: Option<String>,
 }
 
-/// `revision 2024… (up) stopped after 2 of 4 statements: statement 3 failed: …`, the words
-/// for a refusal to run.
+impl DirtyRevision {
+    /// Names the last statement that completed, statement `statements_done` of `script`
+    /// as it reads now: the one a resumed run goes on after. Nothing is named when none
+    /// completed, or the script has fewer statements now.
+    pub fn name_last_done(&mut self, script: &str) {
+        self.last_done = self
+            .statements_done
+            .checked_sub(1)
+            .and_then(|index| split_statements(script).into_iter().nth(index))
+            .map(|range| script[range].to_owned());
+    }
+}
+
+/// `revision 2024… (up) stopped after 2 of 4 statements (the last: …): statement 3 failed: …`,
+/// the words for a refusal to run.
 impl fmt::Display for DirtyRevision {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
@@ -78,6 +95,9 @@ impl fmt::Display for DirtyRevision {
             "revision {} ({}) stopped after {} of {} statements",
             self.id, self.direction, self.statements_done, self.statement_count
         )?;
+        if let Some(last) = &self.last_done {
+            write!(f, " (the last: {})", last.trim())?;
+        }
         let next = self.statements_done + 1;
         match (&self.failed_statement, &self.error) {
             (Some(statement), Some(error)) => {
@@ -108,7 +128,25 @@ mod tests {
             statement_count: 3,
             failed_statement: failed.map(str::to_owned),
             error: failed.map(|_| "duplicate key".to_owned()),
+            last_done: None,
         }
+    }
+
+    #[test]
+    fn names_the_last_statement_that_completed() {
+        let mut mark = dirty(Some("CREATE UNIQUE INDEX CONCURRENTLY u ON t (a);"));
+        mark.name_last_done("-- migrate:no-transaction\nCREATE TABLE t (a int);\nCREATE UNIQUE INDEX CONCURRENTLY u ON t (a);\n");
+        assert_eq!(
+            mark.to_string(),
+            "revision 20240101 (up) stopped after 1 of 3 statements (the last: CREATE TABLE t (a int);): \
+             statement 2 failed: duplicate key: CREATE UNIQUE INDEX CONCURRENTLY u ON t (a);"
+        );
+        mark.statements_done = 0;
+        mark.name_last_done("CREATE TABLE t (a int);");
+        assert_eq!(mark.last_done, None);
+        mark.statements_done = 4;
+        mark.name_last_done("CREATE TABLE t (a int);");
+        assert_eq!(mark.last_done, None, "the script is shorter now");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Splits script text into statements at top-level semicolons, for scripts that must run
-//! one statement per round trip (`-- migrate:no-transaction` on PostgreSQL), and to find
-//! what each statement is (a transaction's own `COMMIT`). Pure: no I/O.
+//! one statement at a time (`-- migrate:no-transaction`, on PostgreSQL and on SQLite), and
+//! to find what each statement is (a transaction's own `COMMIT`). Pure: no I/O.
 //!
 //! The splitter knows the lexical pieces in which a `;` does not end a statement: string
 //! literals (`'…'` with `''`, and `E'…'` with backslash escapes), quoted identifiers (`"…"`),
@@ -10,6 +10,8 @@
 //! SQLite reads it) inside the `BEGIN … END` body of a `CREATE TRIGGER`. Between goose's
 //! `-- +goose StatementBegin` and `-- +goose StatementEnd` lines everything is one
 //! statement, as goose sends it.
+//! SQLite's `[…]` and `` `…` `` quoted names are not known: a `;` or `'` inside one is
+//! read as outside.
 
 use std::ops::Range;
 

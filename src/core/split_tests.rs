@@ -102,6 +102,30 @@ fn a_goose_statement_block_is_one_statement() {
 }
 
 #[test]
+fn sqlite_trigger_bodies_with_vacuum_and_if_not_exists() {
+    let text = "CREATE TRIGGER t_audit AFTER INSERT ON t BEGIN\n\
+                  INSERT INTO audit VALUES (new.id, CASE WHEN new.a > 0 THEN 'up' ELSE 'down' END);\n\
+                  UPDATE t SET seen = CASE WHEN new.a > 0 THEN 1 END WHERE id = new.id;\n\
+                END;\n\
+                CREATE TEMP TRIGGER IF NOT EXISTS t_tmp BEFORE DELETE ON t BEGIN SELECT 1; END;\n\
+                VACUUM;\n\
+                CREATE TRIGGER pg AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();\n\
+                SELECT 2;";
+    assert_eq!(
+        pieces(text),
+        vec![
+            "CREATE TRIGGER t_audit AFTER INSERT ON t BEGIN\n\
+             INSERT INTO audit VALUES (new.id, CASE WHEN new.a > 0 THEN 'up' ELSE 'down' END);\n\
+             UPDATE t SET seen = CASE WHEN new.a > 0 THEN 1 END WHERE id = new.id;\nEND;",
+            "CREATE TEMP TRIGGER IF NOT EXISTS t_tmp BEFORE DELETE ON t BEGIN SELECT 1; END;",
+            "VACUUM;",
+            "CREATE TRIGGER pg AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();",
+            "SELECT 2;",
+        ]
+    );
+}
+
+#[test]
 fn a_byte_order_mark_belongs_to_no_statement() {
     assert_eq!(
         pieces("\u{feff}SELECT 1; SELECT 2"),

@@ -11,7 +11,7 @@ use crate::core::{
 };
 
 /// What the user asked `adopt` to do.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct AdoptRequest<'a> {
     pub tool: Tool,
     pub options: AdoptOptions<'a>,
@@ -59,7 +59,7 @@ fn adopt_locked(
     let applied = backend.applied()?;
     let adoption = plan_adopt(request.tool, history, &applied, &state, request.options)?;
     let plan: Plan = adoption.plan.clone();
-    let mut migrator = Migrator::new(backend, history, request.migrator);
+    let mut migrator = Migrator::new(backend, history, request.migrator.clone());
     let _: Vec<StepReport> = migrator.execute(plan, &mut |_| {})?;
     Ok(adoption)
 }

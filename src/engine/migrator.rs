@@ -2,12 +2,15 @@
 
 use std::time::{Duration, Instant};
 
-use super::error::{EngineError, StepFailure};
-use crate::backend::{Backend, BackendError, Record, StepWork};
+use super::backup::{BackupTo, write_backup};
+use super::error::EngineError;
+use super::step_work::{
+    STAGE_AHEAD, new_row, now_rfc3339, row_of, stage, step_error, step_script, work_of,
+};
+use crate::backend::{Backend, Backup, Record, StepWork};
 use crate::core::{
-    Action, AppliedRevision, CHECKSUM_ALGORITHM, Direction, DirtyRevision, History, Location, Plan,
-    PlanOptions, RevisionId, Script, StatusEntry, Step, Target, plan_downgrade, plan_stamp,
-    plan_upgrade, status,
+    AppliedRevision, Direction, DirtyRevision, History, Plan, PlanOptions, RevisionId, StatusEntry,
+    Step, Target, plan_downgrade, plan_stamp, plan_upgrade, status,
 };
 
 /// What to do.
@@ -19,11 +22,24 @@ pub enum Command {
 }
 
 /// How to run.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct MigratorOptions {
     pub plan: PlanOptions,
-    /// How long to wait for another run's lock; forever when `None`.
+    /// How long to wait for another run's lock (and, on SQLite, for another connection's
+    /// lock on the database); forever (SQLite's: 30 s) when `None`.
     pub lock_timeout: Option<Duration>,
+    /// Write a backup of the database, under the lock, before the first step of a run
+    /// that has any; none when nothing is to run.
+    pub backup: Option<BackupTo>,
+}
+
+/// What a run reports as it goes.
+#[derive(Debug, Clone, Copy)]
+pub enum RunEvent<'a> {
+    /// The backup was written, before the first step.
+    BackedUp(&'a Backup),
+    /// A step completed.
+    Step(&'a StepReport),
 }
 
 /// One completed step.
@@ -106,9 +122,21 @@ impl<'a> Migrator<'a> {
         Ok(status(self.history, &applied))
     }
 
-    /// Revisions whose no-transaction script stopped partway; reads only.
+    /// Revisions whose no-transaction script stopped partway, each naming the last
+    /// statement that completed as its file reads now; reads only.
     pub fn dirty(&mut self) -> Result<Vec<DirtyRevision>, EngineError> {
-        Ok(self.backend.dirty()?)
+        let mut dirty = self.backend.dirty()?;
+        for mark in &mut dirty {
+            let revision = self.history.find(&mark.id);
+            let script = revision.and_then(|revision| match mark.direction {
+                Direction::Up => Some(&revision.up),
+                Direction::Down => revision.down.as_ref(),
+            });
+            if let Some(script) = script {
+                mark.name_last_done(&script.text);
+            }
+        }
+        Ok(dirty)
     }
 
     /// Repairs a dirty revision under the lock: clears its mark (the user fixed the
@@ -130,7 +158,6 @@ impl<'a> Migrator<'a> {
         resume: bool,
     ) -> Result<DirtyRevision, EngineError> {
         let mark = self
-            .backend
             .dirty()?
             .into_iter()
             .find(|mark| &mark.id == id)
@@ -199,9 +226,23 @@ impl<'a> Migrator<'a> {
         command: &Command,
         on_step: &mut dyn FnMut(&StepReport),
     ) -> Result<Vec<StepReport>, EngineError> {
+        self.run_reporting(command, &mut |event| {
+            if let RunEvent::Step(report) = event {
+                on_step(report);
+            }
+        })
+    }
+
+    /// [`Migrator::run`], reporting the backup too, when one is written (see
+    /// [`MigratorOptions::backup`]), before the first step runs.
+    pub fn run_reporting(
+        &mut self,
+        command: &Command,
+        on_event: &mut dyn FnMut(RunEvent<'_>),
+    ) -> Result<Vec<StepReport>, EngineError> {
         self.ran_to = None;
         self.backend.lock(self.options.lock_timeout)?;
-        let result = self.run_locked(command, on_step);
+        let result = self.run_locked(command, on_event);
         let unlocked = self.backend.unlock();
         let (reports, position) = result?;
         unlocked?;
@@ -212,13 +253,13 @@ impl<'a> Migrator<'a> {
     fn run_locked(
         &mut self,
         command: &Command,
-        on_step: &mut dyn FnMut(&StepReport),
+        on_event: &mut dyn FnMut(RunEvent<'_>),
     ) -> Result<(Vec<StepReport>, Option<RevisionId>), EngineError> {
         self.backend.ensure_version_table()?;
         // A half-applied no-transaction script leaves a state no plan can start from;
         // stamp is the way past it, so it alone goes on.
         if !matches!(command, Command::Stamp(_)) {
-            let dirty = self.backend.dirty()?;
+            let dirty = self.dirty()?;
             if !dirty.is_empty() {
                 return Err(EngineError::Dirty { dirty });
             }
@@ -226,7 +267,12 @@ impl<'a> Migrator<'a> {
         let applied = self.backend.applied()?;
         let plan = self.plan_with(command, &applied)?;
         let position = plan.position_after(&applied);
-        Ok((self.execute(plan, on_step)?, position))
+        if let (Some(to), Some(first)) = (&self.options.backup, plan.steps.first()) {
+            let backup = write_backup(self.backend, to, &first.id)?;
+            on_event(RunEvent::BackedUp(&backup));
+        }
+        let reports = self.execute(plan, &mut |report| on_event(RunEvent::Step(report)))?;
+        Ok((reports, position))
     }
 
     /// Runs every step of a plan made under the lock the caller holds, calling `on_step`
@@ -266,107 +312,4 @@ impl<'a> Migrator<'a> {
         }
         Ok(reports)
     }
-}
-
-/// How many steps' records go to the backend ahead of them (see
-/// [`Backend::stage_steps`]): enough that sending them costs little per step, few enough
-/// that the rows built for it stay small.
-pub(super) const STAGE_AHEAD: usize = 64;
-
-/// Tells the backend which steps come next.
-fn stage(backend: &mut dyn Backend, steps: &[Step]) -> Result<(), BackendError> {
-    let rows: Vec<Option<AppliedRevision>> = steps.iter().map(row_of).collect();
-    let works: Vec<StepWork<'_>> = steps
-        .iter()
-        .zip(&rows)
-        .map(|(step, row)| work_of(step, row.as_ref()))
-        .collect();
-    backend.stage_steps(&works)
-}
-
-/// The tracking row a step writes, if it writes one.
-fn row_of(step: &Step) -> Option<AppliedRevision> {
-    match &step.action {
-        Action::Apply { up, down } | Action::Record { up, down } => Some(new_row(
-            &step.id,
-            &step.slug,
-            up,
-            down.as_ref(),
-            now_rfc3339(),
-        )),
-        Action::Revert { .. } | Action::Forget => None,
-    }
-}
-
-/// What the backend does for a step: its script, then the row from [`row_of`] written,
-/// or the revision's row deleted when there is none.
-fn work_of<'a>(step: &'a Step, row: Option<&'a AppliedRevision>) -> StepWork<'a> {
-    StepWork {
-        script: step_script(step),
-        record: match row {
-            Some(row) => Record::Insert(row),
-            None => Record::Delete(&step.id),
-        },
-    }
-}
-
-/// The tracking row for a revision applied at `applied_at`.
-pub(super) fn new_row(
-    id: &RevisionId,
-    slug: &str,
-    up: &Script,
-    down: Option<&Script>,
-    applied_at: String,
-) -> AppliedRevision {
-    AppliedRevision {
-        id: id.clone(),
-        slug: slug.to_owned(),
-        up_checksum: up.checksum,
-        down_checksum: down.map(|down| down.checksum),
-        checksum_algorithm: CHECKSUM_ALGORITHM.into(),
-        up_sql: up.text.clone(),
-        down_sql: down.map(|down| down.text.clone()),
-        applied_at,
-        duration_ms: 0,
-    }
-}
-
-/// The current UTC time as RFC 3339.
-pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
-
-/// The script a step runs, if any.
-fn step_script(step: &Step) -> Option<&Script> {
-    match &step.action {
-        Action::Apply { up, .. } => Some(up),
-        Action::Revert { down } => Some(down),
-        Action::Record { .. } | Action::Forget => None,
-    }
-}
-
-/// Points a failed script's error into its file.
-fn step_error(
-    id: &RevisionId,
-    script: Option<&Script>,
-    error: BackendError,
-    completed: Vec<RevisionId>,
-) -> EngineError {
-    let (BackendError::Script { failure }, Some(script)) = (&error, script) else {
-        return EngineError::Backend(error);
-    };
-    let location = failure
-        .offset
-        .map(|offset| Location::of_offset(&script.text, offset));
-    EngineError::Step(Box::new(StepFailure {
-        id: id.clone(),
-        origin: script.origin.clone(),
-        line_text: location.map(|at| at.line_text(&script.text).to_owned()),
-        location,
-        failure: (**failure).clone(),
-        transactional: !script.directives.no_transaction,
-        completed,
-    }))
 }

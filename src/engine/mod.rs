@@ -1,11 +1,14 @@
-//! Orchestration over the Backend trait: the migrator (plan, then run each step).
+//! Orchestration over the Backend trait: the migrator (plan, then run each step), the
+//! backup before a run, verify, and the start-up calls.
 
 mod adopt;
+mod backup;
 mod error;
 mod migrator;
 mod offline_sql;
 mod startup;
 mod startup_error;
+mod step_work;
 mod verify;
 mod verify_merge;
 #[cfg(test)]
@@ -14,11 +17,16 @@ mod verify_report;
 mod verify_shard;
 
 pub use adopt::{AdoptRequest, adopt};
+pub use backup::{BackupTo, Restored, restore};
 pub use error::{EngineError, StepFailure};
-pub use migrator::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339};
+pub use migrator::{Command, Migrator, MigratorOptions, RunEvent, StepReport};
 pub use offline_sql::offline_sql;
-pub use startup::{upgrade_sqlite, upgrade_to_head, upgrade_url};
+pub use startup::{
+    StartupOptions, Upgraded, upgrade_sqlite, upgrade_to_head, upgrade_to_head_with, upgrade_url,
+    upgrade_url_with,
+};
 pub use startup_error::Error;
+pub use step_work::now_rfc3339;
 pub use verify::{Event, VerifyOptions, verify};
 pub use verify_merge::{MergeError, MergedWalk, ShardPart, merge_shards};
 pub use verify_report::{RevisionVerdict, Status, WalkReport};

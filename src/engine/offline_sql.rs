@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::migrator::new_row;
+use super::step_work::new_row;
 use crate::backend::{Dialect, Record, VersionTable, insert_values};
 use crate::core::{Action, Plan, Script, Step};
 

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::time::Instant;
 
 use super::error::EngineError;
-use super::migrator::{STAGE_AHEAD, new_row, now_rfc3339};
+use super::step_work::{STAGE_AHEAD, new_row, now_rfc3339};
 use super::verify_report::{RevisionVerdict, Status, WalkReport};
 use crate::backend::{Backend, BackendError, Record, StepWork, VersionTable};
 use crate::core::{

@@ -57,3 +57,31 @@ backend_test!(racing_upgrades_apply_each_revision_once, |test| {
     assert_eq!(steps_run(&outputs, "downgrade"), 8);
     assert_eq!(test.db.tracked_revisions(), Some(vec![]));
 });
+
+/// SQLite's own lock, held by a process that is not migrate (in exclusive locking mode it
+/// keeps it until it closes): `--lock-timeout` bounds the wait for it too, and the error
+/// says what holds the database.
+#[test]
+fn a_sqlite_database_held_by_another_process_fails_within_the_lock_timeout() {
+    let Some(test) = Test::new(crate::backends::Kind::Sqlite, "held_database") else {
+        return;
+    };
+    test.ok(&["upgrade", "+1"]);
+    let holder = rusqlite::Connection::open(test.path().join("app.db")).unwrap();
+    holder
+        .execute_batch("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let output = test.fails(&["upgrade", "--lock-timeout", "0.5"], 2);
+    let waited = started.elapsed();
+    assert!(waited < std::time::Duration::from_secs(10), "{waited:?}");
+    assert!(
+        output.stderr.starts_with(
+            "error: sqlite://[TMP]/[DB] is locked by another connection; gave up after 0.5 s\nhelp: another process is writing to it, or holds it in exclusive locking mode"
+        ),
+        "{}",
+        output.stderr
+    );
+    drop(holder);
+    assert!(test.ok(&["upgrade"]).ends_with("(head)\n"));
+}

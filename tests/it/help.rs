@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 19] = [
+const COMMANDS: [&str; 20] = [
     "",
     "init",
     "create",
@@ -20,6 +20,7 @@ const COMMANDS: [&str; 19] = [
     "hash",
     "completions",
     "repair",
+    "restore",
     "verify",
     "snapshot",
     "schema",

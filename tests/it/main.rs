@@ -8,6 +8,7 @@ mod snapshot;
 
 mod adopt;
 mod app_start;
+mod backup;
 mod bad_input;
 mod ci_templates;
 mod commands;
@@ -18,6 +19,7 @@ mod layouts;
 mod layouts_in_place;
 mod layouts_misread;
 mod messages;
+mod no_transaction;
 mod signals;
 mod tracking;
 mod transaction_control;

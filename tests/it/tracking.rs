@@ -199,3 +199,42 @@ backend_test!(tracking_rows_record_checksums_text_and_timing, |test| {
         )]
     );
 });
+
+/// Whether `text` reads as `YYYY-MM-DDTHH:MM:SS.ffffffZ`.
+fn is_utc_microseconds(text: &str) -> bool {
+    let shape = "dddd-dd-ddTdd:dd:dd.ddddddZ";
+    text.len() == shape.len()
+        && text.chars().zip(shape.chars()).all(|(c, s)| match s {
+            'd' => c.is_ascii_digit(),
+            _ => c == s,
+        })
+}
+
+backend_test!(applied_at_is_utc_to_the_microsecond_on_every_path, |test| {
+    // A no-transaction file takes the unstaged path on PostgreSQL, where the row's time
+    // comes from migrate rather than from the server's clock.
+    test.write(
+        "migrations/20240109090000_add_notes/up.sql",
+        "-- migrate:no-transaction\nCREATE TABLE notes (id INTEGER);\n",
+    );
+    test.write(
+        "migrations/20240109090000_add_notes/down.sql",
+        "DROP TABLE notes;\n",
+    );
+    test.ok(&["hash"]);
+    let before = migrate::engine::now_rfc3339();
+    test.ok(&["upgrade", "+2"]);
+    test.ok(&["stamp", "+1"]);
+    test.ok(&["upgrade"]);
+    let after = migrate::engine::now_rfc3339();
+    let sql = "SELECT applied_at FROM migrate_history ORDER BY revision";
+    let stamps = test.db.query_strings("migrate_history", sql).unwrap();
+    assert_eq!(stamps.len(), 9);
+    for stamp in &stamps {
+        assert!(is_utc_microseconds(stamp), "{stamp:?} in {stamps:?}");
+        assert!(
+            before <= *stamp && *stamp <= after,
+            "{stamp} outside {before}..{after}"
+        );
+    }
+});

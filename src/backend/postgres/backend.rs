@@ -1,32 +1,35 @@
 //! PostgreSQL through the synchronous `postgres` crate. Mechanisms only.
 
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use postgres::{Client, NoTls};
 
 use super::connect_url::{ConnectUrl, scrub};
+use super::dump::DumpSource;
 use super::error::{database, message, script_failure};
 use super::introspect::CatalogStatements;
 use super::introspect::SchemaWatch;
 use super::lock::{acquire, lock_key, release};
-use super::no_transaction::{Progress, run_statements};
+use super::no_transaction::Outside;
 use super::options::PostgresOptions;
 use super::progress::{clear_mark, dirty_marks};
 use super::setup::{
-    DEFAULT_SCHEMA, create_missing_tables, create_progress_table, find_progress_table, schema_of,
-    table_exists,
+    DEFAULT_SCHEMA, create_missing_tables, find_progress_table, schema_of, table_exists,
 };
 use super::staged::{StagedOutcome, StagedRecords};
 use super::tls_connect::make_connector;
 use super::tracking::{Books, read_foreign, read_rows, tracking};
-use crate::backend::backend::{Backend, Record, StepWork};
+use crate::backend::backend::{Backend, StepWork};
+use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows};
+use crate::backend::no_transaction::{resume, run_outside_transaction};
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{VersionTable, sorted_applied};
-use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, sql_start};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, sql_start};
 use crate::schema::{IntrospectOptions, Schema};
 
 /// The schema of the tracking table when none is given.
@@ -59,6 +62,10 @@ pub struct PostgresBackend {
     staged: StagedRecords,
     /// The session settings asked for at connection, applied again after a reset.
     options: PostgresOptions,
+    /// The database's name, for a backup's file name.
+    database: String,
+    /// How `pg_dump` reaches this database, for backups.
+    dump: DumpSource,
 }
 
 impl PostgresBackend {
@@ -85,6 +92,7 @@ impl PostgresBackend {
         if config.get_application_name().is_none() {
             config.application_name(APPLICATION_NAME);
         }
+        let dump = DumpSource::new(url, config.get_password());
         let connect_error = |text: String| BackendError::Connect {
             target: target.clone(),
             message: scrub(&text, config.get_password()),
@@ -99,11 +107,14 @@ impl PostgresBackend {
             .map_err(|error| connect_error(message(&error)))?;
         let mut backend = Self::new(client, table, Some(target))?;
         backend.options = *options;
+        backend.dump = dump;
         Ok(backend)
     }
 
     /// Migrates through a connection the application already holds; its session settings
-    /// are left as they are.
+    /// are left as they are. A backup made through it reaches the server as the connection
+    /// describes it (user, host, port, database), with the password from the environment
+    /// or `~/.pgpass`, as `pg_dump` finds them.
     pub fn from_client(client: Client, table: VersionTable) -> Result<Self, BackendError> {
         Self::new(client, table, None)
     }
@@ -141,6 +152,7 @@ impl PostgresBackend {
             .get_or_insert_with(|| DEFAULT_SCHEMA.to_owned());
         let lock_key = lock_key(&database_name, schema, &table.name);
         Ok(Self {
+            dump: DumpSource::new(&target, None),
             client,
             table,
             progress: None,
@@ -151,6 +163,7 @@ impl PostgresBackend {
             watch: None,
             staged: StagedRecords::default(),
             options: PostgresOptions::default(),
+            database: database_name,
         })
     }
 
@@ -204,26 +217,13 @@ impl PostgresBackend {
         books.finish(&mut self.client, work.record, elapsed_ms(started))
     }
 
-    /// Runs a script statement by statement, the first `done` excepted, then the record.
-    fn run_outside_transaction(
-        &mut self,
-        script: &Script,
-        record: Record<'_>,
-        done: usize,
-    ) -> Result<(), BackendError> {
-        let started = Instant::now();
-        let table = create_progress_table(&mut self.client, &self.table)
-            .map_err(|error| tracking(&self.table, message(&error)))?;
-        self.progress = Some(table.clone());
-        let progress = Progress::new(&table, record, done);
-        run_statements(&mut self.client, script, progress)?;
-        let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
-        let books = Books {
-            table: &self.table,
-            progress: Some(&table),
-        };
-        books.finish(&mut transaction, record, elapsed_ms(started))?;
-        transaction.commit().map_err(|error| database(&error))
+    /// The mechanisms of a script run outside a transaction.
+    fn outside(&mut self) -> Outside<'_> {
+        Outside {
+            client: &mut self.client,
+            tracking: &self.table,
+            progress: &mut self.progress,
+        }
     }
 }
 
@@ -329,7 +329,7 @@ impl Backend for PostgresBackend {
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         match work.script {
             Some(script) if script.directives.no_transaction => {
-                self.run_outside_transaction(script, work.record, 0)
+                run_outside_transaction(&mut self.outside(), script, work.record, 0)
             }
             _ if self.staged.takes(&work) => {
                 let progress = self.progress.as_ref();
@@ -349,13 +349,28 @@ impl Backend for PostgresBackend {
     }
 
     fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {
-        match work.script {
-            Some(script) if script.directives.no_transaction => {
-                self.run_outside_transaction(script, work.record, done)
-            }
-            _ => Err(BackendError::Database {
-                message: "only a `-- migrate:no-transaction` script can be resumed".into(),
-            }),
+        resume(&mut self.outside(), work, done)
+    }
+
+    fn backup_name(&self) -> Option<BackupName> {
+        Some(BackupName {
+            folder: PathBuf::new(),
+            stem: self.database.clone(),
+            extension: "dump",
+        })
+    }
+
+    fn backup(&mut self, to: &Path) -> Result<Backup, BackendError> {
+        self.dump.dump(to)?;
+        Ok(Backup {
+            path: to.to_owned(),
+            restore: self.restore_with(to),
+        })
+    }
+
+    fn restore_with(&self, path: &Path) -> RestoreWith {
+        RestoreWith::PgRestore {
+            command: self.dump.restore_command(&self.database, path),
         }
     }
 

@@ -10,18 +10,21 @@
 //!   `tracking` (the tracking table's rows), `progress` (dirty marks of no-transaction
 //!   scripts), `bind` (values bound with their types), `lock` (the advisory migration lock), `session` (a session reset to a new
 //!   connection's state between verify's steps).
+//! - `dump`: backups with `pg_dump --format=custom`, and the `pg_restore` command.
 //! - running scripts: `staged` (a transactional step and its record in one round trip),
 //!   `no_transaction` (one statement at a time, outside a transaction), `error` (the
 //!   server's errors pointed into the user's file).
 //! - `introspect/`: the schema read into the model from `pg_catalog`.
 //! - `tests/`: tests against a real server, and their support.
 //!
-//! The SQL both backends share (tracking and progress tables, the foreign-table read)
-//! lives once, one level up in `backend/`.
+//! What both backends share (the tracking and progress tables' SQL, the foreign-table
+//! read, the order of a no-transaction script's statements and marks) lives once, one
+//! level up in `backend/`.
 
 mod backend;
 mod bind;
 mod connect_url;
+mod dump;
 mod error;
 pub mod introspect;
 mod lock;

@@ -1,6 +1,7 @@
 //! Running a `-- migrate:no-transaction` script on PostgreSQL: one statement per round trip
 //! outside any transaction, and a check for the INVALID index a failed concurrent build
-//! leaves behind.
+//! leaves behind. The order of things and the progress it records live once, in
+//! `backend/no_transaction.rs`.
 
 use std::ops::Range;
 
@@ -8,11 +9,15 @@ use postgres::Client;
 
 use super::error::{database, message, statement_failure};
 use super::progress::write_progress;
+use super::setup::create_progress_table;
+use super::tracking::{Books, tracking};
 use crate::backend::backend::Record;
 use crate::backend::dialect::Dialect;
 use crate::backend::error::{BackendError, SqlFailure};
+use crate::backend::no_transaction::OutsideTransaction;
 use crate::backend::progress_table::ProgressTable;
-use crate::core::{DirtyRevision, Script, split_statements};
+use crate::backend::version_table::VersionTable;
+use crate::core::DirtyRevision;
 
 /// An index by schema and name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,82 +37,56 @@ impl Index {
     }
 }
 
-/// Where a running script's progress goes, and the mark written there.
-pub(crate) struct Progress<'a> {
-    pub table: &'a ProgressTable,
-    /// The revision and direction; the counts and failure are filled in as the run goes.
-    pub mark: DirtyRevision,
+/// The PostgreSQL side of a script run outside a transaction (see
+/// [`OutsideTransaction`]): each statement is its own simple query. Several statements in
+/// one query string would form an implicit transaction, in which `CREATE INDEX
+/// CONCURRENTLY` and `VACUUM` refuse to run.
+pub(crate) struct Outside<'a> {
+    pub client: &'a mut Client,
+    pub tracking: &'a VersionTable,
+    /// The backend's progress table, set once it is known to exist.
+    pub progress: &'a mut Option<ProgressTable>,
 }
 
-impl<'a> Progress<'a> {
-    /// The progress of the step that writes `record`, whose first `done` statements ran
-    /// already (zero but for a resumed step).
-    pub fn new(table: &'a ProgressTable, record: Record<'_>, done: usize) -> Self {
-        let mark = DirtyRevision {
-            id: record.id().clone(),
-            direction: record.direction(),
-            statements_done: done,
-            statement_count: 0,
-            failed_statement: None,
-            error: None,
-        };
-        Self { table, mark }
+impl Outside<'_> {
+    fn progress_table(&self) -> ProgressTable {
+        ProgressTable::beside(self.tracking)
+    }
+}
+
+impl OutsideTransaction for Outside<'_> {
+    fn dialect(&self) -> Dialect {
+        Dialect::Postgres
     }
 
-    fn save(&self, client: &mut Client) -> Result<(), BackendError> {
-        write_progress(client, self.table, &self.mark).map_err(|error| BackendError::Tracking {
-            table: self.table.qualified(Dialect::Postgres),
+    fn ensure_progress_table(&mut self) -> Result<(), BackendError> {
+        let table = create_progress_table(self.client, self.tracking)
+            .map_err(|error| tracking(self.tracking, message(&error)))?;
+        *self.progress = Some(table);
+        Ok(())
+    }
+
+    fn save_mark(&mut self, mark: &DirtyRevision) -> Result<(), BackendError> {
+        let table = self.progress_table();
+        write_progress(self.client, &table, mark).map_err(|error| BackendError::Tracking {
+            table: table.qualified(Dialect::Postgres),
             message: message(&error),
         })
     }
-}
 
-/// Runs each statement of `script` as its own simple query, recording progress after each,
-/// so that a failure (or a crash) leaves a mark saying what ran. Statements the progress
-/// counts as done already are skipped. Several statements in one
-/// query string would form an implicit transaction, in which `CREATE INDEX CONCURRENTLY`
-/// and `VACUUM` refuse to run.
-pub(crate) fn run_statements(
-    client: &mut Client,
-    script: &Script,
-    mut progress: Progress<'_>,
-) -> Result<(), BackendError> {
-    let text = &script.text;
-    let statements = split_statements(text);
-    let done = progress.mark.statements_done;
-    if done > statements.len() {
-        return Err(BackendError::Database {
-            message: format!(
-                "cannot resume after statement {done}: the script has {} statements",
-                statements.len()
-            ),
-        });
+    fn run_statement(&mut self, text: &str, range: Range<usize>) -> Result<(), BackendError> {
+        run_statement(self.client, text, range)
     }
-    progress.mark.statement_count = statements.len();
-    progress.save(client)?;
-    for (index, range) in statements.into_iter().enumerate().skip(done) {
-        if let Err(error) = run_statement(client, text, range.clone()) {
-            progress.mark.failed_statement = Some(text[range].to_owned());
-            progress.mark.error = Some(stored_error(&error));
-            // The statement's failure is the news; should the mark fail too (a dropped
-            // connection), the mark written before this statement still says where it was.
-            let _ = progress.save(client);
-            return Err(error);
-        }
-        progress.mark.statements_done = index + 1;
-        progress.save(client)?;
-    }
-    Ok(())
-}
 
-/// What the progress table keeps of a failure.
-fn stored_error(error: &BackendError) -> String {
-    match error {
-        BackendError::Script { failure } => match &failure.code {
-            Some(code) => format!("{} (SQLSTATE {code})", failure.message),
-            None => failure.message.clone(),
-        },
-        other => other.to_string(),
+    fn finish(&mut self, record: Record<'_>, duration_ms: i64) -> Result<(), BackendError> {
+        let progress = self.progress_table();
+        let mut transaction = self.client.transaction().map_err(|e| database(&e))?;
+        let books = Books {
+            table: self.tracking,
+            progress: Some(&progress),
+        };
+        books.finish(&mut transaction, record, duration_ms)?;
+        transaction.commit().map_err(|error| database(&error))
     }
 }
 

@@ -9,7 +9,7 @@ use super::error::message;
 use super::setup::find_progress_table;
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
-use crate::backend::progress_table::{ProgressTable, RawProgress, progress_values};
+use crate::backend::progress_table::{ProgressTable, RawProgress, progress_values, sorted_dirty};
 use crate::backend::version_table::VersionTable;
 use crate::core::{DirtyRevision, RevisionId};
 
@@ -54,13 +54,8 @@ pub(crate) fn dirty_marks(
     {
         return Ok(Vec::new());
     }
-    let mut dirty = read_progress(client, &table)
-        .map_err(|e| fail(message(&e)))?
-        .into_iter()
-        .map(|raw| raw.into_dirty().map_err(fail))
-        .collect::<Result<Vec<_>, _>>()?;
-    dirty.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(dirty)
+    let rows = read_progress(client, &table).map_err(|e| fail(message(&e)))?;
+    sorted_dirty(rows).map_err(fail)
 }
 
 /// Clears the mark of `id` in the progress table beside `tracking`, if there is one.

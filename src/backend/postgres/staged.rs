@@ -23,7 +23,9 @@ use crate::backend::backend::{Record, StepWork};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::progress_table::ProgressTable;
-use crate::backend::version_table::{TRACKING_COLUMNS, VersionTable, insert_values};
+use crate::backend::version_table::{
+    APPLIED_AT_TO_CHAR, TRACKING_COLUMNS, VersionTable, insert_values,
+};
 use crate::core::{Direction, RevisionId, Script, sql_start};
 
 /// The temporary table, in the session's own schema.
@@ -377,7 +379,7 @@ fn record_sql(
         // `statement_timestamp()` and the script has run by `clock_timestamp()`.
         Direction::Up => format!(
             "written AS (INSERT INTO {tracking} ({}) SELECT {known}, \
-             to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), \
+             to_char(clock_timestamp() AT TIME ZONE 'UTC', '{APPLIED_AT_TO_CHAR}'), \
              (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::bigint \
              FROM next RETURNING 1)",
             TRACKING_COLUMNS.join(", ")

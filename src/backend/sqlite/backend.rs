@@ -4,23 +4,27 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::Connection;
 
+use super::books::Books;
+use super::busy::{BUSY_TIMEOUT, check_header, is_busy, locked, without_waiting};
 use super::introspect::SnapshotCache;
 use super::lock;
+use super::no_transaction::Outside;
+use super::progress::{clear_mark, find_progress_table, read_marks};
 use super::read_ahead::{DatabaseState, RowsReadAhead};
 use super::script::run_script;
-use crate::backend::SqlValue;
-use crate::backend::backend::{Backend, Record, StepWork};
+use super::tracking::{read_rows, table_exists};
+use crate::backend::backend::{Backend, StepWork};
+use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows, select_as_text};
-use crate::backend::version_table::{RawRow, VersionTable, insert_values, sorted_applied};
-use crate::core::AppliedRevision;
+use crate::backend::no_transaction::{resume, run_outside_transaction};
+use crate::backend::progress_table::{ProgressTable, sorted_dirty};
+use crate::backend::version_table::{VersionTable, sorted_applied};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId};
 use crate::schema::{IntrospectOptions, Schema};
-
-/// How long a statement waits for another connection's write lock before failing.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A SQLite database. Its migration lock is a file beside it (see `lock`).
 pub struct SqliteBackend {
@@ -32,6 +36,11 @@ pub struct SqliteBackend {
     snapshots: SnapshotCache,
     /// The tracking rows [`Backend::read_ahead`] read, for the first `applied` to take.
     rows_read_ahead: Option<RowsReadAhead>,
+    /// How long a statement waits for another connection's lock (see `busy`).
+    busy_wait: Duration,
+    /// The progress table, once it is known to exist: it is made by the first
+    /// no-transaction script, so databases that never run one never see it.
+    progress: Option<ProgressTable>,
 }
 
 impl SqliteBackend {
@@ -54,28 +63,17 @@ impl SqliteBackend {
     }
 
     /// Migrates a connection the application already holds.
+    ///
+    /// Never waits: a database another connection holds locked is opened all the same,
+    /// and statements wait for it only under the migration lock, as long as the run's lock
+    /// timeout allows ([`Backend::lock`]; 30 s without one), failing with
+    /// [`BackendError::DatabaseLocked`] after that.
     pub fn from_connection(conn: Connection, table: VersionTable) -> Result<Self, BackendError> {
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(database)?;
         let path = conn
             .path()
             .filter(|path| !path.is_empty())
             .map(PathBuf::from);
-        // SQLite opens any file and reads its header only at the first statement: read it
-        // now, so another kind of file is named as such before anything is attempted.
-        let header: rusqlite::Result<i64> =
-            conn.query_row("PRAGMA schema_version", [], |row| row.get(0));
-        match header {
-            Err(rusqlite::Error::SqliteFailure(failure, _))
-                if failure.code == rusqlite::ErrorCode::NotADatabase =>
-            {
-                let path = path.as_deref().unwrap_or(Path::new(":memory:"));
-                return Err(BackendError::NotADatabase {
-                    path: path.display().to_string(),
-                });
-            }
-            Err(error) => return Err(database(error)),
-            Ok(_) => {}
-        }
+        check_header(&conn, path.as_deref())?;
         Ok(Self {
             conn,
             table,
@@ -83,6 +81,8 @@ impl SqliteBackend {
             lock_file: None,
             snapshots: SnapshotCache::default(),
             rows_read_ahead: None,
+            busy_wait: BUSY_TIMEOUT,
+            progress: None,
         })
     }
 
@@ -96,64 +96,60 @@ impl SqliteBackend {
         self.conn
     }
 
-    fn write_record(&self, record: Record<'_>, duration_ms: i64) -> rusqlite::Result<()> {
-        let dialect = Dialect::Sqlite;
-        match record {
-            Record::Insert(row) => {
-                let values = insert_values(row, duration_ms).map(to_sqlite);
-                // Cached: the same two statements run once per revision.
-                self.conn
-                    .prepare_cached(&self.table.insert(dialect))?
-                    .execute(params_from_iter(values))?;
-            }
-            Record::Delete(id) => {
-                self.conn
-                    .prepare_cached(&self.table.delete(dialect))?
-                    .execute([id.as_str()])?;
-            }
+    /// A database that stayed locked as [`BackendError::DatabaseLocked`], anything else as
+    /// `other` makes it.
+    fn locked_or(
+        &self,
+        error: rusqlite::Error,
+        other: impl FnOnce(rusqlite::Error) -> BackendError,
+    ) -> BackendError {
+        if is_busy(&error) {
+            locked(self.describe(), self.busy_wait)
+        } else {
+            other(error)
         }
+    }
+
+    /// The mechanisms of a script run outside a transaction.
+    fn outside(&mut self) -> Outside<'_> {
+        Outside {
+            conn: &self.conn,
+            tracking: &self.table,
+            progress: &mut self.progress,
+        }
+    }
+
+    /// A failure of the progress table.
+    fn progress_error(&self, error: rusqlite::Error) -> BackendError {
+        self.locked_or(error, |error| BackendError::Tracking {
+            table: ProgressTable::beside(&self.table).name().to_owned(),
+            message: error.to_string(),
+        })
+    }
+
+    /// Sets how long statements wait for another connection's lock.
+    fn set_busy_wait(&mut self, wait: Duration) -> Result<(), BackendError> {
+        self.conn.busy_timeout(wait).map_err(database)?;
+        self.busy_wait = wait;
         Ok(())
     }
 
     /// Every row of the tracking table, read now.
     fn read_applied(&self) -> Result<Vec<AppliedRevision>, BackendError> {
-        let tracking = |message: String| BackendError::Tracking {
-            table: self.table.name.clone(),
-            message,
+        let tracking = |error: rusqlite::Error| {
+            self.locked_or(error, |error| BackendError::Tracking {
+                table: self.table.name.clone(),
+                message: error.to_string(),
+            })
         };
-        if !self
-            .table_exists(&self.table.name)
-            .map_err(|e| tracking(e.to_string()))?
-        {
+        if !table_exists(&self.conn, &self.table.name).map_err(tracking)? {
             return Ok(Vec::new());
         }
-        let mut statement = self
-            .conn
-            .prepare(&self.table.select(Dialect::Sqlite))
-            .map_err(|e| tracking(e.to_string()))?;
-        let raw_rows = statement
-            .query_map([], |row| {
-                Ok(RawRow {
-                    revision: row.get(0)?,
-                    slug: row.get(1)?,
-                    up_checksum: row.get(2)?,
-                    down_checksum: row.get(3)?,
-                    checksum_algorithm: row.get(4)?,
-                    up_sql: row.get(5)?,
-                    down_sql: row.get(6)?,
-                    applied_at: row.get(7)?,
-                    duration_ms: row.get(8)?,
-                })
-            })
-            .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
-            .map_err(|e| tracking(e.to_string()))?;
-        sorted_applied(raw_rows).map_err(tracking)
-    }
-
-    fn table_exists(&self, name: &str) -> rusqlite::Result<bool> {
-        self.conn
-            .prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1")?
-            .exists([name])
+        let raw_rows = read_rows(&self.conn, &self.table).map_err(tracking)?;
+        sorted_applied(raw_rows).map_err(|message| BackendError::Tracking {
+            table: self.table.name.clone(),
+            message,
+        })
     }
 
     fn read_text_rows(&self, table: &str, columns: &[Column<'_>]) -> rusqlite::Result<TextRows> {
@@ -188,14 +184,6 @@ fn database(error: rusqlite::Error) -> BackendError {
     }
 }
 
-fn to_sqlite(value: SqlValue) -> rusqlite::types::Value {
-    match value {
-        SqlValue::Text(Some(text)) => rusqlite::types::Value::Text(text),
-        SqlValue::Text(None) => rusqlite::types::Value::Null,
-        SqlValue::Integer(number) => rusqlite::types::Value::Integer(number),
-    }
-}
-
 impl Backend for SqliteBackend {
     fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError> {
         let options = self.table.excluded_from(options);
@@ -221,6 +209,8 @@ impl Backend for SqliteBackend {
         // An in-memory database has one connection: nothing to race.
         if let Some(lock_path) = self.path.as_deref().and_then(lock::lock_path) {
             self.lock_file = Some(lock::acquire(&lock_path, timeout)?);
+            // The database's own lock is waited for as long as the migration lock was.
+            self.set_busy_wait(timeout.unwrap_or(BUSY_TIMEOUT))?;
         }
         Ok(())
     }
@@ -228,27 +218,36 @@ impl Backend for SqliteBackend {
     fn unlock(&mut self) -> Result<(), BackendError> {
         // Dropping the file releases the lock.
         self.lock_file = None;
-        Ok(())
+        self.set_busy_wait(BUSY_TIMEOUT)
     }
 
     fn read_ahead(&mut self) {
         // The first statement makes SQLite parse the whole schema, and the rows are the
         // rest of what a no-op run reads: on a long history, most of its database time.
-        let Ok(at) = DatabaseState::read(&self.conn) else {
-            return;
+        // Only if the database is free now: before the migration lock, waiting on
+        // another connection's lock would only delay the run's own, bounded wait.
+        let read = || {
+            let at = DatabaseState::read(&self.conn).ok()?;
+            let rows = self.read_applied().ok()?;
+            Some(RowsReadAhead { at, rows })
         };
-        if let Ok(rows) = self.read_applied() {
-            self.rows_read_ahead = Some(RowsReadAhead { at, rows });
-        }
+        self.rows_read_ahead = without_waiting(&self.conn, self.busy_wait, read)
+            .ok()
+            .flatten();
     }
 
     fn ensure_version_table(&mut self) -> Result<(), BackendError> {
         self.conn
             .execute_batch(&self.table.create(Dialect::Sqlite))
-            .map_err(|error| BackendError::Tracking {
-                table: self.table.name.clone(),
-                message: error.to_string(),
-            })
+            .map_err(|error| {
+                self.locked_or(error, |error| BackendError::Tracking {
+                    table: self.table.name.clone(),
+                    message: error.to_string(),
+                })
+            })?;
+        self.progress =
+            find_progress_table(&self.conn, &self.table).map_err(|e| self.progress_error(e))?;
+        Ok(())
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
@@ -268,7 +267,7 @@ impl Backend for SqliteBackend {
             table: table.to_owned(),
             message: error.to_string(),
         };
-        if !self.table_exists(table).map_err(fail)? {
+        if !table_exists(&self.conn, table).map_err(fail)? {
             return Ok(None);
         }
         self.read_text_rows(table, columns).map(Some).map_err(fail)
@@ -279,37 +278,88 @@ impl Backend for SqliteBackend {
     }
 
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
-        let transactional = !work.script.is_some_and(|s| s.directives.no_transaction);
-        let started = Instant::now();
-        if transactional {
-            // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
-            // than failing halfway through the script.
-            self.conn
-                .execute_batch("BEGIN IMMEDIATE")
-                .map_err(database)?;
+        if let Some(script) = work.script.filter(|s| s.directives.no_transaction) {
+            return run_outside_transaction(&mut self.outside(), script, work.record, 0);
         }
+        let started = Instant::now();
+        // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
+        // than failing halfway through the script.
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|error| self.locked_or(error, database))?;
+        let books = Books {
+            table: &self.table,
+            progress: self.progress.as_ref(),
+        };
         let result = work
             .script
             .map_or(Ok(()), |script| run_script(&self.conn, &script.text))
             .map_err(|failure| BackendError::Script { failure })
             .and_then(|()| {
                 let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-                self.write_record(work.record, duration_ms)
+                books
+                    .finish(&self.conn, work.record, duration_ms)
                     .map_err(|error| BackendError::Tracking {
                         table: self.table.name.clone(),
                         message: error.to_string(),
                     })
             });
-        if !transactional {
-            return result;
-        }
         match result {
-            Ok(()) => self.conn.execute_batch("COMMIT").map_err(database),
+            Ok(()) => self
+                .conn
+                .execute_batch("COMMIT")
+                .map_err(|error| self.locked_or(error, database)),
             Err(error) => {
                 // Some errors already rolled back; a failing ROLLBACK then is expected.
                 let _ = self.conn.execute_batch("ROLLBACK");
                 Err(error)
             }
+        }
+    }
+
+    fn backup_name(&self) -> Option<BackupName> {
+        Some(super::backup::backup_name(self.path.as_deref()))
+    }
+
+    fn backup(&mut self, to: &Path) -> Result<Backup, BackendError> {
+        super::backup::vacuum_into(&self.conn, to)?;
+        Ok(Backup {
+            path: to.to_owned(),
+            restore: RestoreWith::Migrate,
+        })
+    }
+
+    fn restore(&mut self, from: &Path) -> Result<(), BackendError> {
+        self.rows_read_ahead = None;
+        super::backup::restore(&mut self.conn, from)?;
+        // The restored database has its own tables: what was known of the old is gone.
+        self.snapshots = SnapshotCache::default();
+        self.progress =
+            find_progress_table(&self.conn, &self.table).map_err(|e| self.progress_error(e))?;
+        Ok(())
+    }
+
+    fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {
+        resume(&mut self.outside(), work, done)
+    }
+
+    fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {
+        let Some(table) =
+            find_progress_table(&self.conn, &self.table).map_err(|e| self.progress_error(e))?
+        else {
+            return Ok(Vec::new());
+        };
+        let rows = read_marks(&self.conn, &table).map_err(|e| self.progress_error(e))?;
+        sorted_dirty(rows).map_err(|message| BackendError::Tracking {
+            table: table.name().to_owned(),
+            message,
+        })
+    }
+
+    fn clear_dirty(&mut self, id: &RevisionId) -> Result<(), BackendError> {
+        match find_progress_table(&self.conn, &self.table).map_err(|e| self.progress_error(e))? {
+            Some(table) => clear_mark(&self.conn, &table, id).map_err(|e| self.progress_error(e)),
+            None => Ok(()),
         }
     }
 }

@@ -2,25 +2,37 @@
 //!
 //! What lives where:
 //! - `backend`: [`SqliteBackend`], the [`Backend`](crate::backend::Backend) trait's
-//!   implementation: opening a connection, the tracking rows and a step's transaction.
+//!   implementation: opening a connection and a step's transaction.
+//! - bookkeeping: `tracking` (the tracking table's rows, a step's record), `progress`
+//!   (dirty marks of no-transaction scripts), `books` (a record with its mark cleared).
+//! - `no_transaction`: a `-- migrate:no-transaction` script's statements, each alone.
+//! - `backup`: backups written with `VACUUM INTO`, restored with SQLite's backup API.
+//! - `busy`: waiting on SQLite's own lock: never before the migration lock, then bounded.
 //! - `lock`: the migration lock, an advisory lock on a file beside the database.
 //! - `script`: running a script statement by statement, errors pointed at their line.
 //! - `session`: the temporary objects scripts made, dropped between verify's steps.
 //! - `read_ahead`: the tracking rows read before the lock, reused if nothing changed.
 //! - `introspect/`: the schema read into the model from `sqlite_schema` and the pragmas.
-//! - `tests/`: introspection tests on in-memory databases.
+//! - `tests/`: introspection, a database held locked, no-transaction scripts.
 //!
-//! The SQL both backends share (tracking and progress tables, the foreign-table read)
-//! lives once, one level up in `backend/`.
+//! What both backends share (the tracking and progress tables' SQL, the foreign-table
+//! read, the order of a no-transaction script's statements and marks) lives once, one
+//! level up in `backend/`.
 
 mod backend;
+mod backup;
+mod books;
+mod busy;
 pub mod introspect;
 mod lock;
+mod no_transaction;
+mod progress;
 mod read_ahead;
 mod script;
 mod session;
 #[cfg(test)]
 mod tests;
+mod tracking;
 
 pub use backend::SqliteBackend;
 pub use introspect::SnapshotCache;

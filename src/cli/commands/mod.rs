@@ -8,6 +8,7 @@ pub mod heads;
 pub mod history;
 pub mod init;
 pub mod repair;
+pub mod restore;
 pub mod run;
 pub mod schema;
 pub mod status;

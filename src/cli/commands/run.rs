@@ -3,8 +3,11 @@
 use std::io::IsTerminal as _;
 use std::time::Duration;
 
+use migrate::backend::{Backup, RestoreWith};
 use migrate::core::{Action, PlanOptions, Step, Target};
-use migrate::engine::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339, offline_sql};
+use migrate::engine::{
+    Command, Migrator, MigratorOptions, RunEvent, StepReport, now_rfc3339, offline_sql,
+};
 
 use crate::cli::args::RunArgs;
 use crate::cli::context::Context;
@@ -28,6 +31,7 @@ impl RunMode {
                     use_stored_down,
                 },
                 lock_timeout: args.lock_timeout.map(Duration::from_secs_f64),
+                backup: None,
             },
         }
     }
@@ -36,6 +40,7 @@ impl RunMode {
 pub fn run(context: &Context, command: Command, mode: RunMode) -> anyhow::Result<u8> {
     let (directory, mut backend) = context.directory_and_backend()?;
     let dialect = backend.dialect();
+    let use_stored_down = mode.options.plan.use_stored_down;
     let mut migrator = Migrator::new(backend.as_mut(), &directory.history, mode.options);
     if mode.sql || mode.dry_run {
         let plan = migrator.plan(&command)?;
@@ -58,10 +63,13 @@ pub fn run(context: &Context, command: Command, mode: RunMode) -> anyhow::Result
         }
         return Ok(exit::SUCCESS);
     }
-    if mode.options.plan.use_stored_down {
+    if use_stored_down {
         announce_stored_downs(&migrator.plan(&command)?);
     }
-    let reports = migrator.run(&command, &mut print_step)?;
+    let reports = migrator.run_reporting(&command, &mut |event| match event {
+        RunEvent::BackedUp(backup) => print_backup(backup),
+        RunEvent::Step(report) => print_step(report),
+    })?;
     if reports.is_empty() {
         println!("nothing to do");
     }
@@ -98,6 +106,20 @@ fn verb(step: &Step) -> &'static str {
         Action::Revert { .. } => "downgrade",
         Action::Record { .. } => "stamp",
         Action::Forget => "unstamp",
+    }
+}
+
+/// Where the backup went and how it comes back, before any step runs: should the run
+/// fail, this is what the user needs.
+fn print_backup(backup: &Backup) {
+    println!("backup written to {}", backup.path.display());
+    match &backup.restore {
+        RestoreWith::Migrate => {
+            println!("restore it with: migrate restore {}", backup.path.display())
+        }
+        RestoreWith::PgRestore { command } => {
+            println!("restore it (with every session on the database stopped) with: {command}");
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 //! `migrate status` and `migrate check`: every revision's state, and a gate on it.
 
 use migrate::core::{RevisionState, StatusEntry};
+use migrate::engine::{Migrator, MigratorOptions};
 use migrate::source::{Directory, SumState};
 
 use crate::cli::args::Format;
@@ -18,7 +19,13 @@ pub enum Mode {
 pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> {
     let (directory, mut backend) = context.directory_and_backend()?;
     let applied = backend.applied()?;
-    let dirty: Vec<String> = backend.dirty()?.iter().map(ToString::to_string).collect();
+    // Through the migrator, so each mark names its last good statement from the files.
+    let mut migrator = Migrator::new(
+        backend.as_mut(),
+        &directory.history,
+        MigratorOptions::default(),
+    );
+    let dirty: Vec<String> = migrator.dirty()?.iter().map(ToString::to_string).collect();
     let entries = migrate::core::status(&directory.history, &applied);
     let clean = dirty.is_empty() && entries.iter().all(|entry| entry.state.is_applied_cleanly());
     match format {

@@ -1,4 +1,7 @@
-//! Introspection tests of the SQLite backend, on in-memory databases.
+//! Tests of the SQLite backend: introspection on in-memory databases, waiting on a
+//! database another connection holds, and no-transaction scripts.
 
+mod busy;
 mod introspect_pairs;
+mod no_transaction;
 mod snapshot_steps;

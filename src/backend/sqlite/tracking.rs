@@ -1,0 +1,66 @@
+//! The tracking table on SQLite: reading its rows and writing a step's record. The SQL
+//! itself lives once, in `version_table.rs`.
+
+use rusqlite::{Connection, params_from_iter};
+
+use crate::backend::SqlValue;
+use crate::backend::backend::Record;
+use crate::backend::dialect::Dialect;
+use crate::backend::version_table::{RawRow, VersionTable, insert_values};
+
+/// Writes a step's record: inserts the revision's row, or deletes it.
+pub(super) fn write_record(
+    conn: &Connection,
+    table: &VersionTable,
+    record: Record<'_>,
+    duration_ms: i64,
+) -> rusqlite::Result<()> {
+    let dialect = Dialect::Sqlite;
+    match record {
+        Record::Insert(row) => {
+            let values = insert_values(row, duration_ms).map(to_sqlite);
+            // Cached: the same two statements run once per revision.
+            conn.prepare_cached(&table.insert(dialect))?
+                .execute(params_from_iter(values))?;
+        }
+        Record::Delete(id) => {
+            conn.prepare_cached(&table.delete(dialect))?
+                .execute([id.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Every row of the table, unchecked.
+pub(super) fn read_rows(conn: &Connection, table: &VersionTable) -> rusqlite::Result<Vec<RawRow>> {
+    let mut statement = conn.prepare(&table.select(Dialect::Sqlite))?;
+    let rows = statement.query_map([], |row| {
+        Ok(RawRow {
+            revision: row.get(0)?,
+            slug: row.get(1)?,
+            up_checksum: row.get(2)?,
+            down_checksum: row.get(3)?,
+            checksum_algorithm: row.get(4)?,
+            up_sql: row.get(5)?,
+            down_sql: row.get(6)?,
+            applied_at: row.get(7)?,
+            duration_ms: row.get(8)?,
+        })
+    })?;
+    rows.collect()
+}
+
+/// Whether table `name` exists.
+pub(super) fn table_exists(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1")?
+        .exists([name])
+}
+
+/// A bound value as rusqlite takes it.
+pub(super) fn to_sqlite(value: SqlValue) -> rusqlite::types::Value {
+    match value {
+        SqlValue::Text(Some(text)) => rusqlite::types::Value::Text(text),
+        SqlValue::Text(None) => rusqlite::types::Value::Null,
+        SqlValue::Integer(number) => rusqlite::types::Value::Integer(number),
+    }
+}

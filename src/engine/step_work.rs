@@ -1,0 +1,111 @@
+//! What the migrator hands the backend for each step (its script, the tracking row it
+//! writes, the records staged ahead) and a failed step's error pointed into its file.
+
+use super::error::{EngineError, StepFailure};
+use crate::backend::{Backend, BackendError, Record, StepWork, applied_at_text};
+use crate::core::{
+    Action, AppliedRevision, CHECKSUM_ALGORITHM, Location, RevisionId, Script, Step,
+};
+
+/// How many steps' records go to the backend ahead of them (see
+/// [`Backend::stage_steps`]): enough that sending them costs little per step, few enough
+/// that the rows built for it stay small.
+pub(super) const STAGE_AHEAD: usize = 64;
+
+/// Tells the backend which steps come next.
+pub(super) fn stage(backend: &mut dyn Backend, steps: &[Step]) -> Result<(), BackendError> {
+    let rows: Vec<Option<AppliedRevision>> = steps.iter().map(row_of).collect();
+    let works: Vec<StepWork<'_>> = steps
+        .iter()
+        .zip(&rows)
+        .map(|(step, row)| work_of(step, row.as_ref()))
+        .collect();
+    backend.stage_steps(&works)
+}
+
+/// The tracking row a step writes, if it writes one.
+pub(super) fn row_of(step: &Step) -> Option<AppliedRevision> {
+    match &step.action {
+        Action::Apply { up, down } | Action::Record { up, down } => Some(new_row(
+            &step.id,
+            &step.slug,
+            up,
+            down.as_ref(),
+            now_rfc3339(),
+        )),
+        Action::Revert { .. } | Action::Forget => None,
+    }
+}
+
+/// What the backend does for a step: its script, then the row from [`row_of`] written,
+/// or the revision's row deleted when there is none.
+pub(super) fn work_of<'a>(step: &'a Step, row: Option<&'a AppliedRevision>) -> StepWork<'a> {
+    StepWork {
+        script: step_script(step),
+        record: match row {
+            Some(row) => Record::Insert(row),
+            None => Record::Delete(&step.id),
+        },
+    }
+}
+
+/// The tracking row for a revision applied at `applied_at`.
+pub(super) fn new_row(
+    id: &RevisionId,
+    slug: &str,
+    up: &Script,
+    down: Option<&Script>,
+    applied_at: String,
+) -> AppliedRevision {
+    AppliedRevision {
+        id: id.clone(),
+        slug: slug.to_owned(),
+        up_checksum: up.checksum,
+        down_checksum: down.map(|down| down.checksum),
+        checksum_algorithm: CHECKSUM_ALGORITHM.into(),
+        up_sql: up.text.clone(),
+        down_sql: down.map(|down| down.text.clone()),
+        applied_at,
+        duration_ms: 0,
+    }
+}
+
+/// The current time as the tracking table stores it: UTC, to the microsecond, RFC 3339
+/// (`2026-12-05T15:56:21.123456Z`), as PostgreSQL's clock stamps the steps it records
+/// itself, so `applied_at` reads the same whichever backend and path wrote it.
+pub fn now_rfc3339() -> String {
+    applied_at_text(time::OffsetDateTime::now_utc())
+}
+
+/// The script a step runs, if any.
+pub(super) fn step_script(step: &Step) -> Option<&Script> {
+    match &step.action {
+        Action::Apply { up, .. } => Some(up),
+        Action::Revert { down } => Some(down),
+        Action::Record { .. } | Action::Forget => None,
+    }
+}
+
+/// Points a failed script's error into its file.
+pub(super) fn step_error(
+    id: &RevisionId,
+    script: Option<&Script>,
+    error: BackendError,
+    completed: Vec<RevisionId>,
+) -> EngineError {
+    let (BackendError::Script { failure }, Some(script)) = (&error, script) else {
+        return EngineError::Backend(error);
+    };
+    let location = failure
+        .offset
+        .map(|offset| Location::of_offset(&script.text, offset));
+    EngineError::Step(Box::new(StepFailure {
+        id: id.clone(),
+        origin: script.origin.clone(),
+        line_text: location.map(|at| at.line_text(&script.text).to_owned()),
+        location,
+        failure: (**failure).clone(),
+        transactional: !script.directives.no_transaction,
+        completed,
+    }))
+}
