@@ -23,6 +23,7 @@ mod serialize;
 mod sqlite_text;
 mod table;
 mod tokens;
+mod type_family;
 
 pub use diff::diff;
 pub use finding::{Finding, FindingKind};
@@ -42,3 +43,4 @@ pub use table::{
     Column, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey, Generated, Identity,
     Index, IndexKey, KeyPart, NullsOrder, PartitionOf, Table, TableKind,
 };
+pub use type_family::TypeFamily;
