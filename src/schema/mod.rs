@@ -10,6 +10,7 @@ mod diff_types;
 mod diff_walk;
 mod finding;
 mod folded_time;
+mod mirror;
 mod model;
 mod name;
 mod normalize;
@@ -27,6 +28,7 @@ mod type_family;
 
 pub use diff::diff;
 pub use finding::{Finding, FindingKind};
+pub use mirror::{DialectOnly, MirrorDiff, MirrorFinding, Side, mirror_diff};
 pub use model::{
     Attribute, Composite, Domain, Enum, Extension, Function, FunctionKind, Namespace, Schema,
     Sequence, Trigger, View, retain,
