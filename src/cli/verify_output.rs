@@ -93,7 +93,7 @@ impl Progress {
                 }
                 print_verdict(verdict);
             }
-            Event::Judged(_) => {}
+            Event::Judged(_) | Event::Applied { .. } => {}
         }
     }
 }
