@@ -73,15 +73,22 @@ impl Directory {
 
     /// Reads the directory without looking at its sum file (for `migrate hash`).
     pub fn load_ignoring_sum(path: &Path, layout: Option<Layout>) -> Result<Self, SourceError> {
-        let tree = Tree::read(path)?;
+        Self::from_tree_ignoring_sum(&Tree::read(path)?, layout)
+    }
+
+    /// Parses a tree without looking at its sum file.
+    pub fn from_tree_ignoring_sum(
+        tree: &Tree,
+        layout: Option<Layout>,
+    ) -> Result<Self, SourceError> {
         let layout = match layout {
             Some(layout) => layout,
-            None => Layout::detect(&tree)?,
+            None => Layout::detect(tree)?,
         };
         Ok(Self {
             path: tree.root.clone(),
             layout,
-            history: history_of(&tree, layout)?,
+            history: history_of(tree, layout)?,
             sum: SumState::Unchecked,
         })
     }

@@ -10,10 +10,12 @@ mod disk;
 mod disk;
 mod error;
 mod layouts;
+mod mirror;
 mod tree;
 
 pub use create::{create_revision, next_id, slugify};
 pub use directory::{Directory, SumState};
 pub use error::SourceError;
 pub use layouts::{Layout, LayoutParseError};
+pub use mirror::{MirrorError, MirrorSet, MirrorSource};
 pub use tree::{Tree, TreeFile};
