@@ -3,7 +3,7 @@
 use migrate::backend::{BackendError, UrlError};
 use migrate::core::{PlanError, TargetError};
 use migrate::engine::EngineError;
-use migrate::source::SourceError;
+use migrate::source::{MirrorError, SourceError};
 
 use super::settings::ConfigError;
 
@@ -18,9 +18,14 @@ pub const USAGE: u8 = 2;
 /// The exit code an error stands for.
 pub fn code_for(error: &anyhow::Error) -> u8 {
     if let Some(error) = error.downcast_ref::<SourceError>() {
+        return source_code(error);
+    }
+    if let Some(error) = error.downcast_ref::<MirrorError>() {
         return match error {
-            SourceError::NoDirectory { .. } | SourceError::Io { .. } => USAGE,
-            _ => DEFECT,
+            MirrorError::Source(error) => source_code(error),
+            MirrorError::Missing { .. }
+            | MirrorError::Empty { .. }
+            | MirrorError::NoDialectFiles { .. } => USAGE,
         };
     }
     if let Some(error) = error.downcast_ref::<EngineError>() {
@@ -50,6 +55,13 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
         return USAGE;
     }
     USAGE
+}
+
+fn source_code(error: &SourceError) -> u8 {
+    match error {
+        SourceError::NoDirectory { .. } | SourceError::Io { .. } => USAGE,
+        _ => DEFECT,
+    }
 }
 
 fn backend_code(error: &BackendError) -> u8 {

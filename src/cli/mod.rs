@@ -5,6 +5,8 @@ mod args;
 mod commands;
 mod context;
 mod exit;
+mod mirror_config;
+mod mirror_output;
 mod report;
 mod settings;
 mod verify_base;
@@ -16,7 +18,7 @@ mod verify_snapshot;
 use clap::Parser as _;
 use migrate::engine::Command;
 
-use args::{Cli, CommandArgs};
+use args::{Cli, CommandArgs, MirrorCommand};
 use commands::run::{RunMode, target};
 use commands::status::Mode;
 use context::Context;
@@ -67,7 +69,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Status(args) => commands::status::run(&context, args.format, Mode::Status),
         CommandArgs::Check(args) => commands::status::run(&context, args.format, Mode::Check),
         CommandArgs::Hash => commands::hash::run(&context),
+        CommandArgs::Verify(args) if args.mirror => commands::mirror::verify(&context, &args),
         CommandArgs::Verify(args) => commands::verify::run(&context, &args),
+        CommandArgs::Mirror {
+            command: MirrorCommand::Status { dirs, format },
+        } => commands::mirror_status::run(&context, &dirs, format),
         CommandArgs::Snapshot { databases } => commands::verify::snapshot(&context, &databases),
         CommandArgs::Schema(args) => commands::schema::show(&context, args.format),
         CommandArgs::Diff {

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use migrate::backend::BackendError;
 use migrate::core::{AdoptError, ChangedRevision, PlanError, Verdict};
 use migrate::engine::{EngineError, StepFailure};
-use migrate::source::SourceError;
+use migrate::source::{MirrorError, SourceError};
 
 /// The whole text printed for an error, ending in a newline.
 pub fn render_error(error: &anyhow::Error) -> String {
@@ -26,6 +26,7 @@ pub fn render_error(error: &anyhow::Error) -> String {
     let help = error
         .downcast_ref::<SourceError>()
         .and_then(SourceError::help)
+        .or_else(|| error.downcast_ref::<MirrorError>()?.help())
         .or_else(|| error.downcast_ref::<BackendError>()?.help());
     if let Some(help) = help {
         let _ = writeln!(out, "help: {help}");

@@ -10,6 +10,7 @@ use migrate::source::Layout;
 use serde::Deserialize;
 
 use super::args::GlobalArgs;
+use super::mirror_config::MirrorConfig;
 
 /// The default database when nothing names one.
 pub const DEFAULT_URL: &str = "sqlite://migrate.db";
@@ -27,6 +28,7 @@ struct ConfigFile {
     db_lock_timeout: Option<f64>,
     exclude_tables: Option<Vec<String>>,
     snapshots: Option<SnapshotPaths>,
+    mirror: Option<MirrorConfig>,
 }
 
 /// Where the committed schema snapshots live, per backend.
@@ -60,6 +62,8 @@ impl Default for SnapshotPaths {
 #[derive(Debug)]
 pub struct Settings {
     pub dir: PathBuf,
+    /// Whether `--dir` named the directory on the command line.
+    pub dir_flag: bool,
     pub url: DatabaseUrl,
     /// Whether the URL was named (flag, environment or file) rather than defaulted.
     pub url_named: bool,
@@ -72,6 +76,8 @@ pub struct Settings {
     pub introspect: IntrospectOptions,
     /// The committed schema snapshots.
     pub snapshots: SnapshotPaths,
+    /// `[mirror]`: a SQLite set and a PostgreSQL set of one history.
+    pub mirror: MirrorConfig,
 }
 
 impl Settings {
@@ -90,6 +96,8 @@ impl Settings {
         };
         Ok(Self {
             layout,
+            dir_flag: global.dir.is_some(),
+            mirror: config.mirror.unwrap_or_default(),
             dir: global
                 .dir
                 .clone()

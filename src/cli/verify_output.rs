@@ -50,7 +50,7 @@ impl ChecksumCheck {
         }
     }
 
-    fn fails(&self, strict: bool) -> bool {
+    pub(super) fn fails(&self, strict: bool) -> bool {
         self.status == "mismatch" || (strict && self.status == "absent")
     }
 }
@@ -170,47 +170,9 @@ fn summary(
 ) -> String {
     let mut out = String::new();
     for report in reports {
-        let walk = &report.walk;
-        let _ = writeln!(
-            out,
-            "snapshot ({}): {}",
-            walk.backend,
-            report.snapshot.summary()
-        );
-        if let SnapshotCheck::Differs { diff, .. } = &report.snapshot {
-            for line in diff.lines() {
-                let _ = writeln!(out, "    {line}");
-            }
-        }
-        let bad = walk
-            .revisions
-            .iter()
-            .filter(|v| v.status.fails(false))
-            .count();
-        let skipped = match walk.count(Status::Skipped) {
-            0 => String::new(),
-            n => format!(", {n} skipped"),
-        };
-        let _ = writeln!(
-            out,
-            "{}: {} revisions, {} ok, {} irreversible, {} failed{skipped}, in {:.1} s",
-            walk.backend,
-            walk.revisions.len(),
-            walk.count(Status::Ok),
-            walk.count(Status::Irreversible),
-            bad,
-            walk.duration_ms as f64 / 1000.0
-        );
+        write_report(&mut out, report);
     }
-    let _ = writeln!(
-        out,
-        "checksums: {}{}",
-        checksums.status,
-        checksums
-            .detail
-            .as_ref()
-            .map_or_else(String::new, |d| format!(": {d}"))
-    );
+    write_checksums(&mut out, "checksums", checksums);
     if let Some(base) = base {
         let _ = writeln!(
             out,
@@ -241,6 +203,54 @@ fn summary(
     out
 }
 
+/// A backend's snapshot check and the summary line of its walk.
+pub(super) fn write_report(out: &mut String, report: &Report) {
+    let walk = &report.walk;
+    let _ = writeln!(
+        out,
+        "snapshot ({}): {}",
+        walk.backend,
+        report.snapshot.summary()
+    );
+    if let SnapshotCheck::Differs { diff, .. } = &report.snapshot {
+        for line in diff.lines() {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    let bad = walk
+        .revisions
+        .iter()
+        .filter(|v| v.status.fails(false))
+        .count();
+    let skipped = match walk.count(Status::Skipped) {
+        0 => String::new(),
+        n => format!(", {n} skipped"),
+    };
+    let _ = writeln!(
+        out,
+        "{}: {} revisions, {} ok, {} irreversible, {} failed{skipped}, in {:.1} s",
+        walk.backend,
+        walk.revisions.len(),
+        walk.count(Status::Ok),
+        walk.count(Status::Irreversible),
+        bad,
+        walk.duration_ms as f64 / 1000.0
+    );
+}
+
+/// `checksums: verified`, under `label`.
+pub(super) fn write_checksums(out: &mut String, label: &str, checksums: &ChecksumCheck) {
+    let _ = writeln!(
+        out,
+        "{label}: {}{}",
+        checksums.status,
+        checksums
+            .detail
+            .as_ref()
+            .map_or_else(String::new, |d| format!(": {d}"))
+    );
+}
+
 #[derive(Serialize)]
 struct BackendJson<'a> {
     backend: &'a str,
@@ -258,18 +268,7 @@ fn json(
     checksums: &ChecksumCheck,
     base: Option<&BaseCheck>,
 ) -> serde_json::Value {
-    let each = |report: &Report| {
-        serde_json::to_value(BackendJson {
-            backend: &report.walk.backend,
-            source: &report.walk.source,
-            revisions: &report.walk.revisions,
-            snapshot: &report.snapshot,
-            checksums,
-            base,
-            duration_ms: report.walk.duration_ms,
-        })
-        .unwrap_or_default()
-    };
+    let each = |report: &Report| backend_json(report, checksums, base);
     match reports {
         [only] => each(only),
         many => serde_json::Value::Object(
@@ -280,8 +279,26 @@ fn json(
     }
 }
 
+/// One backend's report as JSON.
+pub(super) fn backend_json(
+    report: &Report,
+    checksums: &ChecksumCheck,
+    base: Option<&BaseCheck>,
+) -> serde_json::Value {
+    serde_json::to_value(BackendJson {
+        backend: &report.walk.backend,
+        source: &report.walk.source,
+        revisions: &report.walk.revisions,
+        snapshot: &report.snapshot,
+        checksums,
+        base,
+        duration_ms: report.walk.duration_ms,
+    })
+    .unwrap_or_default()
+}
+
 /// `::error file=…,line=…::…` lines GitHub Actions turns into annotations on the file.
-fn annotate(reports: &[Report], strict: bool, to_stderr: bool) {
+pub(super) fn annotate(reports: &[Report], strict: bool, to_stderr: bool) {
     for report in reports {
         for verdict in report
             .walk

@@ -33,7 +33,7 @@ pub fn compare_sets(
     let started = Instant::now();
     let mut dates = Dates::default();
     let mut revisions = Vec::new();
-    for (revision, sets) in merged(sqlite.history, postgres.history) {
+    for (revision, sets) in mirror_revisions(sqlite.history, postgres.history) {
         let mut entry = MirrorRevision {
             revision: revision.id.to_string(),
             slug: revision.slug.clone(),
@@ -121,8 +121,12 @@ pub fn compare_sets(
     }
 }
 
-/// Both histories' revisions in id order, each with the sets that have it.
-fn merged<'a>(sqlite: &'a History, postgres: &'a History) -> Vec<(&'a Revision, Vec<Side>)> {
+/// Both histories' revisions in id order, each with the sets that have it (the SQLite
+/// set's revision where both do).
+pub fn mirror_revisions<'a>(
+    sqlite: &'a History,
+    postgres: &'a History,
+) -> Vec<(&'a Revision, Vec<Side>)> {
     let mut out = Vec::with_capacity(sqlite.len().max(postgres.len()));
     let (mut left, mut right) = (
         sqlite.revisions().iter().peekable(),

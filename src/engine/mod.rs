@@ -17,7 +17,7 @@ pub use adopt::{AdoptRequest, adopt};
 pub use error::{EngineError, StepFailure};
 pub use migrator::{Command, Migrator, MigratorOptions, StepReport, now_rfc3339};
 pub use mirror::{MirrorEvent, MirrorRun, MirrorSet, verify_mirror};
-pub use mirror_compare::{HEAD, SetSnapshots, compare_sets};
+pub use mirror_compare::{HEAD, SetSnapshots, compare_sets, mirror_revisions};
 pub use mirror_report::{
     AllowEntry, JudgedFinding, MirrorComparison, MirrorOutcome, MirrorReport, MirrorRevision,
     MirrorStatus,

@@ -12,6 +12,11 @@ use crate::cli::verify_providers::providers;
 use crate::cli::verify_snapshot::{SnapshotCheck, check_snapshot};
 
 pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
+    if args.mirror_dirs.sqlite_dir.is_some() || args.mirror_dirs.postgres_dir.is_some() {
+        anyhow::bail!(
+            "--sqlite-dir and --postgres-dir name a mirror's sets\nhelp: add --mirror to verify both sets and compare them"
+        );
+    }
     let (directory, checksums) = load(context)?;
     let options = VerifyOptions {
         from: args.from.as_deref().map(str::parse).transpose()?,

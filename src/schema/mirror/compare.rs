@@ -139,7 +139,8 @@ fn column_parts(sqlite: &LogicalColumn, postgres: &LogicalColumn) -> Vec<String>
         let null = |c: &LogicalColumn| if c.not_null { "not null" } else { "nullable" };
         parts.push(part("", null(sqlite), null(postgres)));
     }
-    if !sqlite.default.agrees(&postgres.default) {
+    // A default is read as its column's family reads it: across families it says nothing.
+    if sqlite.family == postgres.family && !sqlite.default.agrees(&postgres.default) {
         parts.push(part("default", &sqlite.default, &postgres.default));
     }
     parts

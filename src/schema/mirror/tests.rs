@@ -253,7 +253,10 @@ fn type_family_nullability_and_default_differences_are_one_sentence() {
         &mut sqlite,
         Side::Sqlite,
         "trips",
-        &[("code", "TEXT", false, Some("'x'"))],
+        &[
+            ("code", "TEXT", false, Some("'x'")),
+            ("n", "INT", false, Some("1")),
+        ],
         &[],
     );
     let mut postgres = Schema::default();
@@ -261,13 +264,18 @@ fn type_family_nullability_and_default_differences_are_one_sentence() {
         &mut postgres,
         Side::Postgres,
         "trips",
-        &[("code", "bigint", true, Some("0"))],
+        &[
+            ("code", "bigint", true, Some("0")),
+            ("n", "integer", false, Some("2")),
+        ],
         &[],
     );
     assert_eq!(
         messages(&sqlite, &postgres),
         [
-            "column trips.code: type text on sqlite but integer (bigint) on postgres; nullable on sqlite but not null on postgres; default 'x' on sqlite but 0 on postgres"
+            // Across families a default says nothing, so it is not compared.
+            "column trips.code: type text on sqlite but integer (bigint) on postgres; nullable on sqlite but not null on postgres",
+            "column trips.n: default 1 on sqlite but 2 on postgres",
         ]
     );
 }
