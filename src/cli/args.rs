@@ -225,12 +225,6 @@ pub enum BackendChoice {
 pub struct VerifyArgs {
     #[command(flatten)]
     pub databases: VerifyDatabases,
-    /// Verify a mirror: the SQLite set on SQLite and the PostgreSQL set on PostgreSQL, then
-    /// compare their schemas at each revision both have and at head (exit 1 on drift)
-    #[arg(long, conflicts_with_all = ["backend", "base"])]
-    pub mirror: bool,
-    #[command(flatten)]
-    pub mirror_dirs: MirrorDirs,
     /// Fail on irreversible revisions, and on a missing sum file or snapshot
     #[arg(long)]
     pub strict: bool,
@@ -250,6 +244,12 @@ pub struct VerifyArgs {
     /// below its newest (e.g. origin/main)
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
+    /// Verify a mirror: the SQLite set on SQLite and the PostgreSQL set on PostgreSQL, then
+    /// compare their schemas at each revision both have and at head (exit 1 on drift)
+    #[arg(long, conflicts_with_all = ["backend", "base"])]
+    pub mirror: bool,
+    #[command(flatten)]
+    pub mirror_dirs: MirrorDirs,
     /// human or json
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 19] = [
+const COMMANDS: [&str; 21] = [
     "",
     "init",
     "create",
@@ -21,6 +21,8 @@ const COMMANDS: [&str; 19] = [
     "completions",
     "repair",
     "verify",
+    "mirror",
+    "mirror status",
     "snapshot",
     "schema",
     "diff",
@@ -40,9 +42,9 @@ fn help_of_every_command() {
             .unwrap();
         assert!(output.status.success(), "{args:?}");
         let name = if command.is_empty() {
-            "migrate"
+            "migrate".to_owned()
         } else {
-            command
+            command.replace(' ', "_")
         };
         snapshot::assert(
             "help",

@@ -15,5 +15,6 @@ mod concurrency;
 mod failures;
 mod help;
 mod layouts;
+mod mirror;
 mod tracking;
 mod verify;
