@@ -7,6 +7,7 @@ mod context;
 mod exit;
 mod mirror_config;
 mod mirror_output;
+mod mirror_source;
 mod report;
 mod settings;
 mod verify_base;

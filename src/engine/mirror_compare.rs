@@ -10,7 +10,7 @@ use super::mirror_report::{
     AllowEntry, JudgedFinding, MirrorComparison, MirrorRevision, MirrorStatus,
 };
 use crate::core::{History, Revision, RevisionId};
-use crate::schema::{MirrorFinding, Schema, Side, mirror_diff};
+use crate::schema::{MirrorCache, MirrorFinding, Schema, Side};
 
 /// What one set's walk left to compare.
 pub struct SetSnapshots<'a> {
@@ -32,6 +32,8 @@ pub fn compare_sets(
 ) -> MirrorComparison {
     let started = Instant::now();
     let mut dates = Dates::default();
+    // Kept along the history: a revision's comparison reduces only what it changed.
+    let mut cache = MirrorCache::default();
     let mut revisions = Vec::new();
     for (revision, sets) in mirror_revisions(sqlite.history, postgres.history) {
         let mut entry = MirrorRevision {
@@ -55,7 +57,7 @@ pub fn compare_sets(
                 postgres.applied.get(&revision.id),
             ) {
                 (Some(a), Some(b)) => {
-                    let findings = mirror_diff(a, b).findings;
+                    let findings = cache.diff(a, b).findings;
                     let started = dates.advance(&findings, &entry.revision);
                     entry.findings = judge_all(&mut dates, &started, allow);
                     if !findings.is_empty() {
@@ -88,7 +90,7 @@ pub fn compare_sets(
     let mut dialect_only = Vec::new();
     match (sqlite.head, postgres.head) {
         (Some(a), Some(b)) => {
-            let diff = mirror_diff(a, b);
+            let diff = cache.diff(a, b);
             dates.advance(&diff.findings, HEAD);
             head.findings = judge_all(&mut dates, &diff.findings, allow);
             if !diff.findings.is_empty() {

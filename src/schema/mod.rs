@@ -28,7 +28,7 @@ mod type_family;
 
 pub use diff::diff;
 pub use finding::{Finding, FindingKind};
-pub use mirror::{DialectOnly, MirrorDiff, MirrorFinding, Side, mirror_diff};
+pub use mirror::{DialectOnly, MirrorCache, MirrorDiff, MirrorFinding, Side, mirror_diff};
 pub use model::{
     Attribute, Composite, Domain, Enum, Extension, Function, FunctionKind, Namespace, Schema,
     Sequence, Trigger, View, retain,

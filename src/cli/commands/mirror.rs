@@ -6,8 +6,8 @@ use migrate::source::MirrorSet as LoadedSet;
 
 use crate::cli::args::{Format, VerifyArgs};
 use crate::cli::context::Context;
-use crate::cli::mirror_config::mirror_source;
 use crate::cli::mirror_output::{SetReport, finish};
+use crate::cli::mirror_source::mirror_source;
 use crate::cli::verify_output::{ChecksumCheck, Progress, Report};
 use crate::cli::verify_providers::mirror_providers;
 use crate::cli::verify_snapshot::check_snapshot;

@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::cli::args::{Format, MirrorDirs};
 use crate::cli::context::Context;
 use crate::cli::exit;
-use crate::cli::mirror_config::mirror_source;
+use crate::cli::mirror_source::mirror_source;
 
 pub fn run(context: &Context, dirs: &MirrorDirs, format: Format) -> anyhow::Result<u8> {
     let source = mirror_source(&context.settings, dirs)?;

@@ -2,114 +2,111 @@
 //! set: tables, columns (type family, nullability, comparable defaults), primary keys and
 //! foreign keys here; indexes, views and triggers in `compare_objects`. Pure.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::super::model::Schema;
 use super::super::table::FkAction;
+use super::cache::Projections;
 use super::compare_objects::{indexes, triggers, views};
 use super::finding::{DialectOnly, MirrorDiff, MirrorFinding, Side, part};
-use super::logical::{Logical, LogicalColumn, LogicalForeignKey, LogicalTable};
+use super::pairs::{Pair, list, pairs};
+use super::reduced::{Logical, LogicalColumn, LogicalForeignKey, LogicalTable};
 
 /// What differs between the schema a SQLite set made and the one its PostgreSQL mirror
 /// made, at the logical level both dialects share; and what only one of them has.
 pub fn mirror_diff(sqlite: &Schema, postgres: &Schema) -> MirrorDiff {
-    let sqlite = Logical::of(sqlite, Side::Sqlite);
-    let postgres = Logical::of(postgres, Side::Postgres);
-    let mut findings = Vec::new();
-    for (name, pair) in pairs(&sqlite.tables, &postgres.tables) {
-        let object = format!("table {name}");
-        match pair {
-            Pair::Only(side, _) => findings.push(MirrorFinding::only_on(side, object, None)),
-            Pair::Both(a, b) => table(name, a, b, &mut findings),
+    MirrorCache::default().diff(sqlite, postgres)
+}
+
+/// [`mirror_diff`] along a history: each side's tables and indexes are reduced once and
+/// reused while the snapshots share them, so a comparison costs what changed.
+#[derive(Default)]
+pub struct MirrorCache {
+    sqlite: Projections,
+    postgres: Projections,
+}
+
+impl MirrorCache {
+    /// What differs between the two schemas, as [`mirror_diff`] says.
+    pub fn diff(&mut self, sqlite: &Schema, postgres: &Schema) -> MirrorDiff {
+        let sqlite = Logical::of(sqlite, Side::Sqlite, &mut self.sqlite);
+        let postgres = Logical::of(postgres, Side::Postgres, &mut self.postgres);
+        let mut findings = Vec::new();
+        for (name, pair) in pairs(&sqlite.tables, &postgres.tables) {
+            match pair {
+                Pair::Only(side, _) => {
+                    findings.push(MirrorFinding::only_on(side, format!("table {name}"), None));
+                }
+                Pair::Both(a, b) => table(name, [(a, &sqlite), (b, &postgres)], &mut findings),
+            }
+        }
+        indexes(&sqlite, &postgres, &mut findings);
+        views(&sqlite, &postgres, &mut findings);
+        let mut dialect_only: Vec<DialectOnly> =
+            [(Side::Sqlite, &sqlite), (Side::Postgres, &postgres)]
+                .into_iter()
+                .flat_map(|(side, logical)| {
+                    logical.dialect_only.iter().map(move |object| DialectOnly {
+                        side,
+                        object: object.clone(),
+                    })
+                })
+                .collect();
+        triggers(&sqlite, &postgres, &mut findings, &mut dialect_only);
+        findings.sort();
+        findings.dedup();
+        dialect_only.sort();
+        dialect_only.dedup();
+        MirrorDiff {
+            findings,
+            dialect_only,
         }
     }
-    indexes(&sqlite, &postgres, &mut findings);
-    views(&sqlite, &postgres, &mut findings);
-    let mut dialect_only: Vec<DialectOnly> = [(Side::Sqlite, &sqlite), (Side::Postgres, &postgres)]
-        .into_iter()
-        .flat_map(|(side, logical)| {
-            logical.dialect_only.iter().map(move |object| DialectOnly {
-                side,
-                object: object.clone(),
-            })
-        })
-        .collect();
-    triggers(&sqlite, &postgres, &mut findings, &mut dialect_only);
-    findings.sort();
-    findings.dedup();
-    dialect_only.sort();
-    dialect_only.dedup();
-    MirrorDiff {
-        findings,
-        dialect_only,
-    }
 }
 
-/// What a name stands for on each side.
-pub(crate) enum Pair<'a, T> {
-    Only(Side, &'a T),
-    Both(&'a T, &'a T),
-}
+/// A table on both sides, each with the schema it is in (for the targets of its keys).
+type Sides<'a> = [(&'a LogicalTable, &'a Logical); 2];
 
-/// Every key of either map, in order, with what each side holds under it.
-pub(crate) fn pairs<'a, K: Ord, T>(
-    sqlite: &'a BTreeMap<K, T>,
-    postgres: &'a BTreeMap<K, T>,
-) -> Vec<(&'a K, Pair<'a, T>)> {
-    let keys: BTreeSet<&K> = sqlite.keys().chain(postgres.keys()).collect();
-    keys.into_iter()
-        .filter_map(|key| {
-            let pair = match (sqlite.get(key), postgres.get(key)) {
-                (Some(a), Some(b)) => Pair::Both(a, b),
-                (Some(a), None) => Pair::Only(Side::Sqlite, a),
-                (None, Some(b)) => Pair::Only(Side::Postgres, b),
-                (None, None) => return None,
-            };
-            Some((key, pair))
-        })
-        .collect()
-}
-
-fn table(name: &str, sqlite: &LogicalTable, postgres: &LogicalTable, out: &mut Vec<MirrorFinding>) {
-    for (column, pair) in pairs(&sqlite.columns, &postgres.columns) {
-        let object = format!("column {name}.{column}");
+fn table(name: &str, [sqlite, postgres]: Sides<'_>, out: &mut Vec<MirrorFinding>) {
+    for (column, pair) in pairs(&sqlite.0.columns, &postgres.0.columns) {
+        let object = || format!("column {name}.{column}");
         match pair {
             Pair::Only(side, only) => {
-                out.push(MirrorFinding::only_on(side, object, Some(describe(only))));
+                out.push(MirrorFinding::only_on(side, object(), Some(describe(only))));
             }
             Pair::Both(a, b) => {
                 let parts = column_parts(a, b);
                 if !parts.is_empty() {
-                    out.push(MirrorFinding::differs(object, &parts));
+                    out.push(MirrorFinding::differs(object(), &parts));
                 }
             }
         }
     }
-    let object = format!("primary key of {name}");
-    match (&sqlite.primary_key, &postgres.primary_key) {
+    let object = || format!("primary key of {name}");
+    match (&sqlite.0.primary_key, &postgres.0.primary_key) {
         (Some(a), Some(b)) if a != b => {
             out.push(MirrorFinding::differs(
-                object,
+                object(),
                 &[part("", list(a), list(b))],
             ));
         }
         (Some(key), None) => {
             out.push(MirrorFinding::only_on(
                 Side::Sqlite,
-                object,
+                object(),
                 Some(key.join(", ")),
             ));
         }
         (None, Some(key)) => {
             out.push(MirrorFinding::only_on(
                 Side::Postgres,
-                object,
+                object(),
                 Some(key.join(", ")),
             ));
         }
         _ => {}
     }
-    foreign_keys(name, &sqlite.foreign_keys, &postgres.foreign_keys, out);
+    foreign_keys(name, [sqlite, postgres], out);
 }
 
 /// `text, nullable` or `integer, not null, default 0`.
@@ -155,23 +152,22 @@ fn typed(column: &LogicalColumn) -> String {
     }
 }
 
-/// `(a, b)`.
-pub(crate) fn list(names: &[String]) -> String {
-    format!("({})", names.join(", "))
-}
+/// A foreign key with the columns it references resolved.
+type Resolved = (LogicalForeignKey, Vec<String>);
 
 /// Foreign keys are matched by their columns; a pair then compares target and actions.
-fn foreign_keys(
-    table: &str,
-    sqlite: &[LogicalForeignKey],
-    postgres: &[LogicalForeignKey],
-    out: &mut Vec<MirrorFinding>,
-) {
-    let by_columns = |keys: &[LogicalForeignKey]| -> BTreeMap<Vec<String>, LogicalForeignKey> {
-        keys.iter()
-            .map(|k| (k.columns.clone(), k.clone()))
-            .collect()
-    };
+fn foreign_keys(table: &str, [sqlite, postgres]: Sides<'_>, out: &mut Vec<MirrorFinding>) {
+    if sqlite.0.foreign_keys.is_empty() && postgres.0.foreign_keys.is_empty() {
+        return;
+    }
+    let by_columns =
+        |(table, logical): (&LogicalTable, &Logical)| -> BTreeMap<Vec<String>, Resolved> {
+            table
+                .foreign_keys
+                .iter()
+                .map(|k| (k.columns.clone(), (k.clone(), logical.referenced(k))))
+                .collect()
+        };
     let (sqlite, postgres) = (by_columns(sqlite), by_columns(postgres));
     for (columns, pair) in pairs(&sqlite, &postgres) {
         let object = format!("foreign key {table}{}", list(columns));
@@ -182,10 +178,10 @@ fn foreign_keys(
             }
             Pair::Both(a, b) => {
                 let mut parts = Vec::new();
-                if (&a.references, &a.referenced_columns) != (&b.references, &b.referenced_columns)
-                {
+                if target(a) != target(b) {
                     parts.push(part("references", target(a), target(b)));
                 }
+                let ((a, _), (b, _)) = (a, b);
                 if a.on_delete != b.on_delete {
                     parts.push(part("on delete", action(a.on_delete), action(b.on_delete)));
                 }
@@ -200,8 +196,8 @@ fn foreign_keys(
     }
 }
 
-fn target(key: &LogicalForeignKey) -> String {
-    format!("{}{}", key.references, list(&key.referenced_columns))
+fn target((key, columns): &Resolved) -> String {
+    format!("{}{}", key.references, list(columns))
 }
 
 fn action(action: FkAction) -> &'static str {

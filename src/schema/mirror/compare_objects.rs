@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use super::compare::{Pair, list, pairs};
 use super::finding::{DialectOnly, MirrorFinding, Side, part};
-use super::logical::{Logical, LogicalIndex};
+use super::pairs::{Pair, list, pairs};
+use super::reduced::{Logical, LogicalIndex};
 
 /// Indexes and unique constraints are matched by what they do (table, keys, uniqueness,
 /// partial or not), whatever their name or whether a constraint made them: a `UNIQUE`
@@ -16,9 +16,9 @@ pub(crate) fn indexes(sqlite: &Logical, postgres: &Logical, out: &mut Vec<Mirror
     let on_both = |index: &&LogicalIndex| {
         sqlite.tables.contains_key(&index.table) && postgres.tables.contains_key(&index.table)
     };
-    let mut left: Vec<&LogicalIndex> = sqlite.indexes.iter().filter(on_both).collect();
+    let mut left: Vec<&LogicalIndex> = all(sqlite).filter(on_both).collect();
     let mut right: Vec<&LogicalIndex> = Vec::new();
-    for index in postgres.indexes.iter().filter(on_both) {
+    for index in all(postgres).filter(on_both) {
         match left.iter().position(|other| same_work(other, index)) {
             Some(at) => {
                 left.swap_remove(at);
@@ -43,6 +43,12 @@ pub(crate) fn indexes(sqlite: &Logical, postgres: &Logical, out: &mut Vec<Mirror
             }
         });
     }
+}
+
+/// Free-standing indexes and the unique constraints of tables.
+fn all(logical: &Logical) -> impl Iterator<Item = &LogicalIndex> {
+    let uniques = logical.tables.values().flat_map(|table| &table.uniques);
+    logical.indexes.iter().map(|index| &**index).chain(uniques)
 }
 
 fn same_work(a: &LogicalIndex, b: &LogicalIndex) -> bool {
