@@ -428,3 +428,30 @@ fn a_domain_has_its_base_types_family() {
         .insert(domain.name.clone(), Arc::new(domain));
     assert_eq!(messages(&sqlite, &postgres), Vec::<String>::new());
 }
+
+#[test]
+fn the_cache_along_a_history_says_what_a_fresh_comparison_says() {
+    let mut cache = MirrorCache::default();
+    let sqlite = users(Side::Sqlite);
+    let mut postgres = users(Side::Postgres);
+    assert_eq!(
+        cache.diff(&sqlite, &postgres),
+        mirror_diff(&sqlite, &postgres)
+    );
+    // A revision changes one table: the snapshot keeps the others' objects, and the
+    // changed one is a new object (copied on write, as introspection does).
+    let before = postgres.clone();
+    let table = postgres
+        .tables
+        .get_mut(&name(Side::Postgres, "users"))
+        .unwrap();
+    Arc::make_mut(table)
+        .columns
+        .retain(|column| column.name != "mood");
+    let cached = cache.diff(&sqlite, &postgres);
+    assert_eq!(cached, mirror_diff(&sqlite, &postgres));
+    assert_eq!(cached.findings.len(), 1, "{cached:?}");
+    // And back: the first snapshot's objects, reduced again since they were swept.
+    assert_eq!(cache.diff(&sqlite, &before), mirror_diff(&sqlite, &before));
+    assert!(cache.diff(&sqlite, &before).findings.is_empty());
+}
