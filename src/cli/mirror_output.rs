@@ -60,13 +60,7 @@ pub fn finish(
     }
     let walked: Vec<&Report> = sets.iter().filter_map(|set| set.report.as_ref()).collect();
     if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
-        for report in &walked {
-            annotate(
-                std::slice::from_ref(*report),
-                strict,
-                args.format == Format::Json,
-            );
-        }
+        annotate(walked.iter().copied(), strict, args.format == Format::Json);
     }
     if let Some(path) = &args.junit {
         super::verify_junit::write(path, walked.iter().map(|r| &r.walk), strict)?;

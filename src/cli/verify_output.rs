@@ -298,7 +298,11 @@ pub(super) fn backend_json(
 }
 
 /// `::error file=…,line=…::…` lines GitHub Actions turns into annotations on the file.
-pub(super) fn annotate(reports: &[Report], strict: bool, to_stderr: bool) {
+pub(super) fn annotate<'a>(
+    reports: impl IntoIterator<Item = &'a Report>,
+    strict: bool,
+    to_stderr: bool,
+) {
     for report in reports {
         for verdict in report
             .walk
