@@ -120,6 +120,11 @@ pub enum CommandArgs {
     /// The CI gate: every revision up, down and up again on scratch databases, comparing
     /// schemas; plus the sum file and the committed schema snapshots
     Verify(VerifyArgs),
+    /// A mirror's two sets (SQLite and PostgreSQL) side by side, running nothing
+    Mirror {
+        #[command(subcommand)]
+        command: MirrorCommand,
+    },
     /// Write the schema at head to the committed snapshot files (schema/<backend>.sql)
     Snapshot {
         #[command(flatten)]
@@ -281,9 +286,40 @@ pub struct VerifyArgs {
     /// below its newest (e.g. origin/main)
     #[arg(long, value_name = "REF")]
     pub base: Option<String>,
+    /// Verify a mirror: the SQLite set on SQLite and the PostgreSQL set on PostgreSQL, then
+    /// compare their schemas at each revision both have and at head (exit 1 on drift)
+    #[arg(long, conflicts_with_all = ["backend", "base"])]
+    pub mirror: bool,
+    #[command(flatten)]
+    pub mirror_dirs: MirrorDirs,
     /// human or json
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// Where a mirror's sets are, over `[mirror]` in migrate.toml.
+#[derive(Debug, Args)]
+pub struct MirrorDirs {
+    /// The SQLite set's folder [default: `sqlite` under [mirror] in migrate.toml]
+    #[arg(long, value_name = "DIR")]
+    pub sqlite_dir: Option<PathBuf>,
+    /// The PostgreSQL set's folder [default: `postgres` under [mirror] in migrate.toml]
+    #[arg(long, value_name = "DIR")]
+    pub postgres_dir: Option<PathBuf>,
+}
+
+/// `migrate mirror …`.
+#[derive(Debug, Subcommand)]
+pub enum MirrorCommand {
+    /// Which revisions each set has, side by side; exit 1 when one set has a revision the
+    /// other lacks
+    Status {
+        #[command(flatten)]
+        dirs: MirrorDirs,
+        /// human or json
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+    },
 }
 
 /// Output format.

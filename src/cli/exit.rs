@@ -3,7 +3,7 @@
 use migrate::backend::{BackendError, UrlError};
 use migrate::core::{PlanError, TargetError};
 use migrate::engine::{EngineError, MergeError};
-use migrate::source::SourceError;
+use migrate::source::{MirrorError, SourceError};
 
 use super::config_error::ConfigError;
 
@@ -18,14 +18,14 @@ pub const USAGE: u8 = 2;
 /// The exit code an error stands for.
 pub fn code_for(error: &anyhow::Error) -> u8 {
     if let Some(error) = error.downcast_ref::<SourceError>() {
+        return source_code(error);
+    }
+    if let Some(error) = error.downcast_ref::<MirrorError>() {
         return match error {
-            // What kept the directory from being read, as an unreadable file always has.
-            SourceError::NoDirectory { .. }
-            | SourceError::NotADirectory { .. }
-            | SourceError::SymlinkLoop { .. }
-            | SourceError::SymlinkToFolder { .. }
-            | SourceError::Io { .. } => USAGE,
-            _ => DEFECT,
+            MirrorError::Source(error) => source_code(error),
+            MirrorError::Missing { .. }
+            | MirrorError::Empty { .. }
+            | MirrorError::NoDialectFiles { .. } => USAGE,
         };
     }
     if let Some(error) = error.downcast_ref::<EngineError>() {
@@ -57,6 +57,18 @@ pub fn code_for(error: &anyhow::Error) -> u8 {
         return USAGE;
     }
     USAGE
+}
+
+fn source_code(error: &SourceError) -> u8 {
+    match error {
+        // What kept the directory from being read, as an unreadable file always has.
+        SourceError::NoDirectory { .. }
+        | SourceError::NotADirectory { .. }
+        | SourceError::SymlinkLoop { .. }
+        | SourceError::SymlinkToFolder { .. }
+        | SourceError::Io { .. } => USAGE,
+        _ => DEFECT,
+    }
 }
 
 fn backend_code(error: &BackendError) -> u8 {

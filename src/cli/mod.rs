@@ -7,6 +7,9 @@ mod config_error;
 mod context;
 mod directory_notes;
 mod exit;
+mod mirror_config;
+mod mirror_output;
+mod mirror_source;
 mod report;
 mod settings;
 mod verify_base;
@@ -23,7 +26,7 @@ mod verify_walks;
 use clap::Parser as _;
 use migrate::engine::{BackupTo, Command};
 
-use args::{Cli, CommandArgs};
+use args::{Cli, CommandArgs, MirrorCommand};
 use commands::run::{RunMode, target};
 use commands::status::Mode;
 use context::Context;
@@ -102,7 +105,11 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Status(args) => commands::status::run(&context, args.format, Mode::Status),
         CommandArgs::Check(args) => commands::status::run(&context, args.format, Mode::Check),
         CommandArgs::Hash => commands::hash::run(&context),
+        CommandArgs::Verify(args) if args.mirror => commands::mirror::verify(&context, &args),
         CommandArgs::Verify(args) => commands::verify::run(&context, &args),
+        CommandArgs::Mirror {
+            command: MirrorCommand::Status { dirs, format },
+        } => commands::mirror_status::run(&context, &dirs, format),
         CommandArgs::Snapshot { databases } => commands::verify::snapshot(&context, &databases),
         CommandArgs::Schema(args) => commands::schema::show(&context, args.format),
         CommandArgs::Diff {

@@ -7,7 +7,7 @@ use migrate::backend::BackendError;
 use migrate::core::{AdoptError, ChangedRevision, PlanError, Verdict};
 use migrate::engine::{EngineError, MergeError, StepFailure};
 use migrate::schema::show_whitespace_in_diff;
-use migrate::source::SourceError;
+use migrate::source::{MirrorError, SourceError};
 
 /// The whole text printed for an error, ending in a newline.
 pub fn render_error(error: &anyhow::Error) -> String {
@@ -27,6 +27,7 @@ pub fn render_error(error: &anyhow::Error) -> String {
     let help = error
         .downcast_ref::<SourceError>()
         .and_then(SourceError::help)
+        .or_else(|| error.downcast_ref::<MirrorError>()?.help())
         .or_else(|| error.downcast_ref::<BackendError>()?.help())
         .or_else(|| error.downcast_ref::<MergeError>()?.help());
     if let Some(help) = help {

@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use super::args::GlobalArgs;
 use super::config_error::ConfigError;
+use super::mirror_config::MirrorConfig;
 
 /// The default database when nothing names one.
 pub const DEFAULT_URL: &str = "sqlite://migrate.db";
@@ -31,6 +32,7 @@ struct ConfigFile {
     snapshots: Option<SnapshotPaths>,
     adopt: Option<AdoptConfig>,
     backup: Option<bool>,
+    mirror: Option<MirrorConfig>,
 }
 
 /// `[adopt]`: what `migrate adopt` needs to know of the other tool's settings.
@@ -72,6 +74,8 @@ impl Default for SnapshotPaths {
 #[derive(Debug)]
 pub struct Settings {
     pub dir: PathBuf,
+    /// Whether `--dir` named the directory on the command line.
+    pub dir_flag: bool,
     pub url: DatabaseUrl,
     /// Whether the URL was named (flag, environment or file) rather than defaulted.
     pub url_named: bool,
@@ -88,6 +92,8 @@ pub struct Settings {
     pub sqlx_ignored_chars: Option<IgnoredChars>,
     /// Whether every `upgrade` backs the database up first (`backup = true`).
     pub backup: bool,
+    /// `[mirror]`: a SQLite set and a PostgreSQL set of one history.
+    pub mirror: MirrorConfig,
 }
 
 impl Settings {
@@ -106,6 +112,8 @@ impl Settings {
         };
         Ok(Self {
             layout,
+            dir_flag: global.dir.is_some(),
+            mirror: config.mirror.unwrap_or_default(),
             dir: global
                 .dir
                 .clone()

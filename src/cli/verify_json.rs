@@ -46,6 +46,27 @@ impl BackendDocument {
     }
 }
 
+/// One backend's report as JSON outside a whole run's document: a mirror's set, which
+/// `--merge-reports` never reads.
+pub fn backend_json(
+    report: &Report,
+    checksums: &ChecksumCheck,
+    history: HistoryMark,
+) -> serde_json::Value {
+    serde_json::to_value(BackendDocument {
+        backend: report.walk.backend.clone(),
+        source: report.walk.source.clone(),
+        shard: None,
+        history,
+        revisions: report.walk.revisions.clone(),
+        snapshot: report.snapshot.clone(),
+        checksums: checksums.clone(),
+        base: None,
+        duration_ms: report.walk.duration_ms,
+    })
+    .unwrap_or_default()
+}
+
 /// The document: a backend's report alone, or the reports keyed by backend.
 pub fn document(verification: &Verification) -> anyhow::Result<String> {
     let each = |report| serde_json::to_value(BackendDocument::of(report, verification));

@@ -9,6 +9,7 @@ use std::time::Instant;
 use migrate::engine::{Event, RevisionVerdict, Status};
 
 use super::args::{Format, VerifyArgs};
+use super::verify_checksums::ChecksumCheck;
 use super::verify_result::{Report, Verification};
 use super::verify_snapshot::SnapshotCheck;
 
@@ -50,7 +51,7 @@ impl Progress {
                 }
                 print_verdict(verdict);
             }
-            Event::Judged(_) => {}
+            Event::Judged(_) | Event::Applied { .. } => {}
         }
     }
 }
@@ -129,48 +130,9 @@ pub fn finish(verification: &Verification, args: &VerifyArgs) -> anyhow::Result<
 fn summary(verification: &Verification, failed: bool) -> String {
     let mut out = String::new();
     for report in &verification.reports {
-        let walk = &report.walk;
-        let _ = writeln!(
-            out,
-            "snapshot ({}): {}",
-            walk.backend,
-            report.snapshot.summary()
-        );
-        if let SnapshotCheck::Differs { diff, .. } = &report.snapshot {
-            for line in diff.lines() {
-                let _ = writeln!(out, "    {line}");
-            }
-        }
-        let bad = walk
-            .revisions
-            .iter()
-            .filter(|v| v.status.fails(false))
-            .count();
-        let skipped = match walk.count(Status::Skipped) {
-            0 => String::new(),
-            n => format!(", {n} skipped"),
-        };
-        let _ = writeln!(
-            out,
-            "{}: {} revisions, {} ok, {} irreversible, {} failed{skipped}, in {:.1} s",
-            walk.backend,
-            walk.revisions.len(),
-            walk.count(Status::Ok),
-            walk.count(Status::Irreversible),
-            bad,
-            walk.duration_ms as f64 / 1000.0
-        );
+        write_report(&mut out, report);
     }
-    let checksums = &verification.checksums;
-    let _ = writeln!(
-        out,
-        "checksums: {}{}",
-        checksums.status,
-        checksums
-            .detail
-            .as_ref()
-            .map_or_else(String::new, |d| format!(": {d}"))
-    );
+    write_checksums(&mut out, "checksums", &verification.checksums);
     if let Some(base) = &verification.base {
         let _ = writeln!(
             out,
@@ -201,8 +163,60 @@ fn summary(verification: &Verification, failed: bool) -> String {
     out
 }
 
+/// A backend's snapshot check and the summary line of its walk.
+pub(super) fn write_report(out: &mut String, report: &Report) {
+    let walk = &report.walk;
+    let _ = writeln!(
+        out,
+        "snapshot ({}): {}",
+        walk.backend,
+        report.snapshot.summary()
+    );
+    if let SnapshotCheck::Differs { diff, .. } = &report.snapshot {
+        for line in diff.lines() {
+            let _ = writeln!(out, "    {line}");
+        }
+    }
+    let bad = walk
+        .revisions
+        .iter()
+        .filter(|v| v.status.fails(false))
+        .count();
+    let skipped = match walk.count(Status::Skipped) {
+        0 => String::new(),
+        n => format!(", {n} skipped"),
+    };
+    let _ = writeln!(
+        out,
+        "{}: {} revisions, {} ok, {} irreversible, {} failed{skipped}, in {:.1} s",
+        walk.backend,
+        walk.revisions.len(),
+        walk.count(Status::Ok),
+        walk.count(Status::Irreversible),
+        bad,
+        walk.duration_ms as f64 / 1000.0
+    );
+}
+
+/// `checksums: verified`, under `label`.
+pub(super) fn write_checksums(out: &mut String, label: &str, checksums: &ChecksumCheck) {
+    let _ = writeln!(
+        out,
+        "{label}: {}{}",
+        checksums.status,
+        checksums
+            .detail
+            .as_ref()
+            .map_or_else(String::new, |d| format!(": {d}"))
+    );
+}
+
 /// `::error file=…,line=…::…` lines GitHub Actions turns into annotations on the file.
-fn annotate(reports: &[Report], strict: bool, to_stderr: bool) {
+pub(super) fn annotate<'a>(
+    reports: impl IntoIterator<Item = &'a Report>,
+    strict: bool,
+    to_stderr: bool,
+) {
     for report in reports {
         for verdict in report
             .walk

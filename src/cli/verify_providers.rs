@@ -28,6 +28,19 @@ pub fn providers(context: &Context, databases: &VerifyDatabases) -> anyhow::Resu
     if matches!(choice, Some(BackendChoice::Sqlite)) {
         return Ok(out);
     }
+    match postgres_provider(&postgres_sources(context, databases)) {
+        Ok(provider) => out.providers.push(provider),
+        Err(ProvisionError::NoPostgres { tried }) if choice.is_none() => out.notes.push(format!(
+            "postgres: skipped, none available ({tried}); pass --postgres-url to include it"
+        )),
+        Err(error) => return Err(error.into()),
+    }
+    Ok(out)
+}
+
+/// Where PostgreSQL may come from: `--postgres-url`, else a PostgreSQL `--database-url`,
+/// else Docker or the machine's own binaries.
+fn postgres_sources(context: &Context, databases: &VerifyDatabases) -> PostgresSources {
     let url = databases
         .postgres_url
         .clone()
@@ -42,12 +55,26 @@ pub fn providers(context: &Context, databases: &VerifyDatabases) -> anyhow::Resu
     if let Some(image) = &databases.postgres_image {
         sources.image = image.clone();
     }
-    match postgres_provider(&sources) {
-        Ok(provider) => out.providers.push(provider),
-        Err(ProvisionError::NoPostgres { tried }) if choice.is_none() => out.notes.push(format!(
-            "postgres: skipped, none available ({tried}); pass --postgres-url to include it"
-        )),
-        Err(error) => return Err(error.into()),
-    }
-    Ok(out)
+    sources
+}
+
+/// The providers of `verify --mirror`.
+pub struct MirrorProviders {
+    pub sqlite: Box<dyn Provider>,
+    /// PostgreSQL, or why there is none.
+    pub postgres: Result<Box<dyn Provider>, String>,
+}
+
+/// `verify --mirror`: SQLite always, and PostgreSQL from the first source that works, or
+/// why none did. A named URL that fails is a reason too: the SQLite half still runs.
+pub fn mirror_providers(
+    context: &Context,
+    databases: &VerifyDatabases,
+) -> anyhow::Result<MirrorProviders> {
+    Ok(MirrorProviders {
+        sqlite: Box::new(SqliteTemp::new()?),
+        postgres: postgres_provider(&postgres_sources(context, databases))
+            .map(|provider| provider as Box<dyn Provider>)
+            .map_err(|error| format!("{error:#}")),
+    })
 }

@@ -1,10 +1,13 @@
 //! Orchestration over the Backend trait: the migrator (plan, then run each step), the
-//! backup before a run, verify, and the start-up calls.
+//! backup before a run, verify, verify of a mirrored pair of sets, and the start-up calls.
 
 mod adopt;
 mod backup;
 mod error;
 mod migrator;
+mod mirror;
+mod mirror_compare;
+mod mirror_report;
 mod offline_sql;
 mod startup;
 mod startup_error;
@@ -20,6 +23,12 @@ pub use adopt::{AdoptRequest, adopt};
 pub use backup::{BackupTo, Restored, restore};
 pub use error::{EngineError, StepFailure};
 pub use migrator::{Command, Migrator, MigratorOptions, RunEvent, StepReport};
+pub use mirror::{MirrorEvent, MirrorRun, MirrorSet, verify_mirror};
+pub use mirror_compare::{HEAD, SetSnapshots, compare_sets, mirror_revisions};
+pub use mirror_report::{
+    AllowEntry, JudgedFinding, MirrorComparison, MirrorOutcome, MirrorReport, MirrorRevision,
+    MirrorStatus,
+};
 pub use offline_sql::offline_sql;
 pub use startup::{
     StartupOptions, Upgraded, upgrade_sqlite, upgrade_to_head, upgrade_to_head_with, upgrade_url,

@@ -40,6 +40,14 @@ pub enum Event<'a> {
     },
     /// A revision was judged.
     Judged(&'a RevisionVerdict),
+    /// The schema with `revision` applied, as the walk read it after the revision's (first)
+    /// up, or before the first checked revision for the last unchecked one. Told once per
+    /// revision whose up ran; a caller may keep it (a clone shares the walk's objects), so
+    /// comparing histories takes no snapshot of its own.
+    Applied {
+        revision: &'a Revision,
+        schema: &'a Schema,
+    },
 }
 
 /// Walks every revision of `history` on scratch databases from `provider`, telling
@@ -83,6 +91,12 @@ pub fn verify(
         up_failed = true;
     }
     let mut before = walk.snapshot(&mut scratch)?;
+    if let Some(revision) = first_checked.checked_sub(1).map(|last| &revisions[last]) {
+        on_event(Event::Applied {
+            revision,
+            schema: &before,
+        });
+    }
     for (index, revision) in revisions.iter().enumerate().take(end).skip(first_checked) {
         if up_failed {
             let skipped = skipped(revision);
@@ -96,6 +110,9 @@ pub fn verify(
             revision,
         });
         let outcome = walk.check(&mut scratch, revision, &before)?;
+        if let Some(schema) = &outcome.after {
+            on_event(Event::Applied { revision, schema });
+        }
         if outcome.verdict.status == Status::UpFailed {
             up_failed = true;
         }

@@ -10,6 +10,7 @@ mod diff_types;
 mod diff_walk;
 mod finding;
 mod folded_time;
+mod mirror;
 mod model;
 mod name;
 mod normalize;
@@ -23,10 +24,12 @@ mod serialize;
 mod sqlite_text;
 mod table;
 mod tokens;
+mod type_family;
 mod visible;
 
 pub use diff::diff;
 pub use finding::{Finding, FindingKind};
+pub use mirror::{DialectOnly, MirrorCache, MirrorDiff, MirrorFinding, Side, mirror_diff};
 pub use model::{
     Attribute, Composite, Domain, Enum, Extension, Function, FunctionKind, Namespace, Schema,
     Sequence, Trigger, View, retain,
@@ -43,4 +46,5 @@ pub use table::{
     Column, Constraint, ConstraintKind, Deferrable, FkAction, ForeignKey, Generated, Identity,
     Index, IndexKey, KeyPart, NullsOrder, PartitionOf, Table, TableKind,
 };
+pub use type_family::TypeFamily;
 pub use visible::{differ_in_whitespace_only, show_whitespace, show_whitespace_in_diff};

@@ -73,6 +73,11 @@ impl Directory {
         Self::unchecked(&Tree::read(path)?, options)
     }
 
+    /// Parses a tree without looking at its sum file.
+    pub fn from_tree_ignoring_sum(tree: &Tree, options: ReadOptions) -> Result<Self, SourceError> {
+        Self::unchecked(tree, options)
+    }
+
     fn unchecked(tree: &Tree, options: ReadOptions) -> Result<Self, SourceError> {
         let layout = match options.layout {
             Some(layout) => layout,

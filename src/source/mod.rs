@@ -11,6 +11,7 @@ mod disk;
 mod error;
 mod layouts;
 mod links;
+mod mirror;
 mod reading;
 mod tree;
 
@@ -18,5 +19,6 @@ pub use create::{create_revision, next_id, slugify};
 pub use directory::{Directory, SumState, history_of};
 pub use error::SourceError;
 pub use layouts::{Layout, LayoutParseError};
+pub use mirror::{MirrorError, MirrorSet, MirrorSource};
 pub use reading::{FileDialect, ReadOptions, Reading};
 pub use tree::{Tree, TreeFile};

@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 20] = [
+const COMMANDS: [&str; 22] = [
     "",
     "init",
     "create",
@@ -22,6 +22,8 @@ const COMMANDS: [&str; 20] = [
     "repair",
     "restore",
     "verify",
+    "mirror",
+    "mirror status",
     "snapshot",
     "schema",
     "diff",
@@ -41,9 +43,9 @@ fn help_of_every_command() {
             .unwrap();
         assert!(output.status.success(), "{args:?}");
         let name = if command.is_empty() {
-            "migrate"
+            "migrate".to_owned()
         } else {
-            command
+            command.replace(' ', "_")
         };
         snapshot::assert(
             "help",

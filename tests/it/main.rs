@@ -19,6 +19,7 @@ mod layouts;
 mod layouts_in_place;
 mod layouts_misread;
 mod messages;
+mod mirror;
 mod no_transaction;
 mod signals;
 mod tracking;

@@ -7,6 +7,8 @@ pub mod hash;
 pub mod heads;
 pub mod history;
 pub mod init;
+pub mod mirror;
+pub mod mirror_status;
 pub mod repair;
 pub mod restore;
 pub mod run;

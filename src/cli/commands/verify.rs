@@ -20,6 +20,11 @@ use crate::cli::verify_snapshot::{SnapshotCheck, check_snapshot};
 use crate::cli::{verify_merge, verify_walks};
 
 pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
+    if args.mirror_dirs.sqlite_dir.is_some() || args.mirror_dirs.postgres_dir.is_some() {
+        anyhow::bail!(
+            "--sqlite-dir and --postgres-dir name a mirror's sets\nhelp: add --mirror to verify both sets and compare them"
+        );
+    }
     let verification = if args.merge_reports.is_empty() {
         walk(context, args)?
     } else {
