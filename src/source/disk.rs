@@ -16,7 +16,7 @@ use std::thread;
 use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
 
 use super::error::SourceError;
-use super::tree::TreeFile;
+use super::tree_file::TreeFile;
 
 /// Below this many folders per thread, starting a thread costs more than it saves.
 const MIN_FOLDERS_PER_THREAD: usize = 64;

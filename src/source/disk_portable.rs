@@ -7,7 +7,7 @@ use std::io::Read as _;
 use std::path::Path;
 
 use super::error::SourceError;
-use super::tree::TreeFile;
+use super::tree_file::TreeFile;
 
 /// Every file below `root` (hidden files and folders left out), in no particular order.
 pub(super) fn read_files(root: &Path) -> Result<Vec<TreeFile>, SourceError> {

@@ -11,7 +11,7 @@ pub enum SourceError {
     NoDirectory { path: PathBuf },
     #[error("migrations directory {} is not a directory", path.display())]
     NotADirectory { path: PathBuf },
-    #[error("{} is a symbolic link{}: a loop", path.display(), super::links::shown(target))]
+    #[error("{} is a symbolic link{}: a loop", path.display(), shown(target))]
     SymlinkLoop {
         path: PathBuf,
         /// The link's text when it names a folder that holds it; `None` when the system
@@ -122,5 +122,13 @@ impl SourceError {
             Self::ToolRefuses { .. } => "fix the folder as the tool's own documentation says; migrate reads it by the same rules".into(),
             Self::Io { .. } => return None,
         })
+    }
+}
+
+/// A link's own text, for a message: `..`, not a machine's absolute path.
+fn shown(target: &Option<PathBuf>) -> String {
+    match target {
+        Some(target) => format!(" to {}, a folder that holds it", target.display()),
+        None => " that leads back to itself".into(),
     }
 }

@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::error::SourceError;
 
@@ -66,14 +66,6 @@ fn is_loop(error: &io::Error) -> bool {
     {
         let _ = error;
         false
-    }
-}
-
-/// The link's own text, for a message: `..`, not a machine's absolute path.
-pub(super) fn shown(target: &Option<PathBuf>) -> String {
-    match target {
-        Some(target) => format!(" to {}, a folder that holds it", target.display()),
-        None => " that leads back to itself".into(),
     }
 }
 

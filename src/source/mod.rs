@@ -14,6 +14,7 @@ mod links;
 mod mirror;
 mod reading;
 mod tree;
+mod tree_file;
 
 pub use create::{create_revision, next_id, slugify};
 pub use directory::{Directory, SumState, history_of};

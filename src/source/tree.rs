@@ -5,16 +5,8 @@ use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use super::error::SourceError;
+pub use super::tree_file::TreeFile;
 use crate::core::Location;
-
-/// One file, by its path relative to the tree's root.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TreeFile {
-    /// `/`-separated, relative to the root: plain text, because sorting and matching
-    /// thousands of `Path`s component by component is most of a no-op run's cost.
-    pub path: String,
-    pub bytes: Cow<'static, [u8]>,
-}
 
 /// Every file below a migrations directory (hidden files and folders left out).
 #[derive(Debug, Clone, PartialEq, Eq)]

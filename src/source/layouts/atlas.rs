@@ -4,17 +4,15 @@
 //! `sum`, `nolint` and `txmode file|all` change nothing here; `delimiter` and `checkpoint`
 //! change what runs, so a file with them is refused.
 
+use super::atlas_sum;
 use super::folders::read_script;
 use super::name_order::{self, Named};
 use super::paired_files::top_level_sql;
-use super::{Input, Layout, atlas_sum};
+use super::{Input, Layout};
 use crate::core::{IdOrder, Revision, RevisionId, Script};
 use crate::source::error::SourceError;
 use crate::source::reading::Reading;
 use crate::source::tree::{Tree, TreeFile};
-
-/// Atlas's sum file.
-pub const SUM_FILE: &str = "atlas.sum";
 
 /// Reads an Atlas folder.
 pub fn read(input: &Input<'_>) -> Result<Reading, SourceError> {

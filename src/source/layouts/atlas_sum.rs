@@ -6,7 +6,9 @@
 
 use sha2::{Digest, Sha256};
 
-use super::atlas::SUM_FILE;
+/// Atlas's sum file.
+pub const SUM_FILE: &str = "atlas.sum";
+
 use crate::source::error::SourceError;
 use crate::source::tree::{Tree, TreeFile};
 
