@@ -6,7 +6,7 @@
 //! `{only COLUMN}`, which reads every object, or only the relations, functions or types
 //! whose oids `$2` lists, for a snapshot that reads again what a migration touched.
 //! The last columns of each query are oids: which relation, function or type a row
-//! belongs to, and the oids of its parts, for `postgres_origins`.
+//! belongs to, and the oids of its parts, for `origins`.
 
 /// Whether namespace `n` is read: every user schema, or exactly the named ones.
 macro_rules! wanted {

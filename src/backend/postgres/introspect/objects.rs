@@ -1,6 +1,6 @@
 //! Turns the rows of the PostgreSQL catalog queries into model objects: schemas,
 //! extensions, types, sequences, functions and triggers here; relations and what hangs
-//! off them in `postgres_tables`.
+//! off them in `tables`.
 
 use super::origins::{Entry, Origins};
 use super::rows::Rows;

@@ -1,9 +1,9 @@
 //! Reads a PostgreSQL database's schema into the model from `pg_catalog`, with the
 //! server's own `pg_get_*def` / `pg_get_expr` / `format_type` for every expression and
-//! never pg_dump. One query per kind of object (see `postgres_catalog`; the server's
+//! never pg_dump. One query per kind of object (see `catalog`; the server's
 //! version is asked once per connection), in one repeatable-read transaction so they all
 //! see the same schema. A partial read (`Only`) runs the same queries for some oids, and
-//! only those of the kinds it names: `postgres_watch` uses it.
+//! only those of the kinds it names: `watch` uses it.
 
 use postgres::types::{ToSql, Type};
 use std::collections::HashMap;

@@ -1,5 +1,5 @@
 //! Tests of the PostgreSQL backend against a real server, each in a fresh database
-//! (see `postgres_test_support`); they skip loudly when no server is configured.
+//! (see `support`); they skip loudly when no server is configured.
 
 use std::time::Duration;
 

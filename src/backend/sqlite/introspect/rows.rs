@@ -1,5 +1,5 @@
 //! The rows the SQLite catalog queries return, one struct per query, read by column
-//! position in the order `sqlite_introspect`'s SQL selects them.
+//! position in the order `read`'s SQL selects them.
 
 use rusqlite::Row;
 
