@@ -4,6 +4,7 @@
 
 use super::error::ProvisionError;
 use super::interrupt::OnInterrupt;
+use super::postgres_server::SCRATCH_SERVER_COMMAND;
 use std::process::Command;
 
 /// Makes sure `image` is here, pulling it only when it is not: nothing goes to the
@@ -37,7 +38,7 @@ pub(super) struct CliContainer {
 
 impl CliContainer {
     pub(super) fn run(image: &str) -> Result<Self, ProvisionError> {
-        let id = docker(&[
+        let mut args = vec![
             "run",
             "--detach",
             "--pull=never",
@@ -48,18 +49,9 @@ impl CliContainer {
             "--env=POSTGRES_PASSWORD=migrate",
             "--env=POSTGRES_HOST_AUTH_METHOD=trust",
             image,
-            "postgres",
-            // Speed over durability: the server is thrown away.
-            "-c",
-            "fsync=off",
-            "-c",
-            "synchronous_commit=off",
-            "-c",
-            "full_page_writes=off",
-            "-c",
-            "max_connections=200",
-        ])
-        .map_err(|text| {
+        ];
+        args.extend(SCRATCH_SERVER_COMMAND);
+        let id = docker(&args).map_err(|text| {
             ProvisionError::docker_failed(format!("docker run {image}: {}", first_line(&text)))
         })?;
         let id = id.trim().to_owned();

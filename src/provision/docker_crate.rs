@@ -9,6 +9,7 @@ use testcontainers::{Container, GenericImage, ImageExt};
 use super::docker_cli::remove;
 use super::error::ProvisionError;
 use super::interrupt::OnInterrupt;
+use super::postgres_server::SCRATCH_SERVER_COMMAND;
 
 /// A running container, removed by the crate on drop, and by the `docker` command on Ctrl-C
 /// or SIGTERM (the signal handler cannot reach the crate's client).
@@ -33,18 +34,7 @@ impl CrateContainer {
             .with_label("org.migrate.scratch", "true")
             .with_env_var("POSTGRES_PASSWORD", "migrate")
             .with_env_var("POSTGRES_HOST_AUTH_METHOD", "trust")
-            // Speed over durability: the server is thrown away.
-            .with_cmd([
-                "postgres",
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-                "-c",
-                "max_connections=200",
-            ])
+            .with_cmd(SCRATCH_SERVER_COMMAND)
             .start()
             .map_err(|error| ProvisionError::docker_failed(format!("testcontainers: {error}")))?;
         let removed = container.id().to_owned();

@@ -3,6 +3,20 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The command a scratch server's container runs: speed over durability, since the
+/// server is thrown away (the local binaries' cluster is started with the same settings).
+pub(super) const SCRATCH_SERVER_COMMAND: [&str; 9] = [
+    "postgres",
+    "-c",
+    "fsync=off",
+    "-c",
+    "synchronous_commit=off",
+    "-c",
+    "full_page_writes=off",
+    "-c",
+    "max_connections=200",
+];
+
 use postgres::Client;
 
 use super::error::ProvisionError;
