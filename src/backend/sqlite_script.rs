@@ -1,9 +1,12 @@
 //! Running a script on SQLite statement by statement, so an error names the statement
 //! that failed and the line it starts on.
 
+use std::ops::Range;
+
 use rusqlite::{Batch, Connection, fallible_iterator::FallibleIterator};
 
 use super::error::SqlFailure;
+use crate::core::sqlite_statements;
 
 /// SQLite's description and number of an extended result code, e.g.
 /// `UNIQUE constraint failed (2067)`.
@@ -73,10 +76,20 @@ fn failure(
 }
 
 /// Runs every statement of `text` in turn, so a failure can name the statement that failed.
+///
+/// Each statement is prepared from its own slice (see [`sqlite_statements`]): handed the
+/// rest of the script, SQLite would copy that rest at every statement.
 pub(super) fn run_script(conn: &Connection, text: &str) -> Result<(), Box<SqlFailure>> {
-    let mut batch = Batch::new(conn, text);
+    sqlite_statements(text).try_for_each(|range| run_slice(conn, text, range))
+}
+
+/// Runs the statements of `text[range]`: one, unless SQLite reads more into it than the
+/// splitter did.
+fn run_slice(conn: &Connection, text: &str, range: Range<usize>) -> Result<(), Box<SqlFailure>> {
+    let slice = &text[range.clone()];
+    let mut batch = Batch::new(conn, slice);
     // Where the next statement starts looking; SQLite resumes preparing right here.
-    let mut cursor = 0;
+    let mut cursor = range.start;
     loop {
         let mut statement = match batch.next() {
             Ok(Some(statement)) => statement,
@@ -84,7 +97,9 @@ pub(super) fn run_script(conn: &Connection, text: &str) -> Result<(), Box<SqlFai
             Err(error) => return Err(failure(error, text, Some(cursor), None)),
         };
         let sql = statement.expanded_sql().unwrap_or_default();
-        let start = text[cursor..].find(sql.as_str()).map(|at| cursor + at);
+        let start = text[cursor..range.end]
+            .find(sql.as_str())
+            .map(|at| cursor + at);
         if let Some(start) = start {
             cursor = start + sql.len();
         }
@@ -98,3 +113,7 @@ pub(super) fn run_script(conn: &Connection, text: &str) -> Result<(), Box<SqlFai
         }
     }
 }
+
+#[cfg(test)]
+#[path = "sqlite_script_tests.rs"]
+mod tests;
