@@ -14,6 +14,7 @@ mod commands;
 mod concurrency;
 mod failures;
 mod help;
+mod large_file;
 mod layouts;
 mod tracking;
 mod verify;
