@@ -13,6 +13,7 @@
 //! tables, a role without the right to make one) puts the backend back on the unstaged
 //! path, which is always correct.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use postgres::types::{ToSql, Type};
@@ -92,7 +93,7 @@ impl StagedRecords {
             self.table_made = true;
         }
         let mut positions: Vec<i64> = Vec::with_capacity(works.len());
-        let mut columns: Vec<Vec<Option<String>>> = (0..KNOWN_AHEAD)
+        let mut columns: Vec<Vec<Option<Cow<'_, str>>>> = (0..KNOWN_AHEAD)
             .map(|_| Vec::with_capacity(works.len()))
             .collect();
         for work in &works {
@@ -314,19 +315,19 @@ fn is_ours(error: &postgres::Error, sent: &str, script_end: usize) -> bool {
 
 /// The values of a record known before its step runs, in [`TRACKING_COLUMNS`] order; only the
 /// revision for a deletion.
-fn known_ahead(record: Record<'_>) -> Vec<Option<String>> {
+fn known_ahead(record: Record<'_>) -> Vec<Option<Cow<'_, str>>> {
     match record {
         Record::Insert(row) => insert_values(row, 0)
             .into_iter()
             .take(KNOWN_AHEAD)
             .map(|value| match value {
                 super::version_table::SqlValue::Text(text) => text,
-                super::version_table::SqlValue::Integer(number) => Some(number.to_string()),
+                super::version_table::SqlValue::Integer(number) => Some(number.to_string().into()),
             })
             .collect(),
         Record::Delete(id) => {
             let mut values = vec![None; KNOWN_AHEAD];
-            values[0] = Some(id.as_str().to_owned());
+            values[0] = Some(id.as_str().into());
             values
         }
     }

@@ -4,6 +4,7 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, params_from_iter};
 
 use super::backend::{Backend, Record, StepWork};
@@ -112,11 +113,11 @@ impl SqliteBackend {
         let dialect = Dialect::Sqlite;
         match record {
             Record::Insert(row) => {
-                let values = insert_values(row, duration_ms).map(to_sqlite);
+                let values = insert_values(row, duration_ms);
                 // Cached: the same two statements run once per revision.
                 self.conn
                     .prepare_cached(&self.table.insert(dialect))?
-                    .execute(params_from_iter(values))?;
+                    .execute(params_from_iter(values.iter().map(to_sqlite)))?;
             }
             Record::Delete(id) => {
                 self.conn
@@ -200,12 +201,13 @@ fn database(error: rusqlite::Error) -> BackendError {
     }
 }
 
-fn to_sqlite(value: SqlValue) -> rusqlite::types::Value {
-    match value {
-        SqlValue::Text(Some(text)) => rusqlite::types::Value::Text(text),
-        SqlValue::Text(None) => rusqlite::types::Value::Null,
-        SqlValue::Integer(number) => rusqlite::types::Value::Integer(number),
-    }
+/// A value as rusqlite binds it, borrowed: SQLite copies it once as it binds.
+fn to_sqlite<'a>(value: &'a SqlValue<'_>) -> ToSqlOutput<'a> {
+    ToSqlOutput::Borrowed(match value {
+        SqlValue::Text(Some(text)) => ValueRef::Text(text.as_bytes()),
+        SqlValue::Text(None) => ValueRef::Null,
+        SqlValue::Integer(number) => ValueRef::Integer(*number),
+    })
 }
 
 impl Backend for SqliteBackend {
