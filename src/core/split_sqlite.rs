@@ -49,10 +49,10 @@ impl Iterator for SqliteStatements<'_> {
                 (b'/', Some(b'*')) => self.at = block_comment_end(bytes, at),
                 (b';', _) => {
                     self.at = at + 1;
-                    if state.ends_at_semicolon() {
-                        if let Some(first) = start {
-                            return Some(first..self.at);
-                        }
+                    if state.ends_at_semicolon()
+                        && let Some(first) = start
+                    {
+                        return Some(first..self.at);
                     }
                 }
                 _ if byte.is_ascii_whitespace() => self.at = at + 1,
