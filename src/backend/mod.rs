@@ -13,7 +13,9 @@ mod introspect_error;
 mod introspect_test_support;
 mod open;
 mod postgres;
+mod postgres_batches;
 mod postgres_catalog;
+mod postgres_copy;
 mod postgres_error;
 pub mod postgres_introspect;
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::backend::{Backend, Record, StepWork};
 use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows};
+use super::postgres_batches::send_ahead;
 use super::postgres_error::{database, message, script_failure};
 use super::postgres_introspect::CatalogStatements;
 use super::postgres_lock::{acquire, lock_key, release};
@@ -25,7 +26,7 @@ use super::postgres_url::{ConnectUrl, scrub};
 use super::postgres_watch::SchemaWatch;
 use super::progress_table::ProgressTable;
 use super::version_table::{VersionTable, sorted_applied};
-use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, sql_start};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script};
 use crate::schema::{IntrospectOptions, Schema};
 
 /// The schema of the tracking table when none is given.
@@ -184,12 +185,13 @@ impl PostgresBackend {
                 // One simple-protocol message: the server parses the script itself, so no
                 // splitter can misread it, and reports error positions in the text sent.
                 // BEGIN goes in the same message (a transaction begun in a multi-statement
-                // message outlives it): one round trip fewer per revision.
-                let start = sql_start(&script.text);
-                let sent = format!("{BEGIN}{}", &script.text[start..]);
-                self.client
-                    .batch_execute(&sent)
-                    .map_err(|error| script_failure(&error, &script.text, start, BEGIN))?;
+                // message outlives it): one round trip fewer per revision. A long script
+                // goes in batches, the last one here.
+                let rest = send_ahead(&mut self.client, &script.text, BEGIN)?;
+                let sent = format!("{}{}", rest.prefix, &script.text[rest.range.clone()]);
+                self.client.batch_execute(&sent).map_err(|error| {
+                    script_failure(&error, &script.text, rest.range.start, rest.prefix)
+                })?;
             }
             None => self.client.batch_execute(BEGIN).map_err(|e| database(&e))?,
         }

@@ -22,10 +22,12 @@ use postgres::{Client, SimpleQueryMessage};
 use super::backend::{Record, StepWork};
 use super::dialect::Dialect;
 use super::error::BackendError;
+use super::postgres_batches::send_ahead;
+use super::postgres_copy::is_long;
 use super::postgres_error::{database, script_failure};
 use super::progress_table::ProgressTable;
 use super::version_table::{TRACKING_COLUMNS, VersionTable, insert_values};
-use crate::core::{Direction, RevisionId, Script, sql_start};
+use crate::core::{Direction, RevisionId, Script};
 
 /// The temporary table, in the session's own schema.
 const STAGED: &str = "pg_temp.migrate_staged_records";
@@ -78,7 +80,13 @@ impl StagedRecords {
         if self.refused {
             return Ok(());
         }
-        let works: Vec<&StepWork<'_>> = works.iter().filter(|work| transactional(work)).collect();
+        // A long script's record goes apart from its script, streamed (see postgres_copy).
+        let works: Vec<&StepWork<'_>> = works
+            .iter()
+            .filter(|work| {
+                transactional(work) && !matches!(work.record, Record::Insert(row) if is_long(row))
+            })
+            .collect();
         if works.is_empty() {
             return Ok(());
         }
@@ -146,6 +154,20 @@ impl StagedRecords {
         self.table_made = false;
     }
 
+    /// After a batch sent ahead of a staged step failed: the step's transaction is rolled
+    /// back and its failure returned; the records staged after it are forgotten.
+    fn abandon(
+        &mut self,
+        client: &mut Client,
+        failure: BackendError,
+    ) -> Result<StagedOutcome, BackendError> {
+        self.queue.clear();
+        client
+            .batch_execute("ROLLBACK")
+            .map_err(|error| database(&error))?;
+        Err(failure)
+    }
+
     /// Forgets the queue: the steps to come run unstaged until the next [`Self::stage`].
     pub fn forget(&mut self) {
         self.queue.clear();
@@ -181,14 +203,21 @@ impl StagedRecords {
             self.prepared[variant.index()] = true;
         }
         let record = format!("EXECUTE {}", variant.name());
+        let mut rest = None;
         let (sent, script_end) = match work.script {
             Some(script) => {
-                let start = sql_start(&script.text);
-                let body = &script.text[start..];
+                // A long script goes ahead in batches; its last one travels with the record.
+                let ahead = match send_ahead(client, &script.text, BEGIN) {
+                    Ok(ahead) => ahead,
+                    Err(failure) => return self.abandon(client, failure),
+                };
+                let body = &script.text[ahead.range.clone()];
                 // The line break ends a trailing `--` comment; the `;` a last statement
                 // without one (an empty statement is no error).
-                let sent = format!("{BEGIN}{body}\n;\n{record};\nCOMMIT");
-                (sent, BEGIN.len() + body.len())
+                let sent = format!("{}{body}\n;\n{record};\nCOMMIT", ahead.prefix);
+                let end = ahead.prefix.len() + body.len();
+                rest = Some(ahead);
+                (sent, end)
             }
             None => (format!("{BEGIN}{record};\nCOMMIT"), BEGIN.len()),
         };
@@ -218,11 +247,11 @@ impl StagedRecords {
                     self.start_over(client);
                     return Ok(StagedOutcome::RunUnstaged);
                 }
-                let failure = match work.script {
-                    Some(script) => {
-                        script_failure(&error, &script.text, sql_start(&script.text), BEGIN)
+                let failure = match (work.script, rest) {
+                    (Some(script), Some(rest)) => {
+                        script_failure(&error, &script.text, rest.range.start, rest.prefix)
                     }
-                    None => database(&error),
+                    _ => database(&error),
                 };
                 rolled_back.map_err(|error| database(&error))?;
                 Err(failure)

@@ -10,53 +10,62 @@
 
 use std::ops::Range;
 
-/// The byte ranges of the statements of `text`, in order.
+/// The byte ranges of the statements of `text`, in order (see [`postgres_statements`]).
+pub fn split_statements(text: &str) -> Vec<Range<usize>> {
+    postgres_statements(text).collect()
+}
+
+/// The byte ranges of the statements of `text`, in order, found as the iterator advances,
+/// so a long script is never held as a list of all its statements.
 ///
 /// A range runs from the statement's first token through its terminating `;` (or to the
 /// end of the text for a last statement without one). White space, comments and empty
 /// statements between statements belong to no range, nor does a leading byte-order mark
 /// (see [`sql_start`]), so every range holds SQL. An
 /// unterminated string, identifier, dollar quote or comment runs to the end of the text.
-pub fn split_statements(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut statements = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut state = Statement::default();
-    let mut at = sql_start(text);
-    while let Some(&byte) = bytes.get(at) {
-        let next = bytes.get(at + 1).copied();
-        match (byte, next) {
-            (b'-', Some(b'-')) => {
-                at = line_comment_end(bytes, at);
-                continue;
-            }
-            (b'/', Some(b'*')) => {
-                at = block_comment_end(bytes, at);
-                continue;
-            }
-            (b';', _) if state.ends_at_semicolon() => {
-                if let Some(first) = start.take() {
-                    statements.push(first..at + 1);
+pub fn postgres_statements(text: &str) -> PostgresStatements<'_> {
+    PostgresStatements {
+        bytes: text.as_bytes(),
+        at: sql_start(text),
+    }
+}
+
+/// The iterator [`postgres_statements`] returns.
+#[derive(Debug, Clone)]
+pub struct PostgresStatements<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Iterator for PostgresStatements<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let bytes = self.bytes;
+        let mut start: Option<usize> = None;
+        let mut state = Statement::default();
+        while let Some(&byte) = bytes.get(self.at) {
+            let at = self.at;
+            let next = bytes.get(at + 1).copied();
+            match (byte, next) {
+                (b'-', Some(b'-')) => self.at = line_comment_end(bytes, at),
+                (b'/', Some(b'*')) => self.at = block_comment_end(bytes, at),
+                (b';', _) if state.ends_at_semicolon() => {
+                    self.at = at + 1;
+                    if let Some(first) = start {
+                        return Some(first..self.at);
+                    }
                 }
-                state = Statement::default();
-                at += 1;
-                continue;
+                _ if byte.is_ascii_whitespace() => self.at = at + 1,
+                _ => {
+                    start.get_or_insert(at);
+                    self.at = token_end(bytes, at);
+                    state.saw(&bytes[at..self.at]);
+                }
             }
-            _ if byte.is_ascii_whitespace() => {
-                at += 1;
-                continue;
-            }
-            _ => {}
         }
-        start.get_or_insert(at);
-        let end = token_end(bytes, at);
-        state.saw(&bytes[at..end]);
-        at = end;
+        start.map(|first| first..bytes.len())
     }
-    if let Some(first) = start {
-        statements.push(first..bytes.len());
-    }
-    statements
 }
 
 /// Where the SQL of `text` starts: after a leading byte-order mark, which editors on
