@@ -10,6 +10,7 @@ use super::error::BackendError;
 use super::foreign_table::{Column, TextRows, select_as_text};
 use super::postgres::DEFAULT_SCHEMA;
 use super::postgres::tracking;
+use super::postgres_copy::{copy_record, is_long};
 use super::postgres_error::message;
 use super::postgres_progress::clear_progress;
 use super::progress_table::ProgressTable;
@@ -102,7 +103,12 @@ impl Books<'_> {
         duration_ms: i64,
     ) -> Result<(), BackendError> {
         let fail = |error: postgres::Error| tracking(self.table, message(&error));
-        write_record(client, self.table, record, duration_ms).map_err(fail)?;
+        match record {
+            Record::Insert(row) if is_long(row) => {
+                copy_record(client, self.table, &insert_values(row, duration_ms))?;
+            }
+            _ => write_record(client, self.table, record, duration_ms).map_err(fail)?,
+        }
         match self.progress {
             Some(progress) => clear_progress(client, progress, record.id()).map_err(fail),
             None => Ok(()),
