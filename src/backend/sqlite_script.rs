@@ -83,11 +83,32 @@ pub(super) fn run_script(conn: &Connection, text: &str) -> Result<(), Box<SqlFai
     sqlite_statements(text).try_for_each(|range| run_slice(conn, text, range))
 }
 
-/// Runs the statements of `text[range]`: one, unless SQLite reads more into it than the
-/// splitter did.
+/// Runs the statement at `text[range]`.
 fn run_slice(conn: &Connection, text: &str, range: Range<usize>) -> Result<(), Box<SqlFailure>> {
     let slice = &text[range.clone()];
-    let mut batch = Batch::new(conn, slice);
+    let mut statement = match conn.prepare(slice) {
+        Ok(statement) => statement,
+        Err(rusqlite::Error::Empty) => return Ok(()),
+        // SQLite reads more than one statement where the splitter saw one: run them as
+        // SQLite reads them.
+        Err(rusqlite::Error::MultipleStatement) => return run_each(conn, text, range),
+        Err(error) => return Err(failure(error, text, Some(range.start), None)),
+    };
+    drain(&mut statement)
+        .map_err(|error| failure(error, text, Some(range.start), Some(slice.to_owned())))
+}
+
+/// Steps a statement through all its rows.
+fn drain(statement: &mut rusqlite::Statement<'_>) -> rusqlite::Result<()> {
+    let mut rows = statement.raw_query();
+    while rows.next()?.is_some() {}
+    Ok(())
+}
+
+/// Runs the statements of `text[range]` one by one as SQLite reads them, each found in the
+/// text by its own, to place a failure.
+fn run_each(conn: &Connection, text: &str, range: Range<usize>) -> Result<(), Box<SqlFailure>> {
+    let mut batch = Batch::new(conn, &text[range.clone()]);
     // Where the next statement starts looking; SQLite resumes preparing right here.
     let mut cursor = range.start;
     loop {
@@ -103,14 +124,7 @@ fn run_slice(conn: &Connection, text: &str, range: Range<usize>) -> Result<(), B
         if let Some(start) = start {
             cursor = start + sql.len();
         }
-        let mut rows = statement.raw_query();
-        loop {
-            match rows.next() {
-                Ok(Some(_)) => continue,
-                Ok(None) => break,
-                Err(error) => return Err(failure(error, text, start, Some(sql))),
-            }
-        }
+        drain(&mut statement).map_err(|error| failure(error, text, start, Some(sql)))?;
     }
 }
 

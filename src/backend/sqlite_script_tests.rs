@@ -4,7 +4,7 @@
 use proptest::prelude::*;
 use rusqlite::{Batch, Connection, fallible_iterator::FallibleIterator};
 
-use super::run_script;
+use super::{run_each, run_script};
 use crate::core::{Location, sqlite_statements};
 
 /// An expression, perhaps named, with `;` in places where it ends nothing.
@@ -88,4 +88,17 @@ fn a_failure_deep_in_a_long_script_names_its_statement() {
     let failure = run_script(&conn, &text).unwrap_err();
     let at = Location::of_offset(&text, failure.offset.unwrap());
     assert_eq!((at.line, at.column), (30_002, 26), "{failure:?}");
+}
+
+#[test]
+fn statements_sqlite_reads_in_one_slice_still_run_and_are_placed() {
+    let conn = Connection::open_in_memory().unwrap();
+    let text = "CREATE TABLE t (n INTEGER PRIMARY KEY);\nINSERT INTO t VALUES (1);\n  INSERT INTO t VALUES (1);";
+    let failure = run_each(&conn, text, 0..text.len()).unwrap_err();
+    let at = Location::of_offset(text, failure.offset.unwrap());
+    assert_eq!((at.line, at.column), (3, 3), "{failure:?}");
+    let count: i64 = conn
+        .query_row("SELECT count(*) FROM t", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(count, 1);
 }
