@@ -251,7 +251,7 @@ def main():
         sys.exit(f"bench: build the no-op floor first: cargo build --release --example noop_floor "
                  f"({args.floor} missing)")
     server = os.environ.get("MIGRATE_BENCH_POSTGRES_URL") or os.environ.get("MIGRATE_TEST_POSTGRES_URL")
-    sizes = [int(size) for size in args.sizes.split(",")]
+    sizes = [int(size) for size in args.sizes.split(",") if size]
     report = {"sizes": sizes, "results": []}
     lines = [f"{'backend':<9} {'N':>6} {'command':<13} {'ours s':>9} {'floor s':>9} {'ms/mig':>8} {'ratio':>6} {'max RSS':>9}  target"]
     for size in sizes:
