@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmarks migrate beside the raw floor measured in the same run.
 
-    ci/bench.py [--sizes 100,1000,10000] [--reps 3] [--binary target/release/migrate]
+    ci/bench.py [--sizes 100,1000,10000] [--large 400000] [--reps 3] [--binary target/release/migrate]
 
 Without --binary it first builds what it measures (cargo build --release --bin migrate
 --example noop_floor), so the numbers are those of the code as it stands.
@@ -14,7 +14,9 @@ server) on a fresh PostgreSQL database:
   - a no-op upgrade and `check` at head (what every app start and CI job pays), beside
     what they cannot do without: examples/noop_floor, plain Rust that reads each
     folder's up.sql and down.sql and the tracking rows, and nothing else;
-  - peak memory (max RSS) of every command.
+  - peak memory (max RSS) of every command;
+  - with --large, one revision of N single-row INSERTs applied by `upgrade`, beside the
+    same file through sqlite3 / psql in one transaction (ci/bench_large.py).
 It prints a table (wall time, per-migration overhead, ratio to the floor, max RSS,
 PASS/MISS against the targets) and writes the same as JSON to target/bench/.
 Timings are medians of --reps runs, ours and the floor's taken by turns; the ratio is the
@@ -29,6 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import bench_large
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -219,6 +223,9 @@ def verdicts(backend, size, command, ours, floor, ratio):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--large", default="400000",
+                        help="statement counts of the large-file column, one revision of that "
+                             "many single-row INSERTs (empty: none)")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--verify-max", type=int, default=1000,
                         help="measure verify only up to this many revisions (it runs every "
@@ -244,7 +251,7 @@ def main():
         sys.exit(f"bench: build the no-op floor first: cargo build --release --example noop_floor "
                  f"({args.floor} missing)")
     server = os.environ.get("MIGRATE_BENCH_POSTGRES_URL") or os.environ.get("MIGRATE_TEST_POSTGRES_URL")
-    sizes = [int(size) for size in args.sizes.split(",")]
+    sizes = [int(size) for size in args.sizes.split(",") if size]
     report = {"sizes": sizes, "results": []}
     lines = [f"{'backend':<9} {'N':>6} {'command':<13} {'ours s':>9} {'floor s':>9} {'ms/mig':>8} {'ratio':>6} {'max RSS':>9}  target"]
     for size in sizes:
@@ -272,6 +279,17 @@ def main():
                     f"{(f'{floor[0]:.3f}' if floor else '-'):>9} "
                     f"{(f'{overhead:.3f}' if overhead is not None else '-'):>8} "
                     f"{(f'{ratio:.2f}' if ratio else '-'):>6} {ours[1] / 1024:>7.1f}Mi  {verdict}")
+        shutil.rmtree(folder)
+    for count in [int(count) for count in args.large.split(",") if count]:
+        folder, file_bytes, floor_sql = bench_large.generate(count)
+        for backend in [Sqlite(folder)] + ([Postgres(folder, server)] if server else []):
+            ours, floor, ratio = bench_large.measure(backend, args.binary, folder, floor_sql,
+                                                     min(args.reps, 3), run, paired_runs)
+            if isinstance(backend, Postgres):
+                backend.cleanup()
+            text, record = bench_large.line(backend.name, count, file_bytes, ours, floor, ratio)
+            lines.append(text)
+            report["results"].append(record)
         shutil.rmtree(folder)
     scaling = {}
     for backend in ("sqlite", "postgres"):

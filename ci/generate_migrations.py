@@ -2,10 +2,14 @@
 """Writes N realistic migrations in migrate's layout, valid on SQLite and PostgreSQL.
 
     ci/generate_migrations.py N DIR
+    ci/generate_migrations.py --large N DIR
 
 A deterministic mix, each with a down that undoes it: CREATE TABLE with 5-10 columns and
 constraints (some referencing earlier tables), ADD COLUMN, CREATE INDEX, a few INSERTs,
 CREATE VIEW. Used by ci/bench.py; run it by hand to get a large history to try things on.
+
+With --large, one revision instead: a table, then N single-row INSERTs into it, one per
+line of about 185 bytes (a data migration or a dump), with a down that drops the table.
 """
 import os
 import random
@@ -105,10 +109,41 @@ class Generator:
         return self.create_view(n)
 
 
+LARGE_TABLE = """CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    user_id INTEGER NOT NULL,
+    payload TEXT NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+"""
+KINDS = ["signup", "login", "logout", "purchase", "refund", "comment"]
+
+
+def large(count, out):
+    """One revision of `count` single-row INSERTs, each line about 185 bytes."""
+    rng = random.Random(count)
+    folder = os.path.join(out, "20200000000100_load_events")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "up.sql"), "w") as f:
+        f.write(LARGE_TABLE)
+        for n in range(1, count + 1):
+            payload = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz ") for _ in range(70))
+            f.write(f"INSERT INTO events (id, kind, user_id, payload, created_at) VALUES "
+                    f"({n}, '{rng.choice(KINDS)}', {rng.randint(1, 99999)}, '{payload}', "
+                    f"'2024-03-{n % 28 + 1:02d} {n % 24:02d}:{n % 60:02d}:00');\n")
+    with open(os.path.join(folder, "down.sql"), "w") as f:
+        f.write("DROP TABLE events;\n")
+
+
 def main():
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    if args[:1] == ["--large"] and len(args) == 3:
+        large(int(args[1]), args[2])
+        return
+    if len(args) != 2:
         sys.exit(__doc__)
-    count, out = int(sys.argv[1]), sys.argv[2]
+    count, out = int(args[0]), args[1]
     os.makedirs(out, exist_ok=True)
     generator = Generator(seed=count)
     for n in range(1, count + 1):

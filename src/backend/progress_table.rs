@@ -96,15 +96,18 @@ impl ProgressTable {
 }
 
 /// The values [`ProgressTable::upsert`] binds, in [`PROGRESS_COLUMNS`] order.
-pub fn progress_values(dirty: &DirtyRevision) -> [SqlValue; 6] {
+pub fn progress_values(dirty: &DirtyRevision) -> [SqlValue<'_>; 6] {
+    fn text(text: Option<&str>) -> SqlValue<'_> {
+        SqlValue::Text(text.map(Into::into))
+    }
     let count = |n: usize| SqlValue::Integer(i64::try_from(n).unwrap_or(i64::MAX));
     [
-        SqlValue::Text(Some(dirty.id.as_str().to_owned())),
-        SqlValue::Text(Some(dirty.direction.as_str().to_owned())),
+        text(Some(dirty.id.as_str())),
+        text(Some(dirty.direction.as_str())),
         count(dirty.statements_done),
         count(dirty.statement_count),
-        SqlValue::Text(dirty.failed_statement.clone()),
-        SqlValue::Text(dirty.error.clone()),
+        text(dirty.failed_statement.as_deref()),
+        text(dirty.error.as_deref()),
     ]
 }
 
@@ -200,7 +203,7 @@ mod tests {
         for done in [0, 1] {
             dirty.statements_done = done;
             let values = progress_values(&dirty).map(|value| match value {
-                SqlValue::Text(text) => rusqlite::types::Value::from(text),
+                SqlValue::Text(text) => rusqlite::types::Value::from(text.map(String::from)),
                 SqlValue::Integer(n) => rusqlite::types::Value::Integer(n),
             });
             let params = rusqlite::params_from_iter(values);

@@ -1,6 +1,8 @@
 //! The tracking table's SQL, written once for every backend. Values are always bound as
 //! parameters; only the table's (quoted) name is spliced in.
 
+use std::borrow::Cow;
+
 use super::dialect::Dialect;
 use super::sql_value::SqlValue;
 use crate::core::{AppliedRevision, Checksum, RevisionId};
@@ -139,16 +141,18 @@ impl VersionTable {
 }
 
 /// The values [`VersionTable::insert`] binds, in [`TRACKING_COLUMNS`] order.
-pub fn insert_values(row: &AppliedRevision, duration_ms: i64) -> [SqlValue; 9] {
-    let text = |value: &str| SqlValue::Text(Some(value.to_owned()));
+pub fn insert_values(row: &AppliedRevision, duration_ms: i64) -> [SqlValue<'_>; 9] {
+    fn text(value: &str) -> SqlValue<'_> {
+        SqlValue::Text(Some(Cow::Borrowed(value)))
+    }
     [
         text(row.id.as_str()),
         text(&row.slug),
-        text(&row.up_checksum.to_string()),
-        SqlValue::Text(row.down_checksum.map(|sum| sum.to_string())),
+        SqlValue::Text(Some(row.up_checksum.to_string().into())),
+        SqlValue::Text(row.down_checksum.map(|sum| sum.to_string().into())),
         text(&row.checksum_algorithm),
         text(&row.up_sql),
-        SqlValue::Text(row.down_sql.clone()),
+        SqlValue::Text(row.down_sql.as_deref().map(Cow::Borrowed)),
         text(&row.applied_at),
         SqlValue::Integer(duration_ms),
     ]
@@ -190,8 +194,8 @@ impl RawRow {
             up_checksum,
             down_checksum,
             checksum_algorithm: self.checksum_algorithm,
-            up_sql: self.up_sql,
-            down_sql: self.down_sql,
+            up_sql: self.up_sql.into(),
+            down_sql: self.down_sql.map(Into::into),
             applied_at: self.applied_at,
             duration_ms: self.duration_ms,
         })

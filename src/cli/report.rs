@@ -110,7 +110,7 @@ fn write_plan_error(out: &mut String, error: &PlanError) {
 
 /// A unified diff of what an applied revision's file became.
 fn write_change(out: &mut String, change: &ChangedRevision) {
-    let diff = similar::TextDiff::from_lines(&change.applied_text, &change.current_text);
+    let diff = similar::TextDiff::from_lines(&*change.applied_text, &*change.current_text);
     let _ = writeln!(
         out,
         "  --> {} (changed since it was applied)",

@@ -1,5 +1,7 @@
 //! Why the planner refuses, each with the fix a user needs. Pure: no I/O.
 
+use std::sync::Arc;
+
 use super::applied::AppliedRevision;
 use super::revision_id::RevisionId;
 use super::target::TargetError;
@@ -10,8 +12,8 @@ use super::transaction_control::TransactionControl;
 pub struct ChangedRevision {
     pub id: RevisionId,
     pub origin: String,
-    pub applied_text: String,
-    pub current_text: String,
+    pub applied_text: Arc<str>,
+    pub current_text: Arc<str>,
 }
 
 /// An applied revision that the directory no longer holds.

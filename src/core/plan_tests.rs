@@ -115,7 +115,7 @@ fn a_changed_applied_revision_is_refused_unless_allowed() {
     let PlanError::Changed { changed } = &error else {
         panic!("{error}")
     };
-    assert_eq!(changed[0].applied_text, "create table old (a);");
+    assert_eq!(&*changed[0].applied_text, "create table old (a);");
     let allowed = PlanOptions {
         allow_changed: true,
         ..PlanOptions::default()
@@ -167,7 +167,7 @@ fn a_missing_applied_revision_is_refused_or_reverted_from_its_stored_down() {
     let Action::Revert { down } = &plan.steps[0].action else {
         panic!()
     };
-    assert_eq!(down.text, "drop table t3;");
+    assert_eq!(&*down.text, "drop table t3;");
 }
 
 #[test]

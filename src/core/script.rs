@@ -1,6 +1,8 @@
 //! One migration file as plain data: where it came from, its text, checksum and directives.
 //! Pure: no I/O.
 
+use std::sync::Arc;
+
 use super::checksum::Checksum;
 use super::directives::{DirectiveError, Directives};
 
@@ -10,8 +12,10 @@ pub struct Script {
     /// Where the text came from, as shown to users (`migrations/2024…_users/up.sql`), or
     /// a description such as `tracking table (stored down of 2024…)`.
     pub origin: String,
-    /// The text exactly as read.
-    pub text: String,
+    /// The text exactly as read, shared rather than copied: the plan, the tracking row
+    /// and the backend all hold the same one, which for a data migration is most of the
+    /// memory a run takes.
+    pub text: Arc<str>,
     /// [`Checksum::of_text`] of `text`.
     pub checksum: Checksum,
     /// What the header asks for.
@@ -20,7 +24,10 @@ pub struct Script {
 
 impl Script {
     /// Builds a script from its text, reading its directives and computing its checksum.
-    pub fn new(origin: impl Into<String>, text: impl Into<String>) -> Result<Self, DirectiveError> {
+    pub fn new(
+        origin: impl Into<String>,
+        text: impl Into<Arc<str>>,
+    ) -> Result<Self, DirectiveError> {
         let text = text.into();
         let directives = Directives::parse(&text)?;
         Ok(Self {

@@ -15,68 +15,78 @@
 
 use std::ops::Range;
 
-/// The byte ranges of the statements of `text`, in order.
+/// The byte ranges of the statements of `text`, in order (see [`postgres_statements`]).
+pub fn split_statements(text: &str) -> Vec<Range<usize>> {
+    postgres_statements(text).collect()
+}
+
+/// The byte ranges of the statements of `text`, in order, found as the iterator advances,
+/// so a long script is never held as a list of all its statements.
 ///
 /// A range runs from the statement's first token through its terminating `;` (or to the
 /// end of the text for a last statement without one). White space, comments and empty
 /// statements between statements belong to no range, nor does a leading byte-order mark
 /// (see [`sql_start`]), so every range holds SQL. An
 /// unterminated string, identifier, dollar quote or comment runs to the end of the text.
-pub fn split_statements(text: &str) -> Vec<Range<usize>> {
-    let bytes = text.as_bytes();
-    let mut statements = Vec::new();
-    let mut start: Option<usize> = None;
-    let mut state = Statement::default();
-    let mut at = sql_start(text);
-    // Where the last token of the statement ended, for a block goose's marker closes.
-    let mut last_end = at;
-    while let Some(&byte) = bytes.get(at) {
-        let next = bytes.get(at + 1).copied();
-        match (byte, next) {
-            (b'-', Some(b'-')) => {
-                let end = line_comment_end(bytes, at);
-                match goose_marker(&text[at..end]) {
-                    Some(GooseMarker::Begin) => state.explicit = true,
-                    Some(GooseMarker::End) => {
-                        if let Some(first) = start.take() {
-                            statements.push(first..last_end);
+pub fn postgres_statements(text: &str) -> PostgresStatements<'_> {
+    PostgresStatements {
+        text,
+        at: sql_start(text),
+    }
+}
+
+/// The iterator [`postgres_statements`] returns.
+#[derive(Debug, Clone)]
+pub struct PostgresStatements<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl Iterator for PostgresStatements<'_> {
+    type Item = Range<usize>;
+
+    fn next(&mut self) -> Option<Range<usize>> {
+        let bytes = self.text.as_bytes();
+        let mut start: Option<usize> = None;
+        let mut state = Statement::default();
+        // Where the last token of the statement ended, for a block goose's marker closes.
+        let mut last_end = self.at;
+        while let Some(&byte) = bytes.get(self.at) {
+            let at = self.at;
+            let next = bytes.get(at + 1).copied();
+            match (byte, next) {
+                (b'-', Some(b'-')) => {
+                    self.at = line_comment_end(bytes, at);
+                    match goose_marker(&self.text[at..self.at]) {
+                        Some(GooseMarker::Begin) => state.explicit = true,
+                        Some(GooseMarker::End) => {
+                            if let Some(first) = start {
+                                return Some(first..last_end);
+                            }
+                            state = Statement::default();
                         }
-                        state = Statement::default();
+                        None => {}
                     }
-                    None => {}
                 }
-                at = end;
-                continue;
-            }
-            (b'/', Some(b'*')) => {
-                at = block_comment_end(bytes, at);
-                continue;
-            }
-            (b';', _) if state.ends_at_semicolon() => {
-                last_end = at + 1;
-                if let Some(first) = start.take() {
-                    statements.push(first..at + 1);
+                (b'/', Some(b'*')) => self.at = block_comment_end(bytes, at),
+                (b';', _) if state.ends_at_semicolon() => {
+                    self.at = at + 1;
+                    if let Some(first) = start {
+                        return Some(first..self.at);
+                    }
+                    state = Statement::default();
                 }
-                state = Statement::default();
-                at += 1;
-                continue;
+                _ if byte.is_ascii_whitespace() => self.at = at + 1,
+                _ => {
+                    start.get_or_insert(at);
+                    self.at = token_end(bytes, at);
+                    state.saw(&bytes[at..self.at]);
+                    last_end = self.at;
+                }
             }
-            _ if byte.is_ascii_whitespace() => {
-                at += 1;
-                continue;
-            }
-            _ => {}
         }
-        start.get_or_insert(at);
-        let end = token_end(bytes, at);
-        state.saw(&bytes[at..end]);
-        at = end;
-        last_end = end;
+        start.map(|first| first..bytes.len())
     }
-    if let Some(first) = start {
-        statements.push(first..bytes.len());
-    }
-    statements
 }
 
 /// Where the SQL of `text` starts: after a leading byte-order mark, which editors on

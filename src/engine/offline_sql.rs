@@ -91,7 +91,7 @@ fn write_step(
         Record::Delete(id) => format!(
             "DELETE FROM {} WHERE revision = {}",
             table.qualified(dialect),
-            dialect.literal(&crate::backend::SqlValue::Text(Some(id.to_string())))
+            dialect.literal(&crate::backend::SqlValue::Text(Some(id.as_str().into())))
         ),
     };
     let _ = writeln!(out, "{bookkeeping};");

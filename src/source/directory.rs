@@ -55,7 +55,7 @@ impl Directory {
             Some(file) => {
                 let path = tree.display(file);
                 let committed =
-                    SumFile::parse(&tree.text(file)?).map_err(|cause| SourceError::SumFile {
+                    SumFile::parse(tree.text(file)?).map_err(|cause| SourceError::SumFile {
                         path: path.clone(),
                         cause,
                     })?;

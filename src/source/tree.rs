@@ -74,9 +74,9 @@ impl Tree {
     }
 
     /// A file's text; an error naming the line and column of the first byte that is not UTF-8.
-    pub fn text(&self, file: &TreeFile) -> Result<String, SourceError> {
+    pub fn text<'a>(&self, file: &'a TreeFile) -> Result<&'a str, SourceError> {
         match std::str::from_utf8(&file.bytes) {
-            Ok(text) => Ok(text.to_owned()),
+            Ok(text) => Ok(text),
             Err(error) => {
                 let valid =
                     std::str::from_utf8(&file.bytes[..error.valid_up_to()]).unwrap_or_default();

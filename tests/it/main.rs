@@ -15,6 +15,7 @@ mod commands;
 mod concurrency;
 mod failures;
 mod help;
+mod large_file;
 mod layouts;
 mod layouts_in_place;
 mod layouts_misread;

@@ -6,9 +6,10 @@ use std::time::{Duration, Instant};
 
 use postgres::{Client, NoTls};
 
+use super::batches::send_ahead;
 use super::connect_url::{ConnectUrl, scrub};
 use super::dump::DumpSource;
-use super::error::{database, message, script_failure};
+use super::error::{database, message, script_failure, tracking};
 use super::introspect::CatalogStatements;
 use super::introspect::SchemaWatch;
 use super::lock::{acquire, lock_key, release};
@@ -20,7 +21,7 @@ use super::setup::{
 };
 use super::staged::{StagedOutcome, StagedRecords};
 use super::tls_connect::make_connector;
-use super::tracking::{Books, read_foreign, read_rows, tracking};
+use super::tracking::{Books, read_foreign, read_rows};
 use crate::backend::backend::{Backend, StepWork};
 use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
@@ -29,7 +30,7 @@ use crate::backend::foreign_table::{Column, TextRows};
 use crate::backend::no_transaction::{resume, run_outside_transaction};
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{VersionTable, sorted_applied};
-use crate::core::{AppliedRevision, DirtyRevision, RevisionId, sql_start};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId};
 use crate::schema::{IntrospectOptions, Schema};
 
 /// The schema of the tracking table when none is given.
@@ -201,12 +202,13 @@ impl PostgresBackend {
                 // One simple-protocol message: the server parses the script itself, so no
                 // splitter can misread it, and reports error positions in the text sent.
                 // BEGIN goes in the same message (a transaction begun in a multi-statement
-                // message outlives it): one round trip fewer per revision.
-                let start = sql_start(&script.text);
-                let sent = format!("{BEGIN}{}", &script.text[start..]);
-                self.client
-                    .batch_execute(&sent)
-                    .map_err(|error| script_failure(&error, &script.text, start, BEGIN))?;
+                // message outlives it): one round trip fewer per revision. A long script
+                // goes in batches, the last one here.
+                let rest = send_ahead(&mut self.client, &script.text, BEGIN)?;
+                let sent = format!("{}{}", rest.prefix, &script.text[rest.range.clone()]);
+                self.client.batch_execute(&sent).map_err(|error| {
+                    script_failure(&error, &script.text, rest.range.start, rest.prefix)
+                })?;
             }
             None => self.client.batch_execute(BEGIN).map_err(|e| database(&e))?,
         }

@@ -6,7 +6,7 @@ use crate::backend::SqlValue;
 
 /// Values bound with their PostgreSQL types, for the `*_typed` calls: naming the types
 /// saves the server a separate prepare round trip, and the client one to close it.
-pub(crate) fn typed(values: &[SqlValue]) -> Vec<(&(dyn ToSql + Sync), Type)> {
+pub(crate) fn typed<'a>(values: &'a [SqlValue<'_>]) -> Vec<(&'a (dyn ToSql + Sync), Type)> {
     values
         .iter()
         .map(|value| match value {

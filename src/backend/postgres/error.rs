@@ -5,7 +5,9 @@ use std::ops::Range;
 
 use postgres::error::{DbError, ErrorPosition};
 
+use crate::backend::dialect::Dialect;
 use crate::backend::error::{BackendError, SqlFailure};
+use crate::backend::version_table::VersionTable;
 use crate::core::split_statements;
 
 /// The failure of a script sent as one string from byte `sent_from` on. The statement that
@@ -103,6 +105,14 @@ pub(crate) fn message(error: &postgres::Error) -> String {
         cause = inner.source();
     }
     text
+}
+
+/// A failure reading or writing the tracking table, named by its qualified name.
+pub(crate) fn tracking(table: &VersionTable, message: String) -> BackendError {
+    BackendError::Tracking {
+        table: table.qualified(Dialect::Postgres),
+        message,
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,8 @@
 //!   connection's state between verify's steps).
 //! - `dump`: backups with `pg_dump --format=custom`, and the `pg_restore` command.
 //! - running scripts: `staged` (a transactional step and its record in one round trip),
+//!   `batches` (a long script sent ahead in batches of whole statements), `copy` (a long
+//!   script's tracking row written with COPY),
 //!   `no_transaction` (one statement at a time, outside a transaction), `error` (the
 //!   server's errors pointed into the user's file).
 //! - `introspect/`: the schema read into the model from `pg_catalog`.
@@ -22,8 +24,10 @@
 //! level up in `backend/`.
 
 mod backend;
+mod batches;
 mod bind;
 mod connect_url;
+mod copy;
 mod dump;
 mod error;
 pub mod introspect;

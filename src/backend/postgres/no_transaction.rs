@@ -7,10 +7,11 @@ use std::ops::Range;
 
 use postgres::Client;
 
+use super::error::tracking;
 use super::error::{database, message, statement_failure};
 use super::progress::write_progress;
 use super::setup::create_progress_table;
-use super::tracking::{Books, tracking};
+use super::tracking::Books;
 use crate::backend::backend::Record;
 use crate::backend::dialect::Dialect;
 use crate::backend::error::{BackendError, SqlFailure};

@@ -13,11 +13,14 @@
 //! tables, a role without the right to make one) puts the backend back on the unstaged
 //! path, which is always correct.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use postgres::types::{ToSql, Type};
 use postgres::{Client, SimpleQueryMessage};
 
+use super::batches::send_ahead;
+use super::copy::is_long;
 use super::error::{database, script_failure};
 use crate::backend::backend::{Record, StepWork};
 use crate::backend::dialect::Dialect;
@@ -26,7 +29,7 @@ use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{
     APPLIED_AT_TO_CHAR, TRACKING_COLUMNS, VersionTable, insert_values,
 };
-use crate::core::{Direction, RevisionId, Script, sql_start};
+use crate::core::{Direction, RevisionId, Script};
 
 /// The temporary table, in the session's own schema.
 const STAGED: &str = "pg_temp.migrate_staged_records";
@@ -79,7 +82,13 @@ impl StagedRecords {
         if self.refused {
             return Ok(());
         }
-        let works: Vec<&StepWork<'_>> = works.iter().filter(|work| transactional(work)).collect();
+        // A long script's record goes apart from its script, streamed (see postgres_copy).
+        let works: Vec<&StepWork<'_>> = works
+            .iter()
+            .filter(|work| {
+                transactional(work) && !matches!(work.record, Record::Insert(row) if is_long(row))
+            })
+            .collect();
         if works.is_empty() {
             return Ok(());
         }
@@ -94,7 +103,7 @@ impl StagedRecords {
             self.table_made = true;
         }
         let mut positions: Vec<i64> = Vec::with_capacity(works.len());
-        let mut columns: Vec<Vec<Option<String>>> = (0..KNOWN_AHEAD)
+        let mut columns: Vec<Vec<Option<Cow<'_, str>>>> = (0..KNOWN_AHEAD)
             .map(|_| Vec::with_capacity(works.len()))
             .collect();
         for work in &works {
@@ -147,6 +156,20 @@ impl StagedRecords {
         self.table_made = false;
     }
 
+    /// After a batch sent ahead of a staged step failed: the step's transaction is rolled
+    /// back and its failure returned; the records staged after it are forgotten.
+    fn abandon(
+        &mut self,
+        client: &mut Client,
+        failure: BackendError,
+    ) -> Result<StagedOutcome, BackendError> {
+        self.queue.clear();
+        client
+            .batch_execute("ROLLBACK")
+            .map_err(|error| database(&error))?;
+        Err(failure)
+    }
+
     /// Forgets the queue: the steps to come run unstaged until the next [`Self::stage`].
     pub fn forget(&mut self) {
         self.queue.clear();
@@ -182,14 +205,21 @@ impl StagedRecords {
             self.prepared[variant.index()] = true;
         }
         let record = format!("EXECUTE {}", variant.name());
+        let mut rest = None;
         let (sent, script_end) = match work.script {
             Some(script) => {
-                let start = sql_start(&script.text);
-                let body = &script.text[start..];
+                // A long script goes ahead in batches; its last one travels with the record.
+                let ahead = match send_ahead(client, &script.text, BEGIN) {
+                    Ok(ahead) => ahead,
+                    Err(failure) => return self.abandon(client, failure),
+                };
+                let body = &script.text[ahead.range.clone()];
                 // The line break ends a trailing `--` comment; the `;` a last statement
                 // without one (an empty statement is no error).
-                let sent = format!("{BEGIN}{body}\n;\n{record};\nCOMMIT");
-                (sent, BEGIN.len() + body.len())
+                let sent = format!("{}{body}\n;\n{record};\nCOMMIT", ahead.prefix);
+                let end = ahead.prefix.len() + body.len();
+                rest = Some(ahead);
+                (sent, end)
             }
             None => (format!("{BEGIN}{record};\nCOMMIT"), BEGIN.len()),
         };
@@ -219,11 +249,11 @@ impl StagedRecords {
                     self.start_over(client);
                     return Ok(StagedOutcome::RunUnstaged);
                 }
-                let failure = match work.script {
-                    Some(script) => {
-                        script_failure(&error, &script.text, sql_start(&script.text), BEGIN)
+                let failure = match (work.script, rest) {
+                    (Some(script), Some(rest)) => {
+                        script_failure(&error, &script.text, rest.range.start, rest.prefix)
                     }
-                    None => database(&error),
+                    _ => database(&error),
                 };
                 rolled_back.map_err(|error| database(&error))?;
                 Err(failure)
@@ -316,19 +346,19 @@ fn is_ours(error: &postgres::Error, sent: &str, script_end: usize) -> bool {
 
 /// The values of a record known before its step runs, in [`TRACKING_COLUMNS`] order; only the
 /// revision for a deletion.
-fn known_ahead(record: Record<'_>) -> Vec<Option<String>> {
+fn known_ahead(record: Record<'_>) -> Vec<Option<Cow<'_, str>>> {
     match record {
         Record::Insert(row) => insert_values(row, 0)
             .into_iter()
             .take(KNOWN_AHEAD)
             .map(|value| match value {
                 crate::backend::SqlValue::Text(text) => text,
-                crate::backend::SqlValue::Integer(number) => Some(number.to_string()),
+                crate::backend::SqlValue::Integer(number) => Some(number.to_string().into()),
             })
             .collect(),
         Record::Delete(id) => {
             let mut values = vec![None; KNOWN_AHEAD];
-            values[0] = Some(id.as_str().to_owned());
+            values[0] = Some(id.as_str().into());
             values
         }
     }

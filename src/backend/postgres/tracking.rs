@@ -5,7 +5,8 @@ use postgres::types::Type;
 use postgres::{Client, GenericClient};
 
 use super::bind::typed;
-use super::error::message;
+use super::copy::{copy_record, is_long};
+use super::error::{message, tracking};
 use super::progress::clear_progress;
 use crate::backend::backend::Record;
 use crate::backend::dialect::Dialect;
@@ -13,14 +14,6 @@ use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows, select_as_text};
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{RawRow, VersionTable, insert_values};
-
-/// A failure reading or writing the tracking table, named by its qualified name.
-pub(crate) fn tracking(table: &VersionTable, message: String) -> BackendError {
-    BackendError::Tracking {
-        table: table.qualified(Dialect::Postgres),
-        message,
-    }
-}
 
 /// Where a step's bookkeeping goes.
 pub(crate) struct Books<'a> {
@@ -38,7 +31,12 @@ impl Books<'_> {
         duration_ms: i64,
     ) -> Result<(), BackendError> {
         let fail = |error: postgres::Error| tracking(self.table, message(&error));
-        write_record(client, self.table, record, duration_ms).map_err(fail)?;
+        match record {
+            Record::Insert(row) if is_long(row) => {
+                copy_record(client, self.table, &insert_values(row, duration_ms))?;
+            }
+            _ => write_record(client, self.table, record, duration_ms).map_err(fail)?,
+        }
         match self.progress {
             Some(progress) => clear_progress(client, progress, record.id()).map_err(fail),
             None => Ok(()),

@@ -34,9 +34,9 @@ pub(super) fn write_mark(
     table: &ProgressTable,
     mark: &DirtyRevision,
 ) -> rusqlite::Result<()> {
-    let values = progress_values(mark).map(to_sqlite);
+    let values = progress_values(mark);
     conn.prepare_cached(&table.upsert(Dialect::Sqlite))?
-        .execute(params_from_iter(values))?;
+        .execute(params_from_iter(values.iter().map(to_sqlite)))?;
     Ok(())
 }
 

@@ -1,9 +1,12 @@
 //! Running a script on SQLite statement by statement, so an error names the statement
 //! that failed and the line it starts on.
 
+use std::ops::Range;
+
 use rusqlite::{Batch, Connection, fallible_iterator::FallibleIterator};
 
 use crate::backend::error::SqlFailure;
+use crate::core::sqlite_statements;
 
 /// SQLite's description and number of an extended result code, e.g.
 /// `UNIQUE constraint failed (2067)`.
@@ -73,10 +76,48 @@ fn failure(
 }
 
 /// Runs every statement of `text` in turn, so a failure can name the statement that failed.
-pub(super) fn run_script(conn: &Connection, text: &str) -> Result<(), Box<SqlFailure>> {
-    let mut batch = Batch::new(conn, text);
+///
+/// Each statement is prepared from its own slice (see [`sqlite_statements`]): handed the
+/// rest of the script, SQLite would copy that rest at every statement.
+pub(in crate::backend::sqlite) fn run_script(
+    conn: &Connection,
+    text: &str,
+) -> Result<(), Box<SqlFailure>> {
+    sqlite_statements(text).try_for_each(|range| run_slice(conn, text, range))
+}
+
+/// Runs the statement at `text[range]`.
+fn run_slice(conn: &Connection, text: &str, range: Range<usize>) -> Result<(), Box<SqlFailure>> {
+    let slice = &text[range.clone()];
+    let mut statement = match conn.prepare(slice) {
+        Ok(statement) => statement,
+        Err(rusqlite::Error::Empty) => return Ok(()),
+        // SQLite reads more than one statement where the splitter saw one: run them as
+        // SQLite reads them.
+        Err(rusqlite::Error::MultipleStatement) => return run_each(conn, text, range),
+        Err(error) => return Err(failure(error, text, Some(range.start), None)),
+    };
+    drain(&mut statement)
+        .map_err(|error| failure(error, text, Some(range.start), Some(slice.to_owned())))
+}
+
+/// Steps a statement through all its rows.
+fn drain(statement: &mut rusqlite::Statement<'_>) -> rusqlite::Result<()> {
+    let mut rows = statement.raw_query();
+    while rows.next()?.is_some() {}
+    Ok(())
+}
+
+/// Runs the statements of `text[range]` one by one as SQLite reads them, each found in the
+/// text by its own, to place a failure.
+pub(in crate::backend::sqlite) fn run_each(
+    conn: &Connection,
+    text: &str,
+    range: Range<usize>,
+) -> Result<(), Box<SqlFailure>> {
+    let mut batch = Batch::new(conn, &text[range.clone()]);
     // Where the next statement starts looking; SQLite resumes preparing right here.
-    let mut cursor = 0;
+    let mut cursor = range.start;
     loop {
         let mut statement = match batch.next() {
             Ok(Some(statement)) => statement,
@@ -84,17 +125,12 @@ pub(super) fn run_script(conn: &Connection, text: &str) -> Result<(), Box<SqlFai
             Err(error) => return Err(failure(error, text, Some(cursor), None)),
         };
         let sql = statement.expanded_sql().unwrap_or_default();
-        let start = text[cursor..].find(sql.as_str()).map(|at| cursor + at);
+        let start = text[cursor..range.end]
+            .find(sql.as_str())
+            .map(|at| cursor + at);
         if let Some(start) = start {
             cursor = start + sql.len();
         }
-        let mut rows = statement.raw_query();
-        loop {
-            match rows.next() {
-                Ok(Some(_)) => continue,
-                Ok(None) => break,
-                Err(error) => return Err(failure(error, text, start, Some(sql))),
-            }
-        }
+        drain(&mut statement).map_err(|error| failure(error, text, start, Some(sql)))?;
     }
 }

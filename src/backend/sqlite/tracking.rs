@@ -1,6 +1,7 @@
 //! The tracking table on SQLite: reading its rows and writing a step's record. The SQL
 //! itself lives once, in `version_table.rs`.
 
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, params_from_iter};
 
 use crate::backend::SqlValue;
@@ -18,10 +19,10 @@ pub(super) fn write_record(
     let dialect = Dialect::Sqlite;
     match record {
         Record::Insert(row) => {
-            let values = insert_values(row, duration_ms).map(to_sqlite);
+            let values = insert_values(row, duration_ms);
             // Cached: the same two statements run once per revision.
             conn.prepare_cached(&table.insert(dialect))?
-                .execute(params_from_iter(values))?;
+                .execute(params_from_iter(values.iter().map(to_sqlite)))?;
         }
         Record::Delete(id) => {
             conn.prepare_cached(&table.delete(dialect))?
@@ -56,11 +57,11 @@ pub(super) fn table_exists(conn: &Connection, name: &str) -> rusqlite::Result<bo
         .exists([name])
 }
 
-/// A bound value as rusqlite takes it.
-pub(super) fn to_sqlite(value: SqlValue) -> rusqlite::types::Value {
-    match value {
-        SqlValue::Text(Some(text)) => rusqlite::types::Value::Text(text),
-        SqlValue::Text(None) => rusqlite::types::Value::Null,
-        SqlValue::Integer(number) => rusqlite::types::Value::Integer(number),
-    }
+/// A value as rusqlite binds it, borrowed: SQLite copies it once as it binds.
+pub(super) fn to_sqlite<'a>(value: &'a SqlValue<'_>) -> ToSqlOutput<'a> {
+    ToSqlOutput::Borrowed(match value {
+        SqlValue::Text(Some(text)) => ValueRef::Text(text.as_bytes()),
+        SqlValue::Text(None) => ValueRef::Null,
+        SqlValue::Integer(number) => ValueRef::Integer(*number),
+    })
 }

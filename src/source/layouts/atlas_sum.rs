@@ -75,7 +75,7 @@ pub fn check(tree: &Tree, files: &[&TreeFile]) -> Result<(), SourceError> {
     let sum_file = tree
         .get(SUM_FILE)
         .ok_or_else(|| refuses("there is no atlas.sum".into()))?;
-    let written = parse(&tree.text(sum_file)?)
+    let written = parse(tree.text(sum_file)?)
         .ok_or_else(|| refuses("atlas.sum is not in Atlas's format".into()))?;
     let named: Vec<(&str, &[u8])> = files
         .iter()

@@ -34,7 +34,7 @@ fn read(tree: &Tree, file: &TreeFile) -> Result<Revision, SourceError> {
             reason: "expected <version>_<name>.sql with a numeric version".into(),
         })?;
     let text = tree.text(file)?;
-    markers::refuse_foreign(tree, file, &text, Layout::Dbmate)?;
+    markers::refuse_foreign(tree, file, text, Layout::Dbmate)?;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
     let marker = |prefix: &str| {
         lines

@@ -109,7 +109,7 @@ fn runs_in_transaction(tree: &Tree, file: &TreeFile) -> Result<bool, SourceError
         run_in_transaction: bool,
     }
     let text = tree.text(file)?;
-    toml::from_str::<Metadata>(&text)
+    toml::from_str::<Metadata>(text)
         .map(|metadata| metadata.run_in_transaction)
         .map_err(|error| SourceError::BadMetadata {
             path: tree.display(file),
@@ -122,7 +122,7 @@ fn runs_in_transaction(tree: &Tree, file: &TreeFile) -> Result<bool, SourceError
 pub fn read_script(tree: &Tree, file: &TreeFile, layout: Layout) -> Result<Script, SourceError> {
     let path = tree.display(file);
     let text = tree.text(file)?;
-    markers::refuse_foreign(tree, file, &text, layout)?;
+    markers::refuse_foreign(tree, file, text, layout)?;
     Script::new(path.display().to_string(), text)
         .map_err(|cause| SourceError::Directive { path, cause })
 }

@@ -105,9 +105,9 @@ fn read(
 ) -> Result<Revision, SourceError> {
     let path = tree.display(file);
     let text = tree.text(file)?;
-    markers::refuse_foreign(tree, file, &text, Layout::Goose)?;
+    markers::refuse_foreign(tree, file, text, Layout::Goose)?;
     let sections =
-        super::goose_sections::scan(&text).map_err(|(line, reason)| SourceError::ToolRefuses {
+        super::goose_sections::scan(text).map_err(|(line, reason)| SourceError::ToolRefuses {
             path: path.clone(),
             tool: "goose",
             reason: format!("line {line}: {reason}"),

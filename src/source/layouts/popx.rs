@@ -227,7 +227,7 @@ fn no_op(tree: &Tree, id: RevisionId, slug: String, dialect: FileDialect) -> Rev
     );
     let empty = || Script {
         origin: origin.clone(),
-        text: String::new(),
+        text: String::new().into(),
         checksum: Checksum::of_text(""),
         directives: Directives::default(),
     };

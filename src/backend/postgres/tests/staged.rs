@@ -94,7 +94,8 @@ fn staged_steps_record_what_the_engine_would() {
         .iter()
         .map(|id| {
             let text = format!("DROP TABLE {};", if *id == "3" { "c" } else { "b" });
-            let script = Script::new(format!("migrations/{id}_test/down.sql"), &text).unwrap();
+            let script =
+                Script::new(format!("migrations/{id}_test/down.sql"), text.as_str()).unwrap();
             (id.parse().unwrap(), script)
         })
         .collect();

@@ -4,4 +4,5 @@
 mod busy;
 mod introspect_pairs;
 mod no_transaction;
+mod script;
 mod snapshot_steps;
