@@ -4,18 +4,17 @@
 //! - `backend`: [`PostgresBackend`], the [`Backend`](crate::backend::Backend) trait's
 //!   implementation, which ties the files below together.
 //! - connecting: `connect_url` (the URL, described without its password), `options`
-//!   (session timeouts), `tls` (libpq's `sslmode`/`sslrootcert`) and `tls_connect` (the
-//!   rustls connector that verifies as `sslmode` asks).
-//! - bookkeeping: `setup` (creating the tables and their schema where missing),
-//!   `tracking` (the tracking table's rows), `progress` (dirty marks of no-transaction
-//!   scripts), `bind` (values bound with their types), `lock` (the advisory migration lock), `session` (a session reset to a new
-//!   connection's state between verify's steps).
-//! - `dump`: backups with `pg_dump --format=custom`, and the `pg_restore` command.
+//!   (session timeouts), `tls` (libpq's `sslmode`, `sslrootcert`, `sslcert`, `sslkey`) and
+//!   `tls_connect` (the rustls connector that verifies as `sslmode` asks).
+//! - bookkeeping: `setup` (creating the tables and their schema where missing), `tracking`
+//!   (the tracking table's rows), `progress` (dirty marks of no-transaction scripts),
+//!   `bind` (values bound with their types), `lock` (the advisory migration lock).
 //! - running scripts: `staged` (a transactional step and its record in one round trip),
 //!   `batches` (a long script sent ahead in batches of whole statements), `copy` (a long
-//!   script's tracking row written with COPY),
-//!   `no_transaction` (one statement at a time, outside a transaction), `error` (the
-//!   server's errors pointed into the user's file).
+//!   script's tracking row written with COPY), `no_transaction` (one statement at a time,
+//!   outside a transaction), `error` (the server's errors pointed into the user's file),
+//!   `session` (a session reset to a new connection's state between verify's steps).
+//! - `dump`: backups with `pg_dump --format=custom`, and the `pg_restore` command.
 //! - `introspect/`: the schema read into the model from `pg_catalog`.
 //! - `tests/`: tests against a real server, and their support.
 //!
