@@ -102,7 +102,8 @@ proptest! {
             prop_assert!(range.start >= end && range.start < range.end);
             prop_assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end));
             let first = text[range.clone()].chars().next().unwrap_or(' ');
-            prop_assert!(!first.is_whitespace() && first != ';');
+            // SQLite's white space is ASCII only: U+00A0 is part of a name to it.
+            prop_assert!(!first.is_ascii_whitespace() && first != ';');
             end = range.end;
         }
     }
