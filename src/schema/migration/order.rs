@@ -9,7 +9,7 @@ use crate::schema::name::QualifiedName;
 use crate::schema::table::{ConstraintKind, Table};
 
 /// `tables` with every table after those it references (cycles keep name order).
-pub(crate) fn referenced_first<'a>(tables: Vec<&'a Table>) -> Vec<&'a Table> {
+pub(crate) fn referenced_first(tables: Vec<&Table>) -> Vec<&Table> {
     let names: BTreeSet<&QualifiedName> = tables.iter().map(|t| &t.name).collect();
     let mut placed: BTreeSet<QualifiedName> = BTreeSet::new();
     let mut out = Vec::new();
@@ -57,7 +57,7 @@ pub(crate) fn mentions(view: &View, name: &str) -> bool {
 }
 
 /// `views` with every view after the views it mentions (cycles keep name order).
-pub(crate) fn views_in_order<'a>(views: Vec<&'a View>) -> Vec<&'a View> {
+pub(crate) fn views_in_order(views: Vec<&View>) -> Vec<&View> {
     let mut out: Vec<&View> = Vec::new();
     let mut rest = views;
     while !rest.is_empty() {
