@@ -32,6 +32,21 @@ pub struct Cli {
     pub command: CommandArgs,
 }
 
+/// Where the desired schema is, and how to read renames in it.
+#[derive(Debug, Args)]
+pub struct DesiredArgs {
+    /// The desired schema: CREATE statements in the backend's dialect [default: schema.sql]
+    #[arg(long, value_name = "FILE")]
+    pub schema_file: Option<PathBuf>,
+    /// A dropped and an added object that are one renamed: `old=new` (a table) or
+    /// `table.old=table.new` (a column); repeat for more
+    #[arg(long = "rename", value_name = "OLD=NEW")]
+    pub renames: Vec<String>,
+    /// Every dropped and added object of the same shape is a drop and an add
+    #[arg(long, conflicts_with = "renames")]
+    pub no_rename: bool,
+}
+
 /// Options every command takes.
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
@@ -88,6 +103,12 @@ pub enum CommandArgs {
     Create {
         /// What the revision does, e.g. "add email to users"
         message: String,
+        /// Write up.sql and down.sql from the desired schema file, proven on scratch
+        /// databases before anything is written
+        #[arg(long)]
+        autogenerate: bool,
+        #[command(flatten)]
+        desired: DesiredArgs,
     },
     /// Apply pending revisions up to TARGET
     #[command(visible_alias = "up")]
@@ -135,9 +156,17 @@ pub enum CommandArgs {
     /// Compare the schemas of two databases; exit 1 when they differ
     Diff {
         /// The database that has the expected schema
-        expected: String,
+        #[arg(required_unless_present = "to")]
+        expected: Option<String>,
         /// The database to compare with it
-        actual: String,
+        #[arg(required_unless_present = "to")]
+        actual: Option<String>,
+        /// Print what `create --autogenerate` would write to reach this schema file; exit 1
+        /// when the migrations' head differs from it
+        #[arg(long, value_name = "FILE", conflicts_with_all = ["expected", "actual"])]
+        to: Option<PathBuf>,
+        #[command(flatten)]
+        desired: DesiredArgs,
         /// human or json
         #[arg(long, value_enum, default_value_t)]
         format: Format,

@@ -71,7 +71,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
     };
     match cli.command {
         CommandArgs::Init => commands::init::run(&context, &cli.global.config),
-        CommandArgs::Create { message } => commands::create::run(&context, &message),
+        CommandArgs::Create {
+            message,
+            autogenerate: true,
+            desired,
+        } => commands::autogenerate::create(&context, &message, &desired),
+        CommandArgs::Create { message, .. } => commands::create::run(&context, &message),
         CommandArgs::Upgrade(args) => {
             let command = Command::Upgrade(target(&args.target)?);
             let mut mode = RunMode::from_args(&args.run, false);
@@ -113,10 +118,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Snapshot { databases } => commands::verify::snapshot(&context, &databases),
         CommandArgs::Schema(args) => commands::schema::show(&context, args.format),
         CommandArgs::Diff {
-            expected,
-            actual,
+            to: Some(to),
+            desired,
+            ..
+        } => commands::autogenerate::diff_to(&context, &to, &desired),
+        CommandArgs::Diff {
+            expected: Some(expected),
+            actual: Some(actual),
             format,
+            ..
         } => commands::schema::diff(&context, &expected, &actual, format),
+        CommandArgs::Diff { .. } => anyhow::bail!(
+            "`migrate diff` compares two database URLs, or head with a schema file (--to FILE)"
+        ),
         CommandArgs::Restore { path, lock_timeout } => {
             commands::restore::run(&context, &path, lock_timeout)
         }

@@ -10,6 +10,7 @@ mod diff_types;
 mod diff_walk;
 mod finding;
 mod folded_time;
+mod migration;
 mod mirror;
 mod model;
 mod name;
@@ -29,6 +30,10 @@ mod visible;
 
 pub use diff::diff;
 pub use finding::{Finding, FindingKind};
+pub use migration::{
+    Flavor, MigrationPlan, MigrationPlanError, Rename, RenameCandidate, Renames, Script, Step,
+    managed, plan_migration, rename_candidates,
+};
 pub use mirror::{DialectOnly, MirrorCache, MirrorDiff, MirrorFinding, Side, mirror_diff};
 pub use model::{
     Attribute, Composite, Domain, Enum, Extension, Function, FunctionKind, Namespace, Schema,

@@ -34,6 +34,18 @@ pub fn next_id(history: &History, timestamp: u64) -> u64 {
 
 /// Writes `<dir>/<id>_<slug>/up.sql` and `down.sql` and returns the folder.
 pub fn create_revision(dir: &Path, id: u64, message: &str) -> Result<PathBuf, SourceError> {
+    let down = "-- Undo everything up.sql does. If it cannot be undone, make the first line:\n-- migrate:irreversible\n";
+    create_revision_with(dir, id, message, &format!("-- {message}\n"), down)
+}
+
+/// Writes a revision folder with the given scripts (autogenerate's) and returns it.
+pub fn create_revision_with(
+    dir: &Path,
+    id: u64,
+    message: &str,
+    up_text: &str,
+    down_text: &str,
+) -> Result<PathBuf, SourceError> {
     let slug = slugify(message);
     let slug = if slug.is_empty() {
         "revision".into()
@@ -48,12 +60,8 @@ pub fn create_revision(dir: &Path, id: u64, message: &str) -> Result<PathBuf, So
     fs::create_dir_all(&folder).map_err(io(&folder))?;
     let up = folder.join("up.sql");
     let down = folder.join("down.sql");
-    fs::write(&up, format!("-- {message}\n")).map_err(io(&up))?;
-    fs::write(
-        &down,
-        "-- Undo everything up.sql does. If it cannot be undone, make the first line:\n-- migrate:irreversible\n",
-    )
-    .map_err(io(&down))?;
+    fs::write(&up, up_text).map_err(io(&up))?;
+    fs::write(&down, down_text).map_err(io(&down))?;
     Ok(folder)
 }
 

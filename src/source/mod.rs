@@ -16,7 +16,7 @@ mod reading;
 mod tree;
 mod tree_file;
 
-pub use create::{create_revision, next_id, slugify};
+pub use create::{create_revision, create_revision_with, next_id, slugify};
 pub use directory::{Directory, SumState, history_of};
 pub use error::SourceError;
 pub use layouts::{Layout, LayoutParseError};

@@ -8,6 +8,7 @@ mod snapshot;
 
 mod adopt;
 mod app_start;
+mod autogenerate;
 mod backup;
 mod bad_input;
 mod ci_templates;

@@ -22,7 +22,7 @@ pub fn run(context: &Context, message: &str) -> anyhow::Result<u8> {
 }
 
 /// The current UTC time as the number `YYYYMMDDHHMMSS`.
-fn utc_timestamp() -> anyhow::Result<u64> {
+pub fn utc_timestamp() -> anyhow::Result<u64> {
     let format = time::macros::format_description!("[year][month][day][hour][minute][second]");
     Ok(time::OffsetDateTime::now_utc().format(&format)?.parse()?)
 }

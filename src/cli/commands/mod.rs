@@ -1,6 +1,7 @@
 //! One file per command.
 
 pub mod adopt;
+pub mod autogenerate;
 pub mod create;
 pub mod current;
 pub mod hash;

@@ -1,0 +1,19 @@
+//! The migration planner: from the schema a database has (head) and the schema wanted
+//! (desired), the ordered DDL that turns one into the other, and back. PURE: models in,
+//! statements out; proving the statements on real databases is the engine's job.
+
+mod alter_postgres;
+mod alter_sqlite;
+mod error;
+mod objects;
+mod order;
+mod plan;
+mod renames;
+mod steps;
+#[cfg(test)]
+mod tests;
+
+pub use error::MigrationPlanError;
+pub use plan::{Flavor, MigrationPlan, managed, plan_migration};
+pub use renames::{Rename, RenameCandidate, Renames, rename_candidates};
+pub use steps::{Script, Step};
