@@ -1,6 +1,6 @@
 //! Why the planner refuses to write a migration. Pure.
 
-use super::renames::RenameCandidate;
+use super::rename::RenameCandidate;
 
 /// A migration the planner will not write: the caller resolves it or finishes by hand.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -5,15 +5,19 @@
 mod alter_postgres;
 mod alter_sqlite;
 mod error;
+mod flavor;
 mod objects;
 mod order;
 mod plan;
+mod rename;
 mod renames;
 mod steps;
 #[cfg(test)]
 mod tests;
 
 pub use error::MigrationPlanError;
-pub use plan::{Flavor, MigrationPlan, managed, plan_migration};
-pub use renames::{Rename, RenameCandidate, Renames, rename_candidates};
+pub use flavor::Flavor;
+pub use plan::{MigrationPlan, managed, plan_migration};
+pub use rename::{Rename, RenameCandidate, Renames};
+pub use renames::rename_candidates;
 pub use steps::{Script, Step};

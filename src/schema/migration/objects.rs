@@ -2,15 +2,27 @@
 //! and indexes dropped before the tables change and made again after, and what is gone
 //! dropped last. Pure.
 
+use std::collections::BTreeSet;
+
 use super::error::MigrationPlanError;
+use super::flavor::Flavor;
 use super::order::{mentions, views_in_order};
-use super::plan::{Flavor, Tables};
 use super::steps::{Script, Step};
 use crate::schema::model::{Schema, View};
+use crate::schema::name::QualifiedName;
 use crate::schema::name::quote_ident;
 use crate::schema::render::{sequence_options, view_head};
 use crate::schema::render_fragments::{comment_line, enum_labels};
 use crate::schema::render_table::index_statement;
+
+/// What the table walk decided, for the index, view and trigger steps around it.
+pub(crate) struct Tables {
+    pub dropped: BTreeSet<QualifiedName>,
+    /// Changed in place or rebuilt: views reading them are dropped and recreated.
+    pub changed: BTreeSet<QualifiedName>,
+    /// SQLite tables rebuilt: their indexes and triggers came back with them.
+    pub rebuilt: BTreeSet<QualifiedName>,
+}
 
 /// Whether a view at head must go before the tables change: gone, changed, or reading a
 /// table that is dropped or changed (PostgreSQL refuses to alter what a view reads, SQLite

@@ -6,21 +6,16 @@
 use std::collections::BTreeSet;
 
 use super::error::MigrationPlanError;
-use super::objects::{after_tables, before_tables};
+use super::flavor::Flavor;
+use super::objects::{Tables, after_tables, before_tables};
 use super::order::referenced_first;
-use super::renames::{Rename, Renames, apply, rename_candidates, settles};
+use super::rename::{Rename, Renames};
+use super::renames::{apply, rename_candidates, settles};
 use super::steps::{Script, Step};
 use super::{alter_postgres, alter_sqlite};
 use crate::schema::model::Schema;
 use crate::schema::name::{QualifiedName, quote_ident};
 use crate::schema::render_table::table_statement;
-
-/// The SQL dialect the statements are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flavor {
-    Sqlite,
-    Postgres,
-}
 
 /// Both scripts of a migration, and the objects left to the user.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -132,15 +127,6 @@ fn rename_sql(rename: &Rename) -> String {
             quote_ident(to)
         ),
     }
-}
-
-/// What the table walk decided, for the index, view and trigger steps around it.
-pub(crate) struct Tables {
-    pub dropped: BTreeSet<QualifiedName>,
-    /// Changed in place or rebuilt: views reading them are dropped and recreated.
-    pub changed: BTreeSet<QualifiedName>,
-    /// SQLite tables rebuilt: their indexes and triggers came back with them.
-    pub rebuilt: BTreeSet<QualifiedName>,
 }
 
 fn direction(

@@ -5,60 +5,12 @@
 use std::sync::Arc;
 
 use super::error::MigrationPlanError;
+use super::rename::{Rename, RenameCandidate};
 use crate::schema::model::Schema;
 use crate::schema::name::QualifiedName;
 use crate::schema::table::{Column, ConstraintKind, KeyPart, Table};
 
-/// One rename, named as the model it applies to has it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rename {
-    Table {
-        from: QualifiedName,
-        to: QualifiedName,
-    },
-    Column {
-        table: QualifiedName,
-        from: String,
-        to: String,
-    },
-}
-
-/// A dropped and an added object that may be one renamed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RenameCandidate {
-    pub rename: Rename,
-}
-
-impl RenameCandidate {
-    /// The `--rename` argument that accepts this candidate.
-    pub fn flag(&self) -> String {
-        self.rename.spec()
-    }
-}
-
-/// What the caller decided about renames.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Renames {
-    pub chosen: Vec<Rename>,
-    /// `--no-rename`: every candidate is a drop and an add.
-    pub none: bool,
-}
-
-fn bare(name: &QualifiedName) -> &str {
-    &name.name
-}
-
 impl Rename {
-    /// `old=new` or `table.old=table.new`, as `--rename` takes it.
-    pub fn spec(&self) -> String {
-        match self {
-            Self::Table { from, to } => format!("{}={}", bare(from), bare(to)),
-            Self::Column { table, from, to } => {
-                format!("{t}.{from}={t}.{to}", t = bare(table))
-            }
-        }
-    }
-
     /// Reads `--rename old=new` (a table) or `--rename table.old=table.new` (a column)
     /// against the two models.
     pub fn parse(spec: &str, head: &Schema, desired: &Schema) -> Result<Self, MigrationPlanError> {
