@@ -14,6 +14,7 @@ mod ci_templates;
 mod commands;
 mod concurrency;
 mod failures;
+mod guide;
 mod help;
 mod layouts;
 mod layouts_in_place;
