@@ -94,7 +94,10 @@ fn console_commands(text: &str) -> Vec<String> {
 #[test]
 fn the_lock_timeout_in_the_guide_is_what_migrate_prints() {
     let dir = tempfile::tempdir().unwrap();
-    crate::harness::copy_dir(&repo().join("docs/troubleshooting.in/migrations"), &dir.path().join("migrations"));
+    crate::harness::copy_dir(
+        &repo().join("docs/troubleshooting.in/migrations"),
+        &dir.path().join("migrations"),
+    );
     let lock = std::fs::File::create(dir.path().join("app.db.migrate-lock")).unwrap();
     lock.lock().unwrap();
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_migrate"))
@@ -106,10 +109,14 @@ fn the_lock_timeout_in_the_guide_is_what_migrate_prints() {
     assert_eq!(output.status.code(), Some(2), "{output:?}");
     let stderr = String::from_utf8(output.stderr).unwrap();
     let message = stderr.replace(&dir.path().display().to_string(), "/srv/app");
-    let (shown, _seconds) = message.split_once(" after ").unwrap_or_else(|| panic!("no lock timeout: {message}"));
+    let (shown, _seconds) = message
+        .split_once(" after ")
+        .unwrap_or_else(|| panic!("no lock timeout: {message}"));
     let page = std::fs::read_to_string(repo().join("docs/troubleshooting.md")).unwrap();
     assert!(
-        page.contains(&format!("$ migrate upgrade --lock-timeout 2\n{shown} after ")),
+        page.contains(&format!(
+            "$ migrate upgrade --lock-timeout 2\n{shown} after "
+        )),
         "docs/troubleshooting.md does not show what migrate prints:\n{message}"
     );
 }
