@@ -15,6 +15,7 @@ mod ci_templates;
 mod commands;
 mod concurrency;
 mod failures;
+mod guide;
 mod help;
 mod large_file;
 mod layouts;

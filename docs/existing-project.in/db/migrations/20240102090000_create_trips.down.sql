@@ -1,0 +1,2 @@
+DROP INDEX trips_owner_id;
+DROP TABLE trips;

@@ -1,0 +1,1 @@
+DROP TABLE packing_lists;

@@ -1,0 +1,1 @@
+DROP INDEX packing_items_list_packed;

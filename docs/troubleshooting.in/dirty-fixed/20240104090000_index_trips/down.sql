@@ -1,0 +1,2 @@
+DROP INDEX trips_starts_on;
+DROP INDEX trips_destination;

@@ -1,0 +1,3 @@
+-- migrate:no-transaction
+CREATE INDEX trips_destination ON trips (destination);
+CREATE INDEX trips_starts_on ON trips (starts_on);
