@@ -175,7 +175,26 @@ mod tests {
     }
 
     #[test]
-    fn one_folder_is_no_mirror_until_a_layout_reads_it_by_dialect() {
+    fn a_popx_folder_is_a_mirror_read_once_per_dialect() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("popx");
+        std::fs::create_dir_all(&dir).unwrap();
+        for (dialect, sql) in [("sqlite3", "id TEXT"), ("postgres", "id UUID")] {
+            let name = format!("20210410175418000000_identities.{dialect}.up.sql");
+            std::fs::write(
+                dir.join(name),
+                format!("CREATE TABLE identities ({sql});\n"),
+            )
+            .unwrap();
+        }
+        let [sqlite, postgres] = MirrorSource::Shared(dir).load(None).unwrap();
+        let text = |set: &MirrorSet| set.directory.history.revisions()[0].up.text.to_string();
+        assert!(text(&sqlite).contains("id TEXT"), "{}", text(&sqlite));
+        assert!(text(&postgres).contains("id UUID"), "{}", text(&postgres));
+    }
+
+    #[test]
+    fn one_folder_without_dialect_files_is_no_mirror() {
         let root = tempfile::tempdir().unwrap();
         revision(root.path(), "both");
         let error = MirrorSource::Shared(root.path().join("both"))

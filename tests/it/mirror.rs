@@ -281,3 +281,44 @@ fn mirror_status_shows_the_sets_side_by_side_without_running_anything() {
     test.remove("postgresql/20240105000000_add_trip_notes.down.sql");
     test.ok(&args);
 }
+
+#[test]
+fn one_popx_folder_is_a_mirror_by_itself() {
+    let Some(server) = postgres_server() else {
+        return;
+    };
+    let Some(test) = Test::empty(Kind::Sqlite, "one_popx_folder_is_a_mirror_by_itself") else {
+        return;
+    };
+    test.copy_tree(
+        &repo().join("fixtures/layouts/popx/migrations"),
+        "migrations",
+    );
+    let output = test.run(&[
+        "verify",
+        "--mirror",
+        "--dir",
+        "migrations",
+        "--postgres-url",
+        &server,
+        "--format",
+        "json",
+    ]);
+    // kratos-like files keep ids as TEXT on SQLite and UUID on PostgreSQL: real drift.
+    assert_eq!(output.code, 1, "{output:#?}");
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    let messages: Vec<String> = json["mirror"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|revision| revision["findings"].as_array().cloned().unwrap_or_default())
+        .filter_map(|finding| finding["message"].as_str().map(str::to_owned))
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("identities.id") && m.contains("uuid")),
+        "{messages:?}\n{}",
+        output.stdout
+    );
+}
