@@ -117,6 +117,9 @@ pub enum CommandArgs {
     Check(FormatArgs),
     /// Rewrite migrations/migrate.sum from the migration files
     Hash,
+    /// Warn of operations dangerous on a busy production database (long locks, table
+    /// rewrites, renames and drops the running release still uses), with the safe pattern
+    Lint(LintArgs),
     /// The CI gate: every revision up, down and up again on scratch databases, comparing
     /// schemas; plus the sum file and the committed schema snapshots
     Verify(VerifyArgs),
@@ -336,6 +339,27 @@ pub struct FormatArgs {
     /// human or json
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// Arguments of `lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Exit 1 when there is a warning or a stale `-- migrate:allow` (default: exit 0)
+    #[arg(long)]
+    pub strict: bool,
+    /// The dialect the scripts are for [default: the database URL's]
+    #[arg(long, value_enum)]
+    pub dialect: Option<LintDialect>,
+    /// human or json
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `lint --dialect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintDialect {
+    Sqlite,
+    Postgres,
 }
 
 /// Arguments of `adopt`.

@@ -28,6 +28,9 @@ pub struct BackendDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<BaseCheck>,
     pub duration_ms: u128,
+    /// `migrate lint`'s findings for this backend's dialect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lint: Option<serde_json::Value>,
 }
 
 impl BackendDocument {
@@ -42,6 +45,11 @@ impl BackendDocument {
             checksums: verification.checksums.clone(),
             base: verification.base.clone(),
             duration_ms: report.walk.duration_ms,
+            lint: verification
+                .lint
+                .iter()
+                .find(|(backend, _)| *backend == report.walk.backend)
+                .map(|(_, lint)| super::lint_output::json(lint)),
         }
     }
 }
@@ -63,6 +71,7 @@ pub fn backend_json(
         checksums: checksums.clone(),
         base: None,
         duration_ms: report.walk.duration_ms,
+        lint: None,
     })
     .unwrap_or_default()
 }

@@ -74,5 +74,6 @@ pub fn merge_files(paths: &[PathBuf]) -> anyhow::Result<Verification> {
         notes: Vec::new(),
         history: first.history.clone(),
         shard: None,
+        lint: Vec::new(),
     })
 }

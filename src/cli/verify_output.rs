@@ -151,6 +151,12 @@ fn summary(verification: &Verification, failed: bool) -> String {
     for note in &verification.notes {
         let _ = writeln!(out, "{note}");
     }
+    for (backend, lint) in &verification.lint {
+        if !(lint.warnings.is_empty() && lint.stale.is_empty()) {
+            let _ = writeln!(out, "lint ({backend}):");
+            out.push_str(&super::lint_output::human(lint));
+        }
+    }
     let _ = writeln!(
         out,
         "{}",

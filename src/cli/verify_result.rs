@@ -1,6 +1,7 @@
 //! What one `verify` found, whichever way it ran (one walk, one shard, shards on threads,
 //! or shard reports merged), as the output files take it.
 
+use migrate::core::lint::LintReport;
 use migrate::engine::{HistoryMark, ShardMark, WalkReport};
 
 use super::verify_base::BaseCheck;
@@ -25,6 +26,9 @@ pub struct Verification {
     pub history: HistoryMark,
     /// Which shard this run checked; `None` for a whole history.
     pub shard: Option<ShardMark>,
+    /// `migrate lint` of the up scripts, per backend name (`sqlite`, `postgres`): shown,
+    /// never a failure.
+    pub lint: Vec<(String, LintReport)>,
 }
 
 impl Verification {

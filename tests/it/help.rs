@@ -18,6 +18,7 @@ const COMMANDS: [&str; 22] = [
     "status",
     "check",
     "hash",
+    "lint",
     "completions",
     "repair",
     "restore",

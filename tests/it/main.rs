@@ -18,6 +18,7 @@ mod help;
 mod layouts;
 mod layouts_in_place;
 mod layouts_misread;
+mod lint;
 mod messages;
 mod mirror;
 mod no_transaction;

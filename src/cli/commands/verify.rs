@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 
 use migrate::backend::Dialect;
+use migrate::core::lint::{Flavor, LintReport, lint_revisions};
 use migrate::core::{History, Shard};
 use migrate::engine::{HistoryMark, ShardMark, VerifyOptions, WalkReport, verify};
 use migrate::source::{Directory, ReadOptions, SourceError};
@@ -52,8 +53,10 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
     };
     let selection = providers(context, &args.databases)?;
     let mut reports = Vec::new();
+    let mut lint = Vec::new();
     for mut provider in selection.providers {
         let history = history_for(context, &directory, provider.dialect())?;
+        lint.push(lint_for(context, &history, provider.dialect()));
         let run = (&*history, &options);
         reports.push(match (args.shard, args.jobs) {
             (Some(shard), _) => {
@@ -83,6 +86,7 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         },
         base,
         notes,
+        lint,
         history: HistoryMark::of(history),
         shard: args.shard.map(|shard| ShardMark::new(history, shard)),
     })
@@ -145,4 +149,17 @@ fn load(context: &Context) -> anyhow::Result<(Directory, ChecksumCheck)> {
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// `migrate lint` of the history walked on a backend, as verify shows it.
+fn lint_for(context: &Context, history: &History, dialect: Dialect) -> (String, LintReport) {
+    let flavor = match dialect {
+        Dialect::Sqlite => Flavor::Sqlite,
+        Dialect::Postgres => Flavor::Postgres,
+    };
+    let options = super::lint::options(context, flavor);
+    (
+        dialect.name().to_owned(),
+        lint_revisions(history.revisions(), options),
+    )
 }
