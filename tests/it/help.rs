@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 22] = [
+const COMMANDS: [&str; 23] = [
     "",
     "init",
     "create",
