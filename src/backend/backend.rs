@@ -7,6 +7,7 @@ use super::backup::{Backup, BackupName, RestoreWith};
 use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows};
+use super::sql_value::SqlValue;
 use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
 use crate::schema::{IntrospectOptions, Schema};
 
@@ -110,6 +111,20 @@ pub trait Backend {
         table: &str,
         columns: &[Column<'_>],
     ) -> Result<Option<TextRows>, BackendError>;
+
+    /// Inserts one row into a user's table `table` (unqualified, found as a query finds
+    /// it), binding `row`'s values to `columns`; for `verify --data`, on scratch databases.
+    fn insert_row(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        row: &[SqlValue],
+    ) -> Result<(), BackendError> {
+        let _ = (table, columns, row);
+        Err(BackendError::Database {
+            message: format!("{} cannot write rows", self.dialect()),
+        })
+    }
 
     /// Runs a step's script and writes its record. Unless the script is marked
     /// `-- migrate:no-transaction`, both happen in one transaction: either the script's

@@ -17,6 +17,7 @@
 )]
 mod backend;
 mod backup;
+mod data_rows;
 mod dialect;
 mod error;
 mod foreign_table;
@@ -34,6 +35,7 @@ mod version_table;
 
 pub use backend::{Backend, Record, StepWork};
 pub use backup::{Backup, BackupName, RestoreWith};
+pub use data_rows::insert_row;
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
 pub use foreign_table::{Column, ColumnKind, TextRows, select_as_text};

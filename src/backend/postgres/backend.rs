@@ -322,6 +322,20 @@ impl Backend for PostgresBackend {
         })
     }
 
+    fn insert_row(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        row: &[crate::backend::SqlValue],
+    ) -> Result<(), BackendError> {
+        let (sql, values) = crate::backend::insert_row(Dialect::Postgres, table, columns, row);
+        let typed = super::bind::typed(&values);
+        self.client
+            .execute_typed(&sql, &typed)
+            .map(drop)
+            .map_err(|error| database(&error))
+    }
+
     fn stage_steps(&mut self, works: &[StepWork<'_>]) -> Result<(), BackendError> {
         self.staged.stage(&mut self.client, works)
     }

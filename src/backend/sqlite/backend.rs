@@ -273,6 +273,20 @@ impl Backend for SqliteBackend {
         self.read_text_rows(table, columns).map(Some).map_err(fail)
     }
 
+    fn insert_row(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        row: &[crate::backend::SqlValue],
+    ) -> Result<(), BackendError> {
+        let (sql, values) = crate::backend::insert_row(Dialect::Sqlite, table, columns, row);
+        let values = values.into_iter().map(super::tracking::to_sqlite);
+        self.conn
+            .execute(&sql, rusqlite::params_from_iter(values))
+            .map(drop)
+            .map_err(database)
+    }
+
     fn reset_session(&mut self) -> Result<(), BackendError> {
         super::session::reset(&self.conn).map_err(database)
     }
