@@ -253,6 +253,13 @@ pub struct VerifyArgs {
     /// Fail when a column comes back at another position (a warning otherwise)
     #[arg(long)]
     pub strict_column_order: bool,
+    /// Fill every table with generated rows before each up and fail a down that loses or
+    /// changes them [default: `data` in migrate.toml, else off]
+    #[arg(long)]
+    pub data: bool,
+    /// The seed of --data's rows, printed in the report; the same seed writes the same rows
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
     /// Check from this revision on; earlier ones are applied once, unchecked
     #[arg(long, value_name = "ID")]
     pub from: Option<String>,

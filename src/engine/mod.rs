@@ -3,6 +3,8 @@
 
 mod adopt;
 mod backup;
+mod data_check;
+mod data_seed;
 mod error;
 mod migrator;
 mod mirror;
@@ -21,6 +23,8 @@ mod verify_shard;
 
 pub use adopt::{AdoptRequest, adopt};
 pub use backup::{BackupTo, Restored, restore};
+pub use data_check::DataOptions;
+pub use data_seed::{SeedPlan, SeedTable, plan_seed, value_for};
 pub use error::{EngineError, StepFailure};
 pub use migrator::{Command, Migrator, MigratorOptions, RunEvent, StepReport};
 pub use mirror::{MirrorEvent, MirrorRun, MirrorSet, verify_mirror};

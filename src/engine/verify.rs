@@ -5,6 +5,7 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
+use super::data_check::{DataOptions, check_survived, seed};
 use super::error::EngineError;
 use super::step_work::{STAGE_AHEAD, new_row, now_rfc3339};
 use super::verify_report::{RevisionVerdict, Status, WalkReport};
@@ -28,6 +29,8 @@ pub struct VerifyOptions {
     pub strict_column_order: bool,
     pub introspect: IntrospectOptions,
     pub table: VersionTable,
+    /// `verify --data`: seed every table before each up and prove the down keeps the rows.
+    pub data: Option<DataOptions>,
 }
 
 /// What the walk tells its caller as it goes, for progress and streaming output.
@@ -66,6 +69,7 @@ pub fn verify(
         provider,
         options,
         checkpoint: None,
+        round: 0,
     };
     let mut scratch = walk.fresh()?;
     let mut verdicts: Vec<RevisionVerdict> = revisions[..first_checked]
@@ -154,6 +158,8 @@ struct Walk<'a> {
     /// copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL) to rebuild, so a
     /// history's revisions are replayed at most once however many fail.
     checkpoint: Option<(Scratch, usize)>,
+    /// Revisions seeded so far (`--data`): each round's values are new, so keys stay unique.
+    round: u64,
 }
 
 impl Walk<'_> {
@@ -196,6 +202,13 @@ impl Walk<'_> {
         if let Some(control) = transaction_control(&revision.up) {
             return Ok(refused(revision, Status::UpFailed, control, None));
         }
+        let seeded = match self.options.data {
+            Some(data) => {
+                self.round += 1;
+                Some(seed(scratch.backend(), before, data, self.round)?)
+            }
+            None => None,
+        };
         stage_check(scratch.backend(), revision)?;
         if let Err(error) = run_up(scratch.backend(), revision) {
             return Ok(failed(
@@ -243,6 +256,20 @@ impl Walk<'_> {
                 after: Some(after_up),
                 needs_rebuild: true,
             });
+        }
+        if let Some(seeded) = &seeded {
+            let id = revision.id.to_string();
+            if let Some(loss) = check_survived(scratch.backend(), seeded, &id)? {
+                let mut verdict = verdict(revision, Status::DownMismatch);
+                verdict.detail = Some(loss);
+                verdict.file = Some(down.origin.clone());
+                verdict.warnings = warnings;
+                return Ok(Outcome {
+                    verdict,
+                    after: Some(after_up),
+                    needs_rebuild: true,
+                });
+            }
         }
         if !down.directives.allow_diff.is_empty() {
             // A lossy down leaves the schema it declares, not the one before the up, so a

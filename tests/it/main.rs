@@ -13,6 +13,7 @@ mod bad_input;
 mod ci_templates;
 mod commands;
 mod concurrency;
+mod data;
 mod failures;
 mod help;
 mod layouts;

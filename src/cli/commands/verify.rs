@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use migrate::backend::Dialect;
 use migrate::core::lint::{Flavor, LintReport, lint_revisions};
 use migrate::core::{History, Shard};
-use migrate::engine::{HistoryMark, ShardMark, VerifyOptions, WalkReport, verify};
+use migrate::engine::{DataOptions, HistoryMark, ShardMark, VerifyOptions, WalkReport, verify};
 use migrate::source::{Directory, ReadOptions, SourceError};
 
 use crate::cli::args::{Format, VerifyArgs, VerifyDatabases};
@@ -50,6 +50,7 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         strict_column_order: args.strict_column_order,
         introspect: context.settings.introspect.clone(),
         table: context.settings.table.clone(),
+        data: data_options(context, args),
     };
     let selection = providers(context, &args.databases)?;
     let mut reports = Vec::new();
@@ -71,6 +72,12 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
     let first = args.shard.is_none_or(Shard::is_first);
     let mut notes = selection.notes;
     notes.extend(directory_notes::ignored(&directory));
+    if let Some(data) = options.data {
+        notes.push(format!(
+            "data: {} generated rows per table before each up, seed {} (reproduce with --data --seed {})",
+            data.rows, data.seed, data.seed
+        ));
+    }
     let base = match &args.base {
         Some(reference) if first => Some(crate::cli::verify_base::check(
             context, &directory, reference,
@@ -162,4 +169,12 @@ fn lint_for(context: &Context, history: &History, dialect: Dialect) -> (String, 
         dialect.name().to_owned(),
         lint_revisions(history.revisions(), options),
     )
+}
+
+/// `--data` or `data = true`: how many rows, from which seed.
+pub fn data_options(context: &Context, args: &VerifyArgs) -> Option<DataOptions> {
+    (args.data || context.settings.data).then_some(DataOptions {
+        seed: args.seed,
+        rows: 3,
+    })
 }
