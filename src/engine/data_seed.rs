@@ -109,6 +109,28 @@ fn table_rows(
         };
         foreign.insert(column.as_str(), (seeded, at));
     }
+    for constraint in table.constraints.values() {
+        if let ConstraintKind::Unique { columns, .. } | ConstraintKind::PrimaryKey { columns, .. } =
+            &constraint.kind
+        {
+            let boolean = columns.iter().all(|name| {
+                table
+                    .columns
+                    .iter()
+                    .any(|c| &c.name == name && c.data_type.to_ascii_lowercase().contains("bool"))
+            });
+            if boolean
+                && columns
+                    .first()
+                    .is_some_and(|c| !foreign.contains_key(c.as_str()))
+            {
+                return Err(format!(
+                    "its unique boolean column {} holds at most two rows",
+                    columns.join(", ")
+                ));
+            }
+        }
+    }
     let columns: Vec<_> = table
         .columns
         .iter()

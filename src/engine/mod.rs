@@ -5,6 +5,8 @@ mod adopt;
 mod backup;
 mod data_check;
 mod data_seed;
+#[cfg(test)]
+mod data_seed_tests;
 mod error;
 mod migrator;
 mod mirror;
