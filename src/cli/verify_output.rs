@@ -87,6 +87,9 @@ fn print_verdict(verdict: &RevisionVerdict) {
     for warning in &verdict.warnings {
         println!("    warning: {warning}");
     }
+    for table in &verdict.data_skipped {
+        println!("    data: skipped {table}");
+    }
 }
 
 /// Prints each walk's header and verdicts at once, as one walk prints them while it goes:

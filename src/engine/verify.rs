@@ -70,6 +70,7 @@ pub fn verify(
         options,
         checkpoint: None,
         round: 0,
+        skipped: Vec::new(),
     };
     let mut scratch = walk.fresh()?;
     let mut verdicts: Vec<RevisionVerdict> = revisions[..first_checked]
@@ -113,7 +114,8 @@ pub fn verify(
             total: revisions.len(),
             revision,
         });
-        let outcome = walk.check(&mut scratch, revision, &before)?;
+        let mut outcome = walk.check(&mut scratch, revision, &before)?;
+        outcome.verdict.data_skipped = std::mem::take(&mut walk.skipped);
         if let Some(schema) = &outcome.after {
             on_event(Event::Applied { revision, schema });
         }
@@ -160,6 +162,8 @@ struct Walk<'a> {
     checkpoint: Option<(Scratch, usize)>,
     /// Revisions seeded so far (`--data`): each round's values are new, so keys stay unique.
     round: u64,
+    /// The tables the last seeding left alone, and why.
+    skipped: Vec<String>,
 }
 
 impl Walk<'_> {
@@ -205,7 +209,13 @@ impl Walk<'_> {
         let seeded = match self.options.data {
             Some(data) => {
                 self.round += 1;
-                Some(seed(scratch.backend(), before, data, self.round)?)
+                let seeded = seed(scratch.backend(), before, data, self.round)?;
+                self.skipped = seeded
+                    .skipped
+                    .iter()
+                    .map(|(table, why)| format!("{table}: {why}"))
+                    .collect();
+                Some(seeded)
             }
             None => None,
         };
@@ -396,6 +406,7 @@ fn verdict(revision: &Revision, status: Status) -> RevisionVerdict {
         warnings: Vec::new(),
         file: None,
         line: None,
+        data_skipped: Vec::new(),
     }
 }
 

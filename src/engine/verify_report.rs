@@ -72,6 +72,9 @@ pub struct RevisionVerdict {
     pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// `verify --data`: the tables not seeded before this revision's up, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_skipped: Vec<String>,
 }
 
 /// The walk over every revision on one backend.

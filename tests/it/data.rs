@@ -92,3 +92,21 @@ backend_test!(
         );
     }
 );
+
+backend_test!(
+    data_a_table_of_unknown_types_is_skipped_with_the_type_named,
+    fixture = "data/unknown_type/migrations",
+    |test| {
+        let output = verify_data(&test, &[]);
+        assert_eq!(
+            output.code, 0,
+            "a skipped table is not a failure: {output:#?}"
+        );
+        assert!(
+        // SQLite reports the type as its catalog spells it.
+        output.stdout.to_lowercase().contains("data: skipped files: column payload has type bytea, which the generator does not know"),
+        "{}",
+        output.stdout
+    );
+    }
+);
