@@ -7,6 +7,7 @@ use super::backup::{Backup, BackupName, RestoreWith};
 use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows};
+use super::held_lock::HeldLock;
 use super::sql_value::SqlValue;
 use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
 use crate::schema::{IntrospectOptions, Schema};
@@ -124,6 +125,19 @@ pub trait Backend {
         Err(BackendError::Database {
             message: format!("{} cannot write rows", self.dialect()),
         })
+    }
+
+    /// From now on (`on`), remembers the locks each transactional step holds just before
+    /// it commits, for [`Backend::take_locks`]. Off by default: reading them costs a query
+    /// per step (and on PostgreSQL runs steps unstaged). Returns whether this backend can.
+    fn record_locks(&mut self, on: bool) -> bool {
+        let _ = on;
+        false
+    }
+
+    /// The locks the steps run since the last call held, sorted; empty unless recording.
+    fn take_locks(&mut self) -> Vec<HeldLock> {
+        Vec::new()
     }
 
     /// Runs a step's script and writes its record. Unless the script is marked

@@ -257,6 +257,10 @@ pub struct VerifyArgs {
     /// changes them [default: `data` in migrate.toml, else off]
     #[arg(long)]
     pub data: bool,
+    /// Record the table locks each up and down holds just before it commits, with what
+    /// they block (PostgreSQL; SQLite reports its whole-database write lock)
+    #[arg(long)]
+    pub locks: bool,
     /// The seed of --data's rows, printed in the report; the same seed writes the same rows
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,

@@ -87,6 +87,12 @@ fn print_verdict(verdict: &RevisionVerdict) {
     for warning in &verdict.warnings {
         println!("    warning: {warning}");
     }
+    for lock in &verdict.locks {
+        println!(
+            "    lock ({}): {} on {}: {}",
+            lock.step, lock.mode, lock.relation, lock.blocks
+        );
+    }
     for table in &verdict.data_skipped {
         println!("    data: skipped {table}");
     }

@@ -44,5 +44,5 @@ pub use startup_error::Error;
 pub use step_work::now_rfc3339;
 pub use verify::{Event, VerifyOptions, verify};
 pub use verify_merge::{MergeError, MergedWalk, ShardPart, merge_shards};
-pub use verify_report::{RevisionVerdict, Status, WalkReport};
+pub use verify_report::{RevisionVerdict, Status, StepLock, WalkReport};
 pub use verify_shard::{HistoryMark, ShardMark, verify_in_parallel, verify_shard};

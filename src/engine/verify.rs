@@ -8,7 +8,7 @@ use std::time::Instant;
 use super::data_check::{DataOptions, check_survived, seed};
 use super::error::EngineError;
 use super::step_work::{STAGE_AHEAD, new_row, now_rfc3339};
-use super::verify_report::{RevisionVerdict, Status, WalkReport};
+use super::verify_report::{RevisionVerdict, Status, StepLock, WalkReport};
 use crate::backend::{Backend, BackendError, Record, StepWork, VersionTable};
 use crate::core::{
     AppliedRevision, History, Location, Revision, RevisionId, Script, TransactionControl,
@@ -31,6 +31,8 @@ pub struct VerifyOptions {
     pub table: VersionTable,
     /// `verify --data`: seed every table before each up and prove the down keeps the rows.
     pub data: Option<DataOptions>,
+    /// `verify --locks`: record the table locks each up and down holds before commit.
+    pub locks: bool,
 }
 
 /// What the walk tells its caller as it goes, for progress and streaming output.
@@ -71,6 +73,7 @@ pub fn verify(
         checkpoint: None,
         round: 0,
         skipped: Vec::new(),
+        locks: Vec::new(),
     };
     let mut scratch = walk.fresh()?;
     let mut verdicts: Vec<RevisionVerdict> = revisions[..first_checked]
@@ -116,6 +119,7 @@ pub fn verify(
         });
         let mut outcome = walk.check(&mut scratch, revision, &before)?;
         outcome.verdict.data_skipped = std::mem::take(&mut walk.skipped);
+        outcome.verdict.locks = std::mem::take(&mut walk.locks);
         if let Some(schema) = &outcome.after {
             on_event(Event::Applied { revision, schema });
         }
@@ -164,6 +168,8 @@ struct Walk<'a> {
     round: u64,
     /// The tables the last seeding left alone, and why.
     skipped: Vec<String>,
+    /// `--locks`: what the current revision's steps held.
+    locks: Vec<StepLock>,
 }
 
 impl Walk<'_> {
@@ -219,8 +225,13 @@ impl Walk<'_> {
             }
             None => None,
         };
+        if self.options.locks {
+            scratch.backend().record_locks(true);
+        }
         stage_check(scratch.backend(), revision)?;
-        if let Err(error) = run_up(scratch.backend(), revision) {
+        let up = run_up(scratch.backend(), revision);
+        self.note_locks(scratch, "up");
+        if let Err(error) = up {
             return Ok(failed(
                 revision,
                 Status::UpFailed,
@@ -250,7 +261,9 @@ impl Walk<'_> {
                 Some(after_up),
             ));
         }
-        if let Err(error) = run_down(scratch.backend(), revision, down) {
+        let ran_down = run_down(scratch.backend(), revision, down);
+        self.note_locks(scratch, "down");
+        if let Err(error) = ran_down {
             // A failed down in a transaction rolled back to "up applied": nothing to rebuild.
             let rebuild = down.directives.no_transaction;
             let mut outcome = failed(revision, Status::DownFailed, down, error, rebuild);
@@ -301,6 +314,8 @@ impl Walk<'_> {
             outcome.after = Some(after_up);
             return Ok(outcome);
         }
+        // The second up takes the locks the first did: they are reported once.
+        let _ = scratch.backend().take_locks();
         let after_reup = self.snapshot(scratch)?;
         let (failures, more_warnings) = self.split(diff(&after_up, &after_reup));
         let mut verdict = verdict(revision, Status::Ok);
@@ -317,6 +332,21 @@ impl Walk<'_> {
             after: Some(after_up),
             needs_rebuild: mismatch,
         })
+    }
+
+    /// Keeps the locks the step just run held, under `step`.
+    fn note_locks(&mut self, scratch: &mut Scratch, step: &str) {
+        if !self.options.locks {
+            return;
+        }
+        for lock in scratch.backend().take_locks() {
+            self.locks.push(StepLock {
+                step: step.to_owned(),
+                blocks: lock.blocks().to_owned(),
+                relation: lock.relation,
+                mode: lock.mode,
+            });
+        }
     }
 
     /// Splits findings into failures and warnings: a column's position (unless strict), and
@@ -407,6 +437,7 @@ fn verdict(revision: &Revision, status: Status) -> RevisionVerdict {
         file: None,
         line: None,
         data_skipped: Vec::new(),
+        locks: Vec::new(),
     }
 }
 

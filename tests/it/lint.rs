@@ -129,3 +129,57 @@ fn lint_with_dialect_postgres_needs_no_database() {
     assert_eq!(report["warnings"][0]["rule"], "concurrent-index");
     assert_eq!(report["warnings"][0]["table"], "orders");
 }
+
+backend_test!(
+    verify_locks_shows_what_each_step_held,
+    fixture = "data/lint/migrations",
+    |test| {
+        let backend = match test.db.kind {
+            Kind::Sqlite => "sqlite",
+            Kind::Postgres => "postgres",
+        };
+        let output = test.run(&[
+            "verify",
+            "--backend",
+            backend,
+            "--locks",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(output.code, 0, "{output:#?}");
+        let value: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+        let index = &value["revisions"][1];
+        assert_eq!(index["id"], "20240101000002");
+        let locks: Vec<(String, String, String)> = index["locks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                let text = |k: &str| l[k].as_str().unwrap().to_owned();
+                (text("step"), text("relation"), text("mode"))
+            })
+            .collect();
+        let expected: Vec<(String, String, String)> = match test.db.kind {
+            Kind::Sqlite => vec![
+                ("up".into(), "database".into(), "write lock".into()),
+                ("down".into(), "database".into(), "write lock".into()),
+            ],
+            Kind::Postgres => vec![
+                ("up".into(), "orders".into(), "ShareLock".into()),
+                ("down".into(), "orders".into(), "AccessExclusiveLock".into()),
+            ],
+        };
+        assert_eq!(locks, expected);
+        let human = test.run(&["verify", "--backend", backend, "--locks"]);
+        let line = match test.db.kind {
+            Kind::Sqlite => {
+                "lock (up): write lock on database: blocks other writers for the step's duration"
+            }
+            Kind::Postgres => "lock (up): ShareLock on orders: blocks writes",
+        };
+        assert!(human.stdout.contains(line), "{}", human.stdout);
+        // Without --locks nothing is recorded.
+        let plain = test.run(&["verify", "--backend", backend, "--format", "json"]);
+        assert!(!plain.stdout.contains("\"locks\""), "{}", plain.stdout);
+    }
+);

@@ -51,6 +51,7 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         introspect: context.settings.introspect.clone(),
         table: context.settings.table.clone(),
         data: data_options(context, args),
+        locks: args.locks,
     };
     let selection = providers(context, &args.databases)?;
     let mut reports = Vec::new();
