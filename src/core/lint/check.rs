@@ -97,12 +97,15 @@ pub fn lint_script(script: &Script, options: LintOptions) -> LintReport {
                 range.start + finding.at,
             ));
         }
-        if let Some(table) = facts.locks_table.as_deref().filter(|t| !new_table(t)) {
-            if !lock_timeout && !script.directives.no_transaction {
-                statement_warnings.push((Rule::LockTimeout, table.to_owned(), range.start));
-                // One warning per file: the fix is one SET at its top.
-                lock_timeout = true;
-            }
+        let unguarded = !lock_timeout && !script.directives.no_transaction;
+        if let Some(table) = facts
+            .locks_table
+            .as_deref()
+            .filter(|t| !new_table(t) && unguarded)
+        {
+            statement_warnings.push((Rule::LockTimeout, table.to_owned(), range.start));
+            // One warning per file: the fix is one SET at its top.
+            lock_timeout = true;
         }
         lock_timeout |= facts.sets_lock_timeout;
         created.extend(facts.creates_table);

@@ -125,15 +125,13 @@ fn create(tokens: &[Token], facts: &mut Facts) {
         };
         let mut at = at + on + 1;
         skip(tokens, &mut at, &["ONLY"]);
-        if let Some((table, _)) = qualified_name(tokens, at) {
-            if !concurrently {
-                facts.findings.push(Finding {
-                    rule: Rule::ConcurrentIndex,
-                    table: table.clone(),
-                    at: tokens[0].at,
-                });
-                facts.locks_table = Some(table);
-            }
+        if let Some((table, _)) = qualified_name(tokens, at).filter(|_| !concurrently) {
+            facts.findings.push(Finding {
+                rule: Rule::ConcurrentIndex,
+                table: table.clone(),
+                at: tokens[0].at,
+            });
+            facts.locks_table = Some(table);
         }
         return;
     }
