@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use migrate::core::lint::LintReport;
 use migrate::engine::{HistoryMark, RevisionVerdict, ShardMark};
 use serde::{Deserialize, Serialize};
 
@@ -49,7 +50,15 @@ impl BackendDocument {
                 .lint
                 .iter()
                 .find(|(backend, _)| *backend == report.walk.backend)
-                .map(|(_, lint)| super::lint_output::json(lint)),
+                .filter(|(_, lint)| *lint != LintReport::default())
+                .map(|(_, lint)| super::lint_output::json(lint))
+                .or_else(|| {
+                    let merged = verification.merged_lint.iter();
+                    merged
+                        .filter(|(backend, _)| *backend == report.walk.backend)
+                        .map(|(_, lint)| lint.clone())
+                        .next()
+                }),
         }
     }
 }

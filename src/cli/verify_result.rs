@@ -29,6 +29,9 @@ pub struct Verification {
     /// `migrate lint` of the up scripts, per backend name (`sqlite`, `postgres`): shown,
     /// never a failure.
     pub lint: Vec<(String, LintReport)>,
+    /// The `lint` objects of shard reports put together (`--merge-reports`), per backend:
+    /// every shard lints the whole directory, so the first shard's stands for all.
+    pub merged_lint: Vec<(String, serde_json::Value)>,
 }
 
 impl Verification {

@@ -29,7 +29,8 @@ pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
     let verification = if args.merge_reports.is_empty() {
         walk(context, args)?
     } else {
-        let merged = verify_merge::merge_files(&args.merge_reports)?;
+        let mut merged = verify_merge::merge_files(&args.merge_reports)?;
+        merged.lint = lint_merged(context, &merged);
         if args.format == Format::Human {
             verify_output::print_walks(&merged.reports);
         }
@@ -95,6 +96,7 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         base,
         notes,
         lint,
+        merged_lint: Vec::new(),
         history: HistoryMark::of(history),
         shard: args.shard.map(|shard| ShardMark::new(history, shard)),
     })
@@ -178,4 +180,25 @@ pub fn data_options(context: &Context, args: &VerifyArgs) -> Option<DataOptions>
         seed: args.seed,
         rows: 3,
     })
+}
+
+/// Lints again, for reports put together from shards, what each backend walked: the same
+/// lines a whole run prints. Where the directory cannot be read here, the shards' JSON
+/// `lint` objects still travel (see `merged_lint`).
+fn lint_merged(context: &Context, merged: &Verification) -> Vec<(String, LintReport)> {
+    let Ok(directory) = context.directory() else {
+        return Vec::new();
+    };
+    let mut lint = Vec::new();
+    for report in &merged.reports {
+        let dialect = match report.walk.backend.as_str() {
+            "sqlite" => Dialect::Sqlite,
+            "postgres" => Dialect::Postgres,
+            _ => continue,
+        };
+        if let Ok(history) = history_for(context, &directory, dialect) {
+            lint.push(lint_for(context, &history, dialect));
+        }
+    }
+    lint
 }

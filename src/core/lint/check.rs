@@ -83,12 +83,14 @@ pub fn lint_script(script: &Script, options: LintOptions) -> LintReport {
     let mut created: Vec<String> = Vec::new();
     let mut lock_timeout = options.lock_timeout_configured || options.flavor == Flavor::Sqlite;
     let mut found = Vec::new();
+    let rebuilt = rebuilt_tables(text);
     for range in split_statements(text) {
         let facts: Facts = analyse(&text[range.clone()]);
         let new_table = |table: &str| created.iter().any(|name| name == table);
         let mut statement_warnings = Vec::new();
         for finding in &facts.findings {
-            if new_table(&finding.table) || !applies(finding.rule, options.flavor) {
+            let rebuild = finding.rule == Rule::Drop && rebuilt.contains(&finding.table);
+            if rebuild || new_table(&finding.table) || !applies(finding.rule, options.flavor) {
                 continue;
             }
             statement_warnings.push((
@@ -121,6 +123,22 @@ pub fn lint_script(script: &Script, options: LintOptions) -> LintReport {
         }
     }
     apply_silences(script, found)
+}
+
+/// Tables the file rebuilds, SQLite's way: a new table made in the file takes their name
+/// (`CREATE TABLE t_new …; DROP TABLE t; ALTER TABLE t_new RENAME TO t`), so the drop
+/// leaves the application's table in place.
+fn rebuilt_tables(text: &str) -> Vec<String> {
+    let mut created = Vec::new();
+    let mut rebuilt = Vec::new();
+    for range in split_statements(text) {
+        let facts = analyse(&text[range]);
+        if let Some((_, to)) = facts.renames.filter(|(from, _)| created.contains(from)) {
+            rebuilt.push(to);
+        }
+        created.extend(facts.creates_table);
+    }
+    rebuilt
 }
 
 fn applies(rule: Rule, flavor: Flavor) -> bool {

@@ -22,6 +22,8 @@ pub(super) struct Facts {
     pub sets_lock_timeout: bool,
     /// A table this statement locks so that reads or writes wait (ALTER, DROP, index).
     pub locks_table: Option<String>,
+    /// `ALTER TABLE a RENAME TO b`: (a, b).
+    pub renames: Option<(String, String)>,
     pub findings: Vec<Finding>,
 }
 
@@ -152,6 +154,13 @@ fn alter_table(tokens: &[Token], facts: &mut Facts) {
         return;
     };
     facts.locks_table = Some(table.clone());
+    if tokens.get(at).is_some_and(|t| t.is("RENAME"))
+        && tokens.get(at + 1).is_some_and(|t| t.is("TO"))
+    {
+        if let Some((to, _)) = qualified_name(tokens, at + 2) {
+            facts.renames = Some((table.clone(), to));
+        }
+    }
     // The actions, split at top-level commas.
     let mut depth = 0usize;
     let mut start = at;

@@ -74,6 +74,13 @@ fn a_table_created_in_the_same_file_is_new() {
 }
 
 #[test]
+fn a_sqlite_style_rebuild_drops_no_table_the_application_loses() {
+    let text = "CREATE TABLE notes_new (id int);\nINSERT INTO notes_new SELECT id FROM notes;\n\
+        DROP TABLE notes;\nALTER TABLE notes_new RENAME TO notes;\nDROP TABLE other;\n";
+    assert_eq!(rules(text), vec![(Rule::Drop, 5)]);
+}
+
+#[test]
 fn lock_timeout_is_asked_for_once_unless_set_first() {
     let options = LintOptions {
         lock_timeout_configured: false,
