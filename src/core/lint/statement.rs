@@ -154,12 +154,10 @@ fn alter_table(tokens: &[Token], facts: &mut Facts) {
         return;
     };
     facts.locks_table = Some(table.clone());
-    if tokens.get(at).is_some_and(|t| t.is("RENAME"))
-        && tokens.get(at + 1).is_some_and(|t| t.is("TO"))
-    {
-        if let Some((to, _)) = qualified_name(tokens, at + 2) {
-            facts.renames = Some((table.clone(), to));
-        }
+    let renames_table = tokens.get(at).is_some_and(|t| t.is("RENAME"))
+        && tokens.get(at + 1).is_some_and(|t| t.is("TO"));
+    if let Some((to, _)) = qualified_name(tokens, at + 2).filter(|_| renames_table) {
+        facts.renames = Some((table.clone(), to));
     }
     // The actions, split at top-level commas.
     let mut depth = 0usize;
