@@ -7,6 +7,8 @@ use super::backup::{Backup, BackupName, RestoreWith};
 use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows};
+use super::held_lock::HeldLock;
+use super::sql_value::SqlValue;
 use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
 use crate::schema::{IntrospectOptions, Schema};
 
@@ -110,6 +112,33 @@ pub trait Backend {
         table: &str,
         columns: &[Column<'_>],
     ) -> Result<Option<TextRows>, BackendError>;
+
+    /// Inserts one row into a user's table `table` (unqualified, found as a query finds
+    /// it), binding `row`'s values to `columns`; for `verify --data`, on scratch databases.
+    fn insert_row(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        row: &[SqlValue],
+    ) -> Result<(), BackendError> {
+        let _ = (table, columns, row);
+        Err(BackendError::Database {
+            message: format!("{} cannot write rows", self.dialect()),
+        })
+    }
+
+    /// From now on (`on`), remembers the locks each transactional step holds just before
+    /// it commits, for [`Backend::take_locks`]. Off by default: reading them costs a query
+    /// per step (and on PostgreSQL runs steps unstaged). Returns whether this backend can.
+    fn record_locks(&mut self, on: bool) -> bool {
+        let _ = on;
+        false
+    }
+
+    /// The locks the steps run since the last call held, sorted; empty unless recording.
+    fn take_locks(&mut self) -> Vec<HeldLock> {
+        Vec::new()
+    }
 
     /// Runs a step's script and writes its record. Unless the script is marked
     /// `-- migrate:no-transaction`, both happen in one transaction: either the script's

@@ -17,9 +17,11 @@
 )]
 mod backend;
 mod backup;
+mod data_rows;
 mod dialect;
 mod error;
 mod foreign_table;
+mod held_lock;
 mod introspect_error;
 #[cfg(test)]
 mod introspect_test_support;
@@ -34,9 +36,11 @@ mod version_table;
 
 pub use backend::{Backend, Record, StepWork};
 pub use backup::{Backup, BackupName, RestoreWith};
+pub use data_rows::insert_row;
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
 pub use foreign_table::{Column, ColumnKind, TextRows, select_as_text};
+pub use held_lock::HeldLock;
 pub use introspect_error::IntrospectError;
 pub use open::{open, open_with};
 pub use postgres::introspect as postgres_introspect;

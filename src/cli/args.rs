@@ -138,6 +138,9 @@ pub enum CommandArgs {
     Check(FormatArgs),
     /// Rewrite migrations/migrate.sum from the migration files
     Hash,
+    /// Warn of operations dangerous on a busy production database (long locks, table
+    /// rewrites, renames and drops the running release still uses), with the safe pattern
+    Lint(LintArgs),
     /// The CI gate: every revision up, down and up again on scratch databases, comparing
     /// schemas; plus the sum file and the committed schema snapshots
     Verify(VerifyArgs),
@@ -279,6 +282,17 @@ pub struct VerifyArgs {
     /// Fail when a column comes back at another position (a warning otherwise)
     #[arg(long)]
     pub strict_column_order: bool,
+    /// Fill every table with generated rows before each up and fail a down that loses or
+    /// changes them [default: `data` in migrate.toml, else off]
+    #[arg(long)]
+    pub data: bool,
+    /// Record the table locks each up and down holds just before it commits, with what
+    /// they block (PostgreSQL; SQLite reports its whole-database write lock)
+    #[arg(long)]
+    pub locks: bool,
+    /// The seed of --data's rows, printed in the report; the same seed writes the same rows
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
     /// Check from this revision on; earlier ones are applied once, unchecked
     #[arg(long, value_name = "ID")]
     pub from: Option<String>,
@@ -365,6 +379,27 @@ pub struct FormatArgs {
     /// human or json
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+}
+
+/// Arguments of `lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Exit 1 when there is a warning or a stale `-- migrate:allow` (default: exit 0)
+    #[arg(long)]
+    pub strict: bool,
+    /// The dialect the scripts are for [default: the database URL's]
+    #[arg(long, value_enum)]
+    pub dialect: Option<LintDialect>,
+    /// human or json
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+}
+
+/// `lint --dialect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintDialect {
+    Sqlite,
+    Postgres,
 }
 
 /// Arguments of `adopt`.

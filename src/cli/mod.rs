@@ -7,6 +7,7 @@ mod config_error;
 mod context;
 mod directory_notes;
 mod exit;
+mod lint_output;
 mod mirror_config;
 mod mirror_output;
 mod mirror_source;
@@ -110,6 +111,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Status(args) => commands::status::run(&context, args.format, Mode::Status),
         CommandArgs::Check(args) => commands::status::run(&context, args.format, Mode::Check),
         CommandArgs::Hash => commands::hash::run(&context),
+        CommandArgs::Lint(args) => commands::lint::run(&context, &args),
         CommandArgs::Verify(args) if args.mirror => commands::mirror::verify(&context, &args),
         CommandArgs::Verify(args) => commands::verify::run(&context, &args),
         CommandArgs::Mirror {

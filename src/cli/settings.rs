@@ -32,6 +32,8 @@ struct ConfigFile {
     snapshots: Option<SnapshotPaths>,
     adopt: Option<AdoptConfig>,
     backup: Option<bool>,
+    /// Whether every `verify` also checks that downs keep the rows (`data = true`).
+    data: Option<bool>,
     mirror: Option<MirrorConfig>,
 }
 
@@ -92,6 +94,8 @@ pub struct Settings {
     pub sqlx_ignored_chars: Option<IgnoredChars>,
     /// Whether every `upgrade` backs the database up first (`backup = true`).
     pub backup: bool,
+    /// Whether every `verify` runs as `verify --data` (`data = true`).
+    pub data: bool,
     /// `[mirror]`: a SQLite set and a PostgreSQL set of one history.
     pub mirror: MirrorConfig,
 }
@@ -127,6 +131,7 @@ impl Settings {
                 .and_then(|adopt| adopt.sqlx_ignored_chars)
                 .map(IgnoredChars::from_iter),
             backup: config.backup.unwrap_or(false),
+            data: config.data.unwrap_or(false),
             introspect: IntrospectOptions {
                 exclude_tables: config.exclude_tables.unwrap_or_default(),
                 schemas: None,

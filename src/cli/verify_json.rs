@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use anyhow::Context as _;
+use migrate::core::lint::LintReport;
 use migrate::engine::{HistoryMark, RevisionVerdict, ShardMark};
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +29,9 @@ pub struct BackendDocument {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base: Option<BaseCheck>,
     pub duration_ms: u128,
+    /// `migrate lint`'s findings for this backend's dialect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lint: Option<serde_json::Value>,
 }
 
 impl BackendDocument {
@@ -42,6 +46,19 @@ impl BackendDocument {
             checksums: verification.checksums.clone(),
             base: verification.base.clone(),
             duration_ms: report.walk.duration_ms,
+            lint: verification
+                .lint
+                .iter()
+                .find(|(backend, _)| *backend == report.walk.backend)
+                .filter(|(_, lint)| *lint != LintReport::default())
+                .map(|(_, lint)| super::lint_output::json(lint))
+                .or_else(|| {
+                    let merged = verification.merged_lint.iter();
+                    merged
+                        .filter(|(backend, _)| *backend == report.walk.backend)
+                        .map(|(_, lint)| lint.clone())
+                        .next()
+                }),
         }
     }
 }
@@ -63,6 +80,7 @@ pub fn backend_json(
         checksums: checksums.clone(),
         base: None,
         duration_ms: report.walk.duration_ms,
+        lint: None,
     })
     .unwrap_or_default()
 }

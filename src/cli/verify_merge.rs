@@ -74,5 +74,13 @@ pub fn merge_files(paths: &[PathBuf]) -> anyhow::Result<Verification> {
         notes: Vec::new(),
         history: first.history.clone(),
         shard: None,
+        lint: Vec::new(),
+        merged_lint: merged
+            .iter()
+            .filter_map(|walk| {
+                let first = shards_of(walk).first().copied()?;
+                Some((walk.backend.clone(), first.lint.clone()?))
+            })
+            .collect(),
     })
 }

@@ -87,6 +87,15 @@ fn print_verdict(verdict: &RevisionVerdict) {
     for warning in &verdict.warnings {
         println!("    warning: {warning}");
     }
+    for lock in &verdict.locks {
+        println!(
+            "    lock ({}): {} on {}: {}",
+            lock.step, lock.mode, lock.relation, lock.blocks
+        );
+    }
+    for table in &verdict.data_skipped {
+        println!("    data: skipped {table}");
+    }
 }
 
 /// Prints each walk's header and verdicts at once, as one walk prints them while it goes:
@@ -150,6 +159,12 @@ fn summary(verification: &Verification, failed: bool) -> String {
     }
     for note in &verification.notes {
         let _ = writeln!(out, "{note}");
+    }
+    for (backend, lint) in &verification.lint {
+        if !(lint.warnings.is_empty() && lint.stale.is_empty()) {
+            let _ = writeln!(out, "lint ({backend}):");
+            out.push_str(&super::lint_output::human(lint));
+        }
     }
     let _ = writeln!(
         out,

@@ -1,6 +1,7 @@
 //! What one `verify` found, whichever way it ran (one walk, one shard, shards on threads,
 //! or shard reports merged), as the output files take it.
 
+use migrate::core::lint::LintReport;
 use migrate::engine::{HistoryMark, ShardMark, WalkReport};
 
 use super::verify_base::BaseCheck;
@@ -25,6 +26,12 @@ pub struct Verification {
     pub history: HistoryMark,
     /// Which shard this run checked; `None` for a whole history.
     pub shard: Option<ShardMark>,
+    /// `migrate lint` of the up scripts, per backend name (`sqlite`, `postgres`): shown,
+    /// never a failure.
+    pub lint: Vec<(String, LintReport)>,
+    /// The `lint` objects of shard reports put together (`--merge-reports`), per backend:
+    /// every shard lints the whole directory, so the first shard's stands for all.
+    pub merged_lint: Vec<(String, serde_json::Value)>,
 }
 
 impl Verification {

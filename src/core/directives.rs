@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use super::lint::Silence;
+
 /// What a file's header asks of the runner.
 ///
 /// Directives are read from the leading lines of a file that are blank or `--` comments;
@@ -31,7 +33,7 @@ pub struct DirectiveError {
 impl DirectiveError {
     /// The fix, for the `help:` line.
     pub fn help(&self) -> &'static str {
-        "known directives are `-- migrate:no-transaction`, `-- migrate:irreversible` and `-- migrate:allow-diff <object>`"
+        "known directives are `-- migrate:no-transaction`, `-- migrate:irreversible`, `-- migrate:allow-diff <object>` and `-- migrate:allow <lint rule>: <reason>`"
     }
 }
 
@@ -62,6 +64,9 @@ impl Directives {
                 "allow-diff" if !argument.is_empty() => {
                     directives.allow_diff.push(argument.to_owned())
                 }
+                // Read by `migrate lint` from anywhere in the file (see core::lint);
+                // checked here so a malformed one in the header is an error too.
+                "allow" if Silence::parse_argument(argument).is_some() => {}
                 _ => {
                     return Err(DirectiveError {
                         line: index + 1,

@@ -18,6 +18,7 @@ mod foreign_checksum;
 mod history;
 mod id_order;
 mod ignored_chars;
+pub mod lint;
 mod location;
 mod plan;
 mod plan_error;

@@ -5,9 +5,10 @@
 use std::collections::BTreeSet;
 use std::time::Instant;
 
+use super::data_check::{DataOptions, check_survived, seed};
 use super::error::EngineError;
 use super::step_work::{STAGE_AHEAD, new_row, now_rfc3339};
-use super::verify_report::{RevisionVerdict, Status, WalkReport};
+use super::verify_report::{RevisionVerdict, Status, StepLock, WalkReport};
 use crate::backend::{Backend, BackendError, Record, StepWork, VersionTable};
 use crate::core::{
     AppliedRevision, History, Location, Revision, RevisionId, Script, TransactionControl,
@@ -28,6 +29,10 @@ pub struct VerifyOptions {
     pub strict_column_order: bool,
     pub introspect: IntrospectOptions,
     pub table: VersionTable,
+    /// `verify --data`: seed every table before each up and prove the down keeps the rows.
+    pub data: Option<DataOptions>,
+    /// `verify --locks`: record the table locks each up and down holds before commit.
+    pub locks: bool,
 }
 
 /// What the walk tells its caller as it goes, for progress and streaming output.
@@ -66,6 +71,9 @@ pub fn verify(
         provider,
         options,
         checkpoint: None,
+        round: 0,
+        skipped: Vec::new(),
+        locks: Vec::new(),
     };
     let mut scratch = walk.fresh()?;
     let mut verdicts: Vec<RevisionVerdict> = revisions[..first_checked]
@@ -109,7 +117,9 @@ pub fn verify(
             total: revisions.len(),
             revision,
         });
-        let outcome = walk.check(&mut scratch, revision, &before)?;
+        let mut outcome = walk.check(&mut scratch, revision, &before)?;
+        outcome.verdict.data_skipped = std::mem::take(&mut walk.skipped);
+        outcome.verdict.locks = std::mem::take(&mut walk.locks);
         if let Some(schema) = &outcome.after {
             on_event(Event::Applied { revision, schema });
         }
@@ -154,6 +164,12 @@ struct Walk<'a> {
     /// copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL) to rebuild, so a
     /// history's revisions are replayed at most once however many fail.
     checkpoint: Option<(Scratch, usize)>,
+    /// Revisions seeded so far (`--data`): each round's values are new, so keys stay unique.
+    round: u64,
+    /// The tables the last seeding left alone, and why.
+    skipped: Vec<String>,
+    /// `--locks`: what the current revision's steps held.
+    locks: Vec<StepLock>,
 }
 
 impl Walk<'_> {
@@ -196,8 +212,26 @@ impl Walk<'_> {
         if let Some(control) = transaction_control(&revision.up) {
             return Ok(refused(revision, Status::UpFailed, control, None));
         }
+        let seeded = match self.options.data {
+            Some(data) => {
+                self.round += 1;
+                let seeded = seed(scratch.backend(), before, data, self.round)?;
+                self.skipped = seeded
+                    .skipped
+                    .iter()
+                    .map(|(table, why)| format!("{table}: {why}"))
+                    .collect();
+                Some(seeded)
+            }
+            None => None,
+        };
+        if self.options.locks {
+            scratch.backend().record_locks(true);
+        }
         stage_check(scratch.backend(), revision)?;
-        if let Err(error) = run_up(scratch.backend(), revision) {
+        let up = run_up(scratch.backend(), revision);
+        self.note_locks(scratch, "up");
+        if let Err(error) = up {
             return Ok(failed(
                 revision,
                 Status::UpFailed,
@@ -227,7 +261,9 @@ impl Walk<'_> {
                 Some(after_up),
             ));
         }
-        if let Err(error) = run_down(scratch.backend(), revision, down) {
+        let ran_down = run_down(scratch.backend(), revision, down);
+        self.note_locks(scratch, "down");
+        if let Err(error) = ran_down {
             // A failed down in a transaction rolled back to "up applied": nothing to rebuild.
             let rebuild = down.directives.no_transaction;
             let mut outcome = failed(revision, Status::DownFailed, down, error, rebuild);
@@ -243,6 +279,20 @@ impl Walk<'_> {
                 after: Some(after_up),
                 needs_rebuild: true,
             });
+        }
+        if let Some(seeded) = &seeded {
+            let id = revision.id.to_string();
+            if let Some(loss) = check_survived(scratch.backend(), seeded, &id)? {
+                let mut verdict = verdict(revision, Status::DownMismatch);
+                verdict.detail = Some(loss);
+                verdict.file = Some(down.origin.clone());
+                verdict.warnings = warnings;
+                return Ok(Outcome {
+                    verdict,
+                    after: Some(after_up),
+                    needs_rebuild: true,
+                });
+            }
         }
         if !down.directives.allow_diff.is_empty() {
             // A lossy down leaves the schema it declares, not the one before the up, so a
@@ -264,6 +314,8 @@ impl Walk<'_> {
             outcome.after = Some(after_up);
             return Ok(outcome);
         }
+        // The second up takes the locks the first did: they are reported once.
+        let _ = scratch.backend().take_locks();
         let after_reup = self.snapshot(scratch)?;
         let (failures, more_warnings) = self.split(diff(&after_up, &after_reup));
         let mut verdict = verdict(revision, Status::Ok);
@@ -280,6 +332,21 @@ impl Walk<'_> {
             after: Some(after_up),
             needs_rebuild: mismatch,
         })
+    }
+
+    /// Keeps the locks the step just run held, under `step`.
+    fn note_locks(&mut self, scratch: &mut Scratch, step: &str) {
+        if !self.options.locks {
+            return;
+        }
+        for lock in scratch.backend().take_locks() {
+            self.locks.push(StepLock {
+                step: step.to_owned(),
+                blocks: lock.blocks().to_owned(),
+                relation: lock.relation,
+                mode: lock.mode,
+            });
+        }
     }
 
     /// Splits findings into failures and warnings: a column's position (unless strict), and
@@ -369,6 +436,8 @@ fn verdict(revision: &Revision, status: Status) -> RevisionVerdict {
         warnings: Vec::new(),
         file: None,
         line: None,
+        data_skipped: Vec::new(),
+        locks: Vec::new(),
     }
 }
 

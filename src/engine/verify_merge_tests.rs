@@ -38,6 +38,8 @@ fn part(history: &History, backend: &str, index: usize, count: usize) -> ShardPa
             warnings: Vec::new(),
             file: None,
             line: None,
+            data_skipped: Vec::new(),
+            locks: Vec::new(),
         })
         .collect();
     ShardPart {

@@ -72,6 +72,23 @@ pub struct RevisionVerdict {
     pub file: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
+    /// `verify --data`: the tables not seeded before this revision's up, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_skipped: Vec<String>,
+    /// `verify --locks`: the table locks the up and the down held just before commit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locks: Vec<StepLock>,
+}
+
+/// A lock one step of a revision held (`verify --locks`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StepLock {
+    /// `up` or `down`.
+    pub step: String,
+    pub relation: String,
+    pub mode: String,
+    /// What the mode keeps other sessions from doing.
+    pub blocks: String,
 }
 
 /// The walk over every revision on one backend.

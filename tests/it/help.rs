@@ -4,7 +4,7 @@ use std::process::Command;
 
 use crate::snapshot;
 
-const COMMANDS: [&str; 22] = [
+const COMMANDS: [&str; 23] = [
     "",
     "init",
     "create",
@@ -18,6 +18,7 @@ const COMMANDS: [&str; 22] = [
     "status",
     "check",
     "hash",
+    "lint",
     "completions",
     "repair",
     "restore",

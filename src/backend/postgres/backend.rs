@@ -27,6 +27,7 @@ use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows};
+use crate::backend::held_lock::HeldLock;
 use crate::backend::no_transaction::{resume, run_outside_transaction};
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{VersionTable, sorted_applied};
@@ -63,6 +64,8 @@ pub struct PostgresBackend {
     staged: StagedRecords,
     /// The session settings asked for at connection, applied again after a reset.
     options: PostgresOptions,
+    /// `Some` while recording the locks steps hold (see [`Backend::record_locks`]).
+    held: Option<Vec<HeldLock>>,
     /// The database's name, for a backup's file name.
     database: String,
     /// How `pg_dump` reaches this database, for backups.
@@ -163,6 +166,7 @@ impl PostgresBackend {
             catalog: CatalogStatements::default(),
             watch: None,
             staged: StagedRecords::default(),
+            held: None,
             options: PostgresOptions::default(),
             database: database_name,
         })
@@ -180,7 +184,10 @@ impl PostgresBackend {
 
     fn run_in_transaction(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         let started = Instant::now();
-        let result = self.transaction_body(work, started);
+        let mut result = self.transaction_body(work, started);
+        if result.is_ok() && self.held.is_some() {
+            result = self.read_held_locks();
+        }
         let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
         let ended = self
             .client
@@ -188,6 +195,28 @@ impl PostgresBackend {
             .map_err(|error| database(&error));
         result?;
         ended
+    }
+
+    /// Adds the table locks this session holds now (before COMMIT) to `held`, leaving out
+    /// the tracking table and temporary tables, which are this program's own.
+    fn read_held_locks(&mut self) -> Result<(), BackendError> {
+        const LOCKS: &str = "SELECT c.relname::text, l.mode FROM pg_locks l \
+            JOIN pg_class c ON c.oid = l.relation \
+            WHERE l.pid = pg_backend_pid() AND l.granted AND c.relkind IN ('r', 'p') \
+            AND c.relpersistence <> 't' AND c.relname <> $1 \
+            AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)";
+        let rows = self
+            .client
+            .query(LOCKS, &[&self.table.name])
+            .map_err(|error| database(&error))?;
+        let held = self.held.get_or_insert_with(Vec::new);
+        for row in rows {
+            held.push(HeldLock {
+                relation: row.try_get(0).map_err(|error| database(&error))?,
+                mode: row.try_get(1).map_err(|error| database(&error))?,
+            });
+        }
+        Ok(())
     }
 
     /// The script and the record, after a `BEGIN` that travels with the script.
@@ -324,6 +353,32 @@ impl Backend for PostgresBackend {
         })
     }
 
+    fn insert_row(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        row: &[crate::backend::SqlValue],
+    ) -> Result<(), BackendError> {
+        let (sql, values) = crate::backend::insert_row(Dialect::Postgres, table, columns, row);
+        let typed = super::bind::typed(&values);
+        self.client
+            .execute_typed(&sql, &typed)
+            .map(drop)
+            .map_err(|error| database(&error))
+    }
+
+    fn record_locks(&mut self, on: bool) -> bool {
+        self.held = on.then(Vec::new);
+        true
+    }
+
+    fn take_locks(&mut self) -> Vec<HeldLock> {
+        let mut held = self.held.as_mut().map(std::mem::take).unwrap_or_default();
+        held.sort();
+        held.dedup();
+        held
+    }
+
     fn stage_steps(&mut self, works: &[StepWork<'_>]) -> Result<(), BackendError> {
         self.staged.stage(&mut self.client, works)
     }
@@ -333,7 +388,8 @@ impl Backend for PostgresBackend {
             Some(script) if script.directives.no_transaction => {
                 run_outside_transaction(&mut self.outside(), script, work.record, 0)
             }
-            _ if self.staged.takes(&work) => {
+            // Staged steps commit in the same message as their script: no room to look.
+            _ if self.held.is_none() && self.staged.takes(&work) => {
                 let progress = self.progress.as_ref();
                 match self
                     .staged

@@ -41,6 +41,8 @@ pub struct SqliteBackend {
     /// The progress table, once it is known to exist: it is made by the first
     /// no-transaction script, so databases that never run one never see it.
     progress: Option<ProgressTable>,
+    /// While recording locks: whether a step took the write lock since the last take.
+    wrote: Option<bool>,
 }
 
 impl SqliteBackend {
@@ -83,6 +85,7 @@ impl SqliteBackend {
             rows_read_ahead: None,
             busy_wait: BUSY_TIMEOUT,
             progress: None,
+            wrote: None,
         })
     }
 
@@ -273,6 +276,37 @@ impl Backend for SqliteBackend {
         self.read_text_rows(table, columns).map(Some).map_err(fail)
     }
 
+    fn insert_row(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        row: &[crate::backend::SqlValue],
+    ) -> Result<(), BackendError> {
+        let (sql, values) = crate::backend::insert_row(Dialect::Sqlite, table, columns, row);
+        let values = values.into_iter().map(super::tracking::to_sqlite);
+        self.conn
+            .execute(&sql, rusqlite::params_from_iter(values))
+            .map(drop)
+            .map_err(database)
+    }
+
+    fn record_locks(&mut self, on: bool) -> bool {
+        self.wrote = on.then_some(false);
+        true
+    }
+
+    /// SQLite locks the whole file for writing, from `BEGIN IMMEDIATE` to the commit.
+    fn take_locks(&mut self) -> Vec<crate::backend::HeldLock> {
+        let wrote = self.wrote.as_mut().is_some_and(std::mem::take);
+        if !wrote {
+            return Vec::new();
+        }
+        vec![crate::backend::HeldLock {
+            relation: "database".into(),
+            mode: "write lock".into(),
+        }]
+    }
+
     fn reset_session(&mut self) -> Result<(), BackendError> {
         super::session::reset(&self.conn).map_err(database)
     }
@@ -282,6 +316,9 @@ impl Backend for SqliteBackend {
             return run_outside_transaction(&mut self.outside(), script, work.record, 0);
         }
         let started = Instant::now();
+        if let Some(wrote) = self.wrote.as_mut() {
+            *wrote = true;
+        }
         // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
         // than failing halfway through the script.
         self.conn

@@ -28,6 +28,8 @@ pub fn verify(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
         strict_column_order: args.strict_column_order,
         introspect: settings.introspect.clone(),
         table: settings.table.clone(),
+        data: super::verify::data_options(context, args),
+        locks: args.locks,
     };
     let mut providers = mirror_providers(context, &args.databases)?;
     let human = args.format == Format::Human;

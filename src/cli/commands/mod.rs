@@ -8,6 +8,7 @@ pub mod hash;
 pub mod heads;
 pub mod history;
 pub mod init;
+pub mod lint;
 pub mod mirror;
 pub mod mirror_status;
 pub mod repair;

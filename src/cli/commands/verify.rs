@@ -4,8 +4,9 @@
 use std::borrow::Cow;
 
 use migrate::backend::Dialect;
+use migrate::core::lint::{Flavor, LintReport, lint_revisions};
 use migrate::core::{History, Shard};
-use migrate::engine::{HistoryMark, ShardMark, VerifyOptions, WalkReport, verify};
+use migrate::engine::{DataOptions, HistoryMark, ShardMark, VerifyOptions, WalkReport, verify};
 use migrate::source::{Directory, ReadOptions, SourceError};
 
 use crate::cli::args::{Format, VerifyArgs, VerifyDatabases};
@@ -28,7 +29,8 @@ pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
     let verification = if args.merge_reports.is_empty() {
         walk(context, args)?
     } else {
-        let merged = verify_merge::merge_files(&args.merge_reports)?;
+        let mut merged = verify_merge::merge_files(&args.merge_reports)?;
+        merged.lint = lint_merged(context, &merged);
         if args.format == Format::Human {
             verify_output::print_walks(&merged.reports);
         }
@@ -49,11 +51,15 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         strict_column_order: args.strict_column_order,
         introspect: context.settings.introspect.clone(),
         table: context.settings.table.clone(),
+        data: data_options(context, args),
+        locks: args.locks,
     };
     let selection = providers(context, &args.databases)?;
     let mut reports = Vec::new();
+    let mut lint = Vec::new();
     for mut provider in selection.providers {
         let history = history_for(context, &directory, provider.dialect())?;
+        lint.push(lint_for(context, &history, provider.dialect()));
         let run = (&*history, &options);
         reports.push(match (args.shard, args.jobs) {
             (Some(shard), _) => {
@@ -68,6 +74,12 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
     let first = args.shard.is_none_or(Shard::is_first);
     let mut notes = selection.notes;
     notes.extend(directory_notes::ignored(&directory));
+    if let Some(data) = options.data {
+        notes.push(format!(
+            "data: {} generated rows per table before each up, seed {} (reproduce with --data --seed {})",
+            data.rows, data.seed, data.seed
+        ));
+    }
     let base = match &args.base {
         Some(reference) if first => Some(crate::cli::verify_base::check(
             context, &directory, reference,
@@ -83,6 +95,8 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         },
         base,
         notes,
+        lint,
+        merged_lint: Vec::new(),
         history: HistoryMark::of(history),
         shard: args.shard.map(|shard| ShardMark::new(history, shard)),
     })
@@ -145,4 +159,46 @@ fn load(context: &Context) -> anyhow::Result<(Directory, ChecksumCheck)> {
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// `migrate lint` of the history walked on a backend, as verify shows it.
+fn lint_for(context: &Context, history: &History, dialect: Dialect) -> (String, LintReport) {
+    let flavor = match dialect {
+        Dialect::Sqlite => Flavor::Sqlite,
+        Dialect::Postgres => Flavor::Postgres,
+    };
+    let options = super::lint::options(context, flavor);
+    (
+        dialect.name().to_owned(),
+        lint_revisions(history.revisions(), options),
+    )
+}
+
+/// `--data` or `data = true`: how many rows, from which seed.
+pub fn data_options(context: &Context, args: &VerifyArgs) -> Option<DataOptions> {
+    (args.data || context.settings.data).then_some(DataOptions {
+        seed: args.seed,
+        rows: 3,
+    })
+}
+
+/// Lints again, for reports put together from shards, what each backend walked: the same
+/// lines a whole run prints. Where the directory cannot be read here, the shards' JSON
+/// `lint` objects still travel (see `merged_lint`).
+fn lint_merged(context: &Context, merged: &Verification) -> Vec<(String, LintReport)> {
+    let Ok(directory) = context.directory() else {
+        return Vec::new();
+    };
+    let mut lint = Vec::new();
+    for report in &merged.reports {
+        let dialect = match report.walk.backend.as_str() {
+            "sqlite" => Dialect::Sqlite,
+            "postgres" => Dialect::Postgres,
+            _ => continue,
+        };
+        if let Ok(history) = history_for(context, &directory, dialect) {
+            lint.push(lint_for(context, &history, dialect));
+        }
+    }
+    lint
 }
