@@ -9,12 +9,12 @@ use super::sql_value::SqlValue;
 /// SQLite binds each value and converts it by the column's affinity. PostgreSQL would
 /// refuse a text value for an integer column, so the row travels as one JSON object and
 /// `json_populate_record` converts each field to its column's type, as an insert would.
-pub fn insert_row(
+pub fn insert_row<'a>(
     dialect: Dialect,
     table: &str,
     columns: &[&str],
-    row: &[SqlValue],
-) -> (String, Vec<SqlValue>) {
+    row: &[SqlValue<'a>],
+) -> (String, Vec<SqlValue<'a>>) {
     let quoted: Vec<String> = columns
         .iter()
         .map(|c| dialect.quote_identifier(c))
@@ -38,9 +38,9 @@ pub fn insert_row(
                 .zip(row)
                 .map(|(column, value)| {
                     let value = match value {
-                        SqlValue::Text(text) => {
-                            text.clone().map_or(serde_json::Value::Null, Into::into)
-                        }
+                        SqlValue::Text(text) => text
+                            .clone()
+                            .map_or(serde_json::Value::Null, |text| text.into_owned().into()),
                         SqlValue::Integer(number) => (*number).into(),
                     };
                     ((*column).to_owned(), value)
@@ -50,7 +50,7 @@ pub fn insert_row(
                 "INSERT INTO {table_name} ({list}) SELECT {list} FROM json_populate_record(NULL::{table_name}, $1::json)"
             );
             let json = serde_json::Value::Object(object).to_string();
-            (sql, vec![SqlValue::Text(Some(json))])
+            (sql, vec![SqlValue::Text(Some(json.into()))])
         }
     }
 }

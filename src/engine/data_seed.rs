@@ -17,7 +17,7 @@ use crate::schema::{ConstraintKind, Schema, Table, TableKind};
 pub struct SeedTable {
     pub table: String,
     pub columns: Vec<String>,
-    pub rows: Vec<Vec<SqlValue>>,
+    pub rows: Vec<Vec<SqlValue<'static>>>,
 }
 
 /// What to write, in order (parents first), and the tables left alone with the reason.
@@ -162,7 +162,7 @@ fn table_rows(
 }
 
 /// The value numbered `n` for a column of `data_type`, if the generator knows the type.
-pub fn value_for(data_type: &str, n: u64) -> Option<SqlValue> {
+pub fn value_for(data_type: &str, n: u64) -> Option<SqlValue<'static>> {
     let ty = data_type.to_ascii_lowercase();
     let number = i64::try_from(n).ok()?;
     let has = |word: &str| ty.contains(word);
@@ -179,17 +179,20 @@ pub fn value_for(data_type: &str, n: u64) -> Option<SqlValue> {
         } else if has("bool") {
             SqlValue::Integer(number % 2)
         } else if has("uuid") {
-            SqlValue::Text(Some(format!("00000000-0000-4000-8000-{n:012x}")))
+            SqlValue::Text(Some(format!("00000000-0000-4000-8000-{n:012x}").into()))
         } else if has("timestamp") || has("date") {
             let (year, day) = (2000 + n / 336 % 7000, n % 336);
             let date = format!("{year:04}-{:02}-{:02}", day / 28 + 1, day % 28 + 1);
-            SqlValue::Text(Some(if has("timestamp") {
-                format!("{date} 12:00:00")
-            } else {
-                date
-            }))
+            SqlValue::Text(Some(
+                if has("timestamp") {
+                    format!("{date} 12:00:00")
+                } else {
+                    date
+                }
+                .into(),
+            ))
         } else if ty.is_empty() || has("char") || has("text") || has("clob") || has("string") {
-            SqlValue::Text(Some(format!("v{n}")))
+            SqlValue::Text(Some(format!("v{n}").into()))
         } else {
             return None;
         },

@@ -283,7 +283,7 @@ impl Backend for SqliteBackend {
         row: &[crate::backend::SqlValue],
     ) -> Result<(), BackendError> {
         let (sql, values) = crate::backend::insert_row(Dialect::Sqlite, table, columns, row);
-        let values = values.into_iter().map(super::tracking::to_sqlite);
+        let values = values.iter().map(super::tracking::to_sqlite);
         self.conn
             .execute(&sql, rusqlite::params_from_iter(values))
             .map(drop)
