@@ -65,6 +65,12 @@ impl BackendError {
                  --lock-timeout SECONDS (`lock_timeout` of `StartupOptions` or `MigratorOptions` in the library)"
                     .into(),
             ),
+            Self::Lock { .. } => Some(
+                "another migrate run holds the migration lock (a deploy still going, a replica \
+                 starting): let it finish, or wait longer with --lock-timeout SECONDS; a lock \
+                 whose process died is released with it, so there is nothing to clean up"
+                    .into(),
+            ),
             Self::NoPgDump => Some(
                 "install PostgreSQL's client programs (Debian and Ubuntu: `apt-get install \
                  postgresql-client`) or add the folder holding pg_dump to PATH; to apply \

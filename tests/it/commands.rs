@@ -206,12 +206,18 @@ backend_test!(init_creates_a_working_project, |test| {
     test.remove("migrations");
     let output = test.ok(&["init"]);
     assert!(output.contains("created migrate.toml"), "{output}");
+    assert!(output.contains("created migrations"), "{output}");
     assert!(test.read("migrate.toml").contains("# database_url = "));
     assert!(test.read("migrations/migrate.sum").contains("total "));
     assert_eq!(test.ok(&["status"]), "no revisions\n");
+    let again = test.ok(&["init"]);
     assert!(
-        test.ok(&["init"]).contains("kept migrate.toml"),
+        again.contains("kept migrate.toml"),
         "init twice keeps the config"
+    );
+    assert!(
+        again.contains("kept migrations"),
+        "and says the folder was there: {again}"
     );
 });
 

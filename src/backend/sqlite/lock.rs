@@ -40,8 +40,8 @@ pub(super) fn acquire(lock_path: &Path, timeout: Option<Duration>) -> Result<Fil
             Err(TryLockError::WouldBlock) => {
                 if timeout.is_some_and(|limit| started.elapsed() >= limit) {
                     return Err(lock_error(format!(
-                        "another migrate process still holds it after {:?}",
-                        started.elapsed()
+                        "another migrate process still holds it after waiting {:.1}s",
+                        started.elapsed().as_secs_f64()
                     )));
                 }
                 std::thread::sleep(LOCK_POLL);

@@ -13,6 +13,8 @@ pub fn run(context: &Context) -> anyhow::Result<u8> {
     let path = dir.join(SUM_FILE_NAME);
     std::fs::write(&path, SumFile::compute(&history).render())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    println!("wrote {} ({} revisions)", path.display(), history.len());
+    let count = history.len();
+    let noun = if count == 1 { "revision" } else { "revisions" };
+    println!("wrote {} ({count} {noun})", path.display());
     Ok(exit::SUCCESS)
 }

@@ -22,6 +22,7 @@ const CONFIG_TEMPLATE: &str = r#"# migrate.toml: settings for `migrate`. Flags a
 
 pub fn run(context: &Context, config_path: &std::path::Path) -> anyhow::Result<u8> {
     let dir = &context.settings.dir;
+    let existed = dir.is_dir();
     fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let sum_path = dir.join(SUM_FILE_NAME);
     if !sum_path.exists() {
@@ -36,7 +37,11 @@ pub fn run(context: &Context, config_path: &std::path::Path) -> anyhow::Result<u
             .with_context(|| format!("cannot write {}", config_path.display()))?;
         println!("created {}", config_path.display());
     }
-    println!("created {}", dir.display());
+    println!(
+        "{} {}",
+        if existed { "kept" } else { "created" },
+        dir.display()
+    );
     println!("next: migrate create \"create users\"");
     Ok(exit::SUCCESS)
 }
