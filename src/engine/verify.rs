@@ -2,18 +2,15 @@
 //! be back to what it was), up again (the schema must be what the first up made). Every
 //! problem is reported in one run; after a failure the state is rebuilt and the walk goes on.
 
-use std::collections::BTreeSet;
 use std::time::Instant;
 
 use super::data_check::{DataOptions, check_survived, seed};
 use super::error::EngineError;
-use super::step_work::{STAGE_AHEAD, new_row, now_rfc3339};
 use super::verify_report::{RevisionVerdict, Status, StepLock, WalkReport};
-use crate::backend::{Backend, BackendError, Record, StepWork, VersionTable};
-use crate::core::{
-    AppliedRevision, History, Location, Revision, RevisionId, Script, TransactionControl,
-    may_leave_session_state, transaction_control,
-};
+use super::verify_steps::{apply, apply_unchecked, run_down, run_up, stage_check};
+use super::verify_verdicts::{Outcome, failed, judge_down, refused, skipped, verdict};
+use crate::backend::VersionTable;
+use crate::core::{History, Revision, RevisionId, transaction_control};
 use crate::provision::{Provider, Scratch};
 use crate::schema::{Finding, FindingKind, IntrospectOptions, Schema, diff};
 
@@ -145,15 +142,6 @@ pub fn verify(
         head: (!up_failed && end == revisions.len()).then_some(before),
         duration_ms: started.elapsed().as_millis(),
     })
-}
-
-/// What checking one revision left.
-struct Outcome {
-    verdict: RevisionVerdict,
-    /// The schema with this revision applied, when known.
-    after: Option<Schema>,
-    /// The database is not at "this revision applied" and must be rebuilt.
-    needs_rebuild: bool,
 }
 
 struct Walk<'a> {
@@ -363,52 +351,6 @@ impl Walk<'_> {
     }
 }
 
-/// The verdict on a down that ran: `None` when it restored the schema (or left exactly the
-/// difference its `-- migrate:allow-diff` lines declare).
-fn judge_down(
-    revision: &Revision,
-    down: &Script,
-    failures: Vec<Finding>,
-) -> Option<RevisionVerdict> {
-    let declared = &down.directives.allow_diff;
-    let actual = objects(failures.iter().map(|f| f.object.as_str()));
-    let expected = objects(declared.iter().map(String::as_str));
-    if actual == expected {
-        return None;
-    }
-    let mut verdict = verdict(revision, Status::DownMismatch);
-    verdict.file = Some(down.origin.clone());
-    verdict.detail = Some(if declared.is_empty() {
-        "the down did not restore the schema from before the up".into()
-    } else {
-        let stale: Vec<&str> = expected.difference(&actual).map(String::as_str).collect();
-        let undeclared: Vec<&str> = actual.difference(&expected).map(String::as_str).collect();
-        format!(
-            "the difference the down leaves is not the one it declares (declared but not found: {}; found but not declared: {})",
-            list(&stale),
-            list(&undeclared)
-        )
-    });
-    verdict.diff = failures;
-    Some(verdict)
-}
-
-/// Objects by name without PostgreSQL's default schema, so `column users.legacy_id` in a
-/// declaration names `column public.users.legacy_id` of a finding on either backend.
-fn objects<'a>(names: impl Iterator<Item = &'a str>) -> BTreeSet<String> {
-    names
-        .map(|name| name.replacen(" public.", " ", 1))
-        .collect()
-}
-
-fn list(items: &[&str]) -> String {
-    if items.is_empty() {
-        "none".into()
-    } else {
-        items.join(", ")
-    }
-}
-
 /// Where `id` is in the history; `None` when no id is given.
 fn position(revisions: &[Revision], id: Option<&RevisionId>) -> Result<Option<usize>, EngineError> {
     id.map(|id| {
@@ -418,193 +360,4 @@ fn position(revisions: &[Revision], id: Option<&RevisionId>) -> Result<Option<us
             .ok_or_else(|| EngineError::UnknownRevision { id: id.clone() })
     })
     .transpose()
-}
-
-fn skipped(revision: &Revision) -> RevisionVerdict {
-    let mut skipped = verdict(revision, Status::Skipped);
-    skipped.detail = Some("not checked: an earlier revision's up failed".into());
-    skipped
-}
-
-fn verdict(revision: &Revision, status: Status) -> RevisionVerdict {
-    RevisionVerdict {
-        id: revision.id.to_string(),
-        slug: revision.slug.clone(),
-        status,
-        detail: None,
-        diff: Vec::new(),
-        warnings: Vec::new(),
-        file: None,
-        line: None,
-        data_skipped: Vec::new(),
-        locks: Vec::new(),
-    }
-}
-
-fn failed(
-    revision: &Revision,
-    status: Status,
-    script: &Script,
-    error: BackendError,
-    rebuild: bool,
-) -> Outcome {
-    let mut verdict = verdict(revision, status);
-    verdict.file = Some(script.origin.clone());
-    if let BackendError::Script { failure } = &error {
-        verdict.line = failure
-            .offset
-            .map(|offset| Location::of_offset(&script.text, offset).line);
-        let code = failure
-            .code
-            .as_deref()
-            .map_or_else(String::new, |code| format!(" [{code}]"));
-        verdict.detail = Some(format!("{}{code}", failure.message));
-    } else {
-        verdict.detail = Some(error.to_string());
-    }
-    Outcome {
-        verdict,
-        after: None,
-        needs_rebuild: rebuild,
-    }
-}
-
-/// A script refused for controlling the transaction it runs in; it did not run.
-fn refused(
-    revision: &Revision,
-    status: Status,
-    control: TransactionControl,
-    after: Option<Schema>,
-) -> Outcome {
-    let mut verdict = verdict(revision, status);
-    verdict.detail = Some(format!(
-        "`{}` ends or opens a transaction inside the one migrate runs the file in; remove it, or put `-- migrate:no-transaction` at the top of the file",
-        control.statement
-    ));
-    verdict.file = Some(control.origin);
-    verdict.line = Some(control.line);
-    Outcome {
-        verdict,
-        after,
-        needs_rebuild: false,
-    }
-}
-
-fn up_row(revision: &Revision) -> AppliedRevision {
-    new_row(
-        &revision.id,
-        &revision.slug,
-        &revision.up,
-        revision.down.as_ref(),
-        now_rfc3339(),
-    )
-}
-
-fn up_work<'a>(revision: &'a Revision, row: &'a AppliedRevision) -> StepWork<'a> {
-    StepWork {
-        script: Some(&revision.up),
-        record: Record::Insert(row),
-    }
-}
-
-fn down_work<'a>(revision: &'a Revision, down: &'a Script) -> StepWork<'a> {
-    StepWork {
-        script: Some(down),
-        record: Record::Delete(&revision.id),
-    }
-}
-
-fn run_up(backend: &mut dyn Backend, revision: &Revision) -> Result<(), BackendError> {
-    run_in_fresh_session(backend, up_work(revision, &up_row(revision)))
-}
-
-fn run_down(
-    backend: &mut dyn Backend,
-    revision: &Revision,
-    down: &Script,
-) -> Result<(), BackendError> {
-    run_in_fresh_session(backend, down_work(revision, down))
-}
-
-/// Runs a step, then resets the session if its script may have left state there: each
-/// step must see what a new run would (a real down runs days after its up, in another
-/// session), not the temporary tables or settings of the step before it.
-fn run_in_fresh_session(backend: &mut dyn Backend, work: StepWork<'_>) -> Result<(), BackendError> {
-    let leaves_state = work
-        .script
-        .is_some_and(|script| may_leave_session_state(&script.text));
-    let result = backend.run_step(work);
-    if leaves_state {
-        let reset = backend.reset_session();
-        result?;
-        return reset;
-    }
-    result
-}
-
-/// Tells the backend the steps checking `revision` takes when all goes well: up, down,
-/// up again (or the up alone, when there is no down to check).
-fn stage_check(backend: &mut dyn Backend, revision: &Revision) -> Result<(), BackendError> {
-    let row = up_row(revision);
-    let mut works = vec![up_work(revision, &row)];
-    // A down refused before it runs would leave the steps after it staged for nothing.
-    let down = revision
-        .reversible_down()
-        .filter(|down| transaction_control(down).is_none());
-    if let Some(down) = down {
-        works.extend([down_work(revision, down), up_work(revision, &row)]);
-    }
-    backend.stage_steps(&works)
-}
-
-/// Applies `revisions` without checking them.
-fn apply(scratch: &mut Scratch, revisions: &[Revision]) -> Result<(), EngineError> {
-    match apply_unchecked(scratch, revisions)? {
-        None => Ok(()),
-        Some(UpFailure { index, error }) => {
-            let revision = &revisions[index];
-            Err(step_failure(revision, &revision.up, error))
-        }
-    }
-}
-
-/// The up that failed while applying revisions unchecked: which one, and why.
-struct UpFailure {
-    index: usize,
-    error: BackendError,
-}
-
-/// Applies `revisions` without checking them, up to the first up that fails.
-fn apply_unchecked(
-    scratch: &mut Scratch,
-    revisions: &[Revision],
-) -> Result<Option<UpFailure>, EngineError> {
-    let backend = scratch.backend();
-    let mut applied = 0;
-    for window in revisions.chunks(STAGE_AHEAD) {
-        let rows: Vec<AppliedRevision> = window.iter().map(up_row).collect();
-        let works: Vec<StepWork<'_>> = window
-            .iter()
-            .zip(&rows)
-            .map(|(revision, row)| up_work(revision, row))
-            .collect();
-        backend.stage_steps(&works)?;
-        for revision in window {
-            if let Err(error) = run_up(backend, revision) {
-                let index = applied;
-                return Ok(Some(UpFailure { index, error }));
-            }
-            applied += 1;
-        }
-    }
-    Ok(None)
-}
-
-/// An up that fails while rebuilding worked a moment ago: the harness cannot go on.
-fn step_failure(revision: &Revision, script: &Script, error: BackendError) -> EngineError {
-    EngineError::Rebuild {
-        id: revision.id.clone(),
-        origin: script.origin.clone(),
-        message: error.to_string(),
-    }
 }
