@@ -3,6 +3,7 @@
 
 mod busy;
 mod introspect_pairs;
+mod migration_plan;
 mod no_transaction;
 mod script;
 mod snapshot_steps;
