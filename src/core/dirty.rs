@@ -5,7 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use super::revision_id::RevisionId;
-use super::split::split_statements;
+use super::split::postgres_statements;
 
 /// Which script of a revision was running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,7 +81,7 @@ impl DirtyRevision {
         self.last_done = self
             .statements_done
             .checked_sub(1)
-            .and_then(|index| split_statements(script).into_iter().nth(index))
+            .and_then(|index| postgres_statements(script).nth(index))
             .map(|range| script[range].to_owned());
     }
 }

@@ -6,13 +6,11 @@
 //! one reset of the session), while one that leaves state and is missed would make verify
 //! judge a down in a session no real rollback has.
 
-use super::split::split_statements;
+use super::split::postgres_statements;
 
 /// Whether any statement of `text` may change the session beyond its own transaction.
 pub fn may_leave_session_state(text: &str) -> bool {
-    split_statements(text)
-        .into_iter()
-        .any(|range| statement_may_leave_state(&text[range]))
+    postgres_statements(text).any(|range| statement_may_leave_state(&text[range]))
 }
 
 fn statement_may_leave_state(statement: &str) -> bool {

@@ -275,7 +275,8 @@ fn identifier_end(bytes: &[u8], at: usize) -> usize {
     at + length
 }
 
-fn line_comment_end(bytes: &[u8], at: usize) -> usize {
+/// The end of a `--` comment starting at `at`: past its newline (both dialects agree).
+pub(super) fn line_comment_end(bytes: &[u8], at: usize) -> usize {
     bytes[at..]
         .iter()
         .position(|&byte| byte == b'\n')

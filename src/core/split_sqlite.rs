@@ -12,7 +12,7 @@
 
 use std::ops::Range;
 
-use super::split::sql_start;
+use super::split::{line_comment_end, sql_start};
 
 /// The byte ranges of the statements of `text`, in order, found as the iterator advances.
 ///
@@ -167,13 +167,6 @@ fn quoted_end(bytes: &[u8], at: usize, quote: u8) -> usize {
         index += 1;
     }
     bytes.len()
-}
-
-fn line_comment_end(bytes: &[u8], at: usize) -> usize {
-    bytes[at..]
-        .iter()
-        .position(|&byte| byte == b'\n')
-        .map_or(bytes.len(), |newline| at + newline + 1)
 }
 
 /// The end of a `/* */` comment starting at `at`; SQLite's comments do not nest.

@@ -6,7 +6,7 @@
 
 use super::location::Location;
 use super::script::Script;
-use super::split::{leading_words, split_statements};
+use super::split::{leading_words, postgres_statements};
 
 /// A statement that ends or opens a transaction, in a file that runs inside one.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ pub fn transaction_control(script: &Script) -> Option<TransactionControl> {
         return None;
     }
     let text = &script.text;
-    split_statements(text).into_iter().find_map(|range| {
+    postgres_statements(text).find_map(|range| {
         let words = leading_words(text, range.start, 4);
         let texts: Vec<&str> = words.iter().map(|word| &text[word.clone()]).collect();
         let taken = controls(&texts)?;

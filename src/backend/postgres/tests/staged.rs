@@ -11,9 +11,7 @@ use crate::core::{AppliedRevision, Location, RevisionId, Script};
 /// The time as the engine stamps its rows (the backend takes it as given, so its tests
 /// make their own rather than import the engine).
 fn now() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
+    crate::backend::version_table::applied_at_text(time::OffsetDateTime::now_utc())
 }
 
 /// A revision's up script and the row the engine would record for it.
