@@ -89,6 +89,13 @@ pub trait Backend {
     /// not exist. Never writes.
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError>;
 
+    /// [`Backend::applied`] with every row's `up_sql` empty and `down_sql` `None`: for a
+    /// caller that compares ids and checksums only (is there anything to do?), as the
+    /// texts are most of a tracking table's bytes. Never writes.
+    fn applied_without_texts(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
+        self.applied()
+    }
+
     /// Every row of another tool's table `table` (found as an unqualified name is:
     /// PostgreSQL's `search_path`), each value read as text; `None` when there is no such
     /// table. For `migrate adopt`,
@@ -176,7 +183,8 @@ pub trait Backend {
 
     /// Reads ahead what the first statement on this connection would read anyway (SQLite:
     /// the schema of every table, parsed once per connection, and the tracking rows,
-    /// which the next [`Backend::applied`] returns if nothing changed in between), so that
+    /// which the next [`Backend::applied_without_texts`] returns if nothing changed in
+    /// between), so that
     /// a caller can pay for it on another thread while it does other work. Never writes;
     /// nothing happens where there is nothing to read ahead. A failure is not reported
     /// here: the first statement that needs what failed reports it, with what it was doing.

@@ -59,6 +59,21 @@ pub const TRACKING_COLUMNS: [&str; 9] = [
     "duration_ms",
 ];
 
+/// [`TRACKING_COLUMNS`] in the same order with the texts left out (read as an empty up
+/// and no down), for [`super::Backend::applied_without_texts`]: the texts are most of a
+/// tracking table's bytes, and comparing ids and checksums needs none of them.
+pub const TRACKING_COLUMNS_WITHOUT_TEXTS: [&str; 9] = [
+    "revision",
+    "slug",
+    "up_checksum",
+    "down_checksum",
+    "checksum_algorithm",
+    "'' AS up_sql",
+    "NULL AS down_sql",
+    "applied_at",
+    "duration_ms",
+];
+
 impl VersionTable {
     /// The table's name, schema-qualified and quoted.
     pub fn qualified(&self, dialect: Dialect) -> String {

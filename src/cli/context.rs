@@ -1,11 +1,13 @@
 //! What commands share: the settings, the migrations directory and the database.
 
 use std::thread;
+use std::time::SystemTime;
 
 use migrate::backend::{Backend, BackendError, DatabaseUrl, Dialect, open_with};
-use migrate::source::{Directory, FileDialect, ReadOptions};
+use migrate::source::{Directory, DirectorySummary, FileDialect, ReadOptions};
 
 use super::settings::Settings;
+use super::summary_cache::summary_cache;
 
 /// The resolved settings of one invocation, with ways to open what they name.
 pub struct Context {
@@ -19,6 +21,41 @@ impl Context {
             &self.settings.dir,
             self.read_options(),
         )?)
+    }
+
+    /// Reads and checks the migrations directory, and remembers it for the next no-op run
+    /// (see [`Context::summary_and_backend`]).
+    pub fn directory_remembered(&self) -> anyhow::Result<Directory> {
+        let read_since = SystemTime::now();
+        let directory = self.directory()?;
+        if let Some(cache) = summary_cache() {
+            cache.store(
+                &self.settings.dir,
+                self.read_options(),
+                &directory,
+                read_since,
+            );
+        }
+        Ok(directory)
+    }
+
+    /// The directory as an earlier run read it, when nothing below it changed since
+    /// (a `stat` per file, no file read), and the database, connected at once. Enough
+    /// to tell that an `upgrade` has nothing to do or that `check` passes; anything else
+    /// needs [`Context::directory_remembered`], which reads the files.
+    pub fn summary_and_backend(
+        &self,
+    ) -> anyhow::Result<(Option<DirectorySummary>, Box<dyn Backend>)> {
+        if matches!(&self.settings.url, DatabaseUrl::SqliteFile(path) if !path.exists()) {
+            return Ok((None, self.backend()?));
+        }
+        let connecting = self.connect_ahead();
+        let summary =
+            summary_cache().and_then(|cache| cache.load(&self.settings.dir, self.read_options()));
+        let backend = connecting
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        Ok((summary, backend))
     }
 
     /// How to read the directory: in the layout asked for, for the database's dialect.
@@ -61,24 +98,29 @@ impl Context {
             let directory = self.directory()?;
             return Ok((directory, self.backend()?));
         }
-        let settings = (
-            self.settings.url.clone(),
-            self.settings.table.clone(),
-            self.settings.postgres,
-        );
         // Not scoped: when the directory is broken, the error is printed without
         // waiting for a server that may take its time to answer.
-        let connecting = thread::spawn(move || {
-            let (url, table, postgres) = settings;
-            let mut backend = open_with(&url, table, &postgres)?;
-            backend.read_ahead();
-            Ok::<_, BackendError>(backend)
-        });
+        let connecting = self.connect_ahead();
         let directory = self.directory()?;
         let backend = connecting
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
         Ok((directory, backend))
+    }
+
+    /// Connects on another thread, reading the tracking rows ahead.
+    fn connect_ahead(&self) -> thread::JoinHandle<Result<Box<dyn Backend + Send>, BackendError>> {
+        let settings = (
+            self.settings.url.clone(),
+            self.settings.table.clone(),
+            self.settings.postgres,
+        );
+        thread::spawn(move || {
+            let (url, table, postgres) = settings;
+            let mut backend = open_with(&url, table, &postgres)?;
+            backend.read_ahead();
+            Ok::<_, BackendError>(backend)
+        })
     }
 
     fn connect(&self) -> Result<Box<dyn Backend + Send>, BackendError> {

@@ -13,6 +13,7 @@ mod mirror_output;
 mod mirror_source;
 mod report;
 mod settings;
+mod summary_cache;
 mod verify_base;
 mod verify_checksums;
 mod verify_json;

@@ -40,6 +40,11 @@ impl Checksum {
         Self(hasher.finalize().into())
     }
 
+    /// A digest kept as its raw bytes (see [`Checksum::as_bytes`]).
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
     /// The raw digest.
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0

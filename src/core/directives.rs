@@ -10,7 +10,7 @@ use super::lint::Silence;
 /// Directives are read from the leading lines of a file that are blank or `--` comments;
 /// the first line of SQL ends the header. A `-- migrate:` comment with an unknown name is
 /// an error rather than being ignored, so a typo cannot silently run a file in a transaction.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Directives {
     /// Run the file outside a transaction (`CREATE INDEX CONCURRENTLY`, `VACUUM`).
     pub no_transaction: bool,

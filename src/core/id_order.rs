@@ -7,7 +7,9 @@ use super::revision_id::RevisionId;
 
 /// The order a history's revisions run in, which is the order of the tool whose folder it
 /// was read from.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub enum IdOrder {
     /// [`RevisionId`]'s own order: runs of digits compare as numbers, so `9` runs before
     /// `10` (sqlx, golang-migrate, goose, Flyway, refinery, dbmate's timestamps, ours).

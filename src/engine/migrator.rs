@@ -200,6 +200,29 @@ impl<'a> Migrator<'a> {
         Ok(mark)
     }
 
+    /// Whether `command` has nothing to run, from the rows as they are now, read without
+    /// the lock; reads only. For a caller holding a history whose scripts have no texts
+    /// (a remembered directory): `false` whenever the answer takes more than the rows
+    /// (a revision to run, a plan refused, a dirty mark, no tracking rows yet), so the
+    /// caller goes on with the files read and [`Migrator::run`].
+    pub fn has_nothing_to_do(&mut self, command: &Command) -> Result<bool, EngineError> {
+        if !self.backend.dirty()?.is_empty() {
+            return Ok(false);
+        }
+        let applied = self.backend.applied_without_texts()?;
+        if applied.is_empty() {
+            return Ok(false);
+        }
+        let Ok(plan) = self.plan_with(command, &applied) else {
+            return Ok(false);
+        };
+        if !plan.steps.is_empty() {
+            return Ok(false);
+        }
+        self.ran_to = Some(plan.position_after(&applied));
+        Ok(true)
+    }
+
     /// The plan `command` would run now; reads only (for `--dry-run` and `--sql`).
     pub fn plan(&mut self, command: &Command) -> Result<Plan, EngineError> {
         let applied = self.applied()?;

@@ -10,7 +10,7 @@ use super::tree::Tree;
 use crate::core::{History, HistoryError, RevisionId, SUM_FILE_NAME, SumFile};
 
 /// Whether the directory carries a sum file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SumState {
     /// `migrate.sum` exists and agrees with the directory.
     Verified,

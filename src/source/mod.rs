@@ -13,6 +13,12 @@ mod layouts;
 mod links;
 mod mirror;
 mod reading;
+#[cfg(unix)]
+mod stamps;
+#[cfg(not(unix))]
+#[path = "stamps_portable.rs"]
+mod stamps;
+mod summary_cache;
 mod tree;
 mod tree_file;
 
@@ -22,4 +28,5 @@ pub use error::SourceError;
 pub use layouts::{Layout, LayoutParseError};
 pub use mirror::{MirrorError, MirrorSet, MirrorSource};
 pub use reading::{FileDialect, ReadOptions, Reading};
+pub use summary_cache::{DirectorySummary, SummaryCache};
 pub use tree::{Tree, TreeFile};

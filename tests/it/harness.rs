@@ -90,8 +90,15 @@ impl Test {
             .current_dir(self.dir.path())
             .args(args)
             .env("DATABASE_URL", &self.db.url)
+            // Each test remembers its directories in its own folder, not the user's.
+            .env("MIGRATE_CACHE_DIR", self.cache_dir())
             .env_remove("RUST_BACKTRACE");
         command
+    }
+
+    /// Where this test's runs remember migrations directories between runs.
+    pub fn cache_dir(&self) -> PathBuf {
+        self.dir.path().join(".cache")
     }
 
     /// Runs `migrate ARGS` with extra environment variables.

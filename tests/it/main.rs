@@ -26,6 +26,7 @@ mod lint;
 mod messages;
 mod mirror;
 mod no_transaction;
+mod noop_cache;
 mod signals;
 mod tracking;
 mod transaction_control;

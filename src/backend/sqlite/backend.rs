@@ -14,7 +14,7 @@ use super::no_transaction::Outside;
 use super::progress::{clear_mark, find_progress_table, read_marks};
 use super::read_ahead::{DatabaseState, RowsReadAhead};
 use super::script::run_script;
-use super::tracking::{read_rows, table_exists};
+use super::tracking::{Columns, read_rows, table_exists};
 use crate::backend::backend::{Backend, StepWork};
 use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
@@ -138,7 +138,7 @@ impl SqliteBackend {
     }
 
     /// Every row of the tracking table, read now.
-    fn read_applied(&self) -> Result<Vec<AppliedRevision>, BackendError> {
+    fn read_applied(&self, columns: Columns) -> Result<Vec<AppliedRevision>, BackendError> {
         let tracking = |error: rusqlite::Error| {
             self.locked_or(error, |error| BackendError::Tracking {
                 table: self.table.name.clone(),
@@ -148,7 +148,7 @@ impl SqliteBackend {
         if !table_exists(&self.conn, &self.table.name).map_err(tracking)? {
             return Ok(Vec::new());
         }
-        let raw_rows = read_rows(&self.conn, &self.table).map_err(tracking)?;
+        let raw_rows = read_rows(&self.conn, &self.table, columns).map_err(tracking)?;
         sorted_applied(raw_rows).map_err(|message| BackendError::Tracking {
             table: self.table.name.clone(),
             message,
@@ -231,7 +231,7 @@ impl Backend for SqliteBackend {
         // another connection's lock would only delay the run's own, bounded wait.
         let read = || {
             let at = DatabaseState::read(&self.conn).ok()?;
-            let rows = self.read_applied().ok()?;
+            let rows = self.read_applied(Columns::WithoutTexts).ok()?;
             Some(RowsReadAhead { at, rows })
         };
         self.rows_read_ahead = without_waiting(&self.conn, self.busy_wait, read)
@@ -254,10 +254,14 @@ impl Backend for SqliteBackend {
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
+        self.read_applied(Columns::All)
+    }
+
+    fn applied_without_texts(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
         let ahead = self.rows_read_ahead.take();
         match ahead.and_then(|ahead| ahead.still_current(&self.conn)) {
             Some(rows) => Ok(rows),
-            None => self.read_applied(),
+            None => self.read_applied(Columns::WithoutTexts),
         }
     }
 

@@ -38,7 +38,21 @@ impl RunMode {
 }
 
 pub fn run(context: &Context, command: Command, mode: RunMode) -> anyhow::Result<u8> {
-    let (directory, mut backend) = context.directory_and_backend()?;
+    let (directory, mut backend) = if may_be_a_no_op(&command, &mode) {
+        let (summary, mut backend) = context.summary_and_backend()?;
+        if let Some(summary) = summary {
+            let history = &summary.directory().history;
+            let mut migrator = Migrator::new(backend.as_mut(), history, mode.options.clone());
+            if migrator.has_nothing_to_do(&command)? {
+                println!("nothing to do");
+                print_position(&mut migrator, history)?;
+                return Ok(exit::SUCCESS);
+            }
+        }
+        (context.directory_remembered()?, backend)
+    } else {
+        context.directory_and_backend()?
+    };
     let dialect = backend.dialect();
     let use_stored_down = mode.options.plan.use_stored_down;
     let mut migrator = Migrator::new(backend.as_mut(), &directory.history, mode.options);
@@ -75,6 +89,14 @@ pub fn run(context: &Context, command: Command, mode: RunMode) -> anyhow::Result
     }
     print_position(&mut migrator, &directory.history)?;
     Ok(exit::SUCCESS)
+}
+
+/// Whether the run may find nothing to do, the most frequent case (every app start, every
+/// deploy step), which a directory remembered from an earlier run answers without
+/// reading the files: an upgrade run as such, not printed (a backup is only written
+/// when there is something to run).
+fn may_be_a_no_op(command: &Command, mode: &RunMode) -> bool {
+    matches!(command, Command::Upgrade(_)) && !mode.sql && !mode.dry_run
 }
 
 /// Parses a target argument.

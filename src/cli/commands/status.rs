@@ -17,15 +17,23 @@ pub enum Mode {
 }
 
 pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> {
-    let (directory, mut backend) = context.directory_and_backend()?;
-    let applied = backend.applied()?;
-    // Through the migrator, so each mark names its last good statement from the files.
-    let mut migrator = Migrator::new(
-        backend.as_mut(),
-        &directory.history,
-        MigratorOptions::default(),
-    );
-    let dirty: Vec<String> = migrator.dirty()?.iter().map(ToString::to_string).collect();
+    let (summary, mut backend) = context.summary_and_backend()?;
+    let marks = backend.dirty()?;
+    // A remembered directory tells every state (they come from ids and checksums); a dirty
+    // mark names its last good statement from the files, so then they are read.
+    let directory = match summary {
+        Some(summary) if marks.is_empty() => summary.into_directory(),
+        _ => context.directory_remembered()?,
+    };
+    // Every state comes from ids and checksums, none from the texts as applied.
+    let applied = backend.applied_without_texts()?;
+    let dirty: Vec<String> = if marks.is_empty() {
+        Vec::new()
+    } else {
+        let options = MigratorOptions::default();
+        let mut migrator = Migrator::new(backend.as_mut(), &directory.history, options);
+        migrator.dirty()?.iter().map(ToString::to_string).collect()
+    };
     let entries = migrate::core::status(&directory.history, &applied);
     let clean = dirty.is_empty() && entries.iter().all(|entry| entry.state.is_applied_cleanly());
     match format {

@@ -5,7 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A tool's way of laying out migration files.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub enum Layout {
     /// `<id>_<slug>/up.sql` and `down.sql`: ours, and diesel's.
     Folders,
