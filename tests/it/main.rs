@@ -9,6 +9,7 @@ mod snapshot;
 mod adopt;
 mod app_start;
 mod autogenerate;
+mod autogenerate_limits;
 mod backup;
 mod bad_input;
 mod ci_templates;

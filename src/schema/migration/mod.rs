@@ -14,6 +14,8 @@ mod renames;
 mod steps;
 #[cfg(test)]
 mod tests;
+mod type_changes;
+mod unmanaged_sql;
 
 pub use error::MigrationPlanError;
 pub use flavor::Flavor;
@@ -21,3 +23,4 @@ pub use plan::{MigrationPlan, managed, plan_migration};
 pub use rename::{Rename, RenameCandidate, Renames};
 pub use renames::rename_candidates;
 pub use steps::{Script, Step};
+pub use unmanaged_sql::unmanaged_statement;

@@ -40,6 +40,11 @@ impl Script {
         self.steps.push(Step::new(sql));
     }
 
+    /// Adds the statement, if there is one.
+    pub(crate) fn extend_sql(&mut self, sql: Option<String>) {
+        self.steps.extend(sql.map(Step::new));
+    }
+
     pub(crate) fn extend(&mut self, other: Script) {
         self.steps.extend(other.steps);
     }
