@@ -80,6 +80,21 @@ crate::backend_test!(rebuild_keeps_rows, |test| {
     assert_eq!(notes, Some(vec!["to work".to_owned(), "home".to_owned()]));
 });
 
+crate::backend_test!(rebuild_referenced_runs_with_foreign_keys_off, |test| {
+    // SQLite rebuilds `users`, which `trips` references with ON DELETE CASCADE: with
+    // foreign keys on, dropping the old `users` would take every trip with it.
+    let rows = "INSERT INTO users (id, name) VALUES (1, 'ada');\
+        INSERT INTO trips (id, user_id, note) VALUES (1, 1, 'to work'), (2, 1, 'home');";
+    let folder = generate(&test, "rebuild_referenced", rows);
+    let up = test.read(&format!("migrations/{folder}/up.sql"));
+    let marked = up.contains("-- migrate:foreign-keys-off\n");
+    assert_eq!(marked, test.db.kind == Kind::Sqlite, "{up}");
+    let notes = test
+        .db
+        .query_strings("trips", "SELECT note FROM trips ORDER BY id");
+    assert_eq!(notes, Some(vec!["to work".to_owned(), "home".to_owned()]));
+});
+
 crate::backend_test!(unchanged_schema_writes_nothing, |test| {
     test.remove("migrations");
     test.write(
