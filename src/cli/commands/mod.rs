@@ -11,6 +11,7 @@ pub mod init;
 pub mod lint;
 pub mod mirror;
 pub mod mirror_status;
+pub mod rename_prompt;
 pub mod repair;
 pub mod restore;
 pub mod run;

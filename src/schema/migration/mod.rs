@@ -21,6 +21,6 @@ pub use error::MigrationPlanError;
 pub use flavor::Flavor;
 pub use plan::{MigrationPlan, managed, plan_migration};
 pub use rename::{Rename, RenameCandidate, Renames};
-pub use renames::rename_candidates;
+pub use renames::{rename_candidates, settles};
 pub use steps::{Script, Step};
 pub use unmanaged_sql::unmanaged_statement;
