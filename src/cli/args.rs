@@ -108,6 +108,10 @@ pub enum CommandArgs {
         /// databases before anything is written
         #[arg(long)]
         autogenerate: bool,
+        /// With --autogenerate: write the revision into both sets of `[mirror]`, each from
+        /// its own schema file (schema.sqlite.sql and schema.postgres.sql by default)
+        #[arg(long, requires = "autogenerate", conflicts_with = "schema_file")]
+        mirror: bool,
         #[command(flatten)]
         desired: DesiredArgs,
     },

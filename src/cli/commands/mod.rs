@@ -2,6 +2,7 @@
 
 pub mod adopt;
 pub mod autogenerate;
+pub mod autogenerate_mirror;
 pub mod create;
 pub mod current;
 pub mod hash;
