@@ -59,7 +59,10 @@ fn both_sets_get_the_revision_under_one_id() {
     assert_eq!(sqlite, postgres, "the same ids and names in both sets");
     assert_eq!(sqlite.len(), 2);
     let up = test.read(&format!("m/postgres/{}/up.sql", postgres[1]));
-    assert!(up.contains("ADD COLUMN email character varying(200)"), "{up}");
+    assert!(
+        up.contains("ADD COLUMN email character varying(200)"),
+        "{up}"
+    );
     test.ok(&["hash", "--dir", "m/sqlite"]);
     test.ok(&["hash", "--dir", "m/postgres"]);
     let verified = test.ok(&["verify", "--mirror"]);

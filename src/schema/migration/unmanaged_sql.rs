@@ -20,6 +20,19 @@ const MODELED: &[&str] = &[
     "schema",
     "extension",
     "virtual",
+    "constraint",
+];
+
+/// Words between `CREATE` and the kind.
+const CREATE_MODIFIERS: &[&str] = &[
+    "or",
+    "replace",
+    "unique",
+    "temp",
+    "temporary",
+    "unlogged",
+    "global",
+    "local",
 ];
 
 /// Statements that change a modeled object, unless they say one of [`UNMODELED_CLAUSES`].
@@ -42,7 +55,7 @@ pub fn unmanaged_statement(sql: &str) -> Option<String> {
     let modeled = match word(0) {
         "create" => {
             let mut at = 1;
-            while matches!(word(at), "or" | "replace" | "unique" | "temp" | "temporary") {
+            while CREATE_MODIFIERS.contains(&word(at)) {
                 at += 1;
             }
             MODELED.contains(&word(at))
@@ -149,6 +162,8 @@ mod tests {
             "ALTER TABLE t ADD CONSTRAINT c CHECK (id > 0);",
             "COMMENT ON TABLE t IS 'x';",
             "CREATE VIRTUAL TABLE f USING fts5(body);",
+            "CREATE UNLOGGED TABLE cache (k text);",
+            "CREATE CONSTRAINT TRIGGER c AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();",
         ] {
             assert_eq!(unmanaged_statement(sql), None, "{sql}");
         }
