@@ -3,6 +3,7 @@
 pub mod adopt;
 pub mod autogenerate;
 pub mod autogenerate_mirror;
+pub mod autogenerate_set;
 pub mod create;
 pub mod current;
 pub mod hash;
