@@ -173,8 +173,9 @@ impl Settings {
     }
 }
 
-/// The tracking table's PostgreSQL schema, refusing what looks like a file: the issue
-/// that asked for autogenerate spelled its file's key `schema`, which this key already was.
+/// The tracking table's PostgreSQL schema, refusing what looks like a file: a path here
+/// was meant as autogenerate's desired schema (`schema_file`), and as a schema name it
+/// would only fail later, far from the cause.
 fn tracking_schema(value: &str, origin: &str) -> anyhow::Result<String> {
     let file_like = value.contains(['/', '\\']) || value.to_ascii_lowercase().ends_with(".sql");
     if file_like {
