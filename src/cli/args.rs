@@ -35,7 +35,8 @@ pub struct Cli {
 /// Where the desired schema is, and how to read renames in it.
 #[derive(Debug, Args)]
 pub struct DesiredArgs {
-    /// The desired schema: CREATE statements in the backend's dialect [default: schema.sql]
+    /// The desired schema: CREATE statements in the backend's dialect [default: schema.sql,
+    /// or `schema_file` in migrate.toml]
     #[arg(long, value_name = "FILE")]
     pub schema_file: Option<PathBuf>,
     /// A dropped and an added object that are one renamed: `old=new` (a table) or
@@ -107,6 +108,10 @@ pub enum CommandArgs {
         /// databases before anything is written
         #[arg(long)]
         autogenerate: bool,
+        /// With --autogenerate: write the revision into both sets of `[mirror]`, each from
+        /// its own schema file (schema.sqlite.sql and schema.postgres.sql by default)
+        #[arg(long, requires = "autogenerate", conflicts_with = "schema_file")]
+        mirror: bool,
         #[command(flatten)]
         desired: DesiredArgs,
     },

@@ -14,6 +14,10 @@ pub struct MirrorConfig {
     pub sqlite: Option<PathBuf>,
     /// The PostgreSQL set's folder.
     pub postgres: Option<PathBuf>,
+    /// `create --autogenerate --mirror`: the SQLite set's desired schema.
+    pub sqlite_schema_file: Option<PathBuf>,
+    /// `create --autogenerate --mirror`: the PostgreSQL set's desired schema.
+    pub postgres_schema_file: Option<PathBuf>,
     /// `[[mirror.allow]]`: differences the team accepts.
     #[serde(default)]
     pub allow: Vec<AllowConfig>,

@@ -76,7 +76,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<u8> {
         CommandArgs::Create {
             message,
             autogenerate: true,
+            mirror: true,
             desired,
+        } => commands::autogenerate_mirror::create(&context, &message, &desired),
+        CommandArgs::Create {
+            message,
+            autogenerate: true,
+            desired,
+            ..
         } => commands::autogenerate::create(&context, &message, &desired),
         CommandArgs::Create { message, .. } => commands::create::run(&context, &message),
         CommandArgs::Upgrade(args) => {

@@ -25,7 +25,11 @@ struct ConfigFile {
     dir: Option<PathBuf>,
     table: Option<String>,
     layout: Option<String>,
+    /// PostgreSQL: the tracking table's schema (a namespace, not a file).
     schema: Option<String>,
+    /// The desired schema's file for `create --autogenerate` and `diff --to`. Not `schema`,
+    /// which already names the tracking table's PostgreSQL schema.
+    schema_file: Option<PathBuf>,
     statement_timeout: Option<f64>,
     db_lock_timeout: Option<f64>,
     exclude_tables: Option<Vec<String>>,
@@ -98,6 +102,8 @@ pub struct Settings {
     pub data: bool,
     /// `[mirror]`: a SQLite set and a PostgreSQL set of one history.
     pub mirror: MirrorConfig,
+    /// The desired schema for `create --autogenerate` (`schema_file`, else schema.sql).
+    pub schema_file: PathBuf,
 }
 
 impl Settings {
@@ -114,8 +120,14 @@ impl Settings {
             Some(name) => Some(name.parse::<Layout>()?),
             None => None,
         };
+        let schema = match (&global.schema, config.schema) {
+            (Some(flag), _) => Some(tracking_schema(flag, "--schema")?),
+            (None, Some(key)) => Some(tracking_schema(&key, "`schema` in migrate.toml")?),
+            (None, None) => None,
+        };
         Ok(Self {
             layout,
+            schema_file: config.schema_file.unwrap_or_else(|| "schema.sql".into()),
             dir_flag: global.dir.is_some(),
             mirror: config.mirror.unwrap_or_default(),
             dir: global
@@ -141,7 +153,7 @@ impl Settings {
                 lock_timeout: seconds(global.db_lock_timeout.or(config.db_lock_timeout))?,
             },
             table: VersionTable {
-                schema: global.schema.clone().or(config.schema),
+                schema,
                 name: global
                     .table
                     .clone()
@@ -159,6 +171,19 @@ impl Settings {
             _ => true,
         }
     }
+}
+
+/// The tracking table's PostgreSQL schema, refusing what looks like a file: a path here
+/// was meant as autogenerate's desired schema (`schema_file`), and as a schema name it
+/// would only fail later, far from the cause.
+fn tracking_schema(value: &str, origin: &str) -> anyhow::Result<String> {
+    let file_like = value.contains(['/', '\\']) || value.to_ascii_lowercase().ends_with(".sql");
+    if file_like {
+        anyhow::bail!(
+            "{origin} is `{value}`, which looks like a file, but it names the PostgreSQL schema of the tracking table\nhelp: name the desired schema's file with `schema_file = \"{value}\"` in migrate.toml, or `--schema-file {value}`"
+        );
+    }
+    Ok(value.to_owned())
 }
 
 /// A number of seconds as a duration; refuses negative and non-finite numbers.

@@ -18,6 +18,11 @@ pub struct Directives {
     pub irreversible: bool,
     /// Differences a lossy down declares it leaves behind, checked by `verify`.
     pub allow_diff: Vec<String>,
+    /// SQLite: run the file with foreign keys off (`PRAGMA foreign_keys` cannot change
+    /// inside a transaction, so the runner switches it around the file's), as SQLite's
+    /// table rebuild needs when other tables reference the rebuilt one: with them on,
+    /// dropping the old table deletes or refuses the rows that point at it.
+    pub foreign_keys_off: bool,
 }
 
 /// A `-- migrate:` line that is not a directive we know.
@@ -33,7 +38,7 @@ pub struct DirectiveError {
 impl DirectiveError {
     /// The fix, for the `help:` line.
     pub fn help(&self) -> &'static str {
-        "known directives are `-- migrate:no-transaction`, `-- migrate:irreversible`, `-- migrate:allow-diff <object>` and `-- migrate:allow <lint rule>: <reason>`"
+        "known directives are `-- migrate:no-transaction`, `-- migrate:irreversible`, `-- migrate:foreign-keys-off` (SQLite), `-- migrate:allow-diff <object>` and `-- migrate:allow <lint rule>: <reason>`"
     }
 }
 
@@ -61,6 +66,7 @@ impl Directives {
             match name {
                 "no-transaction" => directives.no_transaction = true,
                 "irreversible" => directives.irreversible = true,
+                "foreign-keys-off" => directives.foreign_keys_off = true,
                 "allow-diff" if !argument.is_empty() => {
                     directives.allow_diff.push(argument.to_owned())
                 }
@@ -87,6 +93,9 @@ impl fmt::Display for Directives {
         }
         if self.irreversible {
             writeln!(f, "-- {PREFIX}irreversible")?;
+        }
+        if self.foreign_keys_off {
+            writeln!(f, "-- {PREFIX}foreign-keys-off")?;
         }
         for object in &self.allow_diff {
             writeln!(f, "-- {PREFIX}allow-diff {object}")?;
@@ -132,12 +141,16 @@ mod tests {
             any::<bool>(),
             any::<bool>(),
             proptest::collection::vec("[a-z][a-z_. ]{0,15}[a-z]", 0..3),
+            any::<bool>(),
         )
-            .prop_map(|(no_transaction, irreversible, allow_diff)| Directives {
-                no_transaction,
-                irreversible,
-                allow_diff,
-            })
+            .prop_map(
+                |(no_transaction, irreversible, allow_diff, foreign_keys_off)| Directives {
+                    no_transaction,
+                    irreversible,
+                    allow_diff,
+                    foreign_keys_off,
+                },
+            )
     }
 
     proptest! {

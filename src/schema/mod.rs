@@ -32,7 +32,7 @@ pub use diff::diff;
 pub use finding::{Finding, FindingKind};
 pub use migration::{
     Flavor, MigrationPlan, MigrationPlanError, Rename, RenameCandidate, Renames, Script, Step,
-    managed, plan_migration, rename_candidates,
+    managed, plan_migration, rename_candidates, settles, unmanaged_statement,
 };
 pub use mirror::{DialectOnly, MirrorCache, MirrorDiff, MirrorFinding, Side, mirror_diff};
 pub use model::{

@@ -80,6 +80,21 @@ crate::backend_test!(rebuild_keeps_rows, |test| {
     assert_eq!(notes, Some(vec!["to work".to_owned(), "home".to_owned()]));
 });
 
+crate::backend_test!(rebuild_referenced_runs_with_foreign_keys_off, |test| {
+    // SQLite rebuilds `users`, which `trips` references with ON DELETE CASCADE: with
+    // foreign keys on, dropping the old `users` would take every trip with it.
+    let rows = "INSERT INTO users (id, name) VALUES (1, 'ada');\
+        INSERT INTO trips (id, user_id, note) VALUES (1, 1, 'to work'), (2, 1, 'home');";
+    let folder = generate(&test, "rebuild_referenced", rows);
+    let up = test.read(&format!("migrations/{folder}/up.sql"));
+    let marked = up.contains("-- migrate:foreign-keys-off\n");
+    assert_eq!(marked, test.db.kind == Kind::Sqlite, "{up}");
+    let notes = test
+        .db
+        .query_strings("trips", "SELECT note FROM trips ORDER BY id");
+    assert_eq!(notes, Some(vec!["to work".to_owned(), "home".to_owned()]));
+});
+
 crate::backend_test!(unchanged_schema_writes_nothing, |test| {
     test.remove("migrations");
     test.write(
@@ -135,3 +150,87 @@ crate::backend_test!(a_possible_rename_needs_a_flag, |test| {
     );
     assert!(out.stderr.contains("--no-rename"), "{}", out.stderr);
 });
+
+crate::backend_test!(piped_answers_are_not_read_as_rename_answers, |test| {
+    // Only a terminal is asked: a script piping "y" gets the flag requirement, as CI does.
+    use std::io::Write as _;
+    test.remove("migrations");
+    test.write(
+        "schema.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY, fullname text);\n",
+    );
+    test.ok(&["init"]);
+    test.ok(&["create", "--autogenerate", "base"]);
+    test.ok(&["hash"]);
+    test.write(
+        "schema.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY, name text);\n",
+    );
+    let mut child = test
+        .command(&["create", "--autogenerate", "rename"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"y\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--rename users.fullname=users.name"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("[y/n]"), "{stderr}");
+});
+
+/// On a terminal (a pseudo-terminal from util-linux's `script`), each candidate is asked
+/// and a "y" renames.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_is_asked_about_each_rename() {
+    use std::io::Write as _;
+    let Some(test) = Test::empty(Kind::Sqlite, "a_terminal_is_asked_about_each_rename") else {
+        return;
+    };
+    test.write(
+        "schema.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY, fullname text);\n",
+    );
+    test.ok(&["init"]);
+    test.ok(&["create", "--autogenerate", "base"]);
+    test.ok(&["hash"]);
+    test.write(
+        "schema.sql",
+        "CREATE TABLE users (id integer PRIMARY KEY, name text);\n",
+    );
+    // The binary and its environment as the harness runs it, behind a pseudo-terminal.
+    let template = test.command(&[]);
+    let line = format!(
+        "'{}' create --autogenerate rename",
+        template.get_program().to_string_lossy()
+    );
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(test.path())
+        .envs(template.get_envs().filter_map(|(k, v)| Some((k, v?))))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped());
+    let mut running = script.spawn().expect("util-linux script");
+    running.stdin.take().unwrap().write_all(b"y\n").unwrap();
+    let out = running.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(
+        shown.contains("column users.fullname is gone and users.name is new: is it renamed? [y/n]"),
+        "{shown}"
+    );
+    let folder = std::fs::read_dir(test.path().join("migrations"))
+        .unwrap()
+        .filter_map(|entry| entry.ok())
+        .find(|entry| entry.file_name().to_string_lossy().ends_with("_rename"))
+        .expect("the rename's folder");
+    let up = std::fs::read_to_string(folder.path().join("up.sql")).unwrap();
+    assert!(up.contains("RENAME COLUMN fullname TO name"), "{up}");
+}

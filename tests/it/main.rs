@@ -9,6 +9,8 @@ mod snapshot;
 mod adopt;
 mod app_start;
 mod autogenerate;
+mod autogenerate_limits;
+mod autogenerate_mirror;
 mod backup;
 mod bad_input;
 mod ci_templates;

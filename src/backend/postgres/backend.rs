@@ -385,6 +385,14 @@ impl Backend for PostgresBackend {
 
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         match work.script {
+            // SQLite's table rebuild needs it; PostgreSQL alters tables in place, and turning
+            // its foreign keys off takes a superuser: refused rather than run with them on.
+            Some(script) if script.directives.foreign_keys_off => Err(BackendError::Database {
+                message: format!(
+                    "{}: `-- migrate:foreign-keys-off` is for SQLite; PostgreSQL runs every script with its foreign keys on",
+                    script.origin
+                ),
+            }),
             Some(script) if script.directives.no_transaction => {
                 run_outside_transaction(&mut self.outside(), script, work.record, 0)
             }

@@ -8,6 +8,7 @@ use rusqlite::Connection;
 
 use super::books::Books;
 use super::busy::{BUSY_TIMEOUT, check_header, is_busy, locked, without_waiting};
+use super::foreign_keys;
 use super::introspect::SnapshotCache;
 use super::lock;
 use super::no_transaction::Outside;
@@ -179,6 +180,52 @@ impl SqliteBackend {
         })?;
         rows.collect()
     }
+
+    /// One step as [`Backend::run_step`] runs it; `check_keys`: foreign keys were on
+    /// before a `-- migrate:foreign-keys-off` script, and are checked before its commit.
+    fn run_step_as_is(&mut self, work: StepWork<'_>, check_keys: bool) -> Result<(), BackendError> {
+        if let Some(script) = work.script.filter(|s| s.directives.no_transaction) {
+            return run_outside_transaction(&mut self.outside(), script, work.record, 0);
+        }
+        let started = Instant::now();
+        if let Some(wrote) = self.wrote.as_mut() {
+            *wrote = true;
+        }
+        // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
+        // than failing halfway through the script.
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|error| self.locked_or(error, database))?;
+        let books = Books {
+            table: &self.table,
+            progress: self.progress.as_ref(),
+        };
+        let result = work
+            .script
+            .map_or(Ok(()), |script| run_script(&self.conn, &script.text))
+            .map_err(|failure| BackendError::Script { failure })
+            .and_then(|()| foreign_keys::check(&self.conn, check_keys))
+            .and_then(|()| {
+                let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+                books
+                    .finish(&self.conn, work.record, duration_ms)
+                    .map_err(|error| BackendError::Tracking {
+                        table: self.table.name.clone(),
+                        message: error.to_string(),
+                    })
+            });
+        match result {
+            Ok(()) => self
+                .conn
+                .execute_batch("COMMIT")
+                .map_err(|error| self.locked_or(error, database)),
+            Err(error) => {
+                // Some errors already rolled back; a failing ROLLBACK then is expected.
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(error)
+            }
+        }
+    }
 }
 
 fn database(error: rusqlite::Error) -> BackendError {
@@ -316,46 +363,13 @@ impl Backend for SqliteBackend {
     }
 
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
-        if let Some(script) = work.script.filter(|s| s.directives.no_transaction) {
-            return run_outside_transaction(&mut self.outside(), script, work.record, 0);
+        if !work.script.is_some_and(|s| s.directives.foreign_keys_off) {
+            return self.run_step_as_is(work, false);
         }
-        let started = Instant::now();
-        if let Some(wrote) = self.wrote.as_mut() {
-            *wrote = true;
-        }
-        // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
-        // than failing halfway through the script.
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|error| self.locked_or(error, database))?;
-        let books = Books {
-            table: &self.table,
-            progress: self.progress.as_ref(),
-        };
-        let result = work
-            .script
-            .map_or(Ok(()), |script| run_script(&self.conn, &script.text))
-            .map_err(|failure| BackendError::Script { failure })
-            .and_then(|()| {
-                let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-                books
-                    .finish(&self.conn, work.record, duration_ms)
-                    .map_err(|error| BackendError::Tracking {
-                        table: self.table.name.clone(),
-                        message: error.to_string(),
-                    })
-            });
-        match result {
-            Ok(()) => self
-                .conn
-                .execute_batch("COMMIT")
-                .map_err(|error| self.locked_or(error, database)),
-            Err(error) => {
-                // Some errors already rolled back; a failing ROLLBACK then is expected.
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(error)
-            }
-        }
+        let were_on = foreign_keys::switch_off(&self.conn)?;
+        let result = self.run_step_as_is(work, were_on);
+        let restored = foreign_keys::restore(&self.conn, were_on);
+        result.and(restored)
     }
 
     fn backup_name(&self) -> Option<BackupName> {

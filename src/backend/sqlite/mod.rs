@@ -6,6 +6,7 @@
 //! - bookkeeping: `tracking` (the tracking table's rows, a step's record), `progress`
 //!   (dirty marks of no-transaction scripts), `books` (a record with its mark cleared).
 //! - `no_transaction`: a `-- migrate:no-transaction` script's statements, each alone.
+//! - `foreign_keys`: a `-- migrate:foreign-keys-off` script's foreign keys, off and back.
 //! - `backup`: backups written with `VACUUM INTO`, restored with SQLite's backup API.
 //! - `busy`: waiting on SQLite's own lock: never before the migration lock, then bounded.
 //! - `lock`: the migration lock, an advisory lock on a file beside the database.
@@ -23,6 +24,7 @@ mod backend;
 mod backup;
 mod books;
 mod busy;
+mod foreign_keys;
 pub mod introspect;
 mod lock;
 mod no_transaction;

@@ -2,6 +2,8 @@
 
 pub mod adopt;
 pub mod autogenerate;
+pub mod autogenerate_mirror;
+pub mod autogenerate_set;
 pub mod create;
 pub mod current;
 pub mod hash;
@@ -11,6 +13,7 @@ pub mod init;
 pub mod lint;
 pub mod mirror;
 pub mod mirror_status;
+pub mod rename_prompt;
 pub mod repair;
 pub mod restore;
 pub mod run;

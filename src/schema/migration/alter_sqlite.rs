@@ -69,8 +69,9 @@ fn addable(column: &Column) -> bool {
     constant && !stored && (!column.not_null || column.default.is_some())
 }
 
-/// The twelve steps, as statements (foreign keys are checked at the end, not switched off:
-/// `PRAGMA foreign_keys` does nothing inside the transaction a revision runs in).
+/// The twelve steps, as statements. Switching foreign keys off and checking them before
+/// the commit are the runner's (`PRAGMA foreign_keys` does nothing inside the transaction
+/// a revision runs in): the plan marks the script when another table references this one.
 fn rebuild(head: &Table, desired: &Table, schema: &Schema) -> Script {
     let scratch = QualifiedName::bare(&format!("_migrate_new_{}", desired.name.name));
     let mut new_table = desired.clone();
@@ -123,9 +124,5 @@ fn rebuild(head: &Table, desired: &Table, schema: &Schema) -> Script {
     {
         out.add(format!("{};", trigger.definition));
     }
-    out.add(format!(
-        "PRAGMA foreign_key_check({});",
-        quote_ident(&desired.name.name)
-    ));
     out
 }

@@ -20,7 +20,7 @@ pub enum MigrationPlanError {
     },
     /// A change the planner cannot express yet.
     #[error(
-        "cannot write this change: {what}\nhelp: write this part by hand with `migrate create` (without --autogenerate)"
+        "cannot write this change: {what}; nothing written\nhelp: write this part by hand with `migrate create` (without --autogenerate)"
     )]
     Unsupported { what: String },
 }

@@ -14,10 +14,13 @@ mod renames;
 mod steps;
 #[cfg(test)]
 mod tests;
+mod type_changes;
+mod unmanaged_sql;
 
 pub use error::MigrationPlanError;
 pub use flavor::Flavor;
 pub use plan::{MigrationPlan, managed, plan_migration};
 pub use rename::{Rename, RenameCandidate, Renames};
-pub use renames::rename_candidates;
+pub use renames::{rename_candidates, settles};
 pub use steps::{Script, Step};
+pub use unmanaged_sql::unmanaged_statement;

@@ -8,6 +8,7 @@ use super::error::MigrationPlanError;
 use super::flavor::Flavor;
 use super::order::{mentions, views_in_order};
 use super::steps::{Script, Step};
+use super::type_changes::{enum_change, sequence_change};
 use crate::schema::model::{Schema, View};
 use crate::schema::name::QualifiedName;
 use crate::schema::name::quote_ident;
@@ -55,11 +56,7 @@ pub(crate) fn before_tables(
                 comment_line(&mut sql, &format!("TYPE {name}"), item.comment.as_ref());
                 out.add(sql);
             }
-            Some(old) if old != item => {
-                return Err(MigrationPlanError::Unsupported {
-                    what: format!("changing the labels or comment of enum {name}"),
-                });
-            }
+            Some(old) if old != item => out.extend_sql(enum_change(old, item)?),
             Some(_) => {}
         }
     }
@@ -73,11 +70,7 @@ pub(crate) fn before_tables(
                     sequence_options(&unowned)
                 ));
             }
-            Some(old) if old != item => {
-                return Err(MigrationPlanError::Unsupported {
-                    what: format!("changing sequence {name}"),
-                });
-            }
+            Some(old) if old != item => out.extend_sql(sequence_change(old, item)?),
             Some(_) => {}
         }
     }

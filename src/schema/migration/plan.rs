@@ -16,6 +16,7 @@ use super::{alter_postgres, alter_sqlite};
 use crate::schema::model::Schema;
 use crate::schema::name::{QualifiedName, quote_ident};
 use crate::schema::render_table::table_statement;
+use crate::schema::table::ConstraintKind;
 
 /// Both scripts of a migration, and the objects left to the user.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -195,5 +196,20 @@ fn direction(
         out.push(Step::destructive(format!("DROP TABLE {};", table.name)));
     }
     out.extend(after_tables(&head, desired, &tables));
+    out.foreign_keys_off = referenced_by_others(&tables.rebuilt, [&head, desired]);
     Ok(out)
+}
+
+/// Whether another table's foreign key, at either end, points at a rebuilt table: then
+/// dropping the old table with foreign keys on would delete or refuse the rows that
+/// point at it (SQLite's implicit `DELETE` on `DROP TABLE`).
+fn referenced_by_others(rebuilt: &BTreeSet<QualifiedName>, schemas: [&Schema; 2]) -> bool {
+    schemas.iter().flat_map(|s| s.tables.values()).any(|table| {
+        table.constraints.values().any(|c| match &c.kind {
+            ConstraintKind::ForeignKey(key) => {
+                key.references != table.name && rebuilt.contains(&key.references)
+            }
+            _ => false,
+        })
+    })
 }

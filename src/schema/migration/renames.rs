@@ -147,7 +147,7 @@ pub fn rename_candidates(head: &Schema, desired: &Schema) -> Vec<RenameCandidate
 }
 
 /// Whether `rename` settles `candidate`: they share the object renamed or renamed to.
-pub(crate) fn settles(rename: &Rename, candidate: &Rename) -> bool {
+pub fn settles(rename: &Rename, candidate: &Rename) -> bool {
     match (rename, candidate) {
         (Rename::Table { from, to }, Rename::Table { from: f, to: t }) => from == f || to == t,
         (

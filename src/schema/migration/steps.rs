@@ -29,6 +29,9 @@ impl Step {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Script {
     pub steps: Vec<Step>,
+    /// SQLite: a rebuilt table other tables reference; the text carries the
+    /// `-- migrate:foreign-keys-off` header so the runner switches them off around it.
+    pub foreign_keys_off: bool,
 }
 
 impl Script {
@@ -38,6 +41,11 @@ impl Script {
 
     pub(crate) fn add(&mut self, sql: impl Into<String>) {
         self.steps.push(Step::new(sql));
+    }
+
+    /// Adds the statement, if there is one.
+    pub(crate) fn extend_sql(&mut self, sql: Option<String>) {
+        self.steps.extend(sql.map(Step::new));
     }
 
     pub(crate) fn extend(&mut self, other: Script) {
@@ -54,10 +62,13 @@ impl Script {
         self.steps.iter().filter(|step| step.destructive)
     }
 
-    /// The script's text: statements one per block, destructive ones under
-    /// `-- WARNING: drops data`, ending in a newline.
+    /// The script's text: the header's directive if any, statements one per block,
+    /// destructive ones under `-- WARNING: drops data`, ending in a newline.
     pub fn text(&self) -> String {
         let mut out = String::new();
+        if self.foreign_keys_off {
+            out.push_str("-- migrate:foreign-keys-off\n");
+        }
         for step in &self.steps {
             if step.destructive {
                 out.push_str("-- WARNING: drops data\n");

@@ -4,6 +4,7 @@
 
 mod backend;
 mod introspect_pairs;
+mod migration_plan;
 mod no_transaction;
 mod staged;
 pub(crate) mod support;

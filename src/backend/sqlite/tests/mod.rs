@@ -2,6 +2,7 @@
 //! database another connection holds, and no-transaction scripts.
 
 mod busy;
+mod foreign_keys_off;
 mod introspect_pairs;
 mod migration_plan;
 mod no_transaction;
