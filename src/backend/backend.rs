@@ -181,11 +181,13 @@ pub trait Backend {
     /// always this backend's own tracking and progress tables. Never writes.
     fn introspect(&mut self, options: &IntrospectOptions) -> Result<Schema, BackendError>;
 
-    /// Reads ahead what the first statement on this connection would read anyway (SQLite:
-    /// the schema of every table, parsed once per connection, and the tracking rows,
-    /// which the next [`Backend::applied_without_texts`] returns if nothing changed in
-    /// between), so that
-    /// a caller can pay for it on another thread while it does other work. Never writes;
+    /// Reads ahead what a no-op check reads first, so that a caller can pay for it on
+    /// another thread while it does other work: SQLite, the schema of every table (parsed
+    /// once per connection) and the tracking rows, which the next
+    /// [`Backend::applied_without_texts`] returns if nothing was committed in between;
+    /// PostgreSQL, the dirty marks and the tracking rows, which the next
+    /// [`Backend::dirty`] and [`Backend::applied_without_texts`] return unless
+    /// [`Backend::lock`] came first (neither is read under the lock anyway). Never writes;
     /// nothing happens where there is nothing to read ahead. A failure is not reported
     /// here: the first statement that needs what failed reports it, with what it was doing.
     fn read_ahead(&mut self) {}

@@ -74,7 +74,24 @@ pub const TRACKING_COLUMNS_WITHOUT_TEXTS: [&str; 9] = [
     "duration_ms",
 ];
 
+/// Which columns of the tracking table to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Columns {
+    /// [`TRACKING_COLUMNS`].
+    All,
+    /// [`TRACKING_COLUMNS_WITHOUT_TEXTS`].
+    WithoutTexts,
+}
+
 impl VersionTable {
+    /// Reads every row, `columns` in [`TRACKING_COLUMNS`] order.
+    pub(crate) fn select_of(&self, dialect: Dialect, columns: Columns) -> String {
+        match columns {
+            Columns::All => self.select(dialect),
+            Columns::WithoutTexts => self.select_columns(dialect, &TRACKING_COLUMNS_WITHOUT_TEXTS),
+        }
+    }
+
     /// The table's name, schema-qualified and quoted.
     pub fn qualified(&self, dialect: Dialect) -> String {
         let table = dialect.quote_identifier(&self.name);

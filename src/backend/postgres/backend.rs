@@ -16,6 +16,7 @@ use super::lock::{acquire, lock_key, release};
 use super::no_transaction::Outside;
 use super::options::PostgresOptions;
 use super::progress::{clear_mark, dirty_marks};
+use super::read_ahead::ReadAhead;
 use super::setup::{
     DEFAULT_SCHEMA, create_missing_tables, find_progress_table, schema_of, table_exists,
 };
@@ -30,7 +31,7 @@ use crate::backend::foreign_table::{Column, TextRows};
 use crate::backend::held_lock::HeldLock;
 use crate::backend::no_transaction::{resume, run_outside_transaction};
 use crate::backend::progress_table::ProgressTable;
-use crate::backend::version_table::{VersionTable, sorted_applied};
+use crate::backend::version_table::{Columns, VersionTable, sorted_applied};
 use crate::core::{AppliedRevision, DirtyRevision, RevisionId};
 use crate::schema::{IntrospectOptions, Schema};
 
@@ -70,6 +71,8 @@ pub struct PostgresBackend {
     database: String,
     /// How `pg_dump` reaches this database, for backups.
     dump: DumpSource,
+    /// Read on the connecting thread, for a no-op check (see [`Backend::read_ahead`]).
+    ahead: ReadAhead,
 }
 
 impl PostgresBackend {
@@ -167,6 +170,7 @@ impl PostgresBackend {
             watch: None,
             staged: StagedRecords::default(),
             held: None,
+            ahead: ReadAhead::default(),
             options: PostgresOptions::default(),
             database: database_name,
         })
@@ -180,6 +184,17 @@ impl PostgresBackend {
     /// Gives the connection back.
     pub fn into_client(self) -> Client {
         self.client
+    }
+
+    /// The tracking rows, `columns` of each; none when the table does not exist.
+    fn read_applied(&mut self, columns: Columns) -> Result<Vec<AppliedRevision>, BackendError> {
+        let fail = |e: postgres::Error| tracking(&self.table, message(&e));
+        let schema = schema_of(&self.table);
+        if !table_exists(&mut self.client, schema, &self.table.name).map_err(fail)? {
+            return Ok(Vec::new());
+        }
+        let rows = read_rows(&mut self.client, &self.table, columns).map_err(fail)?;
+        sorted_applied(rows).map_err(|e| tracking(&self.table, e))
     }
 
     fn run_in_transaction(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
@@ -302,6 +317,7 @@ impl Backend for PostgresBackend {
     }
 
     fn lock(&mut self, timeout: Option<Duration>) -> Result<(), BackendError> {
+        self.ahead = ReadAhead::default();
         if self.locked {
             return Ok(());
         }
@@ -333,13 +349,21 @@ impl Backend for PostgresBackend {
     }
 
     fn applied(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
-        let fail = |e: postgres::Error| tracking(&self.table, message(&e));
-        let schema = schema_of(&self.table);
-        if !table_exists(&mut self.client, schema, &self.table.name).map_err(fail)? {
-            return Ok(Vec::new());
+        self.read_applied(Columns::All)
+    }
+
+    fn applied_without_texts(&mut self) -> Result<Vec<AppliedRevision>, BackendError> {
+        match self.ahead.rows.take() {
+            Some(rows) => Ok(rows),
+            None => self.read_applied(Columns::WithoutTexts),
         }
-        let rows = read_rows(&mut self.client, &self.table).map_err(fail)?;
-        sorted_applied(rows).map_err(|e| tracking(&self.table, e))
+    }
+
+    fn read_ahead(&mut self) {
+        self.ahead = ReadAhead {
+            marks: dirty_marks(&mut self.client, &self.table).ok(),
+            rows: self.read_applied(Columns::WithoutTexts).ok(),
+        };
     }
 
     fn read_table(
@@ -441,7 +465,10 @@ impl Backend for PostgresBackend {
     }
 
     fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {
-        dirty_marks(&mut self.client, &self.table)
+        match self.ahead.marks.take() {
+            Some(marks) => Ok(marks),
+            None => dirty_marks(&mut self.client, &self.table),
+        }
     }
 
     fn reset_session(&mut self) -> Result<(), BackendError> {

@@ -34,6 +34,7 @@ mod lock;
 mod no_transaction;
 mod options;
 mod progress;
+mod read_ahead;
 mod session;
 mod setup;
 mod staged;

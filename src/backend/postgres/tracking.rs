@@ -13,7 +13,7 @@ use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows, select_as_text};
 use crate::backend::progress_table::ProgressTable;
-use crate::backend::version_table::{RawRow, VersionTable, insert_values};
+use crate::backend::version_table::{Columns, RawRow, VersionTable, insert_values};
 
 /// Where a step's bookkeeping goes.
 pub(crate) struct Books<'a> {
@@ -74,9 +74,10 @@ pub(crate) fn read_foreign(
 pub(crate) fn read_rows(
     client: &mut Client,
     table: &VersionTable,
+    columns: Columns,
 ) -> Result<Vec<RawRow>, postgres::Error> {
     client
-        .query_typed(&table.select(Dialect::Postgres), &[])?
+        .query_typed(&table.select_of(Dialect::Postgres, columns), &[])?
         .iter()
         .map(raw_row)
         .collect()

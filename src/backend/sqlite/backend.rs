@@ -15,7 +15,7 @@ use super::no_transaction::Outside;
 use super::progress::{clear_mark, find_progress_table, read_marks};
 use super::read_ahead::{DatabaseState, RowsReadAhead};
 use super::script::run_script;
-use super::tracking::{Columns, read_rows, table_exists};
+use super::tracking::{read_rows, table_exists};
 use crate::backend::backend::{Backend, StepWork};
 use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
@@ -23,7 +23,7 @@ use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows, select_as_text};
 use crate::backend::no_transaction::{resume, run_outside_transaction};
 use crate::backend::progress_table::{ProgressTable, sorted_dirty};
-use crate::backend::version_table::{VersionTable, sorted_applied};
+use crate::backend::version_table::{Columns, VersionTable, sorted_applied};
 use crate::core::{AppliedRevision, DirtyRevision, RevisionId};
 use crate::schema::{IntrospectOptions, Schema};
 

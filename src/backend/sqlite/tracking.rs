@@ -7,9 +7,7 @@ use rusqlite::{Connection, params_from_iter};
 use crate::backend::SqlValue;
 use crate::backend::backend::Record;
 use crate::backend::dialect::Dialect;
-use crate::backend::version_table::{
-    RawRow, TRACKING_COLUMNS_WITHOUT_TEXTS, VersionTable, insert_values,
-};
+use crate::backend::version_table::{Columns, RawRow, VersionTable, insert_values};
 
 /// Writes a step's record: inserts the revision's row, or deletes it.
 pub(super) fn write_record(
@@ -34,26 +32,13 @@ pub(super) fn write_record(
     Ok(())
 }
 
-/// Which columns of the tracking table to read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Columns {
-    All,
-    /// The texts read as empty (see [`TRACKING_COLUMNS_WITHOUT_TEXTS`]).
-    WithoutTexts,
-}
-
 /// Every row of the table, unchecked.
 pub(super) fn read_rows(
     conn: &Connection,
     table: &VersionTable,
     columns: Columns,
 ) -> rusqlite::Result<Vec<RawRow>> {
-    let dialect = Dialect::Sqlite;
-    let select = match columns {
-        Columns::All => table.select(dialect),
-        Columns::WithoutTexts => table.select_columns(dialect, &TRACKING_COLUMNS_WITHOUT_TEXTS),
-    };
-    let mut statement = conn.prepare(&select)?;
+    let mut statement = conn.prepare(&table.select_of(Dialect::Sqlite, columns))?;
     let rows = statement.query_map([], |row| {
         Ok(RawRow {
             revision: row.get(0)?,
