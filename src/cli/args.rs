@@ -264,7 +264,13 @@ pub struct VerifyDatabases {
     pub postgres_url: Option<String>,
     /// The image for PostgreSQL under Docker, tried when no URL is given (before the local
     /// PostgreSQL binaries)
-    #[arg(long, value_name = "IMAGE", env = "MIGRATE_POSTGRES_IMAGE")]
+    // The value stays out of --help: it is this machine's, not what the help teaches.
+    #[arg(
+        long,
+        value_name = "IMAGE",
+        env = "MIGRATE_POSTGRES_IMAGE",
+        hide_env_values = true
+    )]
     pub postgres_image: Option<String>,
 }
 
