@@ -9,6 +9,14 @@ use migrate::source::{Directory, DirectorySummary, FileDialect, ReadOptions};
 use super::settings::Settings;
 use super::summary_cache::summary_cache;
 
+/// The migrations directory as [`Context::found_and_backend`] found it.
+pub enum Found {
+    /// Remembered from an earlier run: every id, checksum and directive, no text.
+    Remembered(DirectorySummary),
+    /// Read from the files.
+    Read(Directory),
+}
+
 /// The resolved settings of one invocation, with ways to open what they name.
 pub struct Context {
     pub settings: Settings,
@@ -39,23 +47,34 @@ impl Context {
         Ok(directory)
     }
 
-    /// The directory as an earlier run read it, when nothing below it changed since
-    /// (a `stat` per file, no file read), and the database, connected at once. Enough
-    /// to tell that an `upgrade` has nothing to do or that `check` passes; anything else
-    /// needs [`Context::directory_remembered`], which reads the files.
-    pub fn summary_and_backend(
-        &self,
-    ) -> anyhow::Result<(Option<DirectorySummary>, Box<dyn Backend>)> {
-        if matches!(&self.settings.url, DatabaseUrl::SqliteFile(path) if !path.exists()) {
-            return Ok((None, self.backend()?));
+    /// The migrations directory as an earlier run read it, when nothing below it changed
+    /// since (a `stat` per file, no file read), else read from the files (and remembered);
+    /// and the database, connected meanwhile on another thread. A remembered directory is
+    /// enough to tell that an `upgrade` has nothing to do or that `check` passes; anything
+    /// else needs [`Context::directory_remembered`]. Errors come in the order of
+    /// [`Context::directory_and_backend`].
+    pub fn found_and_backend(&self) -> anyhow::Result<(Found, Box<dyn Backend>)> {
+        if self.creates_a_file() {
+            let directory = self.directory_remembered()?;
+            return Ok((Found::Read(directory), self.backend()?));
         }
         let connecting = self.connect_ahead();
-        let summary =
+        let remembered =
             summary_cache().and_then(|cache| cache.load(&self.settings.dir, self.read_options()));
+        let found = match remembered {
+            Some(summary) => Found::Remembered(summary),
+            None => Found::Read(self.directory_remembered()?),
+        };
         let backend = connecting
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        Ok((summary, backend))
+        Ok((found, backend))
+    }
+
+    /// Whether opening the database creates its file: then it is opened only once the
+    /// directory was read, so a broken directory leaves no empty database behind.
+    fn creates_a_file(&self) -> bool {
+        matches!(&self.settings.url, DatabaseUrl::SqliteFile(path) if !path.exists())
     }
 
     /// How to read the directory: in the layout asked for, for the database's dialect.
@@ -92,9 +111,7 @@ impl Context {
     /// broken directory is reported, whatever the database. A SQLite file that does not
     /// exist yet is opened (so created) only once the directory has been read.
     pub fn directory_and_backend(&self) -> anyhow::Result<(Directory, Box<dyn Backend>)> {
-        let creates_a_file =
-            matches!(&self.settings.url, DatabaseUrl::SqliteFile(path) if !path.exists());
-        if creates_a_file {
+        if self.creates_a_file() {
             let directory = self.directory()?;
             return Ok((directory, self.backend()?));
         }

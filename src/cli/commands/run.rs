@@ -10,7 +10,7 @@ use migrate::engine::{
 };
 
 use crate::cli::args::RunArgs;
-use crate::cli::context::Context;
+use crate::cli::context::{Context, Found};
 use crate::cli::exit;
 
 /// How this invocation runs.
@@ -39,17 +39,21 @@ impl RunMode {
 
 pub fn run(context: &Context, command: Command, mode: RunMode) -> anyhow::Result<u8> {
     let (directory, mut backend) = if may_be_a_no_op(&command, &mode) {
-        let (summary, mut backend) = context.summary_and_backend()?;
-        if let Some(summary) = summary {
-            let history = &summary.directory().history;
-            let mut migrator = Migrator::new(backend.as_mut(), history, mode.options.clone());
-            if migrator.has_nothing_to_do(&command)? {
-                println!("nothing to do");
-                print_position(&mut migrator, history)?;
-                return Ok(exit::SUCCESS);
+        let (found, mut backend) = context.found_and_backend()?;
+        let directory = match found {
+            Found::Read(directory) => directory,
+            Found::Remembered(summary) => {
+                let history = &summary.directory().history;
+                let mut migrator = Migrator::new(backend.as_mut(), history, mode.options.clone());
+                if migrator.has_nothing_to_do(&command)? {
+                    println!("nothing to do");
+                    print_position(&mut migrator, history)?;
+                    return Ok(exit::SUCCESS);
+                }
+                context.directory_remembered()?
             }
-        }
-        (context.directory_remembered()?, backend)
+        };
+        (directory, backend)
     } else {
         context.directory_and_backend()?
     };

@@ -5,7 +5,7 @@ use migrate::engine::{Migrator, MigratorOptions};
 use migrate::source::{Directory, SumState};
 
 use crate::cli::args::Format;
-use crate::cli::context::Context;
+use crate::cli::context::{Context, Found};
 use crate::cli::directory_notes;
 use crate::cli::exit;
 
@@ -17,13 +17,14 @@ pub enum Mode {
 }
 
 pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> {
-    let (summary, mut backend) = context.summary_and_backend()?;
+    let (found, mut backend) = context.found_and_backend()?;
     let marks = backend.dirty()?;
     // A remembered directory tells every state (they come from ids and checksums); a dirty
     // mark names its last good statement from the files, so then they are read.
-    let directory = match summary {
-        Some(summary) if marks.is_empty() => summary.into_directory(),
-        _ => context.directory_remembered()?,
+    let directory = match found {
+        Found::Read(directory) => directory,
+        Found::Remembered(summary) if marks.is_empty() => summary.into_directory(),
+        Found::Remembered(_) => context.directory_remembered()?,
     };
     // Every state comes from ids and checksums, none from the texts as applied.
     let applied = backend.applied_without_texts()?;
