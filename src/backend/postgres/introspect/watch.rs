@@ -217,8 +217,9 @@ impl Again {
     /// Every unit to read again: those the server named and those the previous
     /// snapshot knows logged objects belonged to, with their partitions; sorted. A
     /// dropped object is gone from the catalogs, but `last` knows whose it was (a
-    /// dropped index's table, say). A unit that is itself gone (a dropped table, with its
-    /// indexes and partitions) is forgotten from `last` without reading it again.
+    /// dropped constraint's table, say). A unit that is itself gone (a dropped table,
+    /// with its indexes and partitions) is forgotten from `last` without reading it
+    /// again, and so is a dropped index, which changes nothing else of its table.
     fn units(self, last: &mut Last) -> Only {
         let Self {
             logged,
@@ -229,7 +230,9 @@ impl Again {
             if let Some((unit, family)) = last.origins.unit_of(oid) {
                 if gone.holds(unit, family) {
                     last.origins.forget(unit, &mut last.schema);
-                } else {
+                } else if !(gone.holds(oid, Family::Relation)
+                    && last.origins.drop_index(oid, &mut last.schema))
+                {
                     only.add(unit, family);
                 }
             }
