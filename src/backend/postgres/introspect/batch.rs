@@ -1,12 +1,12 @@
-//! A scratch database's snapshot after a step, in one round trip: one simple-protocol
-//! message opens the read's transaction, empties the schema change log (whose function
-//! writes the units to read into the session's scope table), runs every catalog query
-//! for those units and commits. Each query was prepared once per connection with
-//! `PREPARE` and takes its scope from that table rather than from parameters, so the
+//! The catalog reads of a partial snapshot on a scratch database in one round trip: once
+//! the change log's function has written the units to read into the session's scope table
+//! (in the read's transaction), one simple-protocol message runs the catalog query of
+//! each kind of object to read and commits. Each query was prepared once per connection
+//! with `PREPARE` and takes its scope from that table rather than from parameters, so the
 //! message holds no value. Its rows come back as text (see `rows`).
 //!
-//! A unit the server cannot name (the table of an index dropped since, a partition
-//! detached) is read by the caller afterwards, as any partial read is.
+//! Only the kinds that have units to read are run: a query that reads nothing still costs
+//! the server about as much as one that reads a table.
 
 use std::collections::HashMap;
 
@@ -14,7 +14,7 @@ use postgres::types::Type;
 use postgres::{Client, SimpleQueryMessage, SimpleQueryRow};
 
 use super::catalog::{self as sql, SCOPE_TABLE, Scope};
-use super::read::{CatalogStatements, RowSource, begin, server_version};
+use super::read::{CatalogStatements, Only, RowSource, server_version};
 use super::rows::{Rows, failed};
 use crate::backend::introspect_error::IntrospectError;
 use crate::schema::IntrospectOptions;
@@ -33,9 +33,6 @@ const KINDS: [(&str, &str, &str); 9] = [
     ("triggers", sql::TRIGGERS, "relations"),
 ];
 
-/// Empties the change log; see `migrate_read_schema_changes` in `watch`.
-const CHANGES: &str = "SELECT * FROM pg_temp.migrate_read_schema_changes()";
-
 /// What this connection has made ready for one-message snapshots.
 #[derive(Debug, Default)]
 pub(crate) struct Batch {
@@ -43,12 +40,6 @@ pub(crate) struct Batch {
     prepared: bool,
     /// The schemas the scope table holds, once written there.
     schemas: Option<Option<Vec<String>>>,
-}
-
-/// What one message brought back: the change log's row and each kind's rows.
-pub(crate) struct Sent {
-    pub(crate) changes: SimpleQueryRow,
-    pub(crate) rows: ReadAhead,
 }
 
 /// The catalog rows of one message, by kind, handed out as `read::decode` asks.
@@ -72,24 +63,25 @@ impl Batch {
         *self = Self::default();
     }
 
-    /// Sends the message; `None` when the server refused it (a migration deallocated the
-    /// statements or dropped the scope table): its transaction is rolled back, the log
-    /// is as it was, and the next call makes everything ready again.
-    pub(crate) fn send(
+    /// Reads, in the transaction the change log was read in, the units of each kind
+    /// `only` lists (which are those the log's function wrote into the scope table), then
+    /// commits. `None` when the server refused (a migration deallocated the statements):
+    /// the transaction is rolled back and the next call makes everything ready again.
+    pub(crate) fn read(
         &mut self,
         client: &mut Client,
-        statements: &mut CatalogStatements,
-        options: &IntrospectOptions,
-    ) -> Result<Option<Sent>, IntrospectError> {
-        if self.ready(client, statements, options).is_err() {
-            self.reset();
-            return Ok(None);
+        only: &Only,
+    ) -> Result<Option<ReadAhead>, IntrospectError> {
+        let kinds: Vec<&'static str> = KINDS
+            .iter()
+            .filter(|(_, _, units)| !only.of(units).is_empty())
+            .map(|(what, _, _)| *what)
+            .collect();
+        let mut message = String::new();
+        for what in &kinds {
+            message.push_str(&format!("EXECUTE {}; ", name(what)));
         }
-        let mut message = format!("{}; {CHANGES}", begin(true));
-        for (what, _, _) in KINDS {
-            message.push_str(&format!("; EXECUTE {}", name(what)));
-        }
-        message.push_str("; COMMIT");
+        message.push_str("COMMIT");
         let messages = match client.simple_query(&message) {
             Ok(messages) => messages,
             Err(_) => {
@@ -100,21 +92,23 @@ impl Batch {
                 return Ok(None);
             }
         };
-        split(messages)
-            .ok_or_else(|| {
-                self.reset();
-                IntrospectError::Unexpected {
-                    dialect: crate::backend::dialect::Dialect::Postgres,
-                    what: "reply to a snapshot's message",
-                    value: "fewer results than statements".into(),
+        let mut results: Vec<Vec<SimpleQueryRow>> = Vec::new();
+        let mut current = Vec::new();
+        for message in messages {
+            match message {
+                SimpleQueryMessage::Row(row) => current.push(row),
+                SimpleQueryMessage::CommandComplete(_) => {
+                    results.push(std::mem::take(&mut current));
                 }
-            })
-            .map(Some)
+                _ => {}
+            }
+        }
+        Ok(Some(ReadAhead(kinds.into_iter().zip(results).collect())))
     }
 
     /// Prepares the queries and writes the schemas to read into the scope table, where
     /// not done yet on this connection.
-    fn ready(
+    pub(crate) fn ready(
         &mut self,
         client: &mut Client,
         statements: &mut CatalogStatements,
@@ -148,30 +142,4 @@ impl Batch {
 /// The statement that reads `what`.
 fn name(what: &str) -> String {
     format!("migrate_read_{what}")
-}
-
-/// Each statement's rows, the last ones being the change log's, each kind's and the
-/// `COMMIT`'s (none).
-fn split(messages: Vec<SimpleQueryMessage>) -> Option<Sent> {
-    let mut results: Vec<Vec<SimpleQueryRow>> = Vec::new();
-    let mut current = Vec::new();
-    for message in messages {
-        match message {
-            SimpleQueryMessage::Row(row) => current.push(row),
-            SimpleQueryMessage::CommandComplete(_) => results.push(std::mem::take(&mut current)),
-            _ => {}
-        }
-    }
-    let first = results.len().checked_sub(KINDS.len() + 2)?;
-    let mut results = results.into_iter().skip(first);
-    let changes = results.next()?.into_iter().next()?;
-    let rows = KINDS
-        .iter()
-        .map(|(what, _, _)| *what)
-        .zip(results)
-        .collect();
-    Some(Sent {
-        changes,
-        rows: ReadAhead(rows),
-    })
 }

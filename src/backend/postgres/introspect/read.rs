@@ -61,6 +61,20 @@ pub(crate) struct Only {
     pub(crate) domains: Vec<u32>,
 }
 
+impl Only {
+    /// The units of the kind the scope table's column `units` lists.
+    pub(crate) fn of(&self, units: &str) -> &[u32] {
+        match units {
+            "relations" => &self.relations,
+            "sequences" => &self.sequences,
+            "functions" => &self.functions,
+            "enums" => &self.enums,
+            "domains" => &self.domains,
+            _ => &[],
+        }
+    }
+}
+
 /// Reads the schema (or, with `only`, just those units: no schemas nor extensions) with
 /// where each object came from.
 pub(crate) fn read(

@@ -14,7 +14,7 @@
 
 use postgres::{Client, SimpleQueryMessage, SimpleQueryRow};
 
-use super::batch::{Batch, ReadAhead};
+use super::batch::Batch;
 use super::origins::{Family, Origins};
 use super::read::{CatalogStatements, Only, begin, decode, read, read_and_end};
 use super::watch_sql::INSTALL;
@@ -120,28 +120,47 @@ impl SchemaWatch {
         Ok(copy)
     }
 
-    /// `last` brought up to date: in one message when the server takes it (see
-    /// `batch`), else the log first and what it names after.
+    /// `last` brought up to date: the log read in one round trip, then what it names in
+    /// another (see `batch`), when this connection has the statements for it.
     fn snapshot_after(
         &mut self,
         client: &mut Client,
         statements: &mut CatalogStatements,
         options: &IntrospectOptions,
-        last: Last,
+        mut last: Last,
     ) -> Result<Last, IntrospectError> {
-        if let Some(sent) = self.batch.send(client, statements, options)? {
-            return match self.interpret(client, &sent.changes, false)? {
-                Changes::Some(again) => {
-                    let ahead = (again.only.clone(), sent.rows);
-                    read_ahead_again(client, statements, options, last, again, ahead)
-                }
-                Changes::Everything => Last::read(client, statements, options),
-            };
+        // Outside the read's transaction, which a failure here would abort.
+        let ready = self.batch.ready(client, statements, options).is_ok();
+        if !ready {
+            self.batch.reset();
         }
-        match self.changes(client)? {
-            Changes::Some(again) => read_again(client, statements, options, last, again),
-            Changes::Everything => Last::read(client, statements, options),
+        let again = match self.changes(client)? {
+            Changes::Some(again) => again,
+            Changes::Everything => return Last::read(client, statements, options),
+        };
+        let named = again.only.clone();
+        let only = again.units(&mut last);
+        if only.is_empty() {
+            end(client, "COMMIT")?;
+            return Ok(last);
         }
+        for unit in only.oids() {
+            last.origins.forget(unit, &mut last.schema);
+        }
+        // The scope table lists what the server named; the units only the previous
+        // snapshot could name (a dropped constraint's table) are bound the usual way.
+        let (fragment, origins) = if ready && only.without(&named).is_empty() {
+            match self.batch.read(client, &only)? {
+                Some(mut rows) => decode(&mut rows, options, Some(&only))?,
+                // The log was rolled back with the read: read everything.
+                None => return Last::read(client, statements, options),
+            }
+        } else {
+            read_and_end(client, statements, options, Some(&only))?
+        };
+        last.schema.absorb(fragment);
+        last.origins.absorb(origins);
+        Ok(last)
     }
 
     /// Empties the log, in one round trip with opening the transaction of a partial
@@ -250,55 +269,6 @@ impl Again {
         }
         only
     }
-}
-
-/// Reads again, in the transaction [`SchemaWatch::changes`] opened, what `again` names.
-fn read_again(
-    client: &mut Client,
-    statements: &mut CatalogStatements,
-    options: &IntrospectOptions,
-    mut last: Last,
-    again: Again,
-) -> Result<Last, IntrospectError> {
-    let only = again.units(&mut last);
-    if only.is_empty() {
-        end(client, "COMMIT")?;
-        return Ok(last);
-    }
-    for unit in only.oids() {
-        last.origins.forget(unit, &mut last.schema);
-    }
-    let (fragment, origins) = read_and_end(client, statements, options, Some(&only))?;
-    last.schema.absorb(fragment);
-    last.origins.absorb(origins);
-    Ok(last)
-}
-
-/// Takes in the rows the message read ahead for the units it names (`ahead`), then reads
-/// the units only the previous snapshot could name, if any, in a transaction of their own.
-fn read_ahead_again(
-    client: &mut Client,
-    statements: &mut CatalogStatements,
-    options: &IntrospectOptions,
-    mut last: Last,
-    again: Again,
-    ahead: (Only, ReadAhead),
-) -> Result<Last, IntrospectError> {
-    let (named, mut rows) = ahead;
-    let only = again.units(&mut last);
-    for unit in only.oids() {
-        last.origins.forget(unit, &mut last.schema);
-    }
-    let (fragment, origins) = decode(&mut rows, options, Some(&named))?;
-    last.schema.absorb(fragment);
-    last.origins.absorb(origins);
-    let rest = only.without(&named);
-    if !rest.is_empty() {
-        let (fragment, origins) = read(client, statements, options, Some(&rest))?;
-        last.schema.absorb(fragment);
-        last.origins.absorb(origins);
-    }
-    Ok(last)
 }
 
 /// Ends the transaction [`SchemaWatch::changes`] opened.

@@ -44,12 +44,15 @@ $$;
 -- analyzes a temporary table, and a plan made for a long log is a bad one for a short).
 -- Sequential scans stay allowed here, whatever the partial read's transaction set: the
 -- log has no index, and without one the planner walks whole catalog indexes instead.
+-- Its plans are generic, made once per session: custom plans, made again at every call
+-- for the arrays of the moment, cost more than the walk itself (0.8 ms a call, not 0.3).
 CREATE OR REPLACE FUNCTION pg_temp.migrate_read_schema_changes(
     OUT triggers_stand bool, OUT schemas_unchanged bool, OUT logged oid[],
     OUT relations oid[], OUT sequences oid[], OUT functions oid[], OUT enums oid[],
     OUT domains oid[], OUT gone_relations oid[], OUT gone_functions oid[],
     OUT gone_types oid[])
-LANGUAGE plpgsql SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = on
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan
+SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = on
 AS $$
 #variable_conflict use_column
 DECLARE
