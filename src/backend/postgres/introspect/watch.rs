@@ -10,9 +10,10 @@
 //! and gone when the connection ends; the event triggers go with the function they call.
 //! Creating an event trigger takes a superuser: for other roles every snapshot is a
 //! full one. Whatever the log cannot vouch for (a schema or extension changed, the log or
-//! the triggers gone) makes the next snapshot a full one.
+//! the triggers gone) makes the next snapshot a full one. A snapshot takes two round
+//! trips: the log, then every catalog query it needs in one message (`batch`).
 
-use postgres::{Client, SimpleQueryMessage, SimpleQueryRow};
+use postgres::{Client, SimpleQueryMessage};
 
 use super::batch::Batch;
 use super::origins::{Family, Origins};
@@ -183,23 +184,10 @@ impl SchemaWatch {
             self.reinstall(client)?;
             return Ok(Changes::Everything);
         };
-        self.interpret(client, &row, true)
-    }
-
-    /// What the log's row says; `open`: in the transaction that read it, which is
-    /// committed unless the answer is [`Changes::Some`].
-    fn interpret(
-        &mut self,
-        client: &mut Client,
-        row: &SimpleQueryRow,
-        open: bool,
-    ) -> Result<Changes, IntrospectError> {
         let text = |at: usize| row.get(at).unwrap_or_default();
         let standing = text(0) == "t";
         if !standing || text(1) != "t" {
-            if open {
-                end(client, "COMMIT")?;
-            }
+            end(client, "COMMIT")?;
             if !standing {
                 // Someone dropped or disabled the triggers.
                 self.reinstall(client)?;
