@@ -193,7 +193,7 @@ def measure(backend, binary, floor_binary, folder, names, reps, verify_max):
 
 
 TARGET_RATIO = 1.10
-TARGET_VERIFY_RATIO = 3.0
+TARGET_VERIFY_RATIO = 1.5
 TARGET_NOOP_MS = 20.0
 NOOP_REPS_FACTOR = 7
 TARGET_RSS_KIB = 64 * 1024

@@ -6,8 +6,9 @@ use std::time::Instant;
 
 use super::data_check::{DataOptions, check_survived, seed};
 use super::error::EngineError;
+use super::step_work::STAGE_AHEAD;
 use super::verify_report::{RevisionVerdict, Status, StepLock, WalkReport};
-use super::verify_steps::{apply, apply_unchecked, run_down, run_up, stage_check};
+use super::verify_steps::{apply, apply_unchecked, run_down, run_up, stage_checks};
 use super::verify_verdicts::{Outcome, failed, judge_down, refused, skipped, verdict};
 use crate::backend::VersionTable;
 use crate::core::{History, Revision, RevisionId, transaction_control};
@@ -68,6 +69,7 @@ pub fn verify(
         provider,
         options,
         checkpoint: None,
+        staged_until: 0,
         round: 0,
         skipped: Vec::new(),
         locks: Vec::new(),
@@ -114,7 +116,19 @@ pub fn verify(
             total: revisions.len(),
             revision,
         });
+        if index >= walk.staged_until {
+            let window = index..end.min(index + STAGE_AHEAD);
+            stage_checks(scratch.backend(), &revisions[window.clone()])?;
+            walk.staged_until = window.end;
+        }
         let mut outcome = walk.check(&mut scratch, revision, &before)?;
+        if outcome.needs_rebuild
+            || !matches!(outcome.verdict.status, Status::Ok | Status::Irreversible)
+        {
+            // Not every step staged for this revision ran (or the database is about to
+            // be replaced): the next revision stages its own window.
+            walk.staged_until = 0;
+        }
         outcome.verdict.data_skipped = std::mem::take(&mut walk.skipped);
         outcome.verdict.locks = std::mem::take(&mut walk.locks);
         if let Some(schema) = &outcome.after {
@@ -152,6 +166,9 @@ struct Walk<'a> {
     /// copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL) to rebuild, so a
     /// history's revisions are replayed at most once however many fail.
     checkpoint: Option<(Scratch, usize)>,
+    /// The revisions before this index have their steps staged on the current scratch
+    /// database (see [`stage_checks`]).
+    staged_until: usize,
     /// Revisions seeded so far (`--data`): each round's values are new, so keys stay unique.
     round: u64,
     /// The tables the last seeding left alone, and why.
@@ -216,7 +233,6 @@ impl Walk<'_> {
         if self.options.locks {
             scratch.backend().record_locks(true);
         }
-        stage_check(scratch.backend(), revision)?;
         let up = run_up(scratch.backend(), revision);
         self.note_locks(scratch, "up");
         if let Err(error) = up {

@@ -64,20 +64,24 @@ pub(super) fn run_in_fresh_session(
     result
 }
 
-/// Tells the backend the steps checking `revision` takes when all goes well: up, down,
-/// up again (or the up alone, when there is no down to check).
-pub(super) fn stage_check(
+/// Tells the backend the steps checking `revisions` takes when all goes well: for each,
+/// up, down, up again (or the up alone, when there is no down to check). Sent for many
+/// revisions at once, so that staging costs one round trip per window, not per revision.
+pub(super) fn stage_checks(
     backend: &mut dyn Backend,
-    revision: &Revision,
+    revisions: &[Revision],
 ) -> Result<(), BackendError> {
-    let row = up_row(revision);
-    let mut works = vec![up_work(revision, &row)];
-    // A down refused before it runs would leave the steps after it staged for nothing.
-    let down = revision
-        .reversible_down()
-        .filter(|down| transaction_control(down).is_none());
-    if let Some(down) = down {
-        works.extend([down_work(revision, down), up_work(revision, &row)]);
+    let rows: Vec<AppliedRevision> = revisions.iter().map(up_row).collect();
+    let mut works = Vec::with_capacity(revisions.len() * 3);
+    for (revision, row) in revisions.iter().zip(&rows) {
+        works.push(up_work(revision, row));
+        // A down refused before it runs would leave the steps after it staged for nothing.
+        let down = revision
+            .reversible_down()
+            .filter(|down| transaction_control(down).is_none());
+        if let Some(down) = down {
+            works.extend([down_work(revision, down), up_work(revision, row)]);
+        }
     }
     backend.stage_steps(&works)
 }

@@ -61,10 +61,28 @@ macro_rules! comment {
     };
 }
 
+/// Which objects a catalog query reads, and where its parameters come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Scope {
+    /// Every object of the schemas bound as `$1`.
+    Every,
+    /// The objects whose oids are bound as `$2`, of the schemas bound as `$1`.
+    Listed,
+    /// The objects the schema change log names, of the schemas to read: both from the
+    /// session's [`SCOPE_TABLE`] (its column `units`), so the query takes no parameter
+    /// and can be `EXECUTE`d in a message with others.
+    Logged { units: &'static str },
+}
+
+/// The one-row temporary table a [`Scope::Logged`] query reads its scope from: the
+/// schemas to read (`schemas`, NULL for every one) and, by kind, the oids of the units
+/// the change log names (`relations`, `sequences`, `functions`, `enums`, `domains`).
+pub(crate) const SCOPE_TABLE: &str = "pg_temp.migrate_read_scope";
+
 /// What stands in for the `{…}` markers in the queries, by server version: columns that
 /// only newer servers have. (`to_jsonb(row) ->> 'column'` would work on every version but
 /// serializes the whole catalog row, which cost a quarter of a snapshot.)
-pub(crate) fn version_specific(sql: &str, server_version: i32, only: bool) -> String {
+pub(crate) fn version_specific(sql: &str, server_version: i32, scope: Scope) -> String {
     let nulls_not_distinct = if server_version >= 150_000 {
         "i.indnullsnotdistinct IS TRUE"
     } else {
@@ -78,12 +96,19 @@ pub(crate) fn version_specific(sql: &str, server_version: i32, only: bool) -> St
     let sql = sql
         .replace("{nulls_not_distinct}", nulls_not_distinct)
         .replace("{not_a_clone}", not_a_clone);
-    scoped(&sql, only)
+    let sql = match scope {
+        Scope::Logged { .. } => sql.replace(
+            "$1::text[]",
+            &format!("(SELECT s.schemas FROM {SCOPE_TABLE} AS s)::text[]"),
+        ),
+        Scope::Every | Scope::Listed => sql,
+    };
+    scoped(&sql, scope)
 }
 
-/// Fills in the `{only COLUMN}` marker: every row, or (`only`) those whose COLUMN is one
-/// of the oids bound as `$2`.
-fn scoped(sql: &str, only: bool) -> String {
+/// Fills in the `{only COLUMN}` marker: every row, or those whose COLUMN is one of the
+/// oids bound as `$2` or listed in the scope table.
+fn scoped(sql: &str, scope: Scope) -> String {
     let Some(start) = sql.find("{only ") else {
         return sql.to_owned();
     };
@@ -91,10 +116,13 @@ fn scoped(sql: &str, only: bool) -> String {
         return sql.to_owned();
     };
     let column = &sql[start + "{only ".len()..start + length];
-    let condition = if only {
-        format!("{column} = ANY($2::oid[])")
-    } else {
-        "true".to_owned()
+    let condition = match scope {
+        Scope::Every => "true".to_owned(),
+        Scope::Listed => format!("{column} = ANY($2::oid[])"),
+        Scope::Logged { units } => {
+            // Cast: `ANY ((SELECT …))` would compare with each row, not each element.
+            format!("{column} = ANY((SELECT s.{units} FROM {SCOPE_TABLE} AS s)::oid[])")
+        }
     };
     format!("{}{condition}{}", &sql[..start], &sql[start + length + 1..])
 }

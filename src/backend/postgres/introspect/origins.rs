@@ -63,6 +63,9 @@ struct Unit {
 pub(crate) struct Origins {
     units: HashMap<u32, Unit>,
     parts: HashMap<u32, u32>,
+    /// The indexes among the parts, each with what it put in the model: dropping one
+    /// takes that entry out and changes nothing else of its table.
+    indexes: HashMap<u32, QualifiedName>,
 }
 
 impl Origins {
@@ -76,6 +79,30 @@ impl Origins {
     pub(crate) fn part(&mut self, part: u32, unit: u32) {
         self.units.entry(unit).or_default().parts.push(part);
         self.parts.insert(part, unit);
+    }
+
+    /// Records that index `index`, on relation `table`, put `name` in the model.
+    pub(crate) fn index(&mut self, index: u32, table: u32, name: QualifiedName) {
+        self.entry(table, Entry::Index(name.clone()));
+        self.part(index, table);
+        self.indexes.insert(index, name);
+    }
+
+    /// Takes index `index`, which was dropped, out of `schema` and of its table's unit,
+    /// so the table need not be read again; false when this snapshot knows no such index.
+    pub(crate) fn drop_index(&mut self, index: u32, schema: &mut Schema) -> bool {
+        let Some(name) = self.indexes.remove(&index) else {
+            return false;
+        };
+        let entry = Entry::Index(name);
+        entry.remove_from(schema);
+        if let Some(table) = self.parts.remove(&index)
+            && let Some(unit) = self.units.get_mut(&table)
+        {
+            unit.entries.retain(|kept| *kept != entry);
+            unit.parts.retain(|part| *part != index);
+        }
+        true
     }
 
     /// Records that relation `child` is a partition of `parent`.
@@ -119,6 +146,7 @@ impl Origins {
             // A part moves between units only by being dropped and made again with a new
             // oid, so it still points here.
             self.parts.remove(&part);
+            self.indexes.remove(&part);
         }
     }
 
@@ -131,6 +159,7 @@ impl Origins {
             mine.children.extend(unit.children);
         }
         self.parts.extend(other.parts);
+        self.indexes.extend(other.indexes);
     }
 }
 
@@ -201,6 +230,33 @@ mod tests {
             "a forgotten unit's parts are forgotten"
         );
         assert_eq!(origins.unit_of(21), Some((20, Family::Relation)));
+    }
+
+    #[test]
+    fn a_dropped_index_leaves_its_table_and_the_other_indexes() {
+        let mut schema = Schema::default();
+        let mut origins = Origins::default();
+        let name = |name: &str| QualifiedName::new("public", name);
+        schema.tables.insert(name("a"), table("a").into());
+        origins.entry(10, Entry::Table(name("a")));
+        for (oid, index_name) in [(11, "a_x"), (12, "a_y")] {
+            schema
+                .indexes
+                .insert(name(index_name), index(index_name, "a").into());
+            origins.index(oid, 10, name(index_name));
+        }
+
+        assert!(origins.drop_index(11, &mut schema));
+        assert!(!origins.drop_index(11, &mut schema), "known no more");
+        assert!(!origins.drop_index(10, &mut schema), "a table is no index");
+
+        let indexes: Vec<_> = schema.indexes.keys().map(|n| &*n.name).collect();
+        assert_eq!(indexes, vec!["a_y"]);
+        assert_eq!(schema.tables.len(), 1);
+        assert_eq!(origins.unit_of(11), None);
+        assert_eq!(origins.unit_of(12), Some((10, Family::Relation)));
+        origins.forget(10, &mut schema);
+        assert!(schema.indexes.is_empty() && schema.tables.is_empty());
     }
 
     #[test]

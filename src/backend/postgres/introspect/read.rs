@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use postgres::error::SqlState;
 use postgres::{Client, Statement};
 
-use super::catalog as sql;
+use super::catalog::{self as sql, Scope};
 use super::objects;
 use super::origins::Origins;
 use super::rows::{Rows, failed};
@@ -61,6 +61,20 @@ pub(crate) struct Only {
     pub(crate) domains: Vec<u32>,
 }
 
+impl Only {
+    /// The units of the kind the scope table's column `units` lists.
+    pub(crate) fn of(&self, units: &str) -> &[u32] {
+        match units {
+            "relations" => &self.relations,
+            "sequences" => &self.sequences,
+            "functions" => &self.functions,
+            "enums" => &self.enums,
+            "domains" => &self.domains,
+            _ => &[],
+        }
+    }
+}
+
 /// Reads the schema (or, with `only`, just those units: no schemas nor extensions) with
 /// where each object came from.
 pub(crate) fn read(
@@ -93,6 +107,9 @@ pub(crate) fn begin(partial: bool) -> String {
     // whole once they are not (a generic plan is kept for the connection's life). Nested
     // loops over the catalogs' indexes cost what is read, whatever their size.
     // (Each statement is only ever run one way, so its plan is made with its settings.)
+    // The one-row scope table a one-message read takes its oids from has no index: its
+    // scan then costs what a disabled plan does, which would have the server compile
+    // each query to machine code (JIT) for a second, every time.
     let begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; \
                  SET LOCAL search_path = pg_catalog, public; \
                  SET LOCAL datestyle = 'ISO, MDY'; \
@@ -102,7 +119,7 @@ pub(crate) fn begin(partial: bool) -> String {
     if partial {
         format!(
             "{begin}; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; \
-             SET LOCAL enable_seqscan = off"
+             SET LOCAL enable_seqscan = off; SET LOCAL jit = off"
         )
     } else {
         begin.to_owned()
@@ -149,23 +166,52 @@ fn read_in_transaction(
     options: &IntrospectOptions,
     only: Option<&Only>,
 ) -> Result<(Schema, Origins), IntrospectError> {
-    let server_version = match statements.server_version {
-        Some(version) => version,
-        None => {
-            let version: i32 = client
-                .query_typed_one(sql::SERVER_VERSION, &[])
-                .and_then(|row| row.try_get(0))
-                .map_err(|error| failed("server version", &error))?;
-            statements.server_version = Some(version);
-            version
-        }
-    };
+    let server_version = server_version(client, statements)?;
     let mut reader = Reader {
         client,
         statements,
         schemas: options.schemas.clone(),
         server_version,
     };
+    decode(&mut reader, options, only)
+}
+
+/// The server's version, asked once per connection.
+pub(crate) fn server_version(
+    client: &mut Client,
+    statements: &mut CatalogStatements,
+) -> Result<i32, IntrospectError> {
+    if let Some(version) = statements.server_version {
+        return Ok(version);
+    }
+    let version: i32 = client
+        .query_typed_one(sql::SERVER_VERSION, &[])
+        .and_then(|row| row.try_get(0))
+        .map_err(|error| failed("server version", &error))?;
+    statements.server_version = Some(version);
+    Ok(version)
+}
+
+/// Where a snapshot's catalog rows come from: queries run one by one, or rows read ahead
+/// in one message (see `batch`).
+pub(crate) trait RowSource {
+    /// The rows of the catalog query `sql`, which reads `what`: every object, or (`only`)
+    /// those of the oids listed.
+    fn rows(
+        &mut self,
+        what: &'static str,
+        sql: &'static str,
+        only: Option<&[u32]>,
+    ) -> Result<Rows, IntrospectError>;
+}
+
+/// Builds the model from the rows of each kind of object `only` names (every kind, and
+/// schemas and extensions too, without it).
+pub(crate) fn decode(
+    reader: &mut dyn RowSource,
+    options: &IntrospectOptions,
+    only: Option<&Only>,
+) -> Result<(Schema, Origins), IntrospectError> {
     // Each kind is read in full, or for the oids listed, or (none listed) not at all.
     let relations = only.map(|only| only.relations.as_slice());
     let sequences = only.map(|only| only.sequences.as_slice());
@@ -224,20 +270,25 @@ struct Reader<'a> {
     server_version: i32,
 }
 
-impl Reader<'_> {
+impl RowSource for Reader<'_> {
     /// Runs one catalog query, binding the schemas to read as `$1` and, for a partial
     /// read, the oids to read as `$2`; prepares it the first time this connection runs it.
     fn rows(
         &mut self,
         what: &'static str,
-        sql: &str,
+        sql: &'static str,
         only: Option<&[u32]>,
     ) -> Result<Rows, IntrospectError> {
         let key = (what, only.is_some());
         let statement = match self.statements.prepared.get(&key) {
             Some(statement) => statement.clone(),
             None => {
-                let text = sql::version_specific(sql, self.server_version, only.is_some());
+                let scope = if only.is_some() {
+                    Scope::Listed
+                } else {
+                    Scope::Every
+                };
+                let text = sql::version_specific(sql, self.server_version, scope);
                 let types: &[Type] = match only {
                     None => &[Type::TEXT_ARRAY],
                     Some(_) => &[Type::TEXT_ARRAY, Type::OID_ARRAY],

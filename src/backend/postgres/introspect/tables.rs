@@ -269,8 +269,7 @@ pub(crate) fn indexes(
         let namespace: String = row.get(0)?;
         let name = QualifiedName::new(namespace.clone(), row.get::<String>(1)?);
         let table: u32 = row.get(14)?;
-        origins.entry(table, Entry::Index(name.clone()));
-        origins.part(row.get(15)?, table);
+        origins.index(row.get(15)?, table, name.clone());
         let key_count = usize::try_from(row.get::<i32>(5)?).unwrap_or(0);
         let texts: Vec<String> = row.get(6)?;
         let attnums: Vec<i16> = row.get(7)?;

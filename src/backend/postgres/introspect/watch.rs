@@ -10,134 +10,17 @@
 //! and gone when the connection ends; the event triggers go with the function they call.
 //! Creating an event trigger takes a superuser: for other roles every snapshot is a
 //! full one. Whatever the log cannot vouch for (a schema or extension changed, the log or
-//! the triggers gone) makes the next snapshot a full one.
+//! the triggers gone) makes the next snapshot a full one. A snapshot takes two round
+//! trips: the log, then every catalog query it needs in one message (`batch`).
 
 use postgres::{Client, SimpleQueryMessage};
 
+use super::batch::Batch;
 use super::origins::{Family, Origins};
-use super::read::{CatalogStatements, Only, begin, read, read_and_end};
+use super::read::{CatalogStatements, Only, begin, decode, read, read_and_end};
+use super::watch_sql::INSTALL;
 use crate::backend::introspect_error::IntrospectError;
 use crate::schema::{IntrospectOptions, Schema};
-
-/// The log, its function and its triggers, made afresh (a database copied from one that
-/// had them has the triggers without this session's log). `ENABLE ALWAYS`: a migration
-/// that sets `session_replication_role = replica` to silence triggers still fires these.
-const INSTALL: &str = "\
-BEGIN;
-DROP EVENT TRIGGER IF EXISTS migrate_watch_ddl;
-DROP EVENT TRIGGER IF EXISTS migrate_watch_drop;
-CREATE TEMPORARY TABLE IF NOT EXISTS migrate_schema_changes (classid oid NOT NULL, objid oid NOT NULL);
-TRUNCATE pg_temp.migrate_schema_changes;
--- As its owner: a migration that runs `SET ROLE` still logs into this session's table.
-CREATE OR REPLACE FUNCTION pg_temp.migrate_log_schema_change() RETURNS event_trigger
-LANGUAGE plpgsql SECURITY DEFINER AS $$
-BEGIN
-    -- Another session's commands: it has no log, and only this one reads it.
-    IF to_regclass('pg_temp.migrate_schema_changes') IS NULL THEN
-        RETURN;
-    END IF;
-    IF TG_EVENT = 'sql_drop' THEN
-        INSERT INTO pg_temp.migrate_schema_changes
-        SELECT classid, objid FROM pg_event_trigger_dropped_objects();
-    ELSE
-        INSERT INTO pg_temp.migrate_schema_changes
-        SELECT classid, objid FROM pg_event_trigger_ddl_commands() WHERE objid <> 0;
-    END IF;
-END
-$$;
--- Empties the log and says, in one row: whether both triggers still stand, whether no
--- schema or extension changed (that is not followed to its dependents, everything in
--- it: the caller reads everything), the logged objects, and the units to read again:
--- those the logged objects that still exist are or belong to, and every unit depending
--- on them, transitively. Hash and merge joins read all of pg_depend at each step of the
--- walk; looking each object up by index costs what changed. The log is read into arrays
--- first: the walk's plan, made once, must not follow the log table's size (nothing
--- analyzes a temporary table, and a plan made for a long log is a bad one for a short).
--- Sequential scans stay allowed here, whatever the partial read's transaction set: the
--- log has no index, and without one the planner walks whole catalog indexes instead.
-CREATE OR REPLACE FUNCTION pg_temp.migrate_read_schema_changes(
-    OUT triggers_stand bool, OUT schemas_unchanged bool, OUT logged oid[],
-    OUT relations oid[], OUT sequences oid[], OUT functions oid[], OUT enums oid[],
-    OUT domains oid[], OUT gone_relations oid[], OUT gone_functions oid[],
-    OUT gone_types oid[])
-LANGUAGE plpgsql SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = on
-AS $$
-#variable_conflict use_column
-DECLARE
-    logged_classes oid[];
-    logged_objects oid[];
-BEGIN
-    WITH emptied AS (
-        DELETE FROM pg_temp.migrate_schema_changes RETURNING classid, objid
-    )
-    SELECT coalesce(array_agg(classid), '{}'), coalesce(array_agg(objid), '{}')
-    INTO logged_classes, logged_objects FROM emptied;
-    WITH RECURSIVE logged_now (classid, objid) AS (
-        SELECT * FROM unnest(logged_classes, logged_objects)
-    ), touched (classid, objid) AS (
-        SELECT classid, objid FROM logged_now
-        WHERE classid NOT IN ('pg_namespace'::regclass, 'pg_extension'::regclass)
-      UNION
-        SELECT d.classid, d.objid FROM pg_depend AS d
-        JOIN touched AS t ON d.refclassid = t.classid AND d.refobjid = t.objid
-        WHERE d.deptype IN ('n', 'a', 'i', 'P', 'S')
-    ), units (family, oid) AS (
-        SELECT CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END, COALESCE(i.indrelid, c.oid)
-        FROM touched AS t
-        JOIN pg_class AS c ON t.classid = 'pg_class'::regclass AND c.oid = t.objid
-        LEFT JOIN pg_index AS i ON i.indexrelid = c.oid
-      UNION
-        SELECT CASE WHEN co.conrelid <> 0 THEN 'r' ELSE 'd' END,
-               CASE WHEN co.conrelid <> 0 THEN co.conrelid ELSE co.contypid END
-        FROM touched AS t
-        JOIN pg_constraint AS co ON t.classid = 'pg_constraint'::regclass AND co.oid = t.objid
-      UNION
-        SELECT 'r', tg.tgrelid FROM touched AS t
-        JOIN pg_trigger AS tg ON t.classid = 'pg_trigger'::regclass AND tg.oid = t.objid
-      UNION
-        SELECT 'r', ad.adrelid FROM touched AS t
-        JOIN pg_attrdef AS ad ON t.classid = 'pg_attrdef'::regclass AND ad.oid = t.objid
-      UNION
-        SELECT 'r', rw.ev_class FROM touched AS t
-        JOIN pg_rewrite AS rw ON t.classid = 'pg_rewrite'::regclass AND rw.oid = t.objid
-      UNION
-        SELECT CASE WHEN ty.typrelid <> 0 THEN 'r' ELSE ty.typtype::text END,
-               CASE WHEN ty.typrelid <> 0 THEN ty.typrelid ELSE ty.oid END
-        FROM touched AS t
-        JOIN pg_type AS ty ON t.classid = 'pg_type'::regclass AND ty.oid = t.objid
-        -- Row types, enums and domains: an array type's columns depend on it.
-        WHERE ty.typrelid <> 0 OR ty.typtype IN ('e', 'd')
-      UNION
-        SELECT 'f', t.objid FROM touched AS t WHERE t.classid = 'pg_proc'::regclass
-    )
-    SELECT
-        (SELECT count(*) FROM pg_event_trigger
-         WHERE evtname IN ('migrate_watch_ddl', 'migrate_watch_drop') AND evtenabled = 'A') = 2,
-        ARRAY(SELECT classid FROM logged_now WHERE classid IN
-              ('pg_namespace'::regclass, 'pg_extension'::regclass)) = '{}',
-        ARRAY(SELECT DISTINCT objid FROM logged_now),
-        ARRAY(SELECT oid FROM units WHERE family = 'r'),
-        ARRAY(SELECT oid FROM units WHERE family = 's'),
-        ARRAY(SELECT oid FROM units WHERE family = 'f'),
-        ARRAY(SELECT oid FROM units WHERE family = 'e'),
-        ARRAY(SELECT oid FROM units WHERE family = 'd'),
-        ARRAY(SELECT DISTINCT objid FROM logged_now AS l WHERE classid = 'pg_class'::regclass
-              AND NOT EXISTS (SELECT FROM pg_class AS c WHERE c.oid = l.objid)),
-        ARRAY(SELECT DISTINCT objid FROM logged_now AS l WHERE classid = 'pg_proc'::regclass
-              AND NOT EXISTS (SELECT FROM pg_proc AS p WHERE p.oid = l.objid)),
-        ARRAY(SELECT DISTINCT objid FROM logged_now AS l WHERE classid = 'pg_type'::regclass
-              AND NOT EXISTS (SELECT FROM pg_type AS ty WHERE ty.oid = l.objid))
-    INTO triggers_stand, schemas_unchanged, logged, relations, sequences, functions, enums,
-         domains, gone_relations, gone_functions, gone_types;
-END
-$$;
-CREATE EVENT TRIGGER migrate_watch_ddl ON ddl_command_end
-    EXECUTE PROCEDURE pg_temp.migrate_log_schema_change();
-CREATE EVENT TRIGGER migrate_watch_drop ON sql_drop
-    EXECUTE PROCEDURE pg_temp.migrate_log_schema_change();
-ALTER EVENT TRIGGER migrate_watch_ddl ENABLE ALWAYS;
-ALTER EVENT TRIGGER migrate_watch_drop ENABLE ALWAYS;
-COMMIT";
 
 /// Empties the log; see `migrate_read_schema_changes` in [`INSTALL`].
 const CHANGES: &str = "SELECT * FROM pg_temp.migrate_read_schema_changes()";
@@ -146,13 +29,8 @@ const CHANGES: &str = "SELECT * FROM pg_temp.migrate_read_schema_changes()";
 enum Changes {
     /// Read everything again.
     Everything,
-    /// The logged objects' oids, the units still there to read again, and the logged
-    /// objects that no longer exist.
-    Some {
-        logged: Vec<u32>,
-        only: Only,
-        gone: Box<Gone>,
-    },
+    /// Read again what the log names.
+    Some(Again),
 }
 
 /// The previous snapshot, with where each object came from.
@@ -181,6 +59,7 @@ impl Last {
 /// Watches one connection's database for DDL; see the module's documentation.
 pub(crate) struct SchemaWatch {
     last: Option<Last>,
+    batch: Batch,
 }
 
 impl SchemaWatch {
@@ -188,7 +67,10 @@ impl SchemaWatch {
     /// creates event triggers), which leaves nothing behind.
     pub(crate) fn install(client: &mut Client) -> Result<Option<Self>, postgres::Error> {
         match client.batch_execute(INSTALL) {
-            Ok(()) => Ok(Some(Self { last: None })),
+            Ok(()) => Ok(Some(Self {
+                last: None,
+                batch: Batch::default(),
+            })),
             Err(error) => {
                 client.batch_execute("ROLLBACK")?;
                 if error.code() == Some(&postgres::error::SqlState::INSUFFICIENT_PRIVILEGE) {
@@ -200,6 +82,14 @@ impl SchemaWatch {
         }
     }
 
+    /// Installs everything again, in place.
+    fn reinstall(&mut self, client: &mut Client) -> Result<(), IntrospectError> {
+        Self::install(client).map_err(|error| watch_failed(&error))?;
+        // The scope table was made again, without its schemas.
+        self.batch.reset();
+        Ok(())
+    }
+
     /// The database's schema, as [`super::read::introspect_with`] reads it.
     pub(crate) fn snapshot(
         &mut self,
@@ -208,12 +98,11 @@ impl SchemaWatch {
         options: &IntrospectOptions,
     ) -> Result<Schema, IntrospectError> {
         let last = self.last.take().filter(|last| last.options == *options);
-        let result = match (last, self.changes(client)?) {
-            (Some(last), Changes::Some { logged, only, gone }) => {
-                read_again(client, statements, options, last, logged, only, &gone)
-            }
-            (_, changes) => {
-                if matches!(changes, Changes::Some { .. }) {
+        let result = match last {
+            Some(last) => self.snapshot_after(client, statements, options, last),
+            None => {
+                // Emptied, as nothing in it is needed.
+                if let Changes::Some(_) = self.changes(client)? {
                     end(client, "COMMIT")?;
                 }
                 Last::read(client, statements, options)
@@ -230,6 +119,49 @@ impl SchemaWatch {
         let copy = last.schema.clone();
         self.last = Some(last);
         Ok(copy)
+    }
+
+    /// `last` brought up to date: the log read in one round trip, then what it names in
+    /// another (see `batch`), when this connection has the statements for it.
+    fn snapshot_after(
+        &mut self,
+        client: &mut Client,
+        statements: &mut CatalogStatements,
+        options: &IntrospectOptions,
+        mut last: Last,
+    ) -> Result<Last, IntrospectError> {
+        // Outside the read's transaction, which a failure here would abort.
+        let ready = self.batch.ready(client, statements, options).is_ok();
+        if !ready {
+            self.batch.reset();
+        }
+        let again = match self.changes(client)? {
+            Changes::Some(again) => again,
+            Changes::Everything => return Last::read(client, statements, options),
+        };
+        let named = again.only.clone();
+        let only = again.units(&mut last);
+        if only.is_empty() {
+            end(client, "COMMIT")?;
+            return Ok(last);
+        }
+        for unit in only.oids() {
+            last.origins.forget(unit, &mut last.schema);
+        }
+        // The scope table lists what the server named; the units only the previous
+        // snapshot could name (a dropped constraint's table) are bound the usual way.
+        let (fragment, origins) = if ready && only.without(&named).is_empty() {
+            match self.batch.read(client, &only)? {
+                Some(mut rows) => decode(&mut rows, options, Some(&only))?,
+                // The log was rolled back with the read: read everything.
+                None => return Last::read(client, statements, options),
+            }
+        } else {
+            read_and_end(client, statements, options, Some(&only))?
+        };
+        last.schema.absorb(fragment);
+        last.origins.absorb(origins);
+        Ok(last)
     }
 
     /// Empties the log, in one round trip with opening the transaction of a partial
@@ -249,21 +181,20 @@ impl SchemaWatch {
         let Some(row) = row else {
             // The log is gone (`DISCARD ALL` drops temporary objects): start again.
             end(client, "ROLLBACK")?;
-            Self::install(client).map_err(|error| watch_failed(&error))?;
+            self.reinstall(client)?;
             return Ok(Changes::Everything);
         };
         let text = |at: usize| row.get(at).unwrap_or_default();
-        if text(0) != "t" {
-            // Someone dropped or disabled the triggers.
+        let standing = text(0) == "t";
+        if !standing || text(1) != "t" {
             end(client, "COMMIT")?;
-            Self::install(client).map_err(|error| watch_failed(&error))?;
+            if !standing {
+                // Someone dropped or disabled the triggers.
+                self.reinstall(client)?;
+            }
             return Ok(Changes::Everything);
         }
-        if text(1) != "t" {
-            end(client, "COMMIT")?;
-            return Ok(Changes::Everything);
-        }
-        Ok(Changes::Some {
+        Ok(Changes::Some(Again {
             logged: oids(text(2))?,
             only: Only {
                 relations: oids(text(3))?,
@@ -277,55 +208,55 @@ impl SchemaWatch {
                 functions: sorted_oids(text(9))?,
                 types: sorted_oids(text(10))?,
             }),
-        })
+        }))
     }
 }
 
-/// Reads again, in the transaction [`SchemaWatch::changes`] opened, the units `only` names
-/// and those the previous snapshot knows `logged` objects belonged to.
-fn read_again(
-    client: &mut Client,
-    statements: &mut CatalogStatements,
-    options: &IntrospectOptions,
-    mut last: Last,
+/// What the log says to read again: the logged objects' oids, the units the server
+/// found to read, and the logged objects that no longer exist.
+struct Again {
     logged: Vec<u32>,
-    mut only: Only,
-    gone: &Gone,
-) -> Result<Last, IntrospectError> {
-    // A dropped object is gone from the catalogs: the previous snapshot knows whose
-    // it was (a dropped index's table, say). A unit that is itself gone (a dropped
-    // table, with its indexes and partitions) is forgotten without reading it again.
-    for oid in logged {
-        if let Some((unit, family)) = last.origins.unit_of(oid) {
-            if gone.holds(unit, family) {
-                last.origins.forget(unit, &mut last.schema);
-            } else {
-                only.add(unit, family);
+    only: Only,
+    gone: Box<Gone>,
+}
+
+impl Again {
+    /// Every unit to read again: those the server named and those the previous
+    /// snapshot knows logged objects belonged to, with their partitions; sorted. A
+    /// dropped object is gone from the catalogs, but `last` knows whose it was (a
+    /// dropped constraint's table, say). A unit that is itself gone (a dropped table,
+    /// with its indexes and partitions) is forgotten from `last` without reading it
+    /// again, and so is a dropped index, which changes nothing else of its table.
+    fn units(self, last: &mut Last) -> Only {
+        let Self {
+            logged,
+            mut only,
+            gone,
+        } = self;
+        for oid in logged {
+            if let Some((unit, family)) = last.origins.unit_of(oid) {
+                if gone.holds(unit, family) {
+                    last.origins.forget(unit, &mut last.schema);
+                } else if !(gone.holds(oid, Family::Relation)
+                    && last.origins.drop_index(oid, &mut last.schema))
+                {
+                    only.add(unit, family);
+                }
             }
         }
+        let children: Vec<u32> = only
+            .relations
+            .iter()
+            .flat_map(|unit| last.origins.children(*unit))
+            .copied()
+            .collect();
+        only.relations.extend(children);
+        for oids in only.lists() {
+            oids.sort_unstable();
+            oids.dedup();
+        }
+        only
     }
-    let children: Vec<u32> = only
-        .relations
-        .iter()
-        .flat_map(|unit| last.origins.children(*unit))
-        .copied()
-        .collect();
-    only.relations.extend(children);
-    for oids in only.lists() {
-        oids.sort_unstable();
-        oids.dedup();
-    }
-    if only.is_empty() {
-        end(client, "COMMIT")?;
-        return Ok(last);
-    }
-    for unit in only.oids() {
-        last.origins.forget(unit, &mut last.schema);
-    }
-    let (fragment, origins) = read_and_end(client, statements, options, Some(&only))?;
-    last.schema.absorb(fragment);
-    last.origins.absorb(origins);
-    Ok(last)
 }
 
 /// Ends the transaction [`SchemaWatch::changes`] opened.
@@ -409,6 +340,23 @@ impl Only {
 
     fn is_empty(&self) -> bool {
         self.oids().next().is_none()
+    }
+
+    /// The units of `self` that `other` does not list, by kind.
+    fn without(&self, other: &Self) -> Self {
+        let keep = |mine: &[u32], theirs: &[u32]| -> Vec<u32> {
+            mine.iter()
+                .filter(|oid| !theirs.contains(oid))
+                .copied()
+                .collect()
+        };
+        Self {
+            relations: keep(&self.relations, &other.relations),
+            sequences: keep(&self.sequences, &other.sequences),
+            functions: keep(&self.functions, &other.functions),
+            enums: keep(&self.enums, &other.enums),
+            domains: keep(&self.domains, &other.domains),
+        }
     }
 
     fn oids(&self) -> impl Iterator<Item = u32> + '_ {

@@ -211,6 +211,11 @@ fn what_could_hide_a_change_makes_the_next_snapshot_a_full_one() {
     pair.step("DISCARD ALL");
     pair.step("CREATE TABLE after_discard (x int)");
     pair.step("ALTER TABLE after_discard RENAME TO after_discard2");
+    // Without the statements a snapshot in one message executes, it reads the old way,
+    // then prepares them again.
+    pair.step("DEALLOCATE ALL; CREATE TABLE after_deallocate (x int)");
+    pair.step("ALTER TABLE after_deallocate ADD COLUMN y int");
+    pair.step("CREATE INDEX after_deallocate_y ON after_deallocate (y)");
     // Replica mode silences ordinary triggers, not these.
     pair.step(
         "SET session_replication_role = replica; CREATE TABLE silent (x int);
