@@ -56,6 +56,10 @@ class Peer:
     def url(self, backend, url):
         return url
 
+    def database(self, backend, url):
+        """The URL of a fresh database as this peer takes it, made ready for it."""
+        return self.url(backend, url)
+
     def commands(self, column):
         """The commands (argv lists run in the peer's folder, one after the other) that
         the column times, or None."""
@@ -104,6 +108,12 @@ class Refinery(Peer):
         # Versions are i32 by default: numbered, not the 14-digit ids.
         for n, (_, slug, up, _) in enumerate(revisions, 1):
             write(os.path.join(folder, "migrations", f"V{n}__{slug}.sql"), up)
+
+    def database(self, backend, url):
+        # refinery will not create the SQLite file; an empty one is an empty database.
+        if backend == "sqlite":
+            open(url.removeprefix("sqlite://"), "w").close()
+        return url
 
     def up(self):
         return [self.exe, "migrate", "-e", "DATABASE_URL", "-p", "migrations"]
@@ -263,7 +273,7 @@ def at_head(peers, places, backend, run):
     urls = {}
     for peer in peers:
         url, _ = backend.fresh(f"peer_head_{peer.name}")
-        url = peer.url(backend.name, url)
+        url = peer.database(backend.name, url)
         try:
             run(peer.up(), places[peer.name], env=dict(os.environ, DATABASE_URL=url))
             urls[peer.name] = url
@@ -293,7 +303,7 @@ def runners(peers, places, backend, column, run, head_urls=None):
                 env = dict(os.environ, DATABASE_URL=head_urls[peer.name])
             else:
                 url, _ = backend.fresh(f"peer_{peer.name}")
-                env = dict(os.environ, DATABASE_URL=peer.url(backend.name, url))
+                env = dict(os.environ, DATABASE_URL=peer.database(backend.name, url))
                 if column == "downgrade":
                     run(peer.up(), place, env=env)
             timed = [run(command, place, env=env) for command in commands]
