@@ -21,43 +21,28 @@ It prints a table (wall time, per-migration overhead, ratio to the floor, max RS
 PASS/MISS against the targets) and writes the same as JSON to target/bench/.
 Timings are medians of --reps runs, ours and the floor's taken by turns; the ratio is the
 median of the ratios within each pair. The ratio, not the seconds, is what to compare.
+
+With the peers installed (ci/install-peers.sh; --peers, default target/peers) it times
+sqlx, refinery, diesel and Alembic in the same turns on the same migrations, each in its
+own layout (ci/bench_peers.py), and prints a second table: each column beside the floor
+and the best peer (--markdown: as the README's tables). An absent peer is skipped with a
+note; one whose command fails or outlasts --peer-timeout gets that in its cell.
 """
 import argparse
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
 import bench_large
+import bench_peers
+import bench_table
+from bench_run import GNU_TIME, PEER_TIMEOUT, paired_runs, run, run_peer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-GNU_TIME = "/usr/bin/time"
-
-
-def run(argv, cwd, stdin=None, env=None):
-    """Runs a command; returns (seconds, max RSS in KiB). Fails loudly.
-
-    The peak RSS comes from GNU time, which measures the command alone: a child's
-    ru_maxrss seen from here would include this Python process, copied at fork."""
-    with tempfile.NamedTemporaryFile("r") as rss_file:
-        stdin_file = open(stdin) if stdin else subprocess.DEVNULL
-        wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file.name, *argv]
-        started = time.perf_counter()
-        result = subprocess.run(wrapped, cwd=cwd, stdin=stdin_file, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, env=env)
-        elapsed = time.perf_counter() - started
-        if stdin:
-            stdin_file.close()
-        if result.returncode != 0:
-            sys.exit(f"bench: {' '.join(argv)} exited {result.returncode}:\n"
-                     f"{result.stderr.decode(errors='replace')}")
-        return elapsed, int(rss_file.read().strip().splitlines()[-1])
 
 
 def script(folder, names, file, name):
@@ -82,7 +67,7 @@ class Sqlite(Backend):
 
     def fresh(self, label):
         path = os.path.join(self.folder, f"{label}.db")
-        for suffix in ("", "-journal", "-wal", ".migrate-lock"):
+        for suffix in ("", "-journal", "-wal", "-shm", ".migrate-lock"):
             if os.path.exists(path + suffix):
                 os.remove(path + suffix)
         return f"sqlite://{path}", ["sqlite3", "-bail", path]
@@ -113,18 +98,9 @@ class Postgres(Backend):
         return url, ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-X", url]
 
 
-def paired_runs(reps, ours, floor):
-    """Runs ours and the floor by turns, so both see the same machine: on a shared one,
-    speed drifts over minutes, and a block of our runs then a block of the floor's would
-    measure the drift. Returns (ours, floor, ratio): medians of the times and of the
-    ratio within each pair, peak RSS the highest seen."""
-    pairs = [(ours(), floor()) for _ in range(reps)]
-    mine = (statistics.median(p[0][0] for p in pairs), max(p[0][1] for p in pairs))
-    theirs = (statistics.median(p[1][0] for p in pairs), max(p[1][1] for p in pairs))
-    return mine, theirs, statistics.median(p[0][0] / p[1][0] for p in pairs)
-
-
-def measure(backend, binary, floor_binary, folder, names, reps, verify_max):
+def measure(backend, binary, floor_binary, folder, names, reps, verify_max, peers=((), {})):
+    """The rows of one size on one backend; peers is (the installed peers, {name: the
+    folder holding its layout}) as bench_peers.prepare wrote them."""
     up_sql = script(folder, names, "up.sql", "all_up.sql")
     down_sql = script(folder, list(reversed(names)), "down.sql", "all_down.sql")
     env = dict(os.environ)
@@ -182,13 +158,20 @@ def measure(backend, binary, floor_binary, folder, names, reps, verify_max):
     # A no-op run takes milliseconds: more pairs cost little and steady the median.
     noop_reps = reps * NOOP_REPS_FACTOR
 
+    installed, places = peers
+    head_urls = bench_peers.at_head(installed, places, backend, run_peer)
+
+    def beside(column):
+        return bench_peers.runners(installed, places, backend, column, run_peer, head_urls)
+
     rows = {}
-    rows["upgrade"] = paired_runs(reps, ours_up, floor_up)
-    rows["downgrade"] = paired_runs(reps, ours_down, floor_down)
-    rows["noop upgrade"] = paired_runs(noop_reps, lambda: ours(["upgrade"], at_head), floor_noop)
+    rows["upgrade"] = paired_runs(reps, ours_up, floor_up, beside("upgrade"))
+    rows["downgrade"] = paired_runs(reps, ours_down, floor_down, beside("downgrade"))
+    rows["noop upgrade"] = paired_runs(noop_reps, lambda: ours(["upgrade"], at_head), floor_noop,
+                                       beside("noop upgrade"))
     rows["check"] = paired_runs(noop_reps, lambda: ours(["check"], at_head), floor_noop)
     if len(names) <= verify_max:
-        rows["verify"] = paired_runs(min(reps, 2), ours_verify, floor_verify)
+        rows["verify"] = paired_runs(min(reps, 2), ours_verify, floor_verify, beside("verify"))
     return rows
 
 
@@ -220,77 +203,58 @@ def verdicts(backend, size, command, ours, floor, ratio):
     return "PASS" if all(checks) else "MISS"
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="100,1000,10000")
-    parser.add_argument("--large", default="400000",
-                        help="statement counts of the large-file column, one revision of that "
-                             "many single-row INSERTs (empty: none)")
-    parser.add_argument("--reps", type=int, default=3)
-    parser.add_argument("--verify-max", type=int, default=1000,
-                        help="measure verify only up to this many revisions (it runs every "
-                             "migration three times and compares schemas: the longest command)")
-    parser.add_argument("--binary", help="the migrate binary to measure [default: "
-                                         "target/release/migrate, built first]")
-    parser.add_argument("--floor", help="the no-op floor program [default: examples/noop_floor "
-                                        "built beside --binary]")
-    args = parser.parse_args()
-    if args.binary is None:
-        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "migrate",
-                        "--example", "noop_floor"], cwd=ROOT, check=True)
-        args.binary = os.path.join(ROOT, "target", "release", "migrate")
-    # Runs happen in temp folders, where a relative path (as .ci/run passes) names nothing.
-    args.binary = os.path.abspath(args.binary)
-    if not os.path.exists(GNU_TIME):
-        sys.exit("bench: needs GNU time for peak memory: apt-get install time")
-    if not os.path.exists(args.binary):
-        sys.exit(f"bench: build it first: cargo build --release ({args.binary} missing)")
-    args.floor = os.path.abspath(args.floor or os.path.join(os.path.dirname(args.binary),
-                                                            "examples", "noop_floor"))
-    if not os.path.exists(args.floor):
-        sys.exit(f"bench: build the no-op floor first: cargo build --release --example noop_floor "
-                 f"({args.floor} missing)")
-    server = os.environ.get("MIGRATE_BENCH_POSTGRES_URL") or os.environ.get("MIGRATE_TEST_POSTGRES_URL")
-    sizes = [int(size) for size in args.sizes.split(",") if size]
-    report = {"sizes": sizes, "results": []}
-    lines = [f"{'backend':<9} {'N':>6} {'command':<13} {'ours s':>9} {'floor s':>9} {'ms/mig':>8} {'ratio':>6} {'max RSS':>9}  target"]
-    for size in sizes:
-        folder = tempfile.mkdtemp(prefix=f"migrate-bench-{size}-")
-        subprocess.run([sys.executable, os.path.join(ROOT, "ci", "generate_migrations.py"), str(size),
-                        os.path.join(folder, "migrations")], check=True)
-        names = sorted(os.listdir(os.path.join(folder, "migrations")))
-        backends = [Sqlite(folder)] + ([Postgres(folder, server)] if server else [])
-        reps = 1 if size >= 10000 else args.reps
-        for backend in backends:
-            rows = measure(backend, args.binary, args.floor, folder, names, reps, args.verify_max)
-            if isinstance(backend, Postgres):
-                backend.cleanup()
-            for command, (ours, floor, ratio) in rows.items():
-                overhead = (ours[0] - floor[0]) * 1000 / size if floor else None
-                verdict = verdicts(backend.name, size, command, ours, floor, ratio)
-                report["results"].append({
-                    "backend": backend.name, "n": size, "command": command,
-                    "seconds": ours[0], "floor_seconds": floor[0] if floor else None,
-                    "overhead_ms_per_migration": overhead, "ratio": ratio,
-                    "max_rss_kib": ours[1], "target": verdict,
-                })
-                lines.append(
-                    f"{backend.name:<9} {size:>6} {command:<13} {ours[0]:>9.3f} "
-                    f"{(f'{floor[0]:.3f}' if floor else '-'):>9} "
-                    f"{(f'{overhead:.3f}' if overhead is not None else '-'):>8} "
-                    f"{(f'{ratio:.2f}' if ratio else '-'):>6} {ours[1] / 1024:>7.1f}Mi  {verdict}")
-        shutil.rmtree(folder)
-    for count in [int(count) for count in args.large.split(",") if count]:
-        folder, file_bytes, floor_sql = bench_large.generate(count)
-        for backend in [Sqlite(folder)] + ([Postgres(folder, server)] if server else []):
-            ours, floor, ratio = bench_large.measure(backend, args.binary, folder, floor_sql,
-                                                     min(args.reps, 3), run, paired_runs)
-            if isinstance(backend, Postgres):
-                backend.cleanup()
-            text, record = bench_large.line(backend.name, count, file_bytes, ours, floor, ratio)
-            lines.append(text)
-            report["results"].append(record)
-        shutil.rmtree(folder)
+def bench_size(args, server, peers, size, report, lines):
+    """N generated migrations on each backend: ours, the floor and the peers by turns."""
+    folder = tempfile.mkdtemp(prefix=f"migrate-bench-{size}-")
+    migrations = os.path.join(folder, "migrations")
+    subprocess.run([sys.executable, os.path.join(ROOT, "ci", "generate_migrations.py"), str(size),
+                    migrations], check=True)
+    names = sorted(os.listdir(migrations))
+    places = bench_peers.prepare(peers, folder, migrations)
+    backends = [Sqlite(folder)] + ([Postgres(folder, server)] if server else [])
+    reps = 1 if size >= 10000 else args.reps
+    for backend in backends:
+        rows = measure(backend, args.binary, args.floor, folder, names, reps, args.verify_max,
+                       (peers, places))
+        if isinstance(backend, Postgres):
+            backend.cleanup()
+        for command, (ours, floor, ratio, beside) in rows.items():
+            overhead = (ours[0] - floor[0]) * 1000 / size if floor else None
+            verdict = verdicts(backend.name, size, command, ours, floor, ratio)
+            report["results"].append({
+                "backend": backend.name, "n": size, "command": command,
+                "seconds": ours[0], "floor_seconds": floor[0] if floor else None,
+                "overhead_ms_per_migration": overhead, "ratio": ratio,
+                "max_rss_kib": ours[1], "target": verdict, "peers": beside,
+            })
+            lines.append(
+                f"{backend.name:<9} {size:>6} {command:<13} {ours[0]:>9.3f} "
+                f"{(f'{floor[0]:.3f}' if floor else '-'):>9} "
+                f"{(f'{overhead:.3f}' if overhead is not None else '-'):>8} "
+                f"{(f'{ratio:.2f}' if ratio else '-'):>6} {ours[1] / 1024:>7.1f}Mi  {verdict}")
+    shutil.rmtree(folder)
+
+
+def bench_large_file(args, server, peers, count, report, lines):
+    """One revision of `count` INSERTs on each backend: ours, the floor and the peers."""
+    folder, file_bytes, floor_sql = bench_large.generate(count)
+    places = bench_peers.prepare(peers, folder, os.path.join(folder, "migrations"))
+    for backend in [Sqlite(folder)] + ([Postgres(folder, server)] if server else []):
+        beside = bench_peers.runners(peers, places, backend, "large file", run_peer)
+        ours, floor, ratio, stats = bench_large.measure(backend, args.binary, folder, floor_sql,
+                                                        min(args.reps, 3), run,
+                                                        lambda *a: paired_runs(*a, beside))
+        if isinstance(backend, Postgres):
+            backend.cleanup()
+        text, record = bench_large.line(backend.name, count, file_bytes, ours, floor, ratio)
+        record["peers"] = stats
+        lines.append(text)
+        report["results"].append(record)
+    shutil.rmtree(folder)
+
+
+def scaling_lines(report, lines):
+    """How each command grows from 1,000 to 10,000 revisions, beside its floor's growth."""
     scaling = {}
     for backend in ("sqlite", "postgres"):
         rows = {(r["n"], r["command"]): r for r in report["results"] if r["backend"] == backend}
@@ -310,10 +274,69 @@ def main():
                          f"{factor / floor_factor:.2f}x of growth "
                          f"({'PASS' if factor <= floor_factor * 1.1 else 'MISS'}: no step of ours "
                          f"grows faster than the database's own)")
+    return scaling
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="100,1000,10000")
+    parser.add_argument("--large", default="400000",
+                        help="statement counts of the large-file column, one revision of that "
+                             "many single-row INSERTs (empty: none)")
+    parser.add_argument("--reps", type=int, default=3)
+    parser.add_argument("--verify-max", type=int, default=1000,
+                        help="measure verify only up to this many revisions (it runs every "
+                             "migration three times and compares schemas: the longest command)")
+    parser.add_argument("--binary", help="the migrate binary to measure [default: "
+                                         "target/release/migrate, built first]")
+    parser.add_argument("--floor", help="the no-op floor program [default: examples/noop_floor "
+                                        "built beside --binary]")
+    parser.add_argument("--peers", default=os.path.join(ROOT, "target", "peers"),
+                        help="the folder ci/install-peers.sh installed the peer tools into, "
+                             "timed beside ours where installed [default: target/peers]")
+    parser.add_argument("--peer-timeout", type=float, default=600,
+                        help="seconds after which a peer's command is stopped and its cell "
+                             "marked as such")
+    parser.add_argument("--markdown", action="store_true",
+                        help="also print the comparison with the peers as the README's tables")
+    args = parser.parse_args()
+    if args.binary is None:
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "migrate",
+                        "--example", "noop_floor"], cwd=ROOT, check=True)
+        args.binary = os.path.join(ROOT, "target", "release", "migrate")
+    # Runs happen in temp folders, where a relative path (as .ci/run passes) names nothing.
+    args.binary = os.path.abspath(args.binary)
+    if not os.path.exists(GNU_TIME):
+        sys.exit("bench: needs GNU time for peak memory: apt-get install time")
+    if not os.path.exists(args.binary):
+        sys.exit(f"bench: build it first: cargo build --release ({args.binary} missing)")
+    args.floor = os.path.abspath(args.floor or os.path.join(os.path.dirname(args.binary),
+                                                            "examples", "noop_floor"))
+    if not os.path.exists(args.floor):
+        sys.exit(f"bench: build the no-op floor first: cargo build --release --example noop_floor "
+                 f"({args.floor} missing)")
+    server = os.environ.get("MIGRATE_BENCH_POSTGRES_URL") or os.environ.get("MIGRATE_TEST_POSTGRES_URL")
+    PEER_TIMEOUT[0] = args.peer_timeout
+    peers, notes = bench_peers.find(args.peers)
+    sizes = [int(size) for size in args.sizes.split(",") if size]
+    report = {"sizes": sizes, "peers": [peer.name for peer in peers], "results": []}
+    lines = [f"{'backend':<9} {'N':>6} {'command':<13} {'ours s':>9} {'floor s':>9} {'ms/mig':>8} {'ratio':>6} {'max RSS':>9}  target"]
+    for size in sizes:
+        bench_size(args, server, peers, size, report, lines)
+    for count in [int(count) for count in args.large.split(",") if count]:
+        bench_large_file(args, server, peers, count, report, lines)
+    scaling = scaling_lines(report, lines)
     report["scaling_10k_over_1k"] = scaling
     if not server:
         lines.append("postgres: skipped (set MIGRATE_BENCH_POSTGRES_URL, e.g. from ci/start-postgres.sh)")
+    lines += notes
     print("\n".join(lines))
+    if peers:
+        print()
+        print(bench_table.text(report, peers))
+    if args.markdown:
+        print()
+        print(bench_table.markdown(report, peers))
     out_dir = os.path.join(ROOT, "target", "bench")
     os.makedirs(out_dir, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")

@@ -36,7 +36,7 @@ def generate(count):
 
 
 def measure(backend, binary, folder, floor_sql, reps, run, paired_runs):
-    """(ours, floor, ratio) as bench.paired_runs gives them: ours `migrate upgrade` on a fresh
+    """(ours, floor, ratio, peers) as bench.paired_runs gives them: ours `migrate upgrade` on a fresh
     database, the floor the client reading the file in one transaction."""
     env = dict(os.environ)
 
