@@ -103,7 +103,9 @@ def measure(backend, binary, floor_binary, folder, names, reps, verify_max, peer
     folder holding its layout}) as bench_peers.prepare wrote them."""
     up_sql = script(folder, names, "up.sql", "all_up.sql")
     down_sql = script(folder, list(reversed(names)), "down.sql", "all_down.sql")
-    env = dict(os.environ)
+    # A no-op run answers from the directory an earlier run remembered (README:
+    # "Remembered directories"); the bench keeps those files beside its own.
+    env = dict(os.environ, MIGRATE_CACHE_DIR=os.path.join(folder, ".cache"))
 
     def ours(args, url):
         env["DATABASE_URL"] = url
