@@ -10,7 +10,7 @@ use super::foreign_table::{Column, TextRows};
 use super::held_lock::HeldLock;
 use super::sql_value::SqlValue;
 use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
-use crate::schema::{IntrospectOptions, Schema};
+use crate::schema::{IntrospectOptions, QualifiedName, Schema};
 
 /// What a step records in the tracking table once its script has run.
 #[derive(Debug, Clone, Copy)]
@@ -113,11 +113,12 @@ pub trait Backend {
         columns: &[Column<'_>],
     ) -> Result<Option<TextRows>, BackendError>;
 
-    /// Inserts one row into a user's table `table` (unqualified, found as a query finds
-    /// it), binding `row`'s values to `columns`; for `verify --data`, on scratch databases.
+    /// Inserts one row into a user's table `table` (qualified by its schema where the
+    /// model has one, so neither `search_path` nor a same-named table elsewhere decides),
+    /// binding `row`'s values to `columns`; for `verify --data`, on scratch databases.
     fn insert_row(
         &mut self,
-        table: &str,
+        table: &QualifiedName,
         columns: &[&str],
         row: &[SqlValue],
     ) -> Result<(), BackendError> {
@@ -125,6 +126,17 @@ pub trait Backend {
         Err(BackendError::Database {
             message: format!("{} cannot write rows", self.dialect()),
         })
+    }
+
+    /// Every row of a user's table `table` (qualified as for [`Backend::insert_row`]), each
+    /// value read as text; `None` when there is no such table. For `verify --data`.
+    fn read_user_table(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[Column<'_>],
+    ) -> Result<Option<TextRows>, BackendError> {
+        // A database without schemas finds the bare name.
+        self.read_table(&table.name, columns)
     }
 
     /// From now on (`on`), remembers the locks each transactional step holds just before

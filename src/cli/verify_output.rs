@@ -87,6 +87,9 @@ fn print_verdict(verdict: &RevisionVerdict) {
     for warning in &verdict.warnings {
         println!("    warning: {warning}");
     }
+    for warning in &verdict.data_warnings {
+        println!("    warning: {warning}");
+    }
     for lock in &verdict.locks {
         println!(
             "    lock ({}): {} on {}: {}",

@@ -3,12 +3,11 @@
 //! the Backend trait (insert a row, read a table as text); the rows come from
 //! [`plan_seed`](super::data_seed::plan_seed) and the comparison is pure.
 
-use std::collections::BTreeMap;
-
-use super::data_seed::plan_seed;
+use super::data_compare::{compare, compare_as, narrowed};
+use super::data_seed::{label, plan_seed};
 use super::error::EngineError;
 use crate::backend::{Backend, Column, TextRows};
-use crate::schema::{ConstraintKind, Schema};
+use crate::schema::{ConstraintKind, QualifiedName, Schema};
 
 /// How `verify --data` fills tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -22,6 +21,8 @@ pub struct DataOptions {
 /// One table's rows as they were before the up.
 #[derive(Debug, Clone)]
 pub struct TableRows {
+    pub name: QualifiedName,
+    /// The name as reports show it.
     pub table: String,
     pub columns: Vec<String>,
     /// Positions in `columns` of the primary key; empty: rows are matched whole.
@@ -51,7 +52,7 @@ pub fn seed(
     for table in &plan.tables {
         let columns: Vec<&str> = table.columns.iter().map(String::as_str).collect();
         for row in &table.rows {
-            if let Err(error) = backend.insert_row(&table.table, &columns, row) {
+            if let Err(error) = backend.insert_row(&table.name, &columns, row) {
                 // A CHECK or trigger the generator cannot read refused the row.
                 seeded.skipped.push((
                     table.table.clone(),
@@ -62,7 +63,6 @@ pub fn seed(
         }
     }
     for table in schema.tables.values() {
-        let name = table.name.name.to_string();
         let columns: Vec<String> = table
             .columns
             .iter()
@@ -80,9 +80,10 @@ pub fn seed(
             .iter()
             .filter_map(|k| columns.iter().position(|c| c == k))
             .collect();
-        let rows = read(backend, &name, &columns)?.unwrap_or_default();
+        let rows = read(backend, &table.name, &columns)?.unwrap_or_default();
         seeded.tables.push(TableRows {
-            table: name,
+            name: table.name.clone(),
+            table: label(&table.name),
             columns,
             key,
             rows,
@@ -93,11 +94,11 @@ pub fn seed(
 
 fn read(
     backend: &mut dyn Backend,
-    table: &str,
+    table: &QualifiedName,
     columns: &[String],
 ) -> Result<Option<TextRows>, EngineError> {
     let columns: Vec<Column<'_>> = columns.iter().map(|c| Column::text(c)).collect();
-    Ok(backend.read_table(table, &columns)?)
+    Ok(backend.read_user_table(table, &columns)?)
 }
 
 /// After the down: the first table whose rows did not survive, as the verdict's words.
@@ -111,7 +112,7 @@ pub fn check_survived(
             continue;
         }
         // A column the down dropped shows in the schema diff; read the rest.
-        let after = match read(backend, &before.table, &before.columns) {
+        let after = match read(backend, &before.name, &before.columns) {
             Ok(rows) => rows.unwrap_or_default(),
             Err(_) => Vec::new(),
         };
@@ -122,74 +123,28 @@ pub fn check_survived(
     Ok(None)
 }
 
-/// What changed between `before`'s rows and `after`, in words with one example row.
-pub fn compare(before: &TableRows, after: &TextRows) -> Option<String> {
-    let key_of = |row: &Vec<Option<String>>| -> Vec<Option<String>> {
-        if before.key.is_empty() {
-            row.clone()
-        } else {
-            before.key.iter().map(|&i| row[i].clone()).collect()
-        }
-    };
-    let found: BTreeMap<Vec<Option<String>>, &Vec<Option<String>>> =
-        after.iter().map(|row| (key_of(row), row)).collect();
-    let lost: Vec<&Vec<Option<String>>> = before
-        .rows
-        .iter()
-        .filter(|row| !found.contains_key(&key_of(row)))
-        .collect();
-    if !lost.is_empty() && before.key.is_empty() {
-        // No key: a row whose one column changed reads as lost; match on the others.
-        for index in 0..before.columns.len() {
-            let mut keyed = before.clone();
-            keyed.key = (0..before.columns.len()).filter(|&i| i != index).collect();
-            if let Some(change) = compare(&keyed, after).filter(|c| c.starts_with("changed")) {
-                return Some(change);
-            }
+/// After the up: what it deleted or changed of the seeded rows, one line per table, in
+/// the columns the up kept. Warnings, not failures: a data migration means to. A table
+/// the up dropped shows in the schema; it is not read.
+pub fn check_kept_by_up(
+    backend: &mut dyn Backend,
+    seeded: &Seeded,
+    after_up: &Schema,
+    revision: &str,
+) -> Result<Vec<String>, EngineError> {
+    let mut warnings = Vec::new();
+    for before in seeded.tables.iter().filter(|t| !t.rows.is_empty()) {
+        let Some(table) = after_up.tables.get(&before.name) else {
+            continue;
+        };
+        let kept: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
+        let Some(before) = narrowed(before, &kept) else {
+            continue;
+        };
+        let after = read(backend, &before.name, &before.columns)?.unwrap_or_default();
+        if let Some(change) = compare_as(&before, &after, "deleted") {
+            warnings.push(format!("up of {revision} {change}"));
         }
     }
-    if let Some(example) = lost.first() {
-        return Some(format!(
-            "lost {} rows of {}; e.g. {}",
-            lost.len(),
-            before.table,
-            show(&before.columns, example)
-        ));
-    }
-    for (index, column) in before.columns.iter().enumerate() {
-        let changed: Vec<_> = before
-            .rows
-            .iter()
-            .filter_map(|row| {
-                found
-                    .get(&key_of(row))
-                    .filter(|now| now[index] != row[index])
-                    .map(|now| (row, now))
-            })
-            .collect();
-        if let Some((was, now)) = changed.first() {
-            return Some(format!(
-                "changed column {column} of {} rows of {}; e.g. {} became {}",
-                changed.len(),
-                before.table,
-                show(&before.columns, was),
-                show(&before.columns, now)
-            ));
-        }
-    }
-    None
-}
-
-fn show(columns: &[String], row: &[Option<String>]) -> String {
-    let fields: Vec<String> = columns
-        .iter()
-        .zip(row)
-        .map(|(c, v)| {
-            format!(
-                "{c}={}",
-                v.as_deref().map_or("NULL".into(), |v| format!("{v:?}"))
-            )
-        })
-        .collect();
-    format!("({})", fields.join(", "))
+    Ok(warnings)
 }

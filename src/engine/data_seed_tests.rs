@@ -89,7 +89,8 @@ proptest! {
 }
 
 mod compare {
-    use crate::engine::data_check::{TableRows, compare};
+    use crate::engine::data_check::TableRows;
+    use crate::engine::data_compare::compare;
 
     fn rows(values: &[(&str, &str)]) -> Vec<Vec<Option<String>>> {
         values
@@ -100,6 +101,7 @@ mod compare {
 
     fn table(key: Vec<usize>) -> TableRows {
         TableRows {
+            name: crate::schema::QualifiedName::bare("t"),
             table: "t".into(),
             columns: vec!["id".into(), "v".into()],
             key,

@@ -4,8 +4,9 @@
 
 use std::time::Instant;
 
-use super::data_check::{DataOptions, check_survived, seed};
+use super::data_check::DataOptions;
 use super::error::EngineError;
+use super::verify_data::{DataWalk, SeededFailure};
 use super::verify_report::{RevisionVerdict, Status, StepLock, WalkReport};
 use super::verify_steps::{apply, apply_unchecked, run_down, run_up, stage_check};
 use super::verify_verdicts::{Outcome, failed, judge_down, refused, skipped, verdict};
@@ -68,8 +69,10 @@ pub fn verify(
         provider,
         options,
         checkpoint: None,
-        round: 0,
+        data: options.data.map(DataWalk::new),
         skipped: Vec::new(),
+        data_warnings: Vec::new(),
+        seeded_failure: None,
         locks: Vec::new(),
     };
     let mut scratch = walk.fresh()?;
@@ -115,7 +118,16 @@ pub fn verify(
             revision,
         });
         let mut outcome = walk.check(&mut scratch, revision, &before)?;
+        if let Some(failure) = walk.seeded_failure.take() {
+            if let Some((copy, after)) = walk.without_rows(revisions, index)? {
+                failure.relabel(&mut outcome.verdict);
+                scratch = copy;
+                outcome.after = Some(after);
+                outcome.needs_rebuild = false;
+            }
+        }
         outcome.verdict.data_skipped = std::mem::take(&mut walk.skipped);
+        outcome.verdict.data_warnings = std::mem::take(&mut walk.data_warnings);
         outcome.verdict.locks = std::mem::take(&mut walk.locks);
         if let Some(schema) = &outcome.after {
             on_event(Event::Applied { revision, schema });
@@ -152,10 +164,14 @@ struct Walk<'a> {
     /// copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL) to rebuild, so a
     /// history's revisions are replayed at most once however many fail.
     checkpoint: Option<(Scratch, usize)>,
-    /// Revisions seeded so far (`--data`): each round's values are new, so keys stay unique.
-    round: u64,
+    /// `--data`: the seeding state.
+    data: Option<DataWalk>,
     /// The tables the last seeding left alone, and why.
     skipped: Vec<String>,
+    /// What the current revision's up deleted or changed of the seeded rows.
+    data_warnings: Vec<String>,
+    /// The current revision's up failed on seeded tables: to try again without rows.
+    seeded_failure: Option<SeededFailure>,
     /// `--locks`: what the current revision's steps held.
     locks: Vec<StepLock>,
 }
@@ -189,6 +205,21 @@ impl Walk<'_> {
         Ok(copy)
     }
 
+    /// A database with the revisions before `index` applied and no seeded rows, and revision
+    /// `index`'s up run on it; `None` when the up fails there too.
+    fn without_rows(
+        &mut self,
+        revisions: &[Revision],
+        index: usize,
+    ) -> Result<Option<(Scratch, Schema)>, EngineError> {
+        let mut copy = self.rebuild(revisions, index)?;
+        if run_up(copy.backend(), &revisions[index]).is_err() {
+            return Ok(None);
+        }
+        let after = self.snapshot(&mut copy)?;
+        Ok(Some((copy, after)))
+    }
+
     fn check(
         &mut self,
         scratch: &mut Scratch,
@@ -200,19 +231,9 @@ impl Walk<'_> {
         if let Some(control) = transaction_control(&revision.up) {
             return Ok(refused(revision, Status::UpFailed, control, None));
         }
-        let seeded = match self.options.data {
-            Some(data) => {
-                self.round += 1;
-                let seeded = seed(scratch.backend(), before, data, self.round)?;
-                self.skipped = seeded
-                    .skipped
-                    .iter()
-                    .map(|(table, why)| format!("{table}: {why}"))
-                    .collect();
-                Some(seeded)
-            }
-            None => None,
-        };
+        if let Some(data) = &mut self.data {
+            self.skipped = data.seed(scratch.backend(), before)?;
+        }
         if self.options.locks {
             scratch.backend().record_locks(true);
         }
@@ -220,6 +241,10 @@ impl Walk<'_> {
         let up = run_up(scratch.backend(), revision);
         self.note_locks(scratch, "up");
         if let Err(error) = up {
+            self.seeded_failure = self
+                .data
+                .as_ref()
+                .and_then(|d| d.up_failed(&revision.up.text, &error));
             return Ok(failed(
                 revision,
                 Status::UpFailed,
@@ -229,6 +254,10 @@ impl Walk<'_> {
             ));
         }
         let after_up = self.snapshot(scratch)?;
+        if let Some(data) = &self.data {
+            let id = revision.id.to_string();
+            self.data_warnings = data.after_up(scratch.backend(), &after_up, &id)?;
+        }
         let Some(down) = revision.reversible_down() else {
             let mut verdict = verdict(revision, Status::Irreversible);
             verdict.detail = Some(match &revision.down {
@@ -268,9 +297,9 @@ impl Walk<'_> {
                 needs_rebuild: true,
             });
         }
-        if let Some(seeded) = &seeded {
+        if let Some(data) = &self.data {
             let id = revision.id.to_string();
-            if let Some(loss) = check_survived(scratch.backend(), seeded, &id)? {
+            if let Some(loss) = data.after_down(scratch.backend(), &id)? {
                 let mut verdict = verdict(revision, Status::DownMismatch);
                 verdict.detail = Some(loss);
                 verdict.file = Some(down.origin.clone());

@@ -21,7 +21,7 @@ use super::setup::{
 };
 use super::staged::{StagedOutcome, StagedRecords};
 use super::tls_connect::make_connector;
-use super::tracking::{Books, read_foreign, read_rows};
+use super::tracking::{Books, read_foreign, read_quoted, read_rows};
 use crate::backend::backend::{Backend, StepWork};
 use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
@@ -32,7 +32,7 @@ use crate::backend::no_transaction::{resume, run_outside_transaction};
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{VersionTable, sorted_applied};
 use crate::core::{AppliedRevision, DirtyRevision, RevisionId};
-use crate::schema::{IntrospectOptions, Schema};
+use crate::schema::{IntrospectOptions, QualifiedName, Schema};
 
 /// The schema of the tracking table when none is given.
 /// The `application_name` the session shows in `pg_stat_activity`, unless the URL sets one,
@@ -353,9 +353,21 @@ impl Backend for PostgresBackend {
         })
     }
 
+    fn read_user_table(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[Column<'_>],
+    ) -> Result<Option<TextRows>, BackendError> {
+        let quoted = Dialect::Postgres.quote_qualified(table);
+        read_quoted(&mut self.client, &quoted, columns).map_err(|error| BackendError::Tracking {
+            table: quoted.clone(),
+            message: message(&error),
+        })
+    }
+
     fn insert_row(
         &mut self,
-        table: &str,
+        table: &QualifiedName,
         columns: &[&str],
         row: &[crate::backend::SqlValue],
     ) -> Result<(), BackendError> {

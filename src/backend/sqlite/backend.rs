@@ -278,7 +278,7 @@ impl Backend for SqliteBackend {
 
     fn insert_row(
         &mut self,
-        table: &str,
+        table: &crate::schema::QualifiedName,
         columns: &[&str],
         row: &[crate::backend::SqlValue],
     ) -> Result<(), BackendError> {
