@@ -40,7 +40,7 @@ pub use data_rows::insert_row;
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
 pub use foreign_table::{Column, ColumnKind, TextRows, select_as_text};
-pub use held_lock::HeldLock;
+pub use held_lock::{HeldLock, NOT_OBSERVED};
 pub use introspect_error::IntrospectError;
 pub use open::{open, open_with};
 pub use postgres::introspect as postgres_introspect;

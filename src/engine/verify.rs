@@ -239,7 +239,7 @@ impl Walk<'_> {
         }
         stage_check(scratch.backend(), revision)?;
         let up = run_up(scratch.backend(), revision);
-        self.note_locks(scratch, "up");
+        self.note_locks(scratch, "up", &revision.up.origin);
         if let Err(error) = up {
             self.seeded_failure = self
                 .data
@@ -279,7 +279,7 @@ impl Walk<'_> {
             ));
         }
         let ran_down = run_down(scratch.backend(), revision, down);
-        self.note_locks(scratch, "down");
+        self.note_locks(scratch, "down", &down.origin);
         if let Err(error) = ran_down {
             // A failed down in a transaction rolled back to "up applied": nothing to rebuild.
             let rebuild = down.directives.no_transaction;
@@ -351,17 +351,20 @@ impl Walk<'_> {
         })
     }
 
-    /// Keeps the locks the step just run held, under `step`.
-    fn note_locks(&mut self, scratch: &mut Scratch, step: &str) {
+    /// Keeps the locks the step just run (of file `origin`) held, under `step`.
+    fn note_locks(&mut self, scratch: &mut Scratch, step: &str, origin: &str) {
         if !self.options.locks {
             return;
         }
         for lock in scratch.backend().take_locks() {
             self.locks.push(StepLock {
                 step: step.to_owned(),
+                file: origin.to_owned(),
+                line: lock.line,
                 blocks: lock.blocks().to_owned(),
                 relation: lock.relation,
                 mode: lock.mode,
+                held_ms: lock.held_ms,
             });
         }
     }

@@ -94,10 +94,21 @@ pub struct RevisionVerdict {
 pub struct StepLock {
     /// `up` or `down`.
     pub step: String,
+    /// The step's file, as shown to users.
+    #[serde(default)]
+    pub file: String,
+    /// The line of the statement that took it (PostgreSQL); none for a whole-step lock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Empty for a statement whose locks were not observed.
     pub relation: String,
+    /// A PostgreSQL lock mode, `write lock` (SQLite) or `not observed`.
     pub mode: String,
     /// What the mode keeps other sessions from doing.
     pub blocks: String,
+    /// How long it was held: from the start of the statement that took it to the commit.
+    #[serde(default)]
+    pub held_ms: u64,
 }
 
 /// The walk over every revision on one backend.

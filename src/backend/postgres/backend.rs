@@ -9,11 +9,12 @@ use postgres::{Client, NoTls};
 use super::batches::send_ahead;
 use super::connect_url::{ConnectUrl, scrub};
 use super::dump::DumpSource;
-use super::error::{database, message, script_failure, tracking};
+use super::error::{database, message, script_failure, statement_failure, tracking};
 use super::introspect::CatalogStatements;
 use super::introspect::SchemaWatch;
 use super::lock::{acquire, lock_key, release};
 use super::no_transaction::Outside;
+use super::observed_locks::Observed;
 use super::options::PostgresOptions;
 use super::progress::{clear_mark, dirty_marks};
 use super::setup::{
@@ -22,16 +23,18 @@ use super::setup::{
 use super::staged::{StagedOutcome, StagedRecords};
 use super::tls_connect::make_connector;
 use super::tracking::{Books, read_foreign, read_quoted, read_rows};
-use crate::backend::backend::{Backend, StepWork};
+use crate::backend::backend::{Backend, Record, StepWork};
 use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows};
-use crate::backend::held_lock::HeldLock;
+use crate::backend::held_lock::{HeldLock, NOT_OBSERVED};
 use crate::backend::no_transaction::{resume, run_outside_transaction};
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{VersionTable, sorted_applied};
-use crate::core::{AppliedRevision, DirtyRevision, RevisionId};
+use crate::core::{
+    AppliedRevision, DirtyRevision, RevisionId, Script, has_transaction_control, split_statements,
+};
 use crate::schema::{IntrospectOptions, QualifiedName, Schema};
 
 /// The schema of the tracking table when none is given.
@@ -183,11 +186,11 @@ impl PostgresBackend {
     }
 
     fn run_in_transaction(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
-        let started = Instant::now();
-        let mut result = self.transaction_body(work, started);
-        if result.is_ok() && self.held.is_some() {
-            result = self.read_held_locks();
+        if self.held.is_some() {
+            return self.run_observed(work);
         }
+        let started = Instant::now();
+        let result = self.transaction_body(work, started);
         let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
         let ended = self
             .client
@@ -197,26 +200,49 @@ impl PostgresBackend {
         ended
     }
 
-    /// Adds the table locks this session holds now (before COMMIT) to `held`, leaving out
-    /// the tracking table and temporary tables, which are this program's own.
-    fn read_held_locks(&mut self) -> Result<(), BackendError> {
-        const LOCKS: &str = "SELECT c.relname::text, l.mode FROM pg_locks l \
-            JOIN pg_class c ON c.oid = l.relation \
-            WHERE l.pid = pg_backend_pid() AND l.granted AND c.relkind IN ('r', 'p') \
-            AND c.relpersistence <> 't' AND c.relname <> $1 \
-            AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)";
-        let rows = self
+    /// `verify --locks`: the step in one transaction as always, but one statement at a
+    /// time, reading after each the locks it took; they are kept once it commits.
+    fn run_observed(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
+        let started = Instant::now();
+        let mut observed = Observed::default();
+        let result = self.observed_body(work, started, &mut observed);
+        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+        let ended = self
             .client
-            .query(LOCKS, &[&self.table.name])
-            .map_err(|error| database(&error))?;
-        let held = self.held.get_or_insert_with(Vec::new);
-        for row in rows {
-            held.push(HeldLock {
-                relation: row.try_get(0).map_err(|error| database(&error))?,
-                mode: row.try_get(1).map_err(|error| database(&error))?,
-            });
-        }
+            .batch_execute(end)
+            .map_err(|error| database(&error));
+        result?;
+        ended?;
+        self.held
+            .get_or_insert_with(Vec::new)
+            .extend(observed.ended());
         Ok(())
+    }
+
+    fn observed_body(
+        &mut self,
+        work: StepWork<'_>,
+        started: Instant,
+        observed: &mut Observed,
+    ) -> Result<(), BackendError> {
+        self.client
+            .batch_execute("BEGIN")
+            .map_err(|error| database(&error))?;
+        if let Some(script) = work.script {
+            let text = &script.text;
+            for range in split_statements(text) {
+                let at = Instant::now();
+                self.client
+                    .batch_execute(&text[range.clone()])
+                    .map_err(|error| statement_failure(&error, text, range.clone()))?;
+                observed.note(&mut self.client, &self.table.name, (text, range.start), at)?;
+            }
+        }
+        let books = Books {
+            table: &self.table,
+            progress: self.progress.as_ref(),
+        };
+        books.finish(&mut self.client, work.record, elapsed_ms(started))
     }
 
     /// The script and the record, after a `BEGIN` that travels with the script.
@@ -248,13 +274,37 @@ impl PostgresBackend {
         books.finish(&mut self.client, work.record, elapsed_ms(started))
     }
 
-    /// The mechanisms of a script run outside a transaction.
-    fn outside(&mut self) -> Outside<'_> {
+    /// The mechanisms of a script run outside a transaction; `observe`: read the locks
+    /// of each statement when recording them.
+    fn outside(&mut self, observe: bool) -> Outside<'_> {
         Outside {
             client: &mut self.client,
             tracking: &self.table,
             progress: &mut self.progress,
+            held: self.held.as_mut().filter(|_| observe),
         }
+    }
+
+    /// A `-- migrate:no-transaction` script. When recording locks, each statement runs in
+    /// a transaction of its own, which is what PostgreSQL does with a statement sent alone,
+    /// so its locks can be read before it commits; unless the file opens and ends
+    /// transactions itself, which that would cut across.
+    fn run_no_transaction(
+        &mut self,
+        script: &Script,
+        record: Record<'_>,
+    ) -> Result<(), BackendError> {
+        let observe = !has_transaction_control(&script.text);
+        let result = run_outside_transaction(&mut self.outside(observe), script, record, 0);
+        if let Some(held) = self.held.as_mut().filter(|_| !observe) {
+            held.push(HeldLock {
+                relation: String::new(),
+                mode: NOT_OBSERVED.into(),
+                line: None,
+                held_ms: 0,
+            });
+        }
+        result
     }
 }
 
@@ -385,10 +435,8 @@ impl Backend for PostgresBackend {
     }
 
     fn take_locks(&mut self) -> Vec<HeldLock> {
-        let mut held = self.held.as_mut().map(std::mem::take).unwrap_or_default();
-        held.sort();
-        held.dedup();
-        held
+        // In the order the statements took them.
+        self.held.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     fn stage_steps(&mut self, works: &[StepWork<'_>]) -> Result<(), BackendError> {
@@ -398,7 +446,7 @@ impl Backend for PostgresBackend {
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         match work.script {
             Some(script) if script.directives.no_transaction => {
-                run_outside_transaction(&mut self.outside(), script, work.record, 0)
+                self.run_no_transaction(script, work.record)
             }
             // Staged steps commit in the same message as their script: no room to look.
             _ if self.held.is_none() && self.staged.takes(&work) => {
@@ -419,7 +467,7 @@ impl Backend for PostgresBackend {
     }
 
     fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {
-        resume(&mut self.outside(), work, done)
+        resume(&mut self.outside(false), work, done)
     }
 
     fn backup_name(&self) -> Option<BackupName> {

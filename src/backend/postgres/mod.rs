@@ -32,6 +32,7 @@ mod error;
 pub mod introspect;
 mod lock;
 mod no_transaction;
+mod observed_locks;
 mod options;
 mod progress;
 mod session;

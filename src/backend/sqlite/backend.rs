@@ -41,8 +41,8 @@ pub struct SqliteBackend {
     /// The progress table, once it is known to exist: it is made by the first
     /// no-transaction script, so databases that never run one never see it.
     progress: Option<ProgressTable>,
-    /// While recording locks: whether a step took the write lock since the last take.
-    wrote: Option<bool>,
+    /// While recording locks: the write locks steps held since the last take.
+    wrote: Option<Vec<crate::backend::HeldLock>>,
 }
 
 impl SqliteBackend {
@@ -119,6 +119,7 @@ impl SqliteBackend {
             conn: &self.conn,
             tracking: &self.table,
             progress: &mut self.progress,
+            held: self.wrote.as_mut(),
         }
     }
 
@@ -291,20 +292,13 @@ impl Backend for SqliteBackend {
     }
 
     fn record_locks(&mut self, on: bool) -> bool {
-        self.wrote = on.then_some(false);
+        self.wrote = on.then(Vec::new);
         true
     }
 
     /// SQLite locks the whole file for writing, from `BEGIN IMMEDIATE` to the commit.
     fn take_locks(&mut self) -> Vec<crate::backend::HeldLock> {
-        let wrote = self.wrote.as_mut().is_some_and(std::mem::take);
-        if !wrote {
-            return Vec::new();
-        }
-        vec![crate::backend::HeldLock {
-            relation: "database".into(),
-            mode: "write lock".into(),
-        }]
+        self.wrote.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     fn reset_session(&mut self) -> Result<(), BackendError> {
@@ -316,9 +310,6 @@ impl Backend for SqliteBackend {
             return run_outside_transaction(&mut self.outside(), script, work.record, 0);
         }
         let started = Instant::now();
-        if let Some(wrote) = self.wrote.as_mut() {
-            *wrote = true;
-        }
         // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
         // than failing halfway through the script.
         self.conn
@@ -341,7 +332,7 @@ impl Backend for SqliteBackend {
                         message: error.to_string(),
                     })
             });
-        match result {
+        let ended = match result {
             Ok(()) => self
                 .conn
                 .execute_batch("COMMIT")
@@ -351,7 +342,16 @@ impl Backend for SqliteBackend {
                 let _ = self.conn.execute_batch("ROLLBACK");
                 Err(error)
             }
+        };
+        if let Some(wrote) = self.wrote.as_mut() {
+            wrote.push(crate::backend::HeldLock {
+                relation: "database".into(),
+                mode: "write lock".into(),
+                line: None,
+                held_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            });
         }
+        ended
     }
 
     fn backup_name(&self) -> Option<BackupName> {
