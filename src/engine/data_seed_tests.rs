@@ -90,7 +90,7 @@ proptest! {
 
 mod compare {
     use crate::engine::data_check::TableRows;
-    use crate::engine::data_compare::compare;
+    use crate::engine::data_compare::{compare, compare_as, example_row, narrowed};
 
     fn rows(values: &[(&str, &str)]) -> Vec<Vec<Option<String>>> {
         values
@@ -137,5 +137,39 @@ mod compare {
                 "{change}"
             );
         }
+    }
+
+    #[test]
+    fn an_up_that_deletes_rows_says_deleted() {
+        let loss = compare_as(&table(vec![0]), &rows(&[("2", "b")]), "deleted").unwrap();
+        assert_eq!(loss, "deleted 1 rows of t; e.g. (id=\"1\", v=\"a\")");
+    }
+
+    #[test]
+    fn narrowing_to_the_kept_columns_keeps_the_key_while_it_is_there() {
+        let kept = narrowed(&table(vec![0]), &["id"]).unwrap();
+        assert_eq!(
+            (kept.columns.clone(), kept.key.clone()),
+            (vec!["id".into()], vec![0])
+        );
+        assert_eq!(
+            kept.rows,
+            vec![vec![Some("1".into())], vec![Some("2".into())]]
+        );
+        // The key column gone: rows are matched whole.
+        let kept = narrowed(&table(vec![0]), &["v"]).unwrap();
+        assert!(kept.key.is_empty());
+        assert!(narrowed(&table(vec![0]), &["other"]).is_none());
+    }
+
+    #[test]
+    fn the_example_of_a_failed_up_comes_from_a_table_it_names() {
+        let tables = [table(vec![0])];
+        assert_eq!(
+            example_row(&tables, "CREATE UNIQUE INDEX t_v ON t ((length(v)))").as_deref(),
+            Some("t: (id=\"1\", v=\"a\")")
+        );
+        // A name inside another word is not the table.
+        assert_eq!(example_row(&tables, "CREATE INDEX t_v ON other (v)"), None);
     }
 }
