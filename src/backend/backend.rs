@@ -139,6 +139,22 @@ pub trait Backend {
         self.read_table(&table.name, columns)
     }
 
+    /// The rows of each of `tables` (by the named columns, each value as text), as
+    /// [`Backend::read_user_table`] reads one: `None` for a table that does not exist. A
+    /// backend may read them all at once.
+    fn read_user_tables(
+        &mut self,
+        tables: &[(&QualifiedName, &[String])],
+    ) -> Result<Vec<Option<TextRows>>, BackendError> {
+        tables
+            .iter()
+            .map(|(name, columns)| {
+                let columns: Vec<Column<'_>> = columns.iter().map(|c| Column::text(c)).collect();
+                self.read_user_table(name, &columns)
+            })
+            .collect()
+    }
+
     /// From now on (`on`), remembers the locks each transactional step holds just before
     /// it commits, for [`Backend::take_locks`]. Off by default: reading them costs a query
     /// per step (and on PostgreSQL runs steps unstaged). Returns whether this backend can.

@@ -3,11 +3,13 @@
 //! the Backend trait (insert a row, read a table as text); the rows come from
 //! [`plan_seed`](super::data_seed::plan_seed) and the comparison is pure.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use super::data_compare::{compare, compare_as, narrowed};
-use super::data_seed::{label, plan_seed};
+use super::data_seed::{SeedRound, SeedTable, label, plan_seed};
 use super::error::EngineError;
-use crate::backend::{Backend, Column, TextRows};
-use crate::schema::{ConstraintKind, QualifiedName, Schema};
+use crate::backend::{Backend, Column, SqlValue, TextRows};
+use crate::schema::{ConstraintKind, QualifiedName, Schema, Table};
 
 /// How `verify --data` fills tables.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,18 +39,40 @@ pub struct Seeded {
     pub skipped: Vec<(String, String)>,
 }
 
-/// Writes round `round`'s rows into the tables of `schema` and reads every table back.
+/// The tables filled so far, by label, with the columns they had then: a table gets new
+/// rows when it has too few or its columns changed (a new column's values must be there
+/// for a later down to lose), so tables stay small over a long history.
+pub type Filled = BTreeMap<String, Vec<String>>;
+
+/// Tops up the tables of `schema` with round `round`'s rows (a table with fewer than
+/// `options.rows` rows, or new columns since `filled`, and the parents its foreign keys
+/// take values from) and reads every table back.
 pub fn seed(
     backend: &mut dyn Backend,
     schema: &Schema,
     options: DataOptions,
     round: u64,
+    filled: &mut Filled,
 ) -> Result<Seeded, EngineError> {
-    let plan = plan_seed(schema, options.seed, round, options.rows);
-    let mut seeded = Seeded {
-        skipped: plan.skipped,
-        ..Seeded::default()
+    let mut tables = read_all(backend, schema.tables.values().map(AsRef::as_ref))?;
+    let wanted: BTreeSet<String> = tables
+        .iter()
+        .filter(|t| t.rows.len() < options.rows || filled.get(&t.table) != Some(&t.columns))
+        .map(|t| t.table.clone())
+        .collect();
+    let mut seeded = Seeded::default();
+    if wanted.is_empty() {
+        seeded.tables = tables;
+        return Ok(seeded);
+    }
+    let round = SeedRound {
+        seed: options.seed,
+        round,
+        rows: options.rows,
     };
+    let existing: Vec<SeedTable> = tables.iter().map(as_seed).collect();
+    let plan = plan_seed(schema, round, Some(&wanted), &existing);
+    seeded.skipped = plan.skipped;
     for table in &plan.tables {
         let columns: Vec<&str> = table.columns.iter().map(String::as_str).collect();
         for row in &table.rows {
@@ -62,34 +86,97 @@ pub fn seed(
             }
         }
     }
-    for table in schema.tables.values() {
-        let columns: Vec<String> = table
-            .columns
-            .iter()
-            .filter(|c| !c.hidden)
-            .map(|c| c.name.clone())
-            .collect();
-        let key = table
-            .constraints
-            .values()
-            .find_map(|c| match &c.kind {
-                ConstraintKind::PrimaryKey { columns: key, .. } => Some(key.clone()),
-                _ => None,
-            })
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|k| columns.iter().position(|c| c == k))
-            .collect();
-        let rows = read(backend, &table.name, &columns)?.unwrap_or_default();
-        seeded.tables.push(TableRows {
-            name: table.name.clone(),
-            table: label(&table.name),
-            columns,
-            key,
-            rows,
-        });
+    // What was written, read back as the database keeps it.
+    let written: Vec<&Table> = plan
+        .tables
+        .iter()
+        .filter_map(|t| schema.tables.get(&t.name).map(AsRef::as_ref))
+        .collect();
+    for again in read_all(backend, written.into_iter())? {
+        filled.insert(again.table.clone(), again.columns.clone());
+        if let Some(slot) = tables.iter_mut().find(|t| t.name == again.name) {
+            *slot = again;
+        }
     }
+    seeded.tables = tables;
     Ok(seeded)
+}
+
+/// Rows read back, as values a child row's foreign key can take: each as text, which
+/// both databases convert to the column's type on insert.
+fn as_seed(table: &TableRows) -> SeedTable {
+    SeedTable {
+        name: table.name.clone(),
+        table: table.table.clone(),
+        columns: table.columns.clone(),
+        rows: table
+            .rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .map(|value| SqlValue::Text(value.clone().map(Into::into)))
+                    .collect()
+            })
+            .collect(),
+    }
+}
+
+/// Every row of each table, by its visible columns, matched by primary key.
+fn read_all<'a>(
+    backend: &mut dyn Backend,
+    tables: impl Iterator<Item = &'a Table>,
+) -> Result<Vec<TableRows>, EngineError> {
+    let mut out: Vec<TableRows> = tables
+        .map(|table| {
+            let columns: Vec<String> = table
+                .columns
+                .iter()
+                .filter(|c| !c.hidden)
+                .map(|c| c.name.clone())
+                .collect();
+            let key = table
+                .constraints
+                .values()
+                .find_map(|c| match &c.kind {
+                    ConstraintKind::PrimaryKey { columns: key, .. } => Some(key.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|k| columns.iter().position(|c| c == k))
+                .collect();
+            TableRows {
+                name: table.name.clone(),
+                table: label(&table.name),
+                columns,
+                key,
+                rows: Vec::new(),
+            }
+        })
+        .collect();
+    let rows = read_many(backend, out.iter())?;
+    for (table, rows) in out.iter_mut().zip(rows) {
+        table.rows = rows.unwrap_or_default();
+    }
+    Ok(out)
+}
+
+/// The rows of each table, by its columns, in one call; `None` for a table that is gone.
+/// Where the call fails (a column the step dropped), each table is read alone, and one
+/// that cannot be read counts as empty.
+fn read_many<'a>(
+    backend: &mut dyn Backend,
+    tables: impl Iterator<Item = &'a TableRows>,
+) -> Result<Vec<Option<TextRows>>, EngineError> {
+    let tables: Vec<(&QualifiedName, &[String])> =
+        tables.map(|t| (&t.name, t.columns.as_slice())).collect();
+    if let Ok(rows) = backend.read_user_tables(&tables) {
+        return Ok(rows);
+    }
+    Ok(tables
+        .iter()
+        .map(|(name, columns)| read(backend, name, columns).unwrap_or(Some(Vec::new())))
+        .collect())
 }
 
 fn read(
@@ -107,16 +194,15 @@ pub fn check_survived(
     seeded: &Seeded,
     revision: &str,
 ) -> Result<Option<String>, EngineError> {
-    for before in &seeded.tables {
-        if before.rows.is_empty() {
-            continue;
-        }
-        // A column the down dropped shows in the schema diff; read the rest.
-        let after = match read(backend, &before.name, &before.columns) {
-            Ok(rows) => rows.unwrap_or_default(),
-            Err(_) => Vec::new(),
-        };
-        if let Some(loss) = compare(before, &after) {
+    let before: Vec<&TableRows> = seeded
+        .tables
+        .iter()
+        .filter(|t| !t.rows.is_empty())
+        .collect();
+    // A column the down dropped shows in the schema diff; a table it dropped lost its rows.
+    let after = read_many(backend, before.iter().copied())?;
+    for (before, after) in before.into_iter().zip(after) {
+        if let Some(loss) = compare(before, &after.unwrap_or_default()) {
             return Ok(Some(format!("down of {revision} {loss}")));
         }
     }
@@ -132,17 +218,18 @@ pub fn check_kept_by_up(
     after_up: &Schema,
     revision: &str,
 ) -> Result<Vec<String>, EngineError> {
-    let mut warnings = Vec::new();
+    let mut kept_tables = Vec::new();
     for before in seeded.tables.iter().filter(|t| !t.rows.is_empty()) {
         let Some(table) = after_up.tables.get(&before.name) else {
             continue;
         };
         let kept: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
-        let Some(before) = narrowed(before, &kept) else {
-            continue;
-        };
-        let after = read(backend, &before.name, &before.columns)?.unwrap_or_default();
-        if let Some(change) = compare_as(&before, &after, "deleted") {
+        kept_tables.extend(narrowed(before, &kept));
+    }
+    let after = read_many(backend, kept_tables.iter())?;
+    let mut warnings = Vec::new();
+    for (before, after) in kept_tables.iter().zip(after) {
+        if let Some(change) = compare_as(before, &after.unwrap_or_default(), "deleted") {
             warnings.push(format!("up of {revision} {change}"));
         }
     }

@@ -30,8 +30,25 @@ pub struct SeedPlan {
     pub skipped: Vec<(String, String)>,
 }
 
-/// The rows for round `round` (one per revision) of a walk seeded with `seed`.
-pub fn plan_seed(schema: &Schema, seed: u64, round: u64, rows: usize) -> SeedPlan {
+/// Which rows to make: round `round` (one per revision) of a walk seeded with `seed`,
+/// `rows` per table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedRound {
+    pub seed: u64,
+    pub round: u64,
+    pub rows: usize,
+}
+
+/// The rows of `round` for every table of `schema`; or, given `only`, for the tables it
+/// labels, a foreign key taking its value from the rows a parent has (`existing`) when the
+/// parent is not filled this round.
+pub fn plan_seed(
+    schema: &Schema,
+    round: SeedRound,
+    only: Option<&BTreeSet<String>>,
+    existing: &[SeedTable],
+) -> SeedPlan {
+    let SeedRound { seed, round, rows } = round;
     // Keyed by the label, which keeps the schema: `a.items` and `b.items` are two tables.
     let tables: BTreeMap<String, &Table> = schema
         .tables
@@ -39,9 +56,20 @@ pub fn plan_seed(schema: &Schema, seed: u64, round: u64, rows: usize) -> SeedPla
         .filter(|t| t.kind == TableKind::Ordinary && t.partition_of.is_none())
         .map(|t| (label(&t.name), t.as_ref()))
         .collect();
+    let mut done: BTreeMap<String, SeedTable> = existing
+        .iter()
+        .filter(|t| !t.rows.is_empty())
+        .map(|t| (t.table.clone(), t.clone()))
+        .collect();
+    let mut pending: BTreeSet<String> = tables
+        .keys()
+        .filter(|name| only.is_none_or(|only| only.contains(*name)))
+        .cloned()
+        .collect();
+    for name in &pending {
+        done.remove(name);
+    }
     let mut plan = SeedPlan::default();
-    let mut done: BTreeMap<String, SeedTable> = BTreeMap::new();
-    let mut pending: BTreeSet<String> = tables.keys().cloned().collect();
     // Parents first: each pass fills the tables whose parents are settled.
     while !pending.is_empty() {
         let ready: Vec<String> = pending

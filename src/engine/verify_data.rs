@@ -2,7 +2,7 @@
 //! wrote, says what an up deleted or changed of it, whether a down kept it, and tells an
 //! up that failed on the seeded rows from one that fails anyway.
 
-use super::data_check::{DataOptions, Seeded, check_kept_by_up, check_survived, seed};
+use super::data_check::{DataOptions, Filled, Seeded, check_kept_by_up, check_survived, seed};
 use super::data_compare::example_row;
 use super::error::EngineError;
 use super::verify_report::{RevisionVerdict, Status};
@@ -16,6 +16,8 @@ pub(super) struct DataWalk {
     round: u64,
     /// What the current revision's seeding wrote and read back.
     seeded: Option<Seeded>,
+    /// The tables filled so far, with their columns then.
+    filled: Filled,
 }
 
 /// What the seeded rows say of an up that failed: the database's detail and one row.
@@ -30,6 +32,7 @@ impl DataWalk {
             options,
             round: 0,
             seeded: None,
+            filled: Filled::new(),
         }
     }
 
@@ -40,7 +43,7 @@ impl DataWalk {
         before: &Schema,
     ) -> Result<Vec<String>, EngineError> {
         self.round += 1;
-        let seeded = seed(backend, before, self.options, self.round)?;
+        let seeded = seed(backend, before, self.options, self.round, &mut self.filled)?;
         let skipped = seeded
             .skipped
             .iter()

@@ -415,6 +415,13 @@ impl Backend for PostgresBackend {
         })
     }
 
+    fn read_user_tables(
+        &mut self,
+        tables: &[(&QualifiedName, &[String])],
+    ) -> Result<Vec<Option<TextRows>>, BackendError> {
+        super::user_rows::read_many(&mut self.client, tables).map_err(|error| database(&error))
+    }
+
     fn insert_row(
         &mut self,
         table: &QualifiedName,

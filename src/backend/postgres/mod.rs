@@ -43,6 +43,7 @@ pub(crate) mod tests;
 mod tls;
 mod tls_connect;
 mod tracking;
+mod user_rows;
 
 pub use backend::PostgresBackend;
 pub use options::PostgresOptions;
