@@ -79,7 +79,7 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
     notes.extend(directory_notes::ignored(&directory));
     if let Some(data) = options.data {
         notes.push(format!(
-            "data: {} generated rows per table before each up, seed {} (reproduce with --data --seed {})",
+            "data: every table topped up to {} generated rows before each up, seed {} (reproduce with --data --seed {})",
             data.rows, data.seed, data.seed
         ));
     }
