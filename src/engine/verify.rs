@@ -118,13 +118,13 @@ pub fn verify(
             revision,
         });
         let mut outcome = walk.check(&mut scratch, revision, &before)?;
-        if let Some(failure) = walk.seeded_failure.take() {
-            if let Some((copy, after)) = walk.without_rows(revisions, index)? {
-                failure.relabel(&mut outcome.verdict);
-                scratch = copy;
-                outcome.after = Some(after);
-                outcome.needs_rebuild = false;
-            }
+        if let Some(failure) = walk.seeded_failure.take()
+            && let Some((copy, after)) = walk.without_rows(revisions, index)?
+        {
+            failure.relabel(&mut outcome.verdict);
+            scratch = copy;
+            outcome.after = Some(after);
+            outcome.needs_rebuild = false;
         }
         outcome.verdict.data_skipped = std::mem::take(&mut walk.skipped);
         outcome.verdict.data_warnings = std::mem::take(&mut walk.data_warnings);
