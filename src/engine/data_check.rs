@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+pub use super::data_compare::TableRows;
 use super::data_compare::{compare, compare_as, narrowed};
 use super::data_seed::{SeedRound, SeedTable, label, plan_seed};
 use super::error::EngineError;
@@ -18,18 +19,6 @@ pub struct DataOptions {
     pub seed: u64,
     /// Rows written into each table before each revision's up.
     pub rows: usize,
-}
-
-/// One table's rows as they were before the up.
-#[derive(Debug, Clone)]
-pub struct TableRows {
-    pub name: QualifiedName,
-    /// The name as reports show it.
-    pub table: String,
-    pub columns: Vec<String>,
-    /// Positions in `columns` of the primary key; empty: rows are matched whole.
-    pub key: Vec<usize>,
-    pub rows: TextRows,
 }
 
 /// What seeding left: the rows to find again, and the tables skipped with why.

@@ -4,8 +4,20 @@
 
 use std::collections::BTreeMap;
 
-use super::data_check::TableRows;
 use crate::backend::TextRows;
+use crate::schema::QualifiedName;
+
+/// One table's rows as they were before the up.
+#[derive(Debug, Clone)]
+pub struct TableRows {
+    pub name: QualifiedName,
+    /// The name as reports show it.
+    pub table: String,
+    pub columns: Vec<String>,
+    /// Positions in `columns` of the primary key; empty: rows are matched whole.
+    pub key: Vec<usize>,
+    pub rows: TextRows,
+}
 
 /// What changed between `before`'s rows and `after`, in words with one example row.
 pub fn compare(before: &TableRows, after: &TextRows) -> Option<String> {

@@ -91,8 +91,7 @@ proptest! {
 }
 
 mod compare {
-    use crate::engine::data_check::TableRows;
-    use crate::engine::data_compare::{compare, compare_as, example_row, narrowed};
+    use crate::engine::data_compare::{TableRows, compare, compare_as, example_row, narrowed};
 
     fn rows(values: &[(&str, &str)]) -> Vec<Vec<Option<String>>> {
         values

@@ -9,12 +9,12 @@ use postgres::{Client, NoTls};
 use super::batches::send_ahead;
 use super::connect_url::{ConnectUrl, scrub};
 use super::dump::DumpSource;
-use super::error::{database, message, script_failure, statement_failure, tracking};
+use super::error::{database, message, script_failure, tracking};
 use super::introspect::CatalogStatements;
 use super::introspect::SchemaWatch;
 use super::lock::{acquire, lock_key, release};
 use super::no_transaction::Outside;
-use super::observed_locks::Observed;
+use super::observed_locks::run_observed;
 use super::options::PostgresOptions;
 use super::progress::{clear_mark, dirty_marks};
 use super::setup::{
@@ -32,9 +32,7 @@ use crate::backend::held_lock::{HeldLock, NOT_OBSERVED};
 use crate::backend::no_transaction::{resume, run_outside_transaction};
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{VersionTable, sorted_applied};
-use crate::core::{
-    AppliedRevision, DirtyRevision, RevisionId, Script, has_transaction_control, split_statements,
-};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, has_transaction_control};
 use crate::schema::{IntrospectOptions, QualifiedName, Schema};
 
 /// The schema of the tracking table when none is given.
@@ -201,48 +199,15 @@ impl PostgresBackend {
     }
 
     /// `verify --locks`: the step in one transaction as always, but one statement at a
-    /// time, reading after each the locks it took; they are kept once it commits.
+    /// time (see [`run_observed`]); its locks are kept once it commits.
     fn run_observed(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
-        let started = Instant::now();
-        let mut observed = Observed::default();
-        let result = self.observed_body(work, started, &mut observed);
-        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
-        let ended = self
-            .client
-            .batch_execute(end)
-            .map_err(|error| database(&error));
-        result?;
-        ended?;
-        self.held
-            .get_or_insert_with(Vec::new)
-            .extend(observed.ended());
-        Ok(())
-    }
-
-    fn observed_body(
-        &mut self,
-        work: StepWork<'_>,
-        started: Instant,
-        observed: &mut Observed,
-    ) -> Result<(), BackendError> {
-        self.client
-            .batch_execute("BEGIN")
-            .map_err(|error| database(&error))?;
-        if let Some(script) = work.script {
-            let text = &script.text;
-            for range in split_statements(text) {
-                let at = Instant::now();
-                self.client
-                    .batch_execute(&text[range.clone()])
-                    .map_err(|error| statement_failure(&error, text, range.clone()))?;
-                observed.note(&mut self.client, &self.table.name, (text, range.start), at)?;
-            }
-        }
         let books = Books {
             table: &self.table,
             progress: self.progress.as_ref(),
         };
-        books.finish(&mut self.client, work.record, elapsed_ms(started))
+        let locks = run_observed(&mut self.client, &books, work)?;
+        self.held.get_or_insert_with(Vec::new).extend(locks);
+        Ok(())
     }
 
     /// The script and the record, after a `BEGIN` that travels with the script.

@@ -7,10 +7,53 @@ use std::time::Instant;
 
 use postgres::Client;
 
-use super::error::database;
+use super::error::{database, statement_failure};
+use super::tracking::Books;
+use crate::backend::backend::StepWork;
 use crate::backend::error::BackendError;
 use crate::backend::held_lock::HeldLock;
-use crate::core::Location;
+use crate::core::{Location, split_statements};
+
+/// Runs a step in one transaction, as always, but one statement at a time, reading after
+/// each the locks it took; returns them once the transaction committed, each held until
+/// then. The tracking row is written through `books`, as an unrecorded step writes it.
+pub(crate) fn run_observed(
+    client: &mut Client,
+    books: &Books<'_>,
+    work: StepWork<'_>,
+) -> Result<Vec<HeldLock>, BackendError> {
+    let mut observed = Observed::default();
+    let result = observed_body(client, books, work, &mut observed);
+    let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
+    let ended = client.batch_execute(end).map_err(|error| database(&error));
+    result?;
+    ended?;
+    Ok(observed.ended())
+}
+
+fn observed_body(
+    client: &mut Client,
+    books: &Books<'_>,
+    work: StepWork<'_>,
+    observed: &mut Observed,
+) -> Result<(), BackendError> {
+    let started = Instant::now();
+    client
+        .batch_execute("BEGIN")
+        .map_err(|error| database(&error))?;
+    if let Some(script) = work.script {
+        let text = &script.text;
+        for range in split_statements(text) {
+            let at = Instant::now();
+            client
+                .batch_execute(&text[range.clone()])
+                .map_err(|error| statement_failure(&error, text, range.clone()))?;
+            observed.note(client, &books.table.name, (text, range.start), at)?;
+        }
+    }
+    let elapsed = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    books.finish(client, work.record, elapsed)
+}
 
 /// The table locks this session holds now, leaving out the tracking table `tracking` and
 /// temporary tables, which are this program's own.
