@@ -277,6 +277,14 @@ impl Backend for SqliteBackend {
         self.read_text_rows(table, columns).map(Some).map_err(fail)
     }
 
+    fn read_user_tables(
+        &mut self,
+        tables: &[(&crate::schema::QualifiedName, &[String])],
+    ) -> Result<Vec<Option<TextRows>>, BackendError> {
+        super::user_rows::read_many(&self.conn, tables)
+            .map_err(|message| BackendError::Database { message })
+    }
+
     fn insert_row(
         &mut self,
         table: &crate::schema::QualifiedName,
