@@ -8,6 +8,7 @@ use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows};
 use super::held_lock::HeldLock;
+use super::row_digest::RowsDigest;
 use super::sql_value::SqlValue;
 use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
 use crate::schema::{IntrospectOptions, QualifiedName, Schema};
@@ -153,6 +154,20 @@ pub trait Backend {
                 self.read_user_table(name, &columns)
             })
             .collect()
+    }
+
+    /// The digest of each of `tables`' rows (read as [`Backend::read_user_tables`] reads
+    /// them), `None` for a table that does not exist: whether a table changed, without
+    /// keeping its rows.
+    fn digest_user_tables(
+        &mut self,
+        tables: &[(&QualifiedName, &[String])],
+    ) -> Result<Vec<Option<RowsDigest>>, BackendError> {
+        Ok(self
+            .read_user_tables(tables)?
+            .iter()
+            .map(|rows| rows.as_ref().map(RowsDigest::of))
+            .collect())
     }
 
     /// From now on (`on`), remembers the locks each transactional step holds just before

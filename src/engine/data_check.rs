@@ -9,7 +9,7 @@ pub use super::data_compare::TableRows;
 use super::data_compare::{compare, compare_as, narrowed};
 use super::data_seed::{SeedRound, SeedTable, label, plan_seed};
 use super::error::EngineError;
-use crate::backend::{Backend, Column, SqlValue, TextRows};
+use crate::backend::{Backend, Column, RowsDigest, SqlValue, TextRows};
 use crate::schema::{ConstraintKind, QualifiedName, Schema, Table};
 
 /// How `verify --data` fills tables.
@@ -41,9 +41,10 @@ pub fn seed(
     schema: &Schema,
     options: DataOptions,
     round: u64,
-    filled: &mut Filled,
+    state: (&mut Filled, Vec<TableRows>),
 ) -> Result<Seeded, EngineError> {
-    let mut tables = read_all(backend, schema.tables.values().map(AsRef::as_ref))?;
+    let (filled, known) = state;
+    let mut tables = read_all(backend, schema.tables.values().map(AsRef::as_ref), known)?;
     let wanted: BTreeSet<String> = tables
         .iter()
         .filter(|t| t.rows.len() < options.rows || filled.get(&t.table) != Some(&t.columns))
@@ -81,7 +82,7 @@ pub fn seed(
         .iter()
         .filter_map(|t| schema.tables.get(&t.name).map(AsRef::as_ref))
         .collect();
-    for again in read_all(backend, written.into_iter())? {
+    for again in read_all(backend, written.into_iter(), Vec::new())? {
         filled.insert(again.table.clone(), again.columns.clone());
         if let Some(slot) = tables.iter_mut().find(|t| t.name == again.name) {
             *slot = again;
@@ -110,10 +111,12 @@ fn as_seed(table: &TableRows) -> SeedTable {
     }
 }
 
-/// Every row of each table, by its visible columns, matched by primary key.
+/// Every row of each table, by its visible columns, matched by primary key; a table in
+/// `known` with the same columns is read only if its digest says it changed.
 fn read_all<'a>(
     backend: &mut dyn Backend,
     tables: impl Iterator<Item = &'a Table>,
+    mut known: Vec<TableRows>,
 ) -> Result<Vec<TableRows>, EngineError> {
     let mut out: Vec<TableRows> = tables
         .map(|table| {
@@ -143,11 +146,82 @@ fn read_all<'a>(
             }
         })
         .collect();
-    let rows = read_many(backend, out.iter())?;
-    for (table, rows) in out.iter_mut().zip(rows) {
-        table.rows = rows.unwrap_or_default();
+    let mut seen = Vec::new();
+    for (index, table) in out.iter_mut().enumerate() {
+        let found = known
+            .iter_mut()
+            .find(|k| k.name == table.name && k.columns == table.columns);
+        if let Some(known) = found {
+            table.rows = std::mem::take(&mut known.rows);
+            seen.push(index);
+        }
+    }
+    let unseen: Vec<usize> = (0..out.len()).filter(|i| !seen.contains(i)).collect();
+    let again: Vec<&TableRows> = seen.iter().map(|&i| &out[i]).collect();
+    let now = reread(backend, &again)?;
+    let rows = read_many(backend, unseen.iter().map(|&i| &out[i]))?;
+    for (index, now) in seen.into_iter().zip(now) {
+        match now {
+            Now::Same => {}
+            Now::Gone => out[index].rows = Vec::new(),
+            Now::Changed(rows) => out[index].rows = rows,
+        }
+    }
+    for (index, rows) in unseen.into_iter().zip(rows) {
+        out[index].rows = rows.unwrap_or_default();
     }
     Ok(out)
+}
+
+/// What a table holds now, beside the rows it had when last read.
+enum Now {
+    Same,
+    Gone,
+    Changed(TextRows),
+}
+
+/// Each of `tables` against the rows it had: the same (by digest, nothing kept), gone, or
+/// changed (then read in full). Most tables are not touched by a step: only their digest
+/// is computed.
+fn reread(backend: &mut dyn Backend, tables: &[&TableRows]) -> Result<Vec<Now>, EngineError> {
+    let list: Vec<(&QualifiedName, &[String])> = tables
+        .iter()
+        .map(|t| (&t.name, t.columns.as_slice()))
+        .collect();
+    let Ok(digests) = backend.digest_user_tables(&list) else {
+        // A column the step dropped: each table is read alone.
+        let rows = read_many(backend, tables.iter().copied())?;
+        return Ok(rows
+            .into_iter()
+            .map(|rows| rows.map_or(Now::Gone, Now::Changed))
+            .collect());
+    };
+    let changed: Vec<usize> = (0..tables.len())
+        .filter(|&i| digests[i].is_some_and(|d| d != RowsDigest::of(&tables[i].rows)))
+        .collect();
+    let mut rows = read_many(backend, changed.iter().map(|&i| tables[i]))?.into_iter();
+    Ok(digests
+        .iter()
+        .enumerate()
+        .map(|(index, digest)| match digest {
+            None => Now::Gone,
+            Some(_) if changed.contains(&index) => {
+                rows.next().flatten().map_or(Now::Gone, Now::Changed)
+            }
+            Some(_) => Now::Same,
+        })
+        .collect())
+}
+
+/// The rows `now` holds, for a comparison with what was there.
+fn rows_now<'a>(before: &'a TableRows, now: &'a Now) -> Option<&'a TextRows> {
+    static EMPTY: TextRows = Vec::new();
+    match now {
+        Now::Same => None,
+        Now::Gone => Some(&EMPTY),
+        Now::Changed(rows) => Some(rows),
+    }
+    .filter(|_| !before.columns.is_empty())
 }
 
 /// The rows of each table, by its columns, in one call; `None` for a table that is gone.
@@ -189,9 +263,9 @@ pub fn check_survived(
         .filter(|t| !t.rows.is_empty())
         .collect();
     // A column the down dropped shows in the schema diff; a table it dropped lost its rows.
-    let after = read_many(backend, before.iter().copied())?;
-    for (before, after) in before.into_iter().zip(after) {
-        if let Some(loss) = compare(before, &after.unwrap_or_default()) {
+    let after = reread(backend, &before)?;
+    for (before, now) in before.into_iter().zip(&after) {
+        if let Some(loss) = rows_now(before, now).and_then(|rows| compare(before, rows)) {
             return Ok(Some(format!("down of {revision} {loss}")));
         }
     }
@@ -215,10 +289,11 @@ pub fn check_kept_by_up(
         let kept: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
         kept_tables.extend(narrowed(before, &kept));
     }
-    let after = read_many(backend, kept_tables.iter())?;
+    let after = reread(backend, &kept_tables.iter().collect::<Vec<_>>())?;
     let mut warnings = Vec::new();
-    for (before, after) in kept_tables.iter().zip(after) {
-        if let Some(change) = compare_as(before, &after.unwrap_or_default(), "deleted") {
+    for (before, now) in kept_tables.iter().zip(&after) {
+        let change = rows_now(before, now).and_then(|rows| compare_as(before, rows, "deleted"));
+        if let Some(change) = change {
             warnings.push(format!("up of {revision} {change}"));
         }
     }

@@ -43,7 +43,17 @@ impl DataWalk {
         before: &Schema,
     ) -> Result<Vec<String>, EngineError> {
         self.round += 1;
-        let seeded = seed(backend, before, self.options, self.round, &mut self.filled)?;
+        let seeded = {
+            // The rows read before the last revision: a table unchanged since is not read.
+            let known = self.seeded.take().map(|s| s.tables).unwrap_or_default();
+            seed(
+                backend,
+                before,
+                self.options,
+                self.round,
+                (&mut self.filled, known),
+            )?
+        };
         let skipped = seeded
             .skipped
             .iter()

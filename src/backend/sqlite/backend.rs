@@ -281,8 +281,32 @@ impl Backend for SqliteBackend {
         &mut self,
         tables: &[(&crate::schema::QualifiedName, &[String])],
     ) -> Result<Vec<Option<TextRows>>, BackendError> {
-        super::user_rows::read_many(&self.conn, tables)
-            .map_err(|message| BackendError::Database { message })
+        let mut out: Vec<TextRows> = vec![Vec::new(); tables.len()];
+        let exists = super::user_rows::visit_rows(&self.conn, tables, |index, row| {
+            out[index].push(row.iter().map(|v| v.map(str::to_owned)).collect());
+        })
+        .map_err(|message| BackendError::Database { message })?;
+        Ok(out
+            .into_iter()
+            .zip(exists)
+            .map(|(rows, there)| there.then_some(rows))
+            .collect())
+    }
+
+    fn digest_user_tables(
+        &mut self,
+        tables: &[(&crate::schema::QualifiedName, &[String])],
+    ) -> Result<Vec<Option<crate::backend::RowsDigest>>, BackendError> {
+        let mut out = vec![crate::backend::RowsDigest::default(); tables.len()];
+        let exists = super::user_rows::visit_rows(&self.conn, tables, |index, row| {
+            out[index].add(row.iter().copied());
+        })
+        .map_err(|message| BackendError::Database { message })?;
+        Ok(out
+            .into_iter()
+            .zip(exists)
+            .map(|(digest, there)| there.then_some(digest))
+            .collect())
     }
 
     fn insert_row(

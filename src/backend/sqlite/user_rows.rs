@@ -1,14 +1,14 @@
 //! `verify --data` on SQLite: the rows of many user tables, each value as text, in one
-//! query (a `UNION ALL` of them, each row as a JSON array) after one look at every
-//! table's columns: verify reads every table three times per revision, and each statement
-//! prepared after a schema change costs SQLite a parse of the whole schema.
+//! query (a `UNION ALL` of them, each padded with NULLs to the widest) after one look at
+//! every table's columns: verify reads every table three times per revision, and each
+//! statement prepared after a schema change costs SQLite a parse of the whole schema.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use rusqlite::Connection;
+use rusqlite::types::ValueRef;
 
 use crate::backend::dialect::Dialect;
-use crate::backend::foreign_table::TextRows;
 use crate::schema::QualifiedName;
 
 /// Why the tables could not be read at once (the caller then reads them one by one).
@@ -16,15 +16,74 @@ fn failed(error: impl std::fmt::Display) -> String {
     format!("cannot read the tables at once: {error}")
 }
 
-/// The rows of each of `tables` (by its columns, in order); `None` for a table that does
-/// not exist.
-pub(super) fn read_many(
+/// Calls `row` with the index in `tables` and the values of each row of each table (by
+/// its columns, in order); returns which tables exist.
+pub(super) fn visit_rows(
     conn: &Connection,
     tables: &[(&QualifiedName, &[String])],
-) -> Result<Vec<Option<TextRows>>, String> {
+    mut row: impl FnMut(usize, &[Option<&str>]),
+) -> Result<Vec<bool>, String> {
+    let present = columns_of_every_table(conn)?;
+    let dialect = Dialect::Sqlite;
+    let width = tables.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
+    let mut exists = Vec::with_capacity(tables.len());
+    let mut selects = Vec::new();
+    for (index, (name, columns)) in tables.iter().enumerate() {
+        let Some(has) = present.get(name.name.as_ref()) else {
+            exists.push(false);
+            continue;
+        };
+        if columns.iter().any(|c| !has.contains(c)) {
+            // SQLite would read the quoted name of a missing column as a string.
+            return Err(failed(format!("{} lacks a column", name.name)));
+        }
+        exists.push(true);
+        if columns.is_empty() {
+            continue;
+        }
+        let mut values: Vec<String> = columns
+            .iter()
+            .map(|c| format!("CAST({} AS TEXT)", dialect.quote_identifier(c)))
+            .collect();
+        values.resize(width, "NULL".into());
+        selects.push(format!(
+            "SELECT {index}, {} FROM {}",
+            values.join(", "),
+            dialect.quote_identifier(&name.name)
+        ));
+    }
+    if selects.is_empty() {
+        return Ok(exists);
+    }
+    // The same tables are read three times per revision: prepared once while the schema
+    // holds still.
+    let mut statement = conn
+        .prepare_cached(&selects.join(" UNION ALL "))
+        .map_err(failed)?;
+    let mut rows = statement.query([]).map_err(failed)?;
+    while let Some(found) = rows.next().map_err(failed)? {
+        let index: i64 = found.get(0).map_err(failed)?;
+        let Some(count) = usize::try_from(index).ok().and_then(|i| tables.get(i)) else {
+            continue;
+        };
+        let mut values: Vec<Option<&str>> = Vec::with_capacity(count.1.len());
+        for column in 0..count.1.len() {
+            values.push(match found.get_ref(column + 1).map_err(failed)? {
+                ValueRef::Null => None,
+                ValueRef::Text(text) => Some(std::str::from_utf8(text).map_err(failed)?),
+                _ => return Err(failed("a value cast to text is not text")),
+            });
+        }
+        row(index as usize, &values);
+    }
+    Ok(exists)
+}
+
+/// Every table's columns by name, in one query.
+fn columns_of_every_table(conn: &Connection) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
     let mut present: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut statement = conn
-        .prepare(
+        .prepare_cached(
             "SELECT m.name, p.name FROM sqlite_schema AS m, pragma_table_info(m.name) AS p \
              WHERE m.type = 'table'",
         )
@@ -35,44 +94,5 @@ pub(super) fn read_many(
             (row.get(0).map_err(failed)?, row.get(1).map_err(failed)?);
         present.entry(table).or_default().insert(column);
     }
-    let dialect = Dialect::Sqlite;
-    let mut out: Vec<Option<TextRows>> = Vec::with_capacity(tables.len());
-    let mut selects = Vec::new();
-    for (index, (name, columns)) in tables.iter().enumerate() {
-        let Some(has) = present.get(name.name.as_ref()) else {
-            out.push(None);
-            continue;
-        };
-        if columns.iter().any(|c| !has.contains(c)) {
-            // SQLite would read the quoted name of a missing column as a string.
-            return Err(failed(format!("{} lacks a column", name.name)));
-        }
-        out.push(Some(Vec::new()));
-        if columns.is_empty() {
-            continue;
-        }
-        let values: Vec<String> = columns
-            .iter()
-            .map(|c| format!("CAST({} AS TEXT)", dialect.quote_identifier(c)))
-            .collect();
-        selects.push(format!(
-            "SELECT {index}, json_array({}) FROM {}",
-            values.join(", "),
-            dialect.quote_identifier(&name.name)
-        ));
-    }
-    if selects.is_empty() {
-        return Ok(out);
-    }
-    let mut statement = conn.prepare(&selects.join(" UNION ALL ")).map_err(failed)?;
-    let mut rows = statement.query([]).map_err(failed)?;
-    while let Some(row) = rows.next().map_err(failed)? {
-        let index: i64 = row.get(0).map_err(failed)?;
-        let text: String = row.get(1).map_err(failed)?;
-        let values: Vec<Option<String>> = serde_json::from_str(&text).map_err(failed)?;
-        if let Some(Some(rows)) = usize::try_from(index).ok().and_then(|i| out.get_mut(i)) {
-            rows.push(values);
-        }
-    }
-    Ok(out)
+    Ok(present)
 }
