@@ -1,9 +1,9 @@
 //! `verify --data` on SQLite: the rows of many user tables, each value as text, in one
-//! query (a `UNION ALL` of them, each padded with NULLs to the widest) after one look at
-//! every table's columns: verify reads every table three times per revision, and each
-//! statement prepared after a schema change costs SQLite a parse of the whole schema.
+//! query (a `UNION ALL` of them, each padded with NULLs to the widest): verify reads every
+//! table three times per revision, and each statement prepared after a schema change costs
+//! SQLite a parse of the whole schema.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
@@ -23,33 +23,31 @@ pub(super) fn visit_rows(
     tables: &[(&QualifiedName, &[String])],
     mut row: impl FnMut(usize, &[Option<&str>]),
 ) -> Result<Vec<bool>, String> {
-    let present = columns_of_every_table(conn)?;
+    let present = every_table(conn)?;
     let dialect = Dialect::Sqlite;
     let width = tables.iter().map(|(_, c)| c.len()).max().unwrap_or(0);
     let mut exists = Vec::with_capacity(tables.len());
     let mut selects = Vec::new();
     for (index, (name, columns)) in tables.iter().enumerate() {
-        let Some(has) = present.get(name.name.as_ref()) else {
+        if !present.contains(name.name.as_ref()) {
             exists.push(false);
             continue;
-        };
-        if columns.iter().any(|c| !has.contains(c)) {
-            // SQLite would read the quoted name of a missing column as a string.
-            return Err(failed(format!("{} lacks a column", name.name)));
         }
         exists.push(true);
+        let table = dialect.quote_identifier(&name.name);
         if columns.is_empty() {
             continue;
         }
         let mut values: Vec<String> = columns
             .iter()
-            .map(|c| format!("CAST({} AS TEXT)", dialect.quote_identifier(c)))
+            // Qualified: SQLite reads an unqualified quoted name that is no column as a
+            // string, but refuses a qualified one (a column a step dropped).
+            .map(|c| format!("CAST({table}.{} AS TEXT)", dialect.quote_identifier(c)))
             .collect();
         values.resize(width, "NULL".into());
         selects.push(format!(
-            "SELECT {index}, {} FROM {}",
-            values.join(", "),
-            dialect.quote_identifier(&name.name)
+            "SELECT {index}, {} FROM {table}",
+            values.join(", ")
         ));
     }
     if selects.is_empty() {
@@ -79,20 +77,15 @@ pub(super) fn visit_rows(
     Ok(exists)
 }
 
-/// Every table's columns by name, in one query.
-fn columns_of_every_table(conn: &Connection) -> Result<BTreeMap<String, BTreeSet<String>>, String> {
-    let mut present: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+/// The names of every table, in one query.
+fn every_table(conn: &Connection) -> Result<BTreeSet<String>, String> {
     let mut statement = conn
-        .prepare_cached(
-            "SELECT m.name, p.name FROM sqlite_schema AS m, pragma_table_info(m.name) AS p \
-             WHERE m.type = 'table'",
-        )
+        .prepare_cached("SELECT name FROM sqlite_schema WHERE type = 'table'")
         .map_err(failed)?;
-    let mut rows = statement.query([]).map_err(failed)?;
-    while let Some(row) = rows.next().map_err(failed)? {
-        let (table, column): (String, String) =
-            (row.get(0).map_err(failed)?, row.get(1).map_err(failed)?);
-        present.entry(table).or_default().insert(column);
-    }
-    Ok(present)
+    let names = statement
+        .query_map([], |row| row.get(0))
+        .map_err(failed)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(failed)?;
+    Ok(names)
 }
