@@ -156,9 +156,10 @@ pub trait Backend {
             .collect()
     }
 
-    /// The digest of each of `tables`' rows (read as [`Backend::read_user_tables`] reads
-    /// them), `None` for a table that does not exist: whether a table changed, without
-    /// keeping its rows.
+    /// A digest of each of `tables`' rows, `None` for a table that does not exist: two
+    /// digests of a table from this call are equal exactly when its rows are (all of its
+    /// columns, or at least the named ones), so a caller learns whether a table changed
+    /// without reading it.
     fn digest_user_tables(
         &mut self,
         tables: &[(&QualifiedName, &[String])],

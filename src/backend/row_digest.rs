@@ -25,6 +25,23 @@ impl RowsDigest {
         self.rows += 1;
     }
 
+    /// A digest the database computed: the sum of its row hashes (as text, any width,
+    /// folded into 64 bits) and the row count.
+    pub fn from_parts(sum: &str, rows: u64) -> Self {
+        let mut hasher = DefaultHasher::new();
+        sum.hash(&mut hasher);
+        Self {
+            sum: hasher.finish(),
+            rows,
+        }
+    }
+
+    /// Adds one row, hashed by the caller (from raw values, with a [`DefaultHasher`]).
+    pub fn add_hash(&mut self, row: u64) {
+        self.sum = self.sum.wrapping_add(row);
+        self.rows += 1;
+    }
+
     /// The digest of rows already read.
     pub fn of(rows: &TextRows) -> Self {
         let mut digest = Self::default();

@@ -143,32 +143,28 @@ fn read_all<'a>(
                 columns,
                 key,
                 rows: Vec::new(),
+                digest: None,
             }
         })
         .collect();
-    let mut seen = Vec::new();
-    for (index, table) in out.iter_mut().enumerate() {
+    for table in &mut out {
         let found = known
             .iter_mut()
             .find(|k| k.name == table.name && k.columns == table.columns);
         if let Some(known) = found {
             table.rows = std::mem::take(&mut known.rows);
-            seen.push(index);
+            table.digest = known.digest;
         }
     }
-    let unseen: Vec<usize> = (0..out.len()).filter(|i| !seen.contains(i)).collect();
-    let again: Vec<&TableRows> = seen.iter().map(|&i| &out[i]).collect();
-    let now = reread(backend, &again)?;
-    let rows = read_many(backend, unseen.iter().map(|&i| &out[i]))?;
-    for (index, now) in seen.into_iter().zip(now) {
+    // A table not known has no digest: it is read in full.
+    let now = reread(backend, &out.iter().collect::<Vec<_>>())?;
+    for (table, (now, digest)) in out.iter_mut().zip(now) {
+        table.digest = digest;
         match now {
             Now::Same => {}
-            Now::Gone => out[index].rows = Vec::new(),
-            Now::Changed(rows) => out[index].rows = rows,
+            Now::Gone => table.rows = Vec::new(),
+            Now::Changed(rows) => table.rows = rows,
         }
-    }
-    for (index, rows) in unseen.into_iter().zip(rows) {
-        out[index].rows = rows.unwrap_or_default();
     }
     Ok(out)
 }
@@ -183,32 +179,40 @@ enum Now {
 /// Each of `tables` against the rows it had: the same (by digest, nothing kept), gone, or
 /// changed (then read in full). Most tables are not touched by a step: only their digest
 /// is computed.
-fn reread(backend: &mut dyn Backend, tables: &[&TableRows]) -> Result<Vec<Now>, EngineError> {
+fn reread(
+    backend: &mut dyn Backend,
+    tables: &[&TableRows],
+) -> Result<Vec<(Now, Option<RowsDigest>)>, EngineError> {
     let list: Vec<(&QualifiedName, &[String])> = tables
         .iter()
         .map(|t| (&t.name, t.columns.as_slice()))
         .collect();
     let Ok(digests) = backend.digest_user_tables(&list) else {
-        // A column the step dropped: each table is read alone.
+        // A table the backend cannot digest: each is read in full.
         let rows = read_many(backend, tables.iter().copied())?;
         return Ok(rows
             .into_iter()
-            .map(|rows| rows.map_or(Now::Gone, Now::Changed))
+            .map(|rows| (rows.map_or(Now::Gone, Now::Changed), None))
             .collect());
     };
     let changed: Vec<usize> = (0..tables.len())
-        .filter(|&i| digests[i].is_some_and(|d| d != RowsDigest::of(&tables[i].rows)))
+        .filter(|&i| {
+            digests[i].is_some() && (tables[i].digest.is_none() || digests[i] != tables[i].digest)
+        })
         .collect();
     let mut rows = read_many(backend, changed.iter().map(|&i| tables[i]))?.into_iter();
     Ok(digests
-        .iter()
+        .into_iter()
         .enumerate()
-        .map(|(index, digest)| match digest {
-            None => Now::Gone,
-            Some(_) if changed.contains(&index) => {
-                rows.next().flatten().map_or(Now::Gone, Now::Changed)
-            }
-            Some(_) => Now::Same,
+        .map(|(index, digest)| {
+            let now = match digest {
+                None => Now::Gone,
+                Some(_) if changed.contains(&index) => {
+                    rows.next().flatten().map_or(Now::Gone, Now::Changed)
+                }
+                Some(_) => Now::Same,
+            };
+            (now, digest)
         })
         .collect())
 }
@@ -264,7 +268,7 @@ pub fn check_survived(
         .collect();
     // A column the down dropped shows in the schema diff; a table it dropped lost its rows.
     let after = reread(backend, &before)?;
-    for (before, now) in before.into_iter().zip(&after) {
+    for (before, (now, _)) in before.into_iter().zip(&after) {
         if let Some(loss) = rows_now(before, now).and_then(|rows| compare(before, rows)) {
             return Ok(Some(format!("down of {revision} {loss}")));
         }
@@ -291,7 +295,7 @@ pub fn check_kept_by_up(
     }
     let after = reread(backend, &kept_tables.iter().collect::<Vec<_>>())?;
     let mut warnings = Vec::new();
-    for (before, now) in kept_tables.iter().zip(&after) {
+    for (before, (now, _)) in kept_tables.iter().zip(&after) {
         let change = rows_now(before, now).and_then(|rows| compare_as(before, rows, "deleted"));
         if let Some(change) = change {
             warnings.push(format!("up of {revision} {change}"));

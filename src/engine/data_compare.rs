@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::backend::TextRows;
+use crate::backend::{RowsDigest, TextRows};
 use crate::schema::QualifiedName;
 
 /// One table's rows as they were before the up.
@@ -17,6 +17,9 @@ pub struct TableRows {
     /// Positions in `columns` of the primary key; empty: rows are matched whole.
     pub key: Vec<usize>,
     pub rows: TextRows,
+    /// The backend's digest of the table when `rows` were read: a later equal digest
+    /// means the rows are still these.
+    pub digest: Option<RowsDigest>,
 }
 
 /// What changed between `before`'s rows and `after`, in words with one example row.
@@ -130,6 +133,7 @@ pub fn narrowed(before: &TableRows, keep: &[&str]) -> Option<TableRows> {
             .iter()
             .map(|row| positions.iter().map(|&i| row[i].clone()).collect())
             .collect(),
+        digest: before.digest,
     })
 }
 

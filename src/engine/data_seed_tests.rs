@@ -110,6 +110,7 @@ mod compare {
             columns: vec!["id".into(), "v".into()],
             key,
             rows: rows(&[("1", "a"), ("2", "b")]),
+            digest: None,
         }
     }
 

@@ -387,6 +387,13 @@ impl Backend for PostgresBackend {
         super::user_rows::read_many(&mut self.client, tables).map_err(|error| database(&error))
     }
 
+    fn digest_user_tables(
+        &mut self,
+        tables: &[(&QualifiedName, &[String])],
+    ) -> Result<Vec<Option<crate::backend::RowsDigest>>, BackendError> {
+        super::user_rows::digests(&mut self.client, tables).map_err(|error| database(&error))
+    }
+
     fn insert_row(
         &mut self,
         table: &QualifiedName,

@@ -5,6 +5,7 @@
 use postgres::Client;
 use postgres::types::Type;
 
+use crate::backend::RowsDigest;
 use crate::backend::dialect::Dialect;
 use crate::backend::foreign_table::TextRows;
 use crate::schema::QualifiedName;
@@ -20,14 +21,7 @@ pub(crate) fn read_many(
         .iter()
         .map(|(name, _)| dialect.quote_qualified(name))
         .collect();
-    let exists: Vec<bool> = client
-        .query_typed(
-            "SELECT to_regclass(n) IS NOT NULL FROM unnest($1::text[]) WITH ORDINALITY AS x(n, i) ORDER BY i",
-            &[(&names, Type::TEXT_ARRAY)],
-        )?
-        .iter()
-        .map(|row| row.try_get(0))
-        .collect::<Result<_, _>>()?;
+    let exists = existing(client, &names)?;
     let selects: Vec<String> = tables
         .iter()
         .zip(&names)
@@ -56,4 +50,55 @@ pub(crate) fn read_many(
         }
     }
     Ok(out)
+}
+
+/// A digest of each table's whole rows, made by the server (a sum of one 64-bit hash of
+/// each row's text, and the count), so no row crosses the wire; `None` for a table that
+/// does not exist.
+pub(crate) fn digests(
+    client: &mut Client,
+    tables: &[(&QualifiedName, &[String])],
+) -> Result<Vec<Option<RowsDigest>>, postgres::Error> {
+    let dialect = Dialect::Postgres;
+    let names: Vec<String> = tables
+        .iter()
+        .map(|(name, _)| dialect.quote_qualified(name))
+        .collect();
+    let exists = existing(client, &names)?;
+    let selects: Vec<String> = names
+        .iter()
+        .enumerate()
+        .filter(|(index, _)| exists[*index])
+        .map(|(index, name)| {
+            format!(
+                "SELECT {index}::int4, count(*)::int8, \
+                 coalesce(sum(hashtextextended(t::text, 0)::numeric), 0)::text FROM {name} AS t"
+            )
+        })
+        .collect();
+    let mut out: Vec<Option<RowsDigest>> = vec![None; tables.len()];
+    if selects.is_empty() {
+        return Ok(out);
+    }
+    for row in client.query_typed(&selects.join(" UNION ALL "), &[])? {
+        let index: i32 = row.try_get(0)?;
+        let count: i64 = row.try_get(1)?;
+        let sum: &str = row.try_get(2)?;
+        if let Some(slot) = usize::try_from(index).ok().and_then(|i| out.get_mut(i)) {
+            *slot = Some(RowsDigest::from_parts(sum, count.unsigned_abs()));
+        }
+    }
+    Ok(out)
+}
+
+/// Which of the quoted names name a table.
+fn existing(client: &mut Client, names: &[String]) -> Result<Vec<bool>, postgres::Error> {
+    client
+        .query_typed(
+            "SELECT to_regclass(n) IS NOT NULL FROM unnest($1::text[]) WITH ORDINALITY AS x(n, i) ORDER BY i",
+            &[(&names, Type::TEXT_ARRAY)],
+        )?
+        .iter()
+        .map(|row| row.try_get(0))
+        .collect()
 }

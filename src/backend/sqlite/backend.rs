@@ -297,16 +297,8 @@ impl Backend for SqliteBackend {
         &mut self,
         tables: &[(&crate::schema::QualifiedName, &[String])],
     ) -> Result<Vec<Option<crate::backend::RowsDigest>>, BackendError> {
-        let mut out = vec![crate::backend::RowsDigest::default(); tables.len()];
-        let exists = super::user_rows::visit_rows(&self.conn, tables, |index, row| {
-            out[index].add(row.iter().copied());
-        })
-        .map_err(|message| BackendError::Database { message })?;
-        Ok(out
-            .into_iter()
-            .zip(exists)
-            .map(|(digest, there)| there.then_some(digest))
-            .collect())
+        super::user_rows::digests(&self.conn, tables)
+            .map_err(|message| BackendError::Database { message })
     }
 
     fn insert_row(
