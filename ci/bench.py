@@ -16,7 +16,10 @@ server) on a fresh PostgreSQL database:
     folder's up.sql and down.sql and the tracking rows, and nothing else;
   - peak memory (max RSS) of every command;
   - with --large, one revision of N single-row INSERTs applied by `upgrade`, beside the
-    same file through sqlite3 / psql in one transaction (ci/bench_large.py).
+    same file through sqlite3 / psql in one transaction (ci/bench_large.py);
+  - with --verify-data, `verify --data` (seeded rows checked around every revision) beside
+    plain `verify` of the same history as its floor: the ratio is what --data costs
+    (target <= 2x), e.g. `ci/bench.py --sizes 200 --large "" --verify-data`.
 It prints a table (wall time, per-migration overhead, ratio to the floor, max RSS,
 PASS/MISS against the targets) and writes the same as JSON to target/bench/.
 Timings are medians of --reps runs, ours and the floor's taken by turns; the ratio is the
@@ -98,7 +101,8 @@ class Postgres(Backend):
         return url, ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-X", url]
 
 
-def measure(backend, binary, floor_binary, folder, names, reps, verify_max, peers=((), {})):
+def measure(backend, binary, floor_binary, folder, names, reps, verify_max, peers=((), {}),
+            verify_data=False):
     """The rows of one size on one backend; peers is (the installed peers, {name: the
     folder holding its layout}) as bench_peers.prepare wrote them."""
     up_sql = script(folder, names, "up.sql", "all_up.sql")
@@ -145,8 +149,8 @@ def measure(backend, binary, floor_binary, folder, names, reps, verify_max, peer
         _, client = backend.fresh("floor")
         return run(client, folder, stdin=verify_sql)
 
-    def ours_verify():
-        args = ["verify", "--backend", backend.name]
+    def ours_verify(*extra):
+        args = ["verify", "--backend", backend.name, *extra]
         if backend.name == "postgres":
             args += ["--postgres-url", backend.server]
         return ours(args, "sqlite::memory:")
@@ -174,11 +178,14 @@ def measure(backend, binary, floor_binary, folder, names, reps, verify_max, peer
     rows["check"] = paired_runs(noop_reps, lambda: ours(["check"], at_head), floor_noop)
     if len(names) <= verify_max:
         rows["verify"] = paired_runs(min(reps, 2), ours_verify, floor_verify, beside("verify"))
+        if verify_data:
+            rows["verify --data"] = paired_runs(reps, lambda: ours_verify("--data"), ours_verify)
     return rows
 
 
 TARGET_RATIO = 1.10
 TARGET_VERIFY_RATIO = 1.5
+TARGET_VERIFY_DATA_RATIO = 2.0
 TARGET_NOOP_MS = 20.0
 NOOP_REPS_FACTOR = 7
 TARGET_RSS_KIB = 64 * 1024
@@ -192,7 +199,10 @@ def verdicts(backend, size, command, ours, floor, ratio):
     for context: what reading the files and the rows costs on this machine today); the
     others a ratio to their floor."""
     checks = []
-    if command in NOOP_COMMANDS:
+    if command == "verify --data":
+        # Its floor is plain verify: the target holds at any size.
+        checks.append(ratio <= TARGET_VERIFY_DATA_RATIO)
+    elif command in NOOP_COMMANDS:
         if backend == "sqlite" and size == 1000:
             checks.append(ours[0] * 1000 <= TARGET_NOOP_MS)
     elif floor is not None and size >= 1000:
@@ -217,7 +227,7 @@ def bench_size(args, server, peers, size, report, lines):
     reps = 1 if size >= 10000 else args.reps
     for backend in backends:
         rows = measure(backend, args.binary, args.floor, folder, names, reps, args.verify_max,
-                       (peers, places))
+                       (peers, places), args.verify_data)
         if isinstance(backend, Postgres):
             backend.cleanup()
         for command, (ours, floor, ratio, beside) in rows.items():
@@ -289,6 +299,8 @@ def main():
     parser.add_argument("--verify-max", type=int, default=1000,
                         help="measure verify only up to this many revisions (it runs every "
                              "migration three times and compares schemas: the longest command)")
+    parser.add_argument("--verify-data", action="store_true",
+                        help="also measure verify --data beside plain verify (target <= 2x)")
     parser.add_argument("--binary", help="the migrate binary to measure [default: "
                                          "target/release/migrate, built first]")
     parser.add_argument("--floor", help="the no-op floor program [default: examples/noop_floor "

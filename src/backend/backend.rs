@@ -8,9 +8,10 @@ use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows};
 use super::held_lock::HeldLock;
+use super::row_digest::RowsDigest;
 use super::sql_value::SqlValue;
 use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
-use crate::schema::{IntrospectOptions, Schema};
+use crate::schema::{IntrospectOptions, QualifiedName, Schema};
 
 /// What a step records in the tracking table once its script has run.
 #[derive(Debug, Clone, Copy)]
@@ -120,11 +121,12 @@ pub trait Backend {
         columns: &[Column<'_>],
     ) -> Result<Option<TextRows>, BackendError>;
 
-    /// Inserts one row into a user's table `table` (unqualified, found as a query finds
-    /// it), binding `row`'s values to `columns`; for `verify --data`, on scratch databases.
+    /// Inserts one row into a user's table `table` (qualified by its schema where the
+    /// model has one, so neither `search_path` nor a same-named table elsewhere decides),
+    /// binding `row`'s values to `columns`; for `verify --data`, on scratch databases.
     fn insert_row(
         &mut self,
-        table: &str,
+        table: &QualifiedName,
         columns: &[&str],
         row: &[SqlValue],
     ) -> Result<(), BackendError> {
@@ -132,6 +134,48 @@ pub trait Backend {
         Err(BackendError::Database {
             message: format!("{} cannot write rows", self.dialect()),
         })
+    }
+
+    /// Every row of a user's table `table` (qualified as for [`Backend::insert_row`]), each
+    /// value read as text; `None` when there is no such table. For `verify --data`.
+    fn read_user_table(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[Column<'_>],
+    ) -> Result<Option<TextRows>, BackendError> {
+        // A database without schemas finds the bare name.
+        self.read_table(&table.name, columns)
+    }
+
+    /// The rows of each of `tables` (by the named columns, each value as text), as
+    /// [`Backend::read_user_table`] reads one: `None` for a table that does not exist. A
+    /// backend may read them all at once.
+    fn read_user_tables(
+        &mut self,
+        tables: &[(&QualifiedName, &[String])],
+    ) -> Result<Vec<Option<TextRows>>, BackendError> {
+        tables
+            .iter()
+            .map(|(name, columns)| {
+                let columns: Vec<Column<'_>> = columns.iter().map(|c| Column::text(c)).collect();
+                self.read_user_table(name, &columns)
+            })
+            .collect()
+    }
+
+    /// A digest of each of `tables`' rows, `None` for a table that does not exist: two
+    /// digests of a table from this call are equal exactly when its rows are (all of its
+    /// columns, or at least the named ones), so a caller learns whether a table changed
+    /// without reading it.
+    fn digest_user_tables(
+        &mut self,
+        tables: &[(&QualifiedName, &[String])],
+    ) -> Result<Vec<Option<RowsDigest>>, BackendError> {
+        Ok(self
+            .read_user_tables(tables)?
+            .iter()
+            .map(|rows| rows.as_ref().map(RowsDigest::of))
+            .collect())
     }
 
     /// From now on (`on`), remembers the locks each transactional step holds just before

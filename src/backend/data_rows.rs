@@ -3,6 +3,7 @@
 
 use super::dialect::Dialect;
 use super::sql_value::SqlValue;
+use crate::schema::QualifiedName;
 
 /// The insert statement for `columns` of `table`, and the values to bind for `row`.
 ///
@@ -11,7 +12,7 @@ use super::sql_value::SqlValue;
 /// `json_populate_record` converts each field to its column's type, as an insert would.
 pub fn insert_row<'a>(
     dialect: Dialect,
-    table: &str,
+    table: &QualifiedName,
     columns: &[&str],
     row: &[SqlValue<'a>],
 ) -> (String, Vec<SqlValue<'a>>) {
@@ -20,7 +21,7 @@ pub fn insert_row<'a>(
         .map(|c| dialect.quote_identifier(c))
         .collect();
     let list = quoted.join(", ");
-    let table_name = dialect.quote_identifier(table);
+    let table_name = dialect.quote_qualified(table);
     match dialect {
         Dialect::Sqlite => {
             let placeholders: Vec<String> = (1..=columns.len())

@@ -26,6 +26,15 @@ impl Dialect {
         format!("\"{}\"", name.replace('"', "\"\""))
     }
 
+    /// `schema.name`, each part quoted; the bare name where there is no schema.
+    pub fn quote_qualified(self, name: &crate::schema::QualifiedName) -> String {
+        let table = self.quote_identifier(&name.name);
+        match &name.schema {
+            Some(schema) => format!("{}.{table}", self.quote_identifier(schema)),
+            None => table,
+        }
+    }
+
     /// An expression giving the bytes of a bytea or blob `expr` as hex digits, to read
     /// another tool's binary checksum as text.
     pub fn hex_of(self, expr: &str) -> String {

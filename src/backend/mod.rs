@@ -29,6 +29,7 @@ mod no_transaction;
 mod open;
 pub mod postgres;
 mod progress_table;
+mod row_digest;
 mod sql_value;
 pub mod sqlite;
 mod url;
@@ -40,7 +41,7 @@ pub use data_rows::insert_row;
 pub use dialect::Dialect;
 pub use error::{BackendError, SqlFailure};
 pub use foreign_table::{Column, ColumnKind, TextRows, select_as_text};
-pub use held_lock::HeldLock;
+pub use held_lock::{HeldLock, NOT_OBSERVED};
 pub use introspect_error::IntrospectError;
 pub use open::{open, open_with};
 pub use postgres::introspect as postgres_introspect;
@@ -48,6 +49,7 @@ pub use postgres::{
     ClientCert, DEFAULT_SCHEMA, PostgresBackend, PostgresOptions, RootCerts, SslMode, TlsSettings,
 };
 pub use progress_table::{PROGRESS_COLUMNS, ProgressTable, RawProgress, progress_values};
+pub use row_digest::RowsDigest;
 pub use sql_value::SqlValue;
 pub use sqlite::introspect as sqlite_introspect;
 pub use sqlite::{SnapshotCache, SqliteBackend};

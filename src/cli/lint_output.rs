@@ -36,7 +36,7 @@ pub fn human(report: &LintReport) -> String {
 }
 
 fn warning_json(warning: &LintWarning) -> serde_json::Value {
-    serde_json::json!({
+    let mut value = serde_json::json!({
         "rule": warning.rule.name(),
         "file": warning.origin,
         "line": warning.line,
@@ -44,7 +44,12 @@ fn warning_json(warning: &LintWarning) -> serde_json::Value {
         "statement": warning.statement,
         "problem": warning.problem(),
         "help": warning.rule.safe_pattern(),
-    })
+    });
+    // Only where verify ran with --locks.
+    if let Some(mode) = &warning.observed {
+        value["observed_lock"] = mode.clone().into();
+    }
+    value
 }
 
 /// The report as one JSON object: `warnings`, `silenced` (with their reasons) and `stale`.

@@ -87,11 +87,24 @@ fn print_verdict(verdict: &RevisionVerdict) {
     for warning in &verdict.warnings {
         println!("    warning: {warning}");
     }
+    for warning in &verdict.data_warnings {
+        println!("    warning: {warning}");
+    }
     for lock in &verdict.locks {
-        println!(
-            "    lock ({}): {} on {}: {}",
-            lock.step, lock.mode, lock.relation, lock.blocks
-        );
+        let at = lock
+            .line
+            .map_or_else(String::new, |line| format!(", line {line}"));
+        if lock.relation.is_empty() {
+            println!(
+                "    lock ({}{at}): {}: {}",
+                lock.step, lock.mode, lock.blocks
+            );
+        } else {
+            println!(
+                "    lock ({}{at}): {} on {}: {}, held {} ms",
+                lock.step, lock.mode, lock.relation, lock.blocks, lock.held_ms
+            );
+        }
     }
     for table in &verdict.data_skipped {
         println!("    data: skipped {table}");

@@ -49,6 +49,17 @@ pub fn transaction_control(script: &Script) -> Option<TransactionControl> {
     })
 }
 
+/// Whether `text` has a top-level statement that opens or ends a transaction, whatever
+/// its file's directives say: `verify --locks` runs each statement of a no-transaction file
+/// in a transaction of its own, which such a statement would cut across.
+pub fn has_transaction_control(text: &str) -> bool {
+    postgres_statements(text).any(|range| {
+        let words = leading_words(text, range.start, 4);
+        let texts: Vec<&str> = words.iter().map(|word| &text[word.clone()]).collect();
+        controls(&texts).is_some()
+    })
+}
+
 /// How many of a statement's leading words make it transaction control; `None` when it is
 /// not. Both dialects' spellings: PostgreSQL's `ABORT`, `START TRANSACTION` and
 /// `PREPARE TRANSACTION`; SQLite's `BEGIN IMMEDIATE`, `END TRANSACTION`.

@@ -10,11 +10,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::backend::SqlValue;
-use crate::schema::{ConstraintKind, Schema, Table, TableKind};
+use crate::schema::{ConstraintKind, QualifiedName, Schema, Table, TableKind};
 
 /// The rows for one table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeedTable {
+    /// Where the rows go, schema and all.
+    pub name: QualifiedName,
+    /// The name as reports show it (see [`label`]).
     pub table: String,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<SqlValue<'static>>>,
@@ -27,17 +30,46 @@ pub struct SeedPlan {
     pub skipped: Vec<(String, String)>,
 }
 
-/// The rows for round `round` (one per revision) of a walk seeded with `seed`.
-pub fn plan_seed(schema: &Schema, seed: u64, round: u64, rows: usize) -> SeedPlan {
+/// Which rows to make: round `round` (one per revision) of a walk seeded with `seed`,
+/// `rows` per table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedRound {
+    pub seed: u64,
+    pub round: u64,
+    pub rows: usize,
+}
+
+/// The rows of `round` for every table of `schema`; or, given `only`, for the tables it
+/// labels, a foreign key taking its value from the rows a parent has (`existing`) when the
+/// parent is not filled this round.
+pub fn plan_seed(
+    schema: &Schema,
+    round: SeedRound,
+    only: Option<&BTreeSet<String>>,
+    existing: &[SeedTable],
+) -> SeedPlan {
+    let SeedRound { seed, round, rows } = round;
+    // Keyed by the label, which keeps the schema: `a.items` and `b.items` are two tables.
     let tables: BTreeMap<String, &Table> = schema
         .tables
         .values()
         .filter(|t| t.kind == TableKind::Ordinary && t.partition_of.is_none())
-        .map(|t| (t.name.name.to_string(), t.as_ref()))
+        .map(|t| (label(&t.name), t.as_ref()))
         .collect();
+    let mut done: BTreeMap<String, SeedTable> = existing
+        .iter()
+        .filter(|t| !t.rows.is_empty())
+        .map(|t| (t.table.clone(), t.clone()))
+        .collect();
+    let mut pending: BTreeSet<String> = tables
+        .keys()
+        .filter(|name| only.is_none_or(|only| only.contains(*name)))
+        .cloned()
+        .collect();
+    for name in &pending {
+        done.remove(name);
+    }
     let mut plan = SeedPlan::default();
-    let mut done: BTreeMap<String, SeedTable> = BTreeMap::new();
-    let mut pending: BTreeSet<String> = tables.keys().cloned().collect();
     // Parents first: each pass fills the tables whose parents are settled.
     while !pending.is_empty() {
         let ready: Vec<String> = pending
@@ -76,7 +108,7 @@ fn parents(table: &Table) -> Vec<String> {
         .constraints
         .values()
         .filter_map(|c| match &c.kind {
-            ConstraintKind::ForeignKey(fk) => Some(fk.references.name.to_string()),
+            ConstraintKind::ForeignKey(fk) => Some(label(&fk.references)),
             _ => None,
         })
         .collect()
@@ -93,12 +125,12 @@ fn table_rows(
         let ConstraintKind::ForeignKey(fk) = &constraint.kind else {
             continue;
         };
-        let parent = fk.references.name.to_string();
+        let parent = label(&fk.references);
         let ([column], [referenced]) = (fk.columns.as_slice(), fk.referenced_columns.as_slice())
         else {
             return Err(format!("its foreign key to {parent} has several columns"));
         };
-        if parent == table.name.name.as_ref() {
+        if parent == label(&table.name) {
             return Err("it references itself".into());
         }
         let Some(seeded) = done.get(&parent) else {
@@ -137,7 +169,8 @@ fn table_rows(
         .filter(|c| c.generated.is_none() && c.identity.is_none() && !c.hidden)
         .collect();
     let mut out = SeedTable {
-        table: table.name.name.to_string(),
+        name: table.name.clone(),
+        table: label(&table.name),
         columns: columns.iter().map(|c| c.name.clone()).collect(),
         rows: Vec::new(),
     };
@@ -159,6 +192,15 @@ fn table_rows(
         out.rows.push(values);
     }
     Ok(out)
+}
+
+/// A table's name as reports show it: bare in PostgreSQL's default schema (and on SQLite,
+/// which has none), `schema.name` elsewhere.
+pub fn label(name: &QualifiedName) -> String {
+    match name.schema.as_deref() {
+        Some(schema) if schema != "public" => format!("{schema}.{}", name.name),
+        _ => name.name.to_string(),
+    }
 }
 
 /// The value numbered `n` for a column of `data_type`, if the generator knows the type.

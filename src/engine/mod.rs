@@ -5,6 +5,7 @@ mod adopt;
 mod autogenerate;
 mod backup;
 mod data_check;
+mod data_compare;
 mod data_seed;
 #[cfg(test)]
 mod data_seed_tests;
@@ -18,6 +19,7 @@ mod startup;
 mod startup_error;
 mod step_work;
 mod verify;
+mod verify_data;
 mod verify_merge;
 #[cfg(test)]
 mod verify_merge_tests;

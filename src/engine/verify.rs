@@ -4,9 +4,10 @@
 
 use std::time::Instant;
 
-use super::data_check::{DataOptions, check_survived, seed};
+use super::data_check::DataOptions;
 use super::error::EngineError;
 use super::step_work::STAGE_AHEAD;
+use super::verify_data::{DataWalk, SeededFailure};
 use super::verify_report::{RevisionVerdict, Status, StepLock, WalkReport};
 use super::verify_steps::{apply, apply_unchecked, run_down, run_up, stage_checks};
 use super::verify_verdicts::{Outcome, failed, judge_down, refused, skipped, verdict};
@@ -70,8 +71,10 @@ pub fn verify(
         options,
         checkpoint: None,
         staged_until: 0,
-        round: 0,
+        data: options.data.map(DataWalk::new),
         skipped: Vec::new(),
+        data_warnings: Vec::new(),
+        seeded_failure: None,
         locks: Vec::new(),
     };
     let mut scratch = walk.fresh()?;
@@ -122,6 +125,14 @@ pub fn verify(
             walk.staged_until = window.end;
         }
         let mut outcome = walk.check(&mut scratch, revision, &before)?;
+        if let Some(failure) = walk.seeded_failure.take()
+            && let Some((copy, after)) = walk.without_rows(revisions, index)?
+        {
+            failure.relabel(&mut outcome.verdict);
+            scratch = copy;
+            outcome.after = Some(after);
+            outcome.needs_rebuild = false;
+        }
         if outcome.needs_rebuild
             || !matches!(outcome.verdict.status, Status::Ok | Status::Irreversible)
         {
@@ -130,6 +141,7 @@ pub fn verify(
             walk.staged_until = 0;
         }
         outcome.verdict.data_skipped = std::mem::take(&mut walk.skipped);
+        outcome.verdict.data_warnings = std::mem::take(&mut walk.data_warnings);
         outcome.verdict.locks = std::mem::take(&mut walk.locks);
         if let Some(schema) = &outcome.after {
             on_event(Event::Applied { revision, schema });
@@ -169,10 +181,14 @@ struct Walk<'a> {
     /// The revisions before this index have their steps staged on the current scratch
     /// database (see [`stage_checks`]).
     staged_until: usize,
-    /// Revisions seeded so far (`--data`): each round's values are new, so keys stay unique.
-    round: u64,
+    /// `--data`: the seeding state.
+    data: Option<DataWalk>,
     /// The tables the last seeding left alone, and why.
     skipped: Vec<String>,
+    /// What the current revision's up deleted or changed of the seeded rows.
+    data_warnings: Vec<String>,
+    /// The current revision's up failed on seeded tables: to try again without rows.
+    seeded_failure: Option<SeededFailure>,
     /// `--locks`: what the current revision's steps held.
     locks: Vec<StepLock>,
 }
@@ -206,6 +222,21 @@ impl Walk<'_> {
         Ok(copy)
     }
 
+    /// A database with the revisions before `index` applied and no seeded rows, and revision
+    /// `index`'s up run on it; `None` when the up fails there too.
+    fn without_rows(
+        &mut self,
+        revisions: &[Revision],
+        index: usize,
+    ) -> Result<Option<(Scratch, Schema)>, EngineError> {
+        let mut copy = self.rebuild(revisions, index)?;
+        if run_up(copy.backend(), &revisions[index]).is_err() {
+            return Ok(None);
+        }
+        let after = self.snapshot(&mut copy)?;
+        Ok(Some((copy, after)))
+    }
+
     fn check(
         &mut self,
         scratch: &mut Scratch,
@@ -217,25 +248,19 @@ impl Walk<'_> {
         if let Some(control) = transaction_control(&revision.up) {
             return Ok(refused(revision, Status::UpFailed, control, None));
         }
-        let seeded = match self.options.data {
-            Some(data) => {
-                self.round += 1;
-                let seeded = seed(scratch.backend(), before, data, self.round)?;
-                self.skipped = seeded
-                    .skipped
-                    .iter()
-                    .map(|(table, why)| format!("{table}: {why}"))
-                    .collect();
-                Some(seeded)
-            }
-            None => None,
-        };
+        if let Some(data) = &mut self.data {
+            self.skipped = data.seed(scratch.backend(), before)?;
+        }
         if self.options.locks {
             scratch.backend().record_locks(true);
         }
         let up = run_up(scratch.backend(), revision);
-        self.note_locks(scratch, "up");
+        self.note_locks(scratch, "up", &revision.up.origin);
         if let Err(error) = up {
+            self.seeded_failure = self
+                .data
+                .as_ref()
+                .and_then(|d| d.up_failed(&revision.up.text, &error));
             return Ok(failed(
                 revision,
                 Status::UpFailed,
@@ -245,6 +270,10 @@ impl Walk<'_> {
             ));
         }
         let after_up = self.snapshot(scratch)?;
+        if let Some(data) = &self.data {
+            let id = revision.id.to_string();
+            self.data_warnings = data.after_up(scratch.backend(), &after_up, &id)?;
+        }
         let Some(down) = revision.reversible_down() else {
             let mut verdict = verdict(revision, Status::Irreversible);
             verdict.detail = Some(match &revision.down {
@@ -266,7 +295,7 @@ impl Walk<'_> {
             ));
         }
         let ran_down = run_down(scratch.backend(), revision, down);
-        self.note_locks(scratch, "down");
+        self.note_locks(scratch, "down", &down.origin);
         if let Err(error) = ran_down {
             // A failed down in a transaction rolled back to "up applied": nothing to rebuild.
             let rebuild = down.directives.no_transaction;
@@ -284,9 +313,9 @@ impl Walk<'_> {
                 needs_rebuild: true,
             });
         }
-        if let Some(seeded) = &seeded {
+        if let Some(data) = &self.data {
             let id = revision.id.to_string();
-            if let Some(loss) = check_survived(scratch.backend(), seeded, &id)? {
+            if let Some(loss) = data.after_down(scratch.backend(), &id)? {
                 let mut verdict = verdict(revision, Status::DownMismatch);
                 verdict.detail = Some(loss);
                 verdict.file = Some(down.origin.clone());
@@ -338,17 +367,20 @@ impl Walk<'_> {
         })
     }
 
-    /// Keeps the locks the step just run held, under `step`.
-    fn note_locks(&mut self, scratch: &mut Scratch, step: &str) {
+    /// Keeps the locks the step just run (of file `origin`) held, under `step`.
+    fn note_locks(&mut self, scratch: &mut Scratch, step: &str, origin: &str) {
         if !self.options.locks {
             return;
         }
         for lock in scratch.backend().take_locks() {
             self.locks.push(StepLock {
                 step: step.to_owned(),
+                file: origin.to_owned(),
+                line: lock.line,
                 blocks: lock.blocks().to_owned(),
                 relation: lock.relation,
                 mode: lock.mode,
+                held_ms: lock.held_ms,
             });
         }
     }

@@ -39,6 +39,7 @@ fn part(history: &History, backend: &str, index: usize, count: usize) -> ShardPa
             file: None,
             line: None,
             data_skipped: Vec::new(),
+            data_warnings: Vec::new(),
             locks: Vec::new(),
         })
         .collect();

@@ -14,6 +14,10 @@ pub enum Status {
     /// No down, or a down marked `-- migrate:irreversible`: only the up was checked.
     Irreversible,
     UpFailed,
+    /// `verify --data`: the up failed on the seeded rows and passes on empty tables (a
+    /// unique index or NOT NULL they violate): what a production database with rows
+    /// would do. The walk goes on from the up applied to empty tables.
+    FailsOnExistingData,
     DownFailed,
     /// The down ran but left a schema other than the one before the up.
     DownMismatch,
@@ -42,6 +46,7 @@ impl Status {
             Self::Ok => "ok",
             Self::Irreversible => "irreversible",
             Self::UpFailed => "up_failed",
+            Self::FailsOnExistingData => "fails_on_existing_data",
             Self::DownFailed => "down_failed",
             Self::DownMismatch => "down_mismatch",
             Self::ReupFailed => "reup_failed",
@@ -75,6 +80,10 @@ pub struct RevisionVerdict {
     /// `verify --data`: the tables not seeded before this revision's up, and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_skipped: Vec<String>,
+    /// `verify --data`: what the up deleted or changed of the seeded rows (it may mean
+    /// to), one line per table, with an example row. Never fails the run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_warnings: Vec<String>,
     /// `verify --locks`: the table locks the up and the down held just before commit.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locks: Vec<StepLock>,
@@ -85,10 +94,21 @@ pub struct RevisionVerdict {
 pub struct StepLock {
     /// `up` or `down`.
     pub step: String,
+    /// The step's file, as shown to users.
+    #[serde(default)]
+    pub file: String,
+    /// The line of the statement that took it (PostgreSQL); none for a whole-step lock.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// Empty for a statement whose locks were not observed.
     pub relation: String,
+    /// A PostgreSQL lock mode, `write lock` (SQLite) or `not observed`.
     pub mode: String,
     /// What the mode keeps other sessions from doing.
     pub blocks: String,
+    /// How long it was held: from the start of the statement that took it to the commit.
+    #[serde(default)]
+    pub held_ms: u64,
 }
 
 /// The walk over every revision on one backend.

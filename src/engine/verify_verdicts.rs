@@ -80,6 +80,7 @@ pub(super) fn verdict(revision: &Revision, status: Status) -> RevisionVerdict {
         file: None,
         line: None,
         data_skipped: Vec::new(),
+        data_warnings: Vec::new(),
         locks: Vec::new(),
     }
 }

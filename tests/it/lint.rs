@@ -175,11 +175,131 @@ backend_test!(
             Kind::Sqlite => {
                 "lock (up): write lock on database: blocks other writers for the step's duration"
             }
-            Kind::Postgres => "lock (up): ShareLock on orders: blocks writes",
+            // The statement that took it, and for how long (to the commit).
+            Kind::Postgres => "lock (up, line 2): ShareLock on orders: blocks writes, held ",
         };
         assert!(human.stdout.contains(line), "{}", human.stdout);
         // Without --locks nothing is recorded.
         let plain = test.run(&["verify", "--backend", backend, "--format", "json"]);
         assert!(!plain.stdout.contains("\"locks\""), "{}", plain.stdout);
+    }
+);
+
+backend_test!(
+    verify_locks_names_the_statement_and_how_long_it_held,
+    fixture = "data/no_transaction_locks/migrations",
+    |test| {
+        let backend = match test.db.kind {
+            Kind::Sqlite => "sqlite",
+            Kind::Postgres => "postgres",
+        };
+        let args = [
+            "verify",
+            "--backend",
+            backend,
+            "--locks",
+            "--format",
+            "json",
+        ];
+        let output = test.run(&args);
+        assert_eq!(output.code, 0, "{output:#?}");
+        let value: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+        // A `-- migrate:no-transaction` file: each statement's own locks.
+        let locks: Vec<(String, u64, String, String)> = value["revisions"][1]["locks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                assert!(l["held_ms"].is_u64(), "{l}");
+                assert_eq!(
+                    l["file"],
+                    format!(
+                        "migrations/20240101000002_index_and_vacuum/{}.sql",
+                        l["step"].as_str().unwrap()
+                    )
+                );
+                let text = |k: &str| l[k].as_str().unwrap().to_owned();
+                (
+                    text("step"),
+                    l["line"].as_u64().unwrap(),
+                    text("relation"),
+                    text("mode"),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, u64, String, String)> = match test.db.kind {
+            Kind::Sqlite => vec![
+                ("up".into(), 2, "database".into(), "write lock".into()),
+                ("up".into(), 3, "database".into(), "write lock".into()),
+                ("down".into(), 2, "database".into(), "write lock".into()),
+            ],
+            // Read in a transaction of the statement's own; VACUUM refuses one.
+            Kind::Postgres => vec![
+                ("up".into(), 2, "orders".into(), "ShareLock".into()),
+                ("up".into(), 3, String::new(), "not observed".into()),
+                (
+                    "down".into(),
+                    2,
+                    "orders".into(),
+                    "AccessExclusiveLock".into(),
+                ),
+            ],
+        };
+        assert_eq!(locks, expected);
+        let human = test.run(&["verify", "--backend", backend, "--locks"]);
+        let line = match test.db.kind {
+            Kind::Sqlite => "    lock (up, line 3): write lock on database: blocks other writers",
+            Kind::Postgres => {
+                "    lock (up, line 3): not observed: the statement runs outside any transaction, where its locks cannot be read"
+            }
+        };
+        assert!(human.stdout.contains(line), "{}", human.stdout);
+        // The statements ran: the index is there at head.
+        assert!(test.run(&["verify", "--backend", backend]).code == 0);
+    }
+);
+
+backend_test!(
+    lint_in_verify_quotes_the_lock_it_observed,
+    fixture = "data/lint/migrations",
+    |test| {
+        let backend = match test.db.kind {
+            Kind::Sqlite => "sqlite",
+            Kind::Postgres => "postgres",
+        };
+        let observed = "CREATE INDEX on existing table orders takes a ShareLock (observed): it blocks writes to orders until the index is built";
+        let read = "CREATE INDEX on existing table orders takes a ShareLock: it blocks writes to orders until the index is built";
+        let with_locks = test.run(&["verify", "--backend", backend, "--locks"]);
+        let without = test.run(&["verify", "--backend", backend]);
+        match test.db.kind {
+            Kind::Postgres => {
+                assert!(
+                    with_locks.stdout.contains(observed),
+                    "{}",
+                    with_locks.stdout
+                );
+                assert!(without.stdout.contains(read), "{}", without.stdout);
+                let json = test.run(&[
+                    "verify",
+                    "--backend",
+                    backend,
+                    "--locks",
+                    "--format",
+                    "json",
+                ]);
+                let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+                let warning = &value["lint"]["warnings"][0];
+                assert_eq!(warning["observed_lock"], "ShareLock", "{value:#}");
+            }
+            // SQLite has no such rule, and a whole-database lock says nothing per table.
+            Kind::Sqlite => {
+                assert!(
+                    !with_locks.stdout.contains("(observed)"),
+                    "{}",
+                    with_locks.stdout
+                );
+                assert!(!with_locks.stdout.contains("CREATE INDEX on existing"));
+            }
+        }
     }
 );

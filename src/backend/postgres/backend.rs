@@ -14,6 +14,7 @@ use super::introspect::CatalogStatements;
 use super::introspect::SchemaWatch;
 use super::lock::{acquire, lock_key, release};
 use super::no_transaction::Outside;
+use super::observed_locks::run_observed;
 use super::options::PostgresOptions;
 use super::progress::{clear_mark, dirty_marks};
 use super::read_ahead::ReadAhead;
@@ -22,18 +23,18 @@ use super::setup::{
 };
 use super::staged::{StagedOutcome, StagedRecords};
 use super::tls_connect::make_connector;
-use super::tracking::{Books, read_foreign, read_rows};
-use crate::backend::backend::{Backend, StepWork};
+use super::tracking::{Books, read_foreign, read_quoted, read_rows};
+use crate::backend::backend::{Backend, Record, StepWork};
 use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows};
-use crate::backend::held_lock::HeldLock;
+use crate::backend::held_lock::{HeldLock, NOT_OBSERVED};
 use crate::backend::no_transaction::{resume, run_outside_transaction};
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{Columns, VersionTable, sorted_applied};
-use crate::core::{AppliedRevision, DirtyRevision, RevisionId};
-use crate::schema::{IntrospectOptions, Schema};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, has_transaction_control};
+use crate::schema::{IntrospectOptions, QualifiedName, Schema};
 
 /// The schema of the tracking table when none is given.
 /// The `application_name` the session shows in `pg_stat_activity`, unless the URL sets one,
@@ -198,11 +199,11 @@ impl PostgresBackend {
     }
 
     fn run_in_transaction(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
-        let started = Instant::now();
-        let mut result = self.transaction_body(work, started);
-        if result.is_ok() && self.held.is_some() {
-            result = self.read_held_locks();
+        if self.held.is_some() {
+            return self.run_observed(work);
         }
+        let started = Instant::now();
+        let result = self.transaction_body(work, started);
         let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
         let ended = self
             .client
@@ -212,25 +213,15 @@ impl PostgresBackend {
         ended
     }
 
-    /// Adds the table locks this session holds now (before COMMIT) to `held`, leaving out
-    /// the tracking table and temporary tables, which are this program's own.
-    fn read_held_locks(&mut self) -> Result<(), BackendError> {
-        const LOCKS: &str = "SELECT c.relname::text, l.mode FROM pg_locks l \
-            JOIN pg_class c ON c.oid = l.relation \
-            WHERE l.pid = pg_backend_pid() AND l.granted AND c.relkind IN ('r', 'p') \
-            AND c.relpersistence <> 't' AND c.relname <> $1 \
-            AND c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)";
-        let rows = self
-            .client
-            .query(LOCKS, &[&self.table.name])
-            .map_err(|error| database(&error))?;
-        let held = self.held.get_or_insert_with(Vec::new);
-        for row in rows {
-            held.push(HeldLock {
-                relation: row.try_get(0).map_err(|error| database(&error))?,
-                mode: row.try_get(1).map_err(|error| database(&error))?,
-            });
-        }
+    /// `verify --locks`: the step in one transaction as always, but one statement at a
+    /// time (see [`run_observed`]); its locks are kept once it commits.
+    fn run_observed(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
+        let books = Books {
+            table: &self.table,
+            progress: self.progress.as_ref(),
+        };
+        let locks = run_observed(&mut self.client, &books, work)?;
+        self.held.get_or_insert_with(Vec::new).extend(locks);
         Ok(())
     }
 
@@ -263,13 +254,37 @@ impl PostgresBackend {
         books.finish(&mut self.client, work.record, elapsed_ms(started))
     }
 
-    /// The mechanisms of a script run outside a transaction.
-    fn outside(&mut self) -> Outside<'_> {
+    /// The mechanisms of a script run outside a transaction; `observe`: read the locks
+    /// of each statement when recording them.
+    fn outside(&mut self, observe: bool) -> Outside<'_> {
         Outside {
             client: &mut self.client,
             tracking: &self.table,
             progress: &mut self.progress,
+            held: self.held.as_mut().filter(|_| observe),
         }
+    }
+
+    /// A `-- migrate:no-transaction` script. When recording locks, each statement runs in
+    /// a transaction of its own, which is what PostgreSQL does with a statement sent alone,
+    /// so its locks can be read before it commits; unless the file opens and ends
+    /// transactions itself, which that would cut across.
+    fn run_no_transaction(
+        &mut self,
+        script: &Script,
+        record: Record<'_>,
+    ) -> Result<(), BackendError> {
+        let observe = !has_transaction_control(&script.text);
+        let result = run_outside_transaction(&mut self.outside(observe), script, record, 0);
+        if let Some(held) = self.held.as_mut().filter(|_| !observe) {
+            held.push(HeldLock {
+                relation: String::new(),
+                mode: NOT_OBSERVED.into(),
+                line: None,
+                held_ms: 0,
+            });
+        }
+        result
     }
 }
 
@@ -377,9 +392,35 @@ impl Backend for PostgresBackend {
         })
     }
 
+    fn read_user_table(
+        &mut self,
+        table: &QualifiedName,
+        columns: &[Column<'_>],
+    ) -> Result<Option<TextRows>, BackendError> {
+        let quoted = Dialect::Postgres.quote_qualified(table);
+        read_quoted(&mut self.client, &quoted, columns).map_err(|error| BackendError::Tracking {
+            table: quoted.clone(),
+            message: message(&error),
+        })
+    }
+
+    fn read_user_tables(
+        &mut self,
+        tables: &[(&QualifiedName, &[String])],
+    ) -> Result<Vec<Option<TextRows>>, BackendError> {
+        super::user_rows::read_many(&mut self.client, tables).map_err(|error| database(&error))
+    }
+
+    fn digest_user_tables(
+        &mut self,
+        tables: &[(&QualifiedName, &[String])],
+    ) -> Result<Vec<Option<crate::backend::RowsDigest>>, BackendError> {
+        super::user_rows::digests(&mut self.client, tables).map_err(|error| database(&error))
+    }
+
     fn insert_row(
         &mut self,
-        table: &str,
+        table: &QualifiedName,
         columns: &[&str],
         row: &[crate::backend::SqlValue],
     ) -> Result<(), BackendError> {
@@ -397,10 +438,8 @@ impl Backend for PostgresBackend {
     }
 
     fn take_locks(&mut self) -> Vec<HeldLock> {
-        let mut held = self.held.as_mut().map(std::mem::take).unwrap_or_default();
-        held.sort();
-        held.dedup();
-        held
+        // In the order the statements took them.
+        self.held.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     fn stage_steps(&mut self, works: &[StepWork<'_>]) -> Result<(), BackendError> {
@@ -418,7 +457,7 @@ impl Backend for PostgresBackend {
                 ),
             }),
             Some(script) if script.directives.no_transaction => {
-                run_outside_transaction(&mut self.outside(), script, work.record, 0)
+                self.run_no_transaction(script, work.record)
             }
             // Staged steps commit in the same message as their script: no room to look.
             _ if self.held.is_none() && self.staged.takes(&work) => {
@@ -439,7 +478,7 @@ impl Backend for PostgresBackend {
     }
 
     fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {
-        resume(&mut self.outside(), work, done)
+        resume(&mut self.outside(false), work, done)
     }
 
     fn backup_name(&self) -> Option<BackupName> {

@@ -32,6 +32,7 @@ mod error;
 pub mod introspect;
 mod lock;
 mod no_transaction;
+mod observed_locks;
 mod options;
 mod progress;
 mod read_ahead;
@@ -43,6 +44,7 @@ pub(crate) mod tests;
 mod tls;
 mod tls_connect;
 mod tracking;
+mod user_rows;
 
 pub use backend::PostgresBackend;
 pub use options::PostgresOptions;

@@ -5,20 +5,25 @@
 
 use std::ops::Range;
 
+use std::time::Instant;
+
 use postgres::Client;
+use postgres::error::SqlState;
 
 use super::error::tracking;
 use super::error::{database, message, statement_failure};
+use super::observed_locks::Observed;
 use super::progress::write_progress;
 use super::setup::create_progress_table;
 use super::tracking::Books;
 use crate::backend::backend::Record;
 use crate::backend::dialect::Dialect;
 use crate::backend::error::{BackendError, SqlFailure};
+use crate::backend::held_lock::{HeldLock, NOT_OBSERVED};
 use crate::backend::no_transaction::OutsideTransaction;
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::VersionTable;
-use crate::core::DirtyRevision;
+use crate::core::{DirtyRevision, Location};
 
 /// An index by schema and name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +52,8 @@ pub(crate) struct Outside<'a> {
     pub tracking: &'a VersionTable,
     /// The backend's progress table, set once it is known to exist.
     pub progress: &'a mut Option<ProgressTable>,
+    /// `verify --locks`: where the locks each statement took go.
+    pub held: Option<&'a mut Vec<HeldLock>>,
 }
 
 impl Outside<'_> {
@@ -76,7 +83,10 @@ impl OutsideTransaction for Outside<'_> {
     }
 
     fn run_statement(&mut self, text: &str, range: Range<usize>) -> Result<(), BackendError> {
-        run_statement(self.client, text, range)
+        match self.held.as_deref_mut() {
+            None => run_statement(self.client, text, range),
+            Some(held) => observe_statement(self.client, &self.tracking.name, held, text, range),
+        }
     }
 
     fn finish(&mut self, record: Record<'_>, duration_ms: i64) -> Result<(), BackendError> {
@@ -89,6 +99,48 @@ impl OutsideTransaction for Outside<'_> {
         books.finish(&mut transaction, record, duration_ms)?;
         transaction.commit().map_err(|error| database(&error))
     }
+}
+
+/// `verify --locks`: runs the statement at `range` of `text` in a transaction of its own,
+/// reading its locks before the commit. One PostgreSQL refuses in a transaction (`VACUUM`,
+/// `CREATE INDEX CONCURRENTLY`) runs alone, as always, its locks noted as not observed.
+fn observe_statement(
+    client: &mut Client,
+    tracking: &str,
+    held: &mut Vec<HeldLock>,
+    text: &str,
+    range: Range<usize>,
+) -> Result<(), BackendError> {
+    let started = Instant::now();
+    let statement = &text[range.clone()];
+    if !builds_index_concurrently(statement) {
+        client.batch_execute("BEGIN").map_err(|e| database(&e))?;
+        match client.batch_execute(statement) {
+            Ok(()) => {
+                let mut observed = Observed::default();
+                let noted = observed.note(client, tracking, (text, range.start), started);
+                let end = if noted.is_ok() { "COMMIT" } else { "ROLLBACK" };
+                client.batch_execute(end).map_err(|e| database(&e))?;
+                noted?;
+                held.extend(observed.ended());
+                return Ok(());
+            }
+            Err(error) => {
+                client.batch_execute("ROLLBACK").map_err(|e| database(&e))?;
+                if error.code() != Some(&SqlState::ACTIVE_SQL_TRANSACTION) {
+                    return Err(statement_failure(&error, text, range));
+                }
+            }
+        }
+    }
+    run_statement(client, text, range.clone())?;
+    held.push(HeldLock {
+        relation: String::new(),
+        mode: NOT_OBSERVED.into(),
+        line: Some(Location::of_offset(text, range.start).line),
+        held_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    });
+    Ok(())
 }
 
 /// Runs the statement at `range` of `text`, and checks a concurrent index build left no

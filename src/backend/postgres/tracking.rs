@@ -52,8 +52,17 @@ pub(crate) fn read_foreign(
     name: &str,
     columns: &[Column<'_>],
 ) -> Result<Option<TextRows>, postgres::Error> {
+    read_quoted(client, &Dialect::Postgres.quote_identifier(name), columns)
+}
+
+/// Every row of the table `quoted` names (quoted, qualified or not), each value as text;
+/// `None` when there is no such table.
+pub(crate) fn read_quoted(
+    client: &mut Client,
+    quoted: &str,
+    columns: &[Column<'_>],
+) -> Result<Option<TextRows>, postgres::Error> {
     let dialect = Dialect::Postgres;
-    let quoted = dialect.quote_identifier(name);
     let exists: bool = client
         .query_typed_one(
             "SELECT to_regclass($1) IS NOT NULL",
@@ -63,7 +72,7 @@ pub(crate) fn read_foreign(
     if !exists {
         return Ok(None);
     }
-    let rows = client.query_typed(&select_as_text(dialect, &quoted, columns), &[])?;
+    let rows = client.query_typed(&select_as_text(dialect, quoted, columns), &[])?;
     rows.iter()
         .map(|row| (0..columns.len()).map(|index| row.try_get(index)).collect())
         .collect::<Result<TextRows, _>>()

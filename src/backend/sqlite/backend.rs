@@ -42,8 +42,8 @@ pub struct SqliteBackend {
     /// The progress table, once it is known to exist: it is made by the first
     /// no-transaction script, so databases that never run one never see it.
     progress: Option<ProgressTable>,
-    /// While recording locks: whether a step took the write lock since the last take.
-    wrote: Option<bool>,
+    /// While recording locks: the write locks steps held since the last take.
+    wrote: Option<Vec<crate::backend::HeldLock>>,
 }
 
 impl SqliteBackend {
@@ -120,6 +120,7 @@ impl SqliteBackend {
             conn: &self.conn,
             tracking: &self.table,
             progress: &mut self.progress,
+            held: self.wrote.as_mut(),
         }
     }
 
@@ -188,9 +189,6 @@ impl SqliteBackend {
             return run_outside_transaction(&mut self.outside(), script, work.record, 0);
         }
         let started = Instant::now();
-        if let Some(wrote) = self.wrote.as_mut() {
-            *wrote = true;
-        }
         // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
         // than failing halfway through the script.
         self.conn
@@ -214,7 +212,7 @@ impl SqliteBackend {
                         message: error.to_string(),
                     })
             });
-        match result {
+        let ended = match result {
             Ok(()) => self
                 .conn
                 .execute_batch("COMMIT")
@@ -224,7 +222,16 @@ impl SqliteBackend {
                 let _ = self.conn.execute_batch("ROLLBACK");
                 Err(error)
             }
+        };
+        if let Some(wrote) = self.wrote.as_mut() {
+            wrote.push(crate::backend::HeldLock {
+                relation: "database".into(),
+                mode: "write lock".into(),
+                line: None,
+                held_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            });
         }
+        ended
     }
 }
 
@@ -327,9 +334,33 @@ impl Backend for SqliteBackend {
         self.read_text_rows(table, columns).map(Some).map_err(fail)
     }
 
+    fn read_user_tables(
+        &mut self,
+        tables: &[(&crate::schema::QualifiedName, &[String])],
+    ) -> Result<Vec<Option<TextRows>>, BackendError> {
+        let mut out: Vec<TextRows> = vec![Vec::new(); tables.len()];
+        let exists = super::user_rows::visit_rows(&self.conn, tables, |index, row| {
+            out[index].push(row.iter().map(|v| v.map(str::to_owned)).collect());
+        })
+        .map_err(|message| BackendError::Database { message })?;
+        Ok(out
+            .into_iter()
+            .zip(exists)
+            .map(|(rows, there)| there.then_some(rows))
+            .collect())
+    }
+
+    fn digest_user_tables(
+        &mut self,
+        tables: &[(&crate::schema::QualifiedName, &[String])],
+    ) -> Result<Vec<Option<crate::backend::RowsDigest>>, BackendError> {
+        super::user_rows::digests(&self.conn, tables)
+            .map_err(|message| BackendError::Database { message })
+    }
+
     fn insert_row(
         &mut self,
-        table: &str,
+        table: &crate::schema::QualifiedName,
         columns: &[&str],
         row: &[crate::backend::SqlValue],
     ) -> Result<(), BackendError> {
@@ -342,20 +373,13 @@ impl Backend for SqliteBackend {
     }
 
     fn record_locks(&mut self, on: bool) -> bool {
-        self.wrote = on.then_some(false);
+        self.wrote = on.then(Vec::new);
         true
     }
 
     /// SQLite locks the whole file for writing, from `BEGIN IMMEDIATE` to the commit.
     fn take_locks(&mut self) -> Vec<crate::backend::HeldLock> {
-        let wrote = self.wrote.as_mut().is_some_and(std::mem::take);
-        if !wrote {
-            return Vec::new();
-        }
-        vec![crate::backend::HeldLock {
-            relation: "database".into(),
-            mode: "write lock".into(),
-        }]
+        self.wrote.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
     fn reset_session(&mut self) -> Result<(), BackendError> {

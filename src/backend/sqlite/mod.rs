@@ -35,6 +35,7 @@ mod session;
 #[cfg(test)]
 mod tests;
 mod tracking;
+mod user_rows;
 
 pub use backend::SqliteBackend;
 pub use introspect::SnapshotCache;

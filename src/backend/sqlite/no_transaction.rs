@@ -3,6 +3,7 @@
 //! progress it records live once, in `backend/no_transaction.rs`.
 
 use std::ops::Range;
+use std::time::Instant;
 
 use rusqlite::Connection;
 
@@ -12,10 +13,11 @@ use super::script::run_script;
 use crate::backend::backend::Record;
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
+use crate::backend::held_lock::HeldLock;
 use crate::backend::no_transaction::OutsideTransaction;
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::VersionTable;
-use crate::core::DirtyRevision;
+use crate::core::{DirtyRevision, Location};
 
 /// The SQLite side of a script run outside a transaction (see [`OutsideTransaction`]).
 pub(super) struct Outside<'a> {
@@ -23,6 +25,8 @@ pub(super) struct Outside<'a> {
     pub tracking: &'a VersionTable,
     /// The backend's progress table, set once it is known to exist.
     pub progress: &'a mut Option<ProgressTable>,
+    /// `verify --locks`: each statement takes the write lock for as long as it runs.
+    pub held: Option<&'a mut Vec<HeldLock>>,
 }
 
 impl Outside<'_> {
@@ -52,11 +56,21 @@ impl OutsideTransaction for Outside<'_> {
     }
 
     fn run_statement(&mut self, text: &str, range: Range<usize>) -> Result<(), BackendError> {
+        let started = Instant::now();
         // The statement alone, its failure pointed back into the whole script.
-        run_script(self.conn, &text[range.clone()]).map_err(|mut failure| {
+        let result = run_script(self.conn, &text[range.clone()]).map_err(|mut failure| {
             failure.offset = Some(failure.offset.map_or(range.start, |at| range.start + at));
             BackendError::Script { failure }
-        })
+        });
+        if let Some(held) = self.held.as_deref_mut() {
+            held.push(HeldLock {
+                relation: "database".into(),
+                mode: "write lock".into(),
+                line: Some(Location::of_offset(text, range.start).line),
+                held_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            });
+        }
+        result
     }
 
     fn finish(&mut self, record: Record<'_>, duration_ms: i64) -> Result<(), BackendError> {

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use migrate::backend::Dialect;
-use migrate::core::lint::{Flavor, LintReport, lint_revisions};
+use migrate::core::lint::{Flavor, LintReport, ObservedLock, lint_revisions};
 use migrate::core::{History, Shard};
 use migrate::engine::{DataOptions, HistoryMark, ShardMark, VerifyOptions, WalkReport, verify};
 use migrate::source::{Directory, ReadOptions, SourceError};
@@ -71,12 +71,15 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
             (None, None) => verify_walks::whole(context, provider.as_mut(), run, args)?,
         });
     }
+    for (report, (_, lint)) in reports.iter().zip(&mut lint) {
+        lint.observe(&observed_locks(&report.walk));
+    }
     let first = args.shard.is_none_or(Shard::is_first);
     let mut notes = selection.notes;
     notes.extend(directory_notes::ignored(&directory));
     if let Some(data) = options.data {
         notes.push(format!(
-            "data: {} generated rows per table before each up, seed {} (reproduce with --data --seed {})",
+            "data: every table topped up to {} generated rows before each up, seed {} (reproduce with --data --seed {})",
             data.rows, data.seed, data.seed
         ));
     }
@@ -201,4 +204,21 @@ fn lint_merged(context: &Context, merged: &Verification) -> Vec<(String, LintRep
         }
     }
     lint
+}
+
+/// The locks `verify --locks` saw each statement take, for lint to quote.
+fn observed_locks(walk: &WalkReport) -> Vec<ObservedLock> {
+    walk.revisions
+        .iter()
+        .flat_map(|verdict| &verdict.locks)
+        .filter(|lock| !lock.relation.is_empty())
+        .filter_map(|lock| {
+            Some(ObservedLock {
+                origin: lock.file.clone(),
+                line: lock.line?,
+                table: lock.relation.clone(),
+                mode: lock.mode.clone(),
+            })
+        })
+        .collect()
 }

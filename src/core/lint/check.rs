@@ -33,12 +33,16 @@ pub struct LintWarning {
     pub table: String,
     /// The first line of the statement.
     pub statement: String,
+    /// The line the statement starts on (`line` is the finding's own).
+    pub statement_line: usize,
+    /// The lock mode `verify --locks` saw this statement take on `table`, where it ran.
+    pub observed: Option<String>,
 }
 
 impl LintWarning {
-    /// What goes wrong.
+    /// What goes wrong: with the lock mode verify observed, or as the statement reads.
     pub fn problem(&self) -> String {
-        self.rule.problem(&self.table)
+        self.rule.problem(&self.table, self.observed.as_deref())
     }
 }
 
@@ -58,7 +62,39 @@ pub struct LintReport {
     pub stale: Vec<StaleSilence>,
 }
 
+/// A lock `verify --locks` saw a statement take (PostgreSQL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObservedLock {
+    pub origin: String,
+    /// The line the statement starts on.
+    pub line: usize,
+    /// The table, unqualified, as `pg_locks` names it.
+    pub table: String,
+    pub mode: String,
+}
+
 impl LintReport {
+    /// Puts the lock modes verify observed on the warnings of the statements that took
+    /// them, so a warning quotes what the database did rather than what the text implies.
+    /// A warning whose statement took no new lock on its table keeps the text's reading.
+    pub fn observe(&mut self, locks: &[ObservedLock]) {
+        let bare = |table: &str| -> String {
+            let last = table.rsplit('.').next().unwrap_or(table);
+            last.trim_matches('"').to_ascii_lowercase()
+        };
+        let all = self
+            .warnings
+            .iter_mut()
+            .chain(self.silenced.iter_mut().map(|(warning, _)| warning));
+        for warning in all {
+            warning.observed = strongest(locks.iter().filter(|lock| {
+                lock.origin == warning.origin
+                    && lock.line == warning.statement_line
+                    && lock.table.to_ascii_lowercase() == bare(&warning.table)
+            }));
+        }
+    }
+
     fn extend(&mut self, other: LintReport) {
         self.warnings.extend(other.warnings);
         self.silenced.extend(other.silenced);
@@ -111,6 +147,7 @@ pub fn lint_script(script: &Script, options: LintOptions) -> LintReport {
         }
         lock_timeout |= facts.sets_lock_timeout;
         created.extend(facts.creates_table);
+        let statement_line = Location::of_offset(text, range.start).line;
         for (rule, table, offset) in statement_warnings {
             let location = Location::of_offset(text, offset);
             found.push(LintWarning {
@@ -119,6 +156,8 @@ pub fn lint_script(script: &Script, options: LintOptions) -> LintReport {
                 line: location.line,
                 table,
                 statement: location.line_text(text).trim().to_owned(),
+                statement_line,
+                observed: None,
             });
         }
     }
@@ -139,6 +178,23 @@ fn rebuilt_tables(text: &str) -> Vec<String> {
         created.extend(facts.creates_table);
     }
     rebuilt
+}
+
+/// The strongest of the modes, by PostgreSQL's order of table lock modes.
+fn strongest<'a>(locks: impl Iterator<Item = &'a ObservedLock>) -> Option<String> {
+    const ORDER: [&str; 8] = [
+        "AccessShareLock",
+        "RowShareLock",
+        "RowExclusiveLock",
+        "ShareUpdateExclusiveLock",
+        "ShareLock",
+        "ShareRowExclusiveLock",
+        "ExclusiveLock",
+        "AccessExclusiveLock",
+    ];
+    locks
+        .max_by_key(|lock| ORDER.iter().position(|mode| *mode == lock.mode))
+        .map(|lock| lock.mode.clone())
 }
 
 fn applies(rule: Rule, flavor: Flavor) -> bool {

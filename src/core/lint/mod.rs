@@ -13,7 +13,8 @@ mod words;
 mod tests;
 
 pub use check::{
-    Flavor, LintOptions, LintReport, LintWarning, StaleSilence, lint_revisions, lint_script,
+    Flavor, LintOptions, LintReport, LintWarning, ObservedLock, StaleSilence, lint_revisions,
+    lint_script,
 };
 pub use rule::Rule;
 pub use silence::Silence;

@@ -60,36 +60,64 @@ impl Rule {
         Rule::ALL.into_iter().find(|rule| rule.name() == name)
     }
 
-    /// What goes wrong, for a statement on `table`.
-    pub fn problem(self, table: &str) -> String {
+    /// What goes wrong, for a statement on `table`: with the lock mode `observed` by verify
+    /// on a real database (`takes a ShareLock (observed)`), or the one the statement's
+    /// kind takes.
+    pub fn problem(self, table: &str, observed: Option<&str>) -> String {
+        let lock = match observed {
+            Some(mode) => format!("{} {mode} (observed)", article(mode)),
+            None => match (self, self.lock_mode()) {
+                (Rule::NotValid, _) => "a lock that blocks writes".to_owned(),
+                (_, Some(mode)) => format!("{} {mode}", article(mode)),
+                (_, None) => "an exclusive lock".to_owned(),
+            },
+        };
         match self {
             Rule::ConcurrentIndex => format!(
-                "CREATE INDEX on existing table {table} takes a ShareLock: it blocks writes to {table} until the index is built"
+                "CREATE INDEX on existing table {table} takes {lock}: it blocks writes to {table} until the index is built"
             ),
             Rule::NotValid => format!(
-                "adding a constraint to {table} without NOT VALID scans every row while holding a lock that blocks writes"
+                "adding a constraint to {table} without NOT VALID scans every row while holding {lock}"
             ),
             Rule::SetNotNull => format!(
-                "SET NOT NULL on {table} scans every row under an AccessExclusiveLock: it blocks reads and writes"
+                "SET NOT NULL on {table} scans every row under {lock}: it blocks reads and writes"
             ),
             Rule::ColumnType => format!(
-                "changing a column's type on {table} may rewrite the table under an AccessExclusiveLock: it blocks reads and writes"
+                "changing a column's type on {table} may rewrite the table under {lock}: it blocks reads and writes"
             ),
             Rule::VolatileDefault => format!(
-                "a column with a volatile default rewrites {table} under an AccessExclusiveLock: it blocks reads and writes"
+                "a column with a volatile default rewrites {table} under {lock}: it blocks reads and writes"
             ),
             Rule::Rename => format!(
-                "renaming {table} or its column breaks the running release's queries that use the old name"
+                "renaming {table} or its column breaks the running release's queries that use the old name{}",
+                observed.map_or_else(String::new, |_| format!(" (it takes {lock})"))
             ),
             Rule::Drop => format!(
-                "dropping {table} or its column breaks the running release's queries that still use it"
+                "dropping {table} or its column breaks the running release's queries that still use it{}",
+                observed.map_or_else(String::new, |_| format!(" (it takes {lock})"))
             ),
             Rule::VacuumFull => format!(
-                "VACUUM FULL / CLUSTER rewrites {table} under an AccessExclusiveLock: it blocks reads and writes"
+                "VACUUM FULL / CLUSTER rewrites {table} under {lock}: it blocks reads and writes"
             ),
             Rule::LockTimeout => format!(
-                "an exclusive lock on {table} is taken with no lock_timeout: waiting for it queues every query on {table}"
+                "{lock} on {table} is taken with no lock_timeout: waiting for it queues every query on {table}"
             ),
+        }
+    }
+
+    /// The table lock mode the statements this rule warns of take, as PostgreSQL's
+    /// documentation gives it; `None` where it depends on the statement.
+    fn lock_mode(self) -> Option<&'static str> {
+        match self {
+            Rule::ConcurrentIndex => Some("ShareLock"),
+            // ADD FOREIGN KEY takes a ShareRowExclusiveLock, ADD CHECK an exclusive one.
+            Rule::NotValid | Rule::LockTimeout => None,
+            Rule::SetNotNull
+            | Rule::ColumnType
+            | Rule::VolatileDefault
+            | Rule::Rename
+            | Rule::Drop
+            | Rule::VacuumFull => Some("AccessExclusiveLock"),
         }
     }
 
@@ -128,5 +156,14 @@ impl Rule {
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+/// `a` or `an`, for a lock mode's name.
+fn article(mode: &str) -> &'static str {
+    if mode.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
     }
 }

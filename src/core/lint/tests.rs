@@ -21,6 +21,50 @@ fn rules(text: &str) -> Vec<(Rule, usize)> {
 }
 
 #[test]
+fn an_observed_lock_is_quoted_on_the_statement_that_took_it() {
+    // Two statements on orders; verify saw the second (starting on line 3) take its lock.
+    let mut report =
+        lint("CREATE INDEX a ON orders (a);\n-- then\nCREATE INDEX\n  b ON public.orders (b);\n");
+    let lock = |line: usize, table: &str| ObservedLock {
+        origin: "up.sql".into(),
+        line,
+        table: table.into(),
+        mode: "ShareLock".into(),
+    };
+    report.observe(&[lock(3, "orders"), lock(1, "customers")]);
+    let problems: Vec<(usize, String)> = report
+        .warnings
+        .iter()
+        .map(|w| (w.line, w.problem()))
+        .collect();
+    assert_eq!(
+        problems,
+        vec![
+            (
+                1,
+                "CREATE INDEX on existing table orders takes a ShareLock: it blocks writes to orders until the index is built".to_owned()
+            ),
+            (
+                3,
+                "CREATE INDEX on existing table orders takes a ShareLock (observed): it blocks writes to orders until the index is built".to_owned()
+            ),
+        ]
+    );
+    // The strongest mode a statement took on the table is the one quoted.
+    let mut report = lint("ALTER TABLE orders ALTER a TYPE bigint;\n");
+    let mut strong = lock(1, "orders");
+    strong.mode = "AccessExclusiveLock".into();
+    report.observe(&[lock(1, "orders"), strong]);
+    assert!(
+        report.warnings[0]
+            .problem()
+            .contains("under an AccessExclusiveLock (observed)"),
+        "{}",
+        report.warnings[0].problem()
+    );
+}
+
+#[test]
 fn each_rule_fires_on_an_existing_table_with_its_line() {
     let text = "SELECT 1;\nCREATE INDEX i ON orders (a);\n\
         ALTER TABLE orders ADD CONSTRAINT f FOREIGN KEY (u) REFERENCES users (id);\n\
