@@ -17,7 +17,7 @@ use crate::schema::{ConstraintKind, QualifiedName, Schema, Table, TableKind};
 pub struct SeedTable {
     /// Where the rows go, schema and all.
     pub name: QualifiedName,
-    /// The name as reports show it (see [`label`]).
+    /// The name as reports show it (see `label`).
     pub table: String,
     pub columns: Vec<String>,
     pub rows: Vec<Vec<SqlValue<'static>>>,

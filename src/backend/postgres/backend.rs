@@ -2,44 +2,32 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use postgres::{Client, NoTls};
+use postgres::Client;
 
-use super::batches::send_ahead;
-use super::connect_url::{ConnectUrl, scrub};
 use super::dump::DumpSource;
-use super::error::{database, message, script_failure, tracking};
+use super::error::{database, message, tracking};
 use super::introspect::CatalogStatements;
 use super::introspect::SchemaWatch;
-use super::lock::{acquire, lock_key, release};
-use super::no_transaction::Outside;
-use super::observed_locks::run_observed;
+use super::lock::{acquire, release};
 use super::options::PostgresOptions;
 use super::progress::{clear_mark, dirty_marks};
 use super::read_ahead::ReadAhead;
-use super::setup::{
-    DEFAULT_SCHEMA, create_missing_tables, find_progress_table, schema_of, table_exists,
-};
+use super::setup::{create_missing_tables, find_progress_table, schema_of, table_exists};
 use super::staged::{StagedOutcome, StagedRecords};
-use super::tls_connect::make_connector;
-use super::tracking::{Books, read_foreign, read_quoted, read_rows};
-use crate::backend::backend::{Backend, Record, StepWork};
+use super::tracking::{read_foreign, read_quoted, read_rows};
+use crate::backend::backend::{Backend, StepWork};
 use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
 use crate::backend::foreign_table::{Column, TextRows};
-use crate::backend::held_lock::{HeldLock, NOT_OBSERVED};
-use crate::backend::no_transaction::{resume, run_outside_transaction};
+use crate::backend::held_lock::HeldLock;
+use crate::backend::no_transaction::resume;
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{Columns, VersionTable, sorted_applied};
-use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, has_transaction_control};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId};
 use crate::schema::{IntrospectOptions, QualifiedName, Schema};
-
-/// The schema of the tracking table when none is given.
-/// The `application_name` the session shows in `pg_stat_activity`, unless the URL sets one,
-/// so a lock-timeout message elsewhere can say who holds the lock.
-const APPLICATION_NAME: &str = "migrate";
 
 /// A PostgreSQL database.
 ///
@@ -48,135 +36,35 @@ const APPLICATION_NAME: &str = "migrate";
 /// runs in one transaction with its tracking row; a `-- migrate:no-transaction` script
 /// runs statement by statement outside any.
 pub struct PostgresBackend {
-    client: Client,
-    /// Always schema-qualified (see [`DEFAULT_SCHEMA`]).
-    table: VersionTable,
+    pub(super) client: Client,
+    /// Always schema-qualified (see [`super::DEFAULT_SCHEMA`]).
+    pub(super) table: VersionTable,
     /// The progress table, once it is known to exist: it is made by the first
     /// no-transaction script, so databases that never run one never see it.
-    progress: Option<ProgressTable>,
+    pub(super) progress: Option<ProgressTable>,
     /// `postgres://user@host:port/database`, never with a password.
-    target: String,
-    lock_key: i64,
-    locked: bool,
+    pub(super) target: String,
+    pub(super) lock_key: i64,
+    pub(super) locked: bool,
     /// Catalog queries prepared on this connection, for repeated snapshots.
-    catalog: CatalogStatements,
+    pub(super) catalog: CatalogStatements,
     /// Set on a scratch database (see [`Backend::watch_schema_changes`]).
-    watch: Option<SchemaWatch>,
+    pub(super) watch: Option<SchemaWatch>,
     /// The records of the steps expected next (see [`Backend::stage_steps`]).
-    staged: StagedRecords,
+    pub(super) staged: StagedRecords,
     /// The session settings asked for at connection, applied again after a reset.
-    options: PostgresOptions,
+    pub(super) options: PostgresOptions,
     /// `Some` while recording the locks steps hold (see [`Backend::record_locks`]).
-    held: Option<Vec<HeldLock>>,
+    pub(super) held: Option<Vec<HeldLock>>,
     /// The database's name, for a backup's file name.
-    database: String,
+    pub(super) database: String,
     /// How `pg_dump` reaches this database, for backups.
-    dump: DumpSource,
+    pub(super) dump: DumpSource,
     /// Read on the connecting thread, for a no-op check (see [`Backend::read_ahead`]).
-    ahead: ReadAhead,
+    pub(super) ahead: ReadAhead,
 }
 
 impl PostgresBackend {
-    /// Connects to a `postgres://` or `postgresql://` URL. Its query takes libpq's
-    /// parameters as the driver reads them (`application_name`, `connect_timeout`,
-    /// `options`, `hostaddr`, …) plus `sslmode` (`disable`, `allow`, `prefer` (the
-    /// default), `require`, `verify-ca`, `verify-full`) and `sslrootcert`, as libpq reads
-    /// them. The session's `application_name` is `migrate` unless the URL sets one.
-    pub fn connect(url: &str, table: VersionTable) -> Result<Self, BackendError> {
-        Self::connect_with(url, table, &PostgresOptions::default())
-    }
-
-    /// Connects to a URL and applies `options` to the session.
-    pub fn connect_with(
-        url: &str,
-        table: VersionTable,
-        options: &PostgresOptions,
-    ) -> Result<Self, BackendError> {
-        let ConnectUrl {
-            mut config,
-            target,
-            tls,
-        } = ConnectUrl::parse(url)?;
-        if config.get_application_name().is_none() {
-            config.application_name(APPLICATION_NAME);
-        }
-        let dump = DumpSource::new(url, config.get_password());
-        let connect_error = |text: String| BackendError::Connect {
-            target: target.clone(),
-            message: scrub(&text, config.get_password()),
-        };
-        let connected = match make_connector(&tls).map_err(connect_error)? {
-            None => config.connect(NoTls),
-            Some(connector) => config.connect(connector),
-        };
-        let mut client = connected.map_err(|error| connect_error(message(&error)))?;
-        options
-            .apply(&mut client)
-            .map_err(|error| connect_error(message(&error)))?;
-        let mut backend = Self::new(client, table, Some(target))?;
-        backend.options = *options;
-        backend.dump = dump;
-        Ok(backend)
-    }
-
-    /// Migrates through a connection the application already holds; its session settings
-    /// are left as they are. A backup made through it reaches the server as the connection
-    /// describes it (user, host, port, database), with the password from the environment
-    /// or `~/.pgpass`, as `pg_dump` finds them.
-    pub fn from_client(client: Client, table: VersionTable) -> Result<Self, BackendError> {
-        Self::new(client, table, None)
-    }
-
-    fn new(
-        mut client: Client,
-        mut table: VersionTable,
-        target: Option<String>,
-    ) -> Result<Self, BackendError> {
-        let row = client
-            .query_typed_one(
-                "SELECT current_database(), current_user, \
-                        coalesce(host(inet_server_addr()), '<local socket>'), \
-                        coalesce(inet_server_port(), 5432)",
-                &[],
-            )
-            .map_err(|error| database(&error))?;
-        let column = |index: usize| -> Result<String, BackendError> {
-            row.try_get(index).map_err(|error| database(&error))
-        };
-        let database_name = column(0)?;
-        let target = match target {
-            Some(target) => target,
-            None => {
-                let port: i32 = row.try_get(3).map_err(|error| database(&error))?;
-                format!(
-                    "postgres://{}@{}:{port}/{database_name}",
-                    column(1)?,
-                    column(2)?
-                )
-            }
-        };
-        let schema = table
-            .schema
-            .get_or_insert_with(|| DEFAULT_SCHEMA.to_owned());
-        let lock_key = lock_key(&database_name, schema, &table.name);
-        Ok(Self {
-            dump: DumpSource::new(&target, None),
-            client,
-            table,
-            progress: None,
-            target,
-            lock_key,
-            locked: false,
-            catalog: CatalogStatements::default(),
-            watch: None,
-            staged: StagedRecords::default(),
-            held: None,
-            ahead: ReadAhead::default(),
-            options: PostgresOptions::default(),
-            database: database_name,
-        })
-    }
-
     /// The connection, for the application to use once migrated.
     pub fn client_mut(&mut self) -> &mut Client {
         &mut self.client
@@ -197,99 +85,6 @@ impl PostgresBackend {
         let rows = read_rows(&mut self.client, &self.table, columns).map_err(fail)?;
         sorted_applied(rows).map_err(|e| tracking(&self.table, e))
     }
-
-    fn run_in_transaction(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
-        if self.held.is_some() {
-            return self.run_observed(work);
-        }
-        let started = Instant::now();
-        let result = self.transaction_body(work, started);
-        let end = if result.is_ok() { "COMMIT" } else { "ROLLBACK" };
-        let ended = self
-            .client
-            .batch_execute(end)
-            .map_err(|error| database(&error));
-        result?;
-        ended
-    }
-
-    /// `verify --locks`: the step in one transaction as always, but one statement at a
-    /// time (see [`run_observed`]); its locks are kept once it commits.
-    fn run_observed(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
-        let books = Books {
-            table: &self.table,
-            progress: self.progress.as_ref(),
-        };
-        let locks = run_observed(&mut self.client, &books, work)?;
-        self.held.get_or_insert_with(Vec::new).extend(locks);
-        Ok(())
-    }
-
-    /// The script and the record, after a `BEGIN` that travels with the script.
-    fn transaction_body(
-        &mut self,
-        work: StepWork<'_>,
-        started: Instant,
-    ) -> Result<(), BackendError> {
-        const BEGIN: &str = "BEGIN;\n";
-        match work.script {
-            Some(script) => {
-                // One simple-protocol message: the server parses the script itself, so no
-                // splitter can misread it, and reports error positions in the text sent.
-                // BEGIN goes in the same message (a transaction begun in a multi-statement
-                // message outlives it): one round trip fewer per revision. A long script
-                // goes in batches, the last one here.
-                let rest = send_ahead(&mut self.client, &script.text, BEGIN)?;
-                let sent = format!("{}{}", rest.prefix, &script.text[rest.range.clone()]);
-                self.client.batch_execute(&sent).map_err(|error| {
-                    script_failure(&error, &script.text, rest.range.start, rest.prefix)
-                })?;
-            }
-            None => self.client.batch_execute(BEGIN).map_err(|e| database(&e))?,
-        }
-        let books = Books {
-            table: &self.table,
-            progress: self.progress.as_ref(),
-        };
-        books.finish(&mut self.client, work.record, elapsed_ms(started))
-    }
-
-    /// The mechanisms of a script run outside a transaction; `observe`: read the locks
-    /// of each statement when recording them.
-    fn outside(&mut self, observe: bool) -> Outside<'_> {
-        Outside {
-            client: &mut self.client,
-            tracking: &self.table,
-            progress: &mut self.progress,
-            held: self.held.as_mut().filter(|_| observe),
-        }
-    }
-
-    /// A `-- migrate:no-transaction` script. When recording locks, each statement runs in
-    /// a transaction of its own, which is what PostgreSQL does with a statement sent alone,
-    /// so its locks can be read before it commits; unless the file opens and ends
-    /// transactions itself, which that would cut across.
-    fn run_no_transaction(
-        &mut self,
-        script: &Script,
-        record: Record<'_>,
-    ) -> Result<(), BackendError> {
-        let observe = !has_transaction_control(&script.text);
-        let result = run_outside_transaction(&mut self.outside(observe), script, record, 0);
-        if let Some(held) = self.held.as_mut().filter(|_| !observe) {
-            held.push(HeldLock {
-                relation: String::new(),
-                mode: NOT_OBSERVED.into(),
-                line: None,
-                held_ms: 0,
-            });
-        }
-        result
-    }
-}
-
-fn elapsed_ms(started: Instant) -> i64 {
-    i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
 }
 
 impl fmt::Debug for PostgresBackend {

@@ -33,12 +33,14 @@ pub mod introspect;
 mod lock;
 mod no_transaction;
 mod observed_locks;
+mod open;
 mod options;
 mod progress;
 mod read_ahead;
 mod session;
 mod setup;
 mod staged;
+mod steps;
 #[cfg(test)]
 pub(crate) mod tests;
 mod tls;
