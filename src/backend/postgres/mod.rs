@@ -2,8 +2,10 @@
 //!
 //! What lives where:
 //! - `backend`: [`PostgresBackend`], the [`Backend`](crate::backend::Backend) trait's
-//!   implementation, which ties the files below together.
-//! - connecting: `connect_url` (the URL, described without its password), `options`
+//!   implementation, which ties the files below together; `steps` (one step in its
+//!   transaction, observed, or outside one) and `read_ahead` (a no-op's first reads).
+//! - connecting: `open` (a URL or an application's connection into a backend),
+//!   `connect_url` (the URL, described without its password), `options`
 //!   (session timeouts), `tls` (libpq's `sslmode`, `sslrootcert`, `sslcert`, `sslkey`) and
 //!   `tls_connect` (the rustls connector that verifies as `sslmode` asks).
 //! - bookkeeping: `setup` (creating the tables and their schema where missing), `tracking`

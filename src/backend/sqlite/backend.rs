@@ -2,11 +2,10 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use rusqlite::Connection;
 
-use super::books::Books;
 use super::busy::{BUSY_TIMEOUT, check_header, is_busy, locked, without_waiting};
 use super::foreign_keys;
 use super::introspect::SnapshotCache;
@@ -14,36 +13,35 @@ use super::lock;
 use super::no_transaction::Outside;
 use super::progress::{clear_mark, find_progress_table, read_marks};
 use super::read_ahead::{DatabaseState, RowsReadAhead};
-use super::script::run_script;
-use super::tracking::{read_rows, table_exists};
+use super::tracking::table_exists;
 use crate::backend::backend::{Backend, StepWork};
 use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
 use crate::backend::error::BackendError;
-use crate::backend::foreign_table::{Column, TextRows, select_as_text};
-use crate::backend::no_transaction::{resume, run_outside_transaction};
+use crate::backend::foreign_table::{Column, TextRows};
+use crate::backend::no_transaction::resume;
 use crate::backend::progress_table::{ProgressTable, sorted_dirty};
-use crate::backend::version_table::{Columns, VersionTable, sorted_applied};
+use crate::backend::version_table::{Columns, VersionTable};
 use crate::core::{AppliedRevision, DirtyRevision, RevisionId};
 use crate::schema::{IntrospectOptions, Schema};
 
 /// A SQLite database. Its migration lock is a file beside it (see `lock`).
 pub struct SqliteBackend {
-    conn: Connection,
-    table: VersionTable,
-    path: Option<PathBuf>,
-    lock_file: Option<File>,
+    pub(super) conn: Connection,
+    pub(super) table: VersionTable,
+    pub(super) path: Option<PathBuf>,
+    pub(super) lock_file: Option<File>,
     /// The schema as last read, and recent snapshots.
-    snapshots: SnapshotCache,
+    pub(super) snapshots: SnapshotCache,
     /// The tracking rows [`Backend::read_ahead`] read, for the first `applied` to take.
-    rows_read_ahead: Option<RowsReadAhead>,
+    pub(super) rows_read_ahead: Option<RowsReadAhead>,
     /// How long a statement waits for another connection's lock (see `busy`).
-    busy_wait: Duration,
+    pub(super) busy_wait: Duration,
     /// The progress table, once it is known to exist: it is made by the first
     /// no-transaction script, so databases that never run one never see it.
-    progress: Option<ProgressTable>,
+    pub(super) progress: Option<ProgressTable>,
     /// While recording locks: the write locks steps held since the last take.
-    wrote: Option<Vec<crate::backend::HeldLock>>,
+    pub(super) wrote: Option<Vec<crate::backend::HeldLock>>,
 }
 
 impl SqliteBackend {
@@ -102,7 +100,7 @@ impl SqliteBackend {
 
     /// A database that stayed locked as [`BackendError::DatabaseLocked`], anything else as
     /// `other` makes it.
-    fn locked_or(
+    pub(super) fn locked_or(
         &self,
         error: rusqlite::Error,
         other: impl FnOnce(rusqlite::Error) -> BackendError,
@@ -115,7 +113,7 @@ impl SqliteBackend {
     }
 
     /// The mechanisms of a script run outside a transaction.
-    fn outside(&mut self) -> Outside<'_> {
+    pub(super) fn outside(&mut self) -> Outside<'_> {
         Outside {
             conn: &self.conn,
             tracking: &self.table,
@@ -125,7 +123,7 @@ impl SqliteBackend {
     }
 
     /// A failure of the progress table.
-    fn progress_error(&self, error: rusqlite::Error) -> BackendError {
+    pub(super) fn progress_error(&self, error: rusqlite::Error) -> BackendError {
         self.locked_or(error, |error| BackendError::Tracking {
             table: ProgressTable::beside(&self.table).name().to_owned(),
             message: error.to_string(),
@@ -133,109 +131,14 @@ impl SqliteBackend {
     }
 
     /// Sets how long statements wait for another connection's lock.
-    fn set_busy_wait(&mut self, wait: Duration) -> Result<(), BackendError> {
+    pub(super) fn set_busy_wait(&mut self, wait: Duration) -> Result<(), BackendError> {
         self.conn.busy_timeout(wait).map_err(database)?;
         self.busy_wait = wait;
         Ok(())
     }
-
-    /// Every row of the tracking table, read now.
-    fn read_applied(&self, columns: Columns) -> Result<Vec<AppliedRevision>, BackendError> {
-        let tracking = |error: rusqlite::Error| {
-            self.locked_or(error, |error| BackendError::Tracking {
-                table: self.table.name.clone(),
-                message: error.to_string(),
-            })
-        };
-        if !table_exists(&self.conn, &self.table.name).map_err(tracking)? {
-            return Ok(Vec::new());
-        }
-        let raw_rows = read_rows(&self.conn, &self.table, columns).map_err(tracking)?;
-        sorted_applied(raw_rows).map_err(|message| BackendError::Tracking {
-            table: self.table.name.clone(),
-            message,
-        })
-    }
-
-    fn read_text_rows(&self, table: &str, columns: &[Column<'_>]) -> rusqlite::Result<TextRows> {
-        // SQLite reads a double-quoted name that is no column as a string literal, so a
-        // missing column would come back as its own name on every row: refuse it instead.
-        let present: Vec<String> = self
-            .conn
-            .prepare("SELECT name FROM pragma_table_info(?1)")?
-            .query_map([table], |row| row.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        if let Some(missing) = columns
-            .iter()
-            .find(|c| !present.iter().any(|p| p == c.name))
-        {
-            return Err(rusqlite::Error::InvalidColumnName(missing.name.to_owned()));
-        }
-        let dialect = Dialect::Sqlite;
-        let sql = select_as_text(dialect, &dialect.quote_identifier(table), columns);
-        let mut statement = self.conn.prepare(&sql)?;
-        let rows = statement.query_map([], |row| {
-            (0..columns.len())
-                .map(|index| row.get::<_, Option<String>>(index))
-                .collect()
-        })?;
-        rows.collect()
-    }
-
-    /// One step as [`Backend::run_step`] runs it; `check_keys`: foreign keys were on
-    /// before a `-- migrate:foreign-keys-off` script, and are checked before its commit.
-    fn run_step_as_is(&mut self, work: StepWork<'_>, check_keys: bool) -> Result<(), BackendError> {
-        if let Some(script) = work.script.filter(|s| s.directives.no_transaction) {
-            return run_outside_transaction(&mut self.outside(), script, work.record, 0);
-        }
-        let started = Instant::now();
-        // IMMEDIATE takes the write lock now, so a concurrent writer waits here rather
-        // than failing halfway through the script.
-        self.conn
-            .execute_batch("BEGIN IMMEDIATE")
-            .map_err(|error| self.locked_or(error, database))?;
-        let books = Books {
-            table: &self.table,
-            progress: self.progress.as_ref(),
-        };
-        let result = work
-            .script
-            .map_or(Ok(()), |script| run_script(&self.conn, &script.text))
-            .map_err(|failure| BackendError::Script { failure })
-            .and_then(|()| foreign_keys::check(&self.conn, check_keys))
-            .and_then(|()| {
-                let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
-                books
-                    .finish(&self.conn, work.record, duration_ms)
-                    .map_err(|error| BackendError::Tracking {
-                        table: self.table.name.clone(),
-                        message: error.to_string(),
-                    })
-            });
-        let ended = match result {
-            Ok(()) => self
-                .conn
-                .execute_batch("COMMIT")
-                .map_err(|error| self.locked_or(error, database)),
-            Err(error) => {
-                // Some errors already rolled back; a failing ROLLBACK then is expected.
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(error)
-            }
-        };
-        if let Some(wrote) = self.wrote.as_mut() {
-            wrote.push(crate::backend::HeldLock {
-                relation: "database".into(),
-                mode: "write lock".into(),
-                line: None,
-                held_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            });
-        }
-        ended
-    }
 }
 
-fn database(error: rusqlite::Error) -> BackendError {
+pub(super) fn database(error: rusqlite::Error) -> BackendError {
     BackendError::Database {
         message: error.to_string(),
     }

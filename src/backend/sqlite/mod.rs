@@ -2,7 +2,8 @@
 //!
 //! What lives where:
 //! - `backend`: [`SqliteBackend`], the [`Backend`](crate::backend::Backend) trait's
-//!   implementation: opening a connection and a step's transaction.
+//!   implementation: opening a connection; `steps` (a step's `BEGIN IMMEDIATE`
+//!   transaction with its record) and `reads` (the tracking rows, another tool's table).
 //! - bookkeeping: `tracking` (the tracking table's rows, a step's record), `progress`
 //!   (dirty marks of no-transaction scripts), `books` (a record with its mark cleared).
 //! - `no_transaction`: a `-- migrate:no-transaction` script's statements, each alone.
@@ -13,6 +14,7 @@
 //! - `script`: running a script statement by statement, errors pointed at their line.
 //! - `session`: the temporary objects scripts made, dropped between verify's steps.
 //! - `read_ahead`: the tracking rows read before the lock, reused if nothing changed.
+//! - `user_rows`: the application's tables read and written for `verify --data`.
 //! - `introspect/`: the schema read into the model from `sqlite_schema` and the pragmas.
 //! - `tests/`: introspection, a database held locked, no-transaction scripts.
 //!
@@ -30,8 +32,10 @@ mod lock;
 mod no_transaction;
 mod progress;
 mod read_ahead;
+mod reads;
 mod script;
 mod session;
+mod steps;
 #[cfg(test)]
 mod tests;
 mod tracking;
