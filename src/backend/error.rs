@@ -71,6 +71,12 @@ impl BackendError {
                  whose process died is released with it, so there is nothing to clean up"
                     .into(),
             ),
+            Self::Connect { .. } => Some(
+                "check that the server runs and accepts connections at that host and port \
+                 (`pg_isready -h HOST -p PORT` tells), and the URL's user, password and \
+                 database; TLS follows the URL's `sslmode=` (default `prefer`), as libpq does"
+                    .into(),
+            ),
             Self::NoPgDump => Some(
                 "install PostgreSQL's client programs (Debian and Ubuntu: `apt-get install \
                  postgresql-client`) or add the folder holding pg_dump to PATH; to apply \

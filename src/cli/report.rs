@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use migrate::backend::BackendError;
 use migrate::core::{AdoptError, ChangedRevision, PlanError, Verdict};
 use migrate::engine::{EngineError, MergeError, StepFailure};
+use migrate::provision::ProvisionError;
 use migrate::schema::show_whitespace_in_diff;
 use migrate::source::{MirrorError, SourceError};
 
@@ -28,8 +29,16 @@ pub fn render_error(error: &anyhow::Error) -> String {
         .downcast_ref::<SourceError>()
         .and_then(SourceError::help)
         .or_else(|| error.downcast_ref::<MirrorError>()?.help())
-        .or_else(|| error.downcast_ref::<BackendError>()?.help())
-        .or_else(|| error.downcast_ref::<MergeError>()?.help());
+        // A backend's error may come wrapped (a scratch database that could not be
+        // provisioned): its fix is the same.
+        .or_else(|| {
+            error
+                .chain()
+                .find_map(|cause| cause.downcast_ref::<BackendError>())?
+                .help()
+        })
+        .or_else(|| error.downcast_ref::<MergeError>()?.help())
+        .or_else(|| error.downcast_ref::<ProvisionError>()?.help());
     if let Some(help) = help {
         let _ = writeln!(out, "help: {help}");
     }

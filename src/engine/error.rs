@@ -67,6 +67,7 @@ impl EngineError {
             Self::Plan(plan) => plan.help(),
             Self::Adopt(adopt) => adopt.help(),
             Self::Backend(backend) => backend.help(),
+            Self::Provision(provision) => provision.help(),
             _ => None,
         }
     }

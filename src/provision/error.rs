@@ -24,6 +24,14 @@ pub enum ProvisionError {
 }
 
 impl ProvisionError {
+    /// The fix, for the `help:` line, where there is one to give.
+    pub fn help(&self) -> Option<String> {
+        match self {
+            Self::Backend(backend) => backend.help(),
+            _ => None,
+        }
+    }
+
     /// Docker is not there, or cannot give the image.
     pub(crate) fn docker_unavailable(reason: String) -> Self {
         Self::Unavailable {

@@ -121,3 +121,26 @@ fn a_file_that_is_not_a_database_is_named_and_left_alone() {
     assert_eq!(bytes, text.as_bytes());
     assert!(!test.path().join("export.csv.migrate-lock").exists());
 }
+
+/// A server that does not answer is named, with what to check, whichever command met it:
+/// upgrade's own connection or verify's scratch database.
+#[test]
+fn an_unreachable_server_says_what_to_check() {
+    use crate::backends::Kind;
+    let test = crate::harness::Test::new(Kind::Sqlite, "unreachable_server")
+        .expect("SQLite is always here");
+    // Port 1 on loopback: nothing listens there, so the refusal is immediate.
+    let url = "postgres://nobody@127.0.0.1:1/app";
+    let upgrade = test.run_with(&["upgrade"], &[("DATABASE_URL", url)]);
+    let verify = test.run(&["verify", "--backend", "postgres", "--postgres-url", url]);
+    for output in [upgrade, verify] {
+        assert_eq!(output.code, 2, "{output:#?}");
+        assert!(
+            output
+                .stderr
+                .starts_with("error: cannot open postgres://nobody@127.0.0.1:1/app")
+                && output.stderr.contains("\nhelp: check that the server runs"),
+            "{output:#?}"
+        );
+    }
+}
