@@ -4,7 +4,7 @@ use std::thread;
 use std::time::SystemTime;
 
 use migrate::backend::{Backend, BackendError, DatabaseUrl, Dialect, open_with};
-use migrate::source::{Directory, DirectorySummary, FileDialect, ReadOptions};
+use migrate::source::{Directory, DirectorySummary, FileDialect, ReadOptions, SummaryCache};
 
 use super::settings::Settings;
 use super::summary_cache::summary_cache;
@@ -32,43 +32,37 @@ impl Context {
     }
 
     /// Reads and checks the migrations directory, and remembers it for the next no-op run
-    /// (see [`Context::summary_and_backend`]).
+    /// (see [`Context::found_and_backend`]).
     pub fn directory_remembered(&self) -> anyhow::Result<Directory> {
+        self.read_and_remember(summary_cache().as_ref())
+    }
+
+    fn read_and_remember(&self, cache: Option<&SummaryCache>) -> anyhow::Result<Directory> {
         let read_since = SystemTime::now();
         let directory = self.directory()?;
-        if let Some(cache) = summary_cache() {
-            cache.store(
-                &self.settings.dir,
-                self.read_options(),
-                &directory,
-                read_since,
-            );
+        if let Some(cache) = cache {
+            let options = self.read_options();
+            cache.store(&self.settings.dir, options, &directory, read_since);
         }
         Ok(directory)
     }
 
     /// The migrations directory as an earlier run read it, when nothing below it changed
     /// since (a `stat` per file, no file read), else read from the files (and remembered);
-    /// and the database, connected meanwhile on another thread. A remembered directory is
-    /// enough to tell that an `upgrade` has nothing to do or that `check` passes; anything
-    /// else needs [`Context::directory_remembered`]. Errors come in the order of
-    /// [`Context::directory_and_backend`].
+    /// and the database, connected meanwhile (as [`Context::directory_and_backend`] does).
+    /// A remembered directory is enough to tell that an `upgrade` has nothing to do or
+    /// that `check` passes; anything else needs [`Context::directory_remembered`].
     pub fn found_and_backend(&self) -> anyhow::Result<(Found, Box<dyn Backend>)> {
-        if self.creates_a_file() {
-            let directory = self.directory_remembered()?;
-            return Ok((Found::Read(directory), self.backend()?));
-        }
-        let connecting = self.connect_ahead();
-        let remembered =
-            summary_cache().and_then(|cache| cache.load(&self.settings.dir, self.read_options()));
-        let found = match remembered {
-            Some(summary) => Found::Remembered(summary),
-            None => Found::Read(self.directory_remembered()?),
-        };
-        let backend = connecting
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        Ok((found, backend))
+        self.while_connecting(|| {
+            let cache = summary_cache();
+            let remembered = cache
+                .as_ref()
+                .and_then(|cache| cache.load(&self.settings.dir, self.read_options()));
+            Ok(match remembered {
+                Some(summary) => Found::Remembered(summary),
+                None => Found::Read(self.read_and_remember(cache.as_ref())?),
+            })
+        })
     }
 
     /// Whether opening the database creates its file: then it is opened only once the
@@ -111,18 +105,28 @@ impl Context {
     /// broken directory is reported, whatever the database. A SQLite file that does not
     /// exist yet is opened (so created) only once the directory has been read.
     pub fn directory_and_backend(&self) -> anyhow::Result<(Directory, Box<dyn Backend>)> {
+        self.while_connecting(|| self.directory())
+    }
+
+    /// What `read` gives, and the database, connected on another thread meanwhile;
+    /// `read`'s error first. A SQLite file that does not exist yet is opened (so created)
+    /// only after `read` succeeded.
+    fn while_connecting<T>(
+        &self,
+        read: impl FnOnce() -> anyhow::Result<T>,
+    ) -> anyhow::Result<(T, Box<dyn Backend>)> {
         if self.creates_a_file() {
-            let directory = self.directory()?;
-            return Ok((directory, self.backend()?));
+            let found = read()?;
+            return Ok((found, self.backend()?));
         }
         // Not scoped: when the directory is broken, the error is printed without
         // waiting for a server that may take its time to answer.
         let connecting = self.connect_ahead();
-        let directory = self.directory()?;
+        let found = read()?;
         let backend = connecting
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
-        Ok((directory, backend))
+        Ok((found, backend))
     }
 
     /// Connects on another thread, reading the tracking rows ahead.

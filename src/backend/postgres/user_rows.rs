@@ -17,11 +17,7 @@ pub(crate) fn read_many(
     tables: &[(&QualifiedName, &[String])],
 ) -> Result<Vec<Option<TextRows>>, postgres::Error> {
     let dialect = Dialect::Postgres;
-    let names: Vec<String> = tables
-        .iter()
-        .map(|(name, _)| dialect.quote_qualified(name))
-        .collect();
-    let exists = existing(client, &names)?;
+    let (names, exists) = quoted_and_existing(client, tables)?;
     let selects: Vec<String> = tables
         .iter()
         .zip(&names)
@@ -59,12 +55,7 @@ pub(crate) fn digests(
     client: &mut Client,
     tables: &[(&QualifiedName, &[String])],
 ) -> Result<Vec<Option<RowsDigest>>, postgres::Error> {
-    let dialect = Dialect::Postgres;
-    let names: Vec<String> = tables
-        .iter()
-        .map(|(name, _)| dialect.quote_qualified(name))
-        .collect();
-    let exists = existing(client, &names)?;
+    let (names, exists) = quoted_and_existing(client, tables)?;
     let selects: Vec<String> = names
         .iter()
         .enumerate()
@@ -89,6 +80,19 @@ pub(crate) fn digests(
         }
     }
     Ok(out)
+}
+
+/// Each table's quoted, qualified name, and whether it exists.
+fn quoted_and_existing(
+    client: &mut Client,
+    tables: &[(&QualifiedName, &[String])],
+) -> Result<(Vec<String>, Vec<bool>), postgres::Error> {
+    let names: Vec<String> = tables
+        .iter()
+        .map(|(name, _)| Dialect::Postgres.quote_qualified(name))
+        .collect();
+    let exists = existing(client, &names)?;
+    Ok((names, exists))
 }
 
 /// Which of the quoted names name a table.
