@@ -10,7 +10,7 @@
 //! cache.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
@@ -23,6 +23,14 @@ use crate::core::{Checksum, Directives, History, IdOrder, Revision, RevisionId, 
 
 /// Bumped when what a cache file holds changes shape.
 const FORMAT: u32 = 1;
+
+/// A cache file not written for this long is removed when another is written: folders
+/// come and go (CI checkouts, branches in worktrees) and nothing else would ever delete
+/// theirs. One still in use is only read again once, then remembered afresh.
+const UNUSED_FOR: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+
+/// A temporary file this old was left by a run that died while writing.
+const ABANDONED_AFTER: Duration = Duration::from_secs(24 * 60 * 60);
 
 /// Where cache files go, and what must match for one to be used.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +131,9 @@ impl SummaryCache {
         };
         let file = CacheFile::of(directory, self, &root, options, stamps);
         let target = self.file_for(&root, options);
-        let _ = write_whole(&self.folder, &target, &file);
+        if write_whole(&self.folder, &target, &file).is_ok() {
+            prune(&self.folder, SystemTime::now());
+        }
     }
 
     fn file_for(&self, root: &Path, options: ReadOptions) -> PathBuf {
@@ -133,6 +143,31 @@ impl SummaryCache {
         let digest = hash.finalize();
         let name: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
         self.folder.join(format!("{name}.bin"))
+    }
+}
+
+/// Removes the cache files not written since [`UNUSED_FOR`] before `now`, and temporary
+/// files abandoned since [`ABANDONED_AFTER`]. Only on a write, which has read the whole
+/// directory anyway: a no-op run never lists the folder. Errors are ignored (another run
+/// may be pruning too).
+fn prune(folder: &Path, now: SystemTime) {
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let age = if name.starts_with(".tmp") {
+            ABANDONED_AFTER
+        } else if name.ends_with(".bin") {
+            UNUSED_FOR
+        } else {
+            continue;
+        };
+        let written = entry.metadata().and_then(|metadata| metadata.modified());
+        if written.is_ok_and(|written| now.duration_since(written).is_ok_and(|d| d > age)) {
+            let _ = std::fs::remove_file(entry.path());
+        }
     }
 }
 

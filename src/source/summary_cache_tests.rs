@@ -136,3 +136,31 @@ fn a_damaged_cache_file_misses() {
     }
     assert!(cache.load(dir.path(), ReadOptions::default()).is_none());
 }
+
+#[test]
+fn writing_removes_cache_files_long_unused_and_abandoned_temporary_files() {
+    let dir = history_folder();
+    let place = tempfile::tempdir().unwrap();
+    let cache = cache(place.path(), "migrate 1");
+    fs::create_dir_all(&cache.folder).unwrap();
+    let aged = |name: &str, age: Duration| {
+        let path = cache.folder.join(name);
+        let file = fs::File::create(&path).unwrap();
+        file.set_modified(SystemTime::now() - age).unwrap();
+        path
+    };
+    let day = Duration::from_secs(24 * 60 * 60);
+    let unused = aged("0123456789ab0123456789ab.bin", 31 * day);
+    let recent = aged("ba9876543210ba9876543210.bin", 29 * day);
+    let abandoned = aged(".tmpAbCdEf", 2 * day);
+    let being_written = aged(".tmpGhIjKl", Duration::from_secs(60));
+    let other = aged("notes.txt", 400 * day);
+    stored(dir.path(), &cache);
+    assert!(!unused.exists(), "a file unused for 31 days is removed");
+    assert!(
+        !abandoned.exists(),
+        "a temporary file 2 days old is removed"
+    );
+    assert!(recent.exists() && being_written.exists() && other.exists());
+    assert!(cache.load(dir.path(), ReadOptions::default()).is_some());
+}
