@@ -49,7 +49,11 @@ backend_test!(data_a_loss_through_on_delete_cascade_is_reported, |test| {
         "{}",
         output.stdout
     );
-    assert!(!output.stdout.contains("rows of parent"), "{}", output.stdout);
+    assert!(
+        !output.stdout.contains("rows of parent"),
+        "{}",
+        output.stdout
+    );
 });
 
 backend_test!(data_a_loss_through_a_trigger_is_reported, |test| {
