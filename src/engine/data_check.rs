@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 pub use super::data_compare::TableRows;
 use super::data_compare::{compare, compare_as, narrowed};
+use super::data_reach::Reached;
 use super::data_seed::{SeedRound, SeedTable, label, plan_seed};
 use super::error::EngineError;
 use crate::backend::{Backend, Column, RowsDigest, SqlValue, TextRows};
@@ -33,18 +34,27 @@ pub struct Seeded {
 /// for a later down to lose), so tables stay small over a long history.
 pub type Filled = BTreeMap<String, Vec<String>>;
 
+/// What the walk knows of the tables before seeding: the rows it read last, and the
+/// tables whose rows may have changed since.
+pub struct Known {
+    pub tables: Vec<TableRows>,
+    pub since: Reached,
+}
+
 /// Tops up the tables of `schema` with round `round`'s rows (a table with fewer than
 /// `options.rows` rows, or new columns since `filled`, and the parents its foreign keys
-/// take values from) and reads every table back.
+/// take values from) and reads every table back (a known one only if `known.since`
+/// reaches it).
 pub fn seed(
     backend: &mut dyn Backend,
     schema: &Schema,
     options: DataOptions,
     round: u64,
-    state: (&mut Filled, Vec<TableRows>),
+    state: (&mut Filled, Known),
 ) -> Result<Seeded, EngineError> {
     let (filled, known) = state;
-    let mut tables = read_all(backend, schema.tables.values().map(AsRef::as_ref), known)?;
+    let tables = schema.tables.values().map(AsRef::as_ref);
+    let mut tables = read_all(backend, tables, known.tables, &known.since)?;
     let wanted: BTreeSet<String> = tables
         .iter()
         .filter(|t| t.rows.len() < options.rows || filled.get(&t.table) != Some(&t.columns))
@@ -82,7 +92,7 @@ pub fn seed(
         .iter()
         .filter_map(|t| schema.tables.get(&t.name).map(AsRef::as_ref))
         .collect();
-    for again in read_all(backend, written.into_iter(), Vec::new())? {
+    for again in read_all(backend, written.into_iter(), Vec::new(), &Reached::All)? {
         filled.insert(again.table.clone(), again.columns.clone());
         if let Some(slot) = tables.iter_mut().find(|t| t.name == again.name) {
             *slot = again;
@@ -112,11 +122,13 @@ fn as_seed(table: &TableRows) -> SeedTable {
 }
 
 /// Every row of each table, by its visible columns, matched by primary key; a table in
-/// `known` with the same columns is read only if its digest says it changed.
+/// `known` with the same columns is read only if `reached` says it may have changed and
+/// its digest says it did.
 fn read_all<'a>(
     backend: &mut dyn Backend,
     tables: impl Iterator<Item = &'a Table>,
     mut known: Vec<TableRows>,
+    reached: &Reached,
 ) -> Result<Vec<TableRows>, EngineError> {
     let mut out: Vec<TableRows> = tables
         .map(|table| {
@@ -157,7 +169,7 @@ fn read_all<'a>(
         }
     }
     // A table not known has no digest: it is read in full.
-    let now = reread(backend, &out.iter().collect::<Vec<_>>())?;
+    let now = reread(backend, &out.iter().collect::<Vec<_>>(), reached)?;
     for (table, (now, digest)) in out.iter_mut().zip(now) {
         table.digest = digest;
         match now {
@@ -176,10 +188,34 @@ enum Now {
     Changed(TextRows),
 }
 
-/// Each of `tables` against the rows it had: the same (by digest, nothing kept), gone, or
-/// changed (then read in full). Most tables are not touched by a step: only their digest
-/// is computed.
+/// Each of `tables` against the rows it had: the same (not reached since it was read, or
+/// by digest), gone, or changed (then read in full). Most tables are not touched by a
+/// step: not even their digest is computed.
 fn reread(
+    backend: &mut dyn Backend,
+    tables: &[&TableRows],
+    reached: &Reached,
+) -> Result<Vec<(Now, Option<RowsDigest>)>, EngineError> {
+    // A table read before (it has a digest) that no step since can have written.
+    let unchanged = |t: &TableRows| t.digest.is_some() && !reached.contains(&t.name);
+    let asked: Vec<&TableRows> = tables.iter().copied().filter(|t| !unchanged(t)).collect();
+    let mut answers = if asked.is_empty() {
+        Vec::new()
+    } else {
+        reread_all(backend, &asked)?
+    }
+    .into_iter();
+    Ok(tables
+        .iter()
+        .map(|t| match unchanged(t) {
+            true => (Now::Same, t.digest),
+            false => answers.next().unwrap_or((Now::Gone, None)),
+        })
+        .collect())
+}
+
+/// As [`reread`], asking the backend of every table.
+fn reread_all(
     backend: &mut dyn Backend,
     tables: &[&TableRows],
 ) -> Result<Vec<(Now, Option<RowsDigest>)>, EngineError> {
@@ -260,6 +296,7 @@ pub fn check_survived(
     backend: &mut dyn Backend,
     seeded: &Seeded,
     revision: &str,
+    reached: &Reached,
 ) -> Result<Option<String>, EngineError> {
     let before: Vec<&TableRows> = seeded
         .tables
@@ -267,7 +304,7 @@ pub fn check_survived(
         .filter(|t| !t.rows.is_empty())
         .collect();
     // A column the down dropped shows in the schema diff; a table it dropped lost its rows.
-    let after = reread(backend, &before)?;
+    let after = reread(backend, &before, reached)?;
     for (before, (now, _)) in before.into_iter().zip(&after) {
         if let Some(loss) = rows_now(before, now).and_then(|rows| compare(before, rows)) {
             return Ok(Some(format!("down of {revision} {loss}")));
@@ -282,9 +319,10 @@ pub fn check_survived(
 pub fn check_kept_by_up(
     backend: &mut dyn Backend,
     seeded: &Seeded,
-    after_up: &Schema,
+    after_up: (&Schema, &Reached),
     revision: &str,
 ) -> Result<Vec<String>, EngineError> {
+    let (after_up, reached) = after_up;
     let mut kept_tables = Vec::new();
     for before in seeded.tables.iter().filter(|t| !t.rows.is_empty()) {
         let Some(table) = after_up.tables.get(&before.name) else {
@@ -293,7 +331,7 @@ pub fn check_kept_by_up(
         let kept: Vec<&str> = table.columns.iter().map(|c| c.name.as_str()).collect();
         kept_tables.extend(narrowed(before, &kept));
     }
-    let after = reread(backend, &kept_tables.iter().collect::<Vec<_>>())?;
+    let after = reread(backend, &kept_tables.iter().collect::<Vec<_>>(), reached)?;
     let mut warnings = Vec::new();
     for (before, (now, _)) in kept_tables.iter().zip(&after) {
         let change = rows_now(before, now).and_then(|rows| compare_as(before, rows, "deleted"));

@@ -3,7 +3,8 @@
 
 use proptest::prelude::*;
 
-use super::data_check::{DataOptions, Filled, seed};
+use super::data_check::{DataOptions, Filled, Known, seed};
+use super::data_reach::Reached;
 use crate::backend::{Backend, SqliteBackend, VersionTable};
 use crate::schema::IntrospectOptions;
 
@@ -65,7 +66,7 @@ proptest! {
         let mut filled = Filled::new();
         let mut last = Vec::new();
         for round in 1..=rounds {
-            let known = std::mem::take(&mut last);
+            let known = Known { tables: std::mem::take(&mut last), since: Reached::All };
             let seeded = seed(&mut db, &schema, options, round, (&mut filled, known)).unwrap();
             last = seeded.tables.clone();
             for (t, columns) in tables.iter().enumerate() {

@@ -6,6 +6,7 @@ mod autogenerate;
 mod backup;
 mod data_check;
 mod data_compare;
+mod data_reach;
 mod data_seed;
 #[cfg(test)]
 mod data_seed_tests;

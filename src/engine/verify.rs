@@ -137,8 +137,12 @@ pub fn verify(
             || !matches!(outcome.verdict.status, Status::Ok | Status::Irreversible)
         {
             // Not every step staged for this revision ran (or the database is about to
-            // be replaced): the next revision stages its own window.
+            // be replaced): the next revision stages its own window, and reads every
+            // table before seeding.
             walk.staged_until = 0;
+            if let Some(data) = &mut walk.data {
+                data.forget();
+            }
         }
         outcome.verdict.data_skipped = std::mem::take(&mut walk.skipped);
         outcome.verdict.data_warnings = std::mem::take(&mut walk.data_warnings);
@@ -270,7 +274,8 @@ impl Walk<'_> {
             ));
         }
         let after_up = self.snapshot(scratch)?;
-        if let Some(data) = &self.data {
+        if let Some(data) = &mut self.data {
+            data.ran(&revision.up.text, before, &after_up);
             let id = revision.id.to_string();
             self.data_warnings = data.after_up(scratch.backend(), &after_up, &id)?;
         }
@@ -304,6 +309,9 @@ impl Walk<'_> {
             return Ok(outcome);
         }
         let after_down = self.snapshot(scratch)?;
+        if let Some(data) = &mut self.data {
+            data.ran(&down.text, &after_up, &after_down);
+        }
         let (failures, warnings) = self.split(diff(before, &after_down));
         if let Some(mut verdict) = judge_down(revision, down, failures) {
             verdict.warnings = warnings;
@@ -350,6 +358,9 @@ impl Walk<'_> {
         // The second up takes the locks the first did: they are reported once.
         let _ = scratch.backend().take_locks();
         let after_reup = self.snapshot(scratch)?;
+        if let Some(data) = &mut self.data {
+            data.ran(&revision.up.text, &after_down, &after_reup);
+        }
         let (failures, more_warnings) = self.split(diff(&after_up, &after_reup));
         let mut verdict = verdict(revision, Status::Ok);
         verdict.warnings = warnings.into_iter().chain(more_warnings).collect();

@@ -2,8 +2,11 @@
 //! wrote, says what an up deleted or changed of it, whether a down kept it, and tells an
 //! up that failed on the seeded rows from one that fails anyway.
 
-use super::data_check::{DataOptions, Filled, Seeded, check_kept_by_up, check_survived, seed};
+use super::data_check::{
+    DataOptions, Filled, Known, Seeded, check_kept_by_up, check_survived, seed,
+};
 use super::data_compare::example_row;
+use super::data_reach::{Reached, step_reach};
 use super::error::EngineError;
 use super::verify_report::{RevisionVerdict, Status};
 use crate::backend::{Backend, BackendError};
@@ -18,6 +21,9 @@ pub(super) struct DataWalk {
     seeded: Option<Seeded>,
     /// The tables filled so far, with their columns then.
     filled: Filled,
+    /// The tables whose rows the steps run since `seeded` was read may have changed:
+    /// only those are read again.
+    since_seed: Reached,
 }
 
 /// What the seeded rows say of an up that failed: the database's detail and one row.
@@ -33,7 +39,22 @@ impl DataWalk {
             round: 0,
             seeded: None,
             filled: Filled::new(),
+            since_seed: Reached::All,
         }
+    }
+
+    /// A step ran `script`, the schema going from `before` to `after`: the tables it may
+    /// have written are read again.
+    pub(super) fn ran(&mut self, script: &str, before: &Schema, after: &Schema) {
+        if self.since_seed != Reached::All {
+            self.since_seed.add(step_reach(script, before, after));
+        }
+    }
+
+    /// The database is not what the last readings saw (a step failed, the database was
+    /// rebuilt or replaced): every table is read again.
+    pub(super) fn forget(&mut self) {
+        self.since_seed = Reached::All;
     }
 
     /// Fills the tables of `before` for the next revision; the tables left alone, and why.
@@ -45,7 +66,10 @@ impl DataWalk {
         self.round += 1;
         let seeded = {
             // The rows read before the last revision: a table unchanged since is not read.
-            let known = self.seeded.take().map(|s| s.tables).unwrap_or_default();
+            let known = Known {
+                tables: self.seeded.take().map(|s| s.tables).unwrap_or_default(),
+                since: std::mem::replace(&mut self.since_seed, Reached::none()),
+            };
             seed(
                 backend,
                 before,
@@ -71,7 +95,9 @@ impl DataWalk {
         revision: &str,
     ) -> Result<Vec<String>, EngineError> {
         match &self.seeded {
-            Some(seeded) => check_kept_by_up(backend, seeded, after_up, revision),
+            Some(seeded) => {
+                check_kept_by_up(backend, seeded, (after_up, &self.since_seed), revision)
+            }
             None => Ok(Vec::new()),
         }
     }
@@ -83,7 +109,7 @@ impl DataWalk {
         revision: &str,
     ) -> Result<Option<String>, EngineError> {
         match &self.seeded {
-            Some(seeded) => check_survived(backend, seeded, revision),
+            Some(seeded) => check_survived(backend, seeded, revision, &self.since_seed),
             None => Ok(None),
         }
     }

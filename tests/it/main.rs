@@ -17,6 +17,7 @@ mod ci_templates;
 mod commands;
 mod concurrency;
 mod data;
+mod data_reach;
 mod failures;
 mod guide;
 mod help;

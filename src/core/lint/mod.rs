@@ -7,7 +7,7 @@ mod check;
 mod rule;
 mod silence;
 mod statement;
-mod words;
+pub(crate) mod words;
 
 #[cfg(test)]
 mod tests;

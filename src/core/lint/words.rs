@@ -1,10 +1,10 @@
-//! The words of one SQL statement, for the lint rules: keywords and names with their byte
-//! offsets, string literals, dollar quotes and comments skipped. Pure; never fails: an
-//! unterminated literal or comment runs to the end of the text.
+//! The words of SQL text, for the lint rules and for `verify --data`'s row reach: keywords
+//! and names with their byte offsets, string literals, dollar quotes and comments skipped.
+//! Pure; never fails: an unterminated literal or comment runs to the end of the text.
 
 /// One token the rules look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Word {
+pub(crate) enum Word {
     /// A bare word (keyword or unquoted name), as written.
     Bare(String),
     /// A `"quoted"` name, unescaped.
@@ -17,7 +17,7 @@ pub(super) enum Word {
 
 /// A token and where it starts in the statement's text.
 #[derive(Debug, Clone)]
-pub(super) struct Token {
+pub(crate) struct Token {
     pub word: Word,
     pub at: usize,
 }
@@ -44,7 +44,7 @@ impl Token {
 }
 
 /// The tokens of `sql`.
-pub(super) fn tokens(sql: &str) -> Vec<Token> {
+pub(crate) fn tokens(sql: &str) -> Vec<Token> {
     let bytes = sql.as_bytes();
     let mut out = Vec::new();
     let mut at = 0;
