@@ -56,7 +56,7 @@ pub use plan::{Action, Plan, PlanOptions, Step, plan_downgrade, plan_stamp, plan
 pub use plan_error::{ChangedRevision, MissingRevision, PlanError};
 pub use revision::Revision;
 pub use revision_id::{RevisionId, RevisionIdError};
-pub use row_reach::{NamedReach, RowReach, row_reach};
+pub use row_reach::{NamedReach, RowReach, makes_rules, row_reach};
 pub use script::Script;
 pub use session_state::may_leave_session_state;
 pub use shard::{Shard, ShardError};

@@ -68,6 +68,16 @@ pub fn row_reach(script: &str) -> RowReach {
     RowReach::Named(reach)
 }
 
+/// Whether `script` makes or changes a rule (PostgreSQL's `CREATE RULE`): a rule outlives
+/// the step that made it, and from then on a write to one table can write others that
+/// no later script names. Rules are not in the schema model, so the history is read
+/// for them instead.
+pub fn makes_rules(script: &str) -> bool {
+    tokens(script)
+        .iter()
+        .any(|token| matches!(&token.word, Word::Bare(word) if word.eq_ignore_ascii_case("rule")))
+}
+
 /// The word that lets `statement` (of `script`) reach tables it does not name, if any.
 fn reaches_anything(script: &str, statement: &[Token]) -> Option<String> {
     let first = statement.first()?;
@@ -198,5 +208,15 @@ mod tests {
     fn a_foreign_key_action_is_not_a_drop_cascade() {
         let reach = named("ALTER TABLE c ADD FOREIGN KEY (p) REFERENCES p (id) ON UPDATE CASCADE;");
         assert!(reach.cascading.contains("c"));
+    }
+
+    #[test]
+    fn a_rule_is_seen_wherever_it_is_made_but_not_in_text() {
+        assert!(makes_rules(
+            "CREATE OR REPLACE RULE keep AS ON DELETE TO a DO ALSO DELETE FROM b;"
+        ));
+        assert!(!makes_rules(
+            "INSERT INTO a VALUES ('rule'); -- rule\nSELECT 1;"
+        ));
     }
 }

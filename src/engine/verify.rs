@@ -12,7 +12,7 @@ use super::verify_report::{RevisionVerdict, Status, StepLock, WalkReport};
 use super::verify_steps::{apply, apply_unchecked, run_down, run_up, stage_checks};
 use super::verify_verdicts::{Outcome, failed, judge_down, refused, skipped, verdict};
 use crate::backend::VersionTable;
-use crate::core::{History, Revision, RevisionId, transaction_control};
+use crate::core::{History, Revision, RevisionId, makes_rules, transaction_control};
 use crate::provision::{Provider, Scratch};
 use crate::schema::{Finding, FindingKind, IntrospectOptions, Schema, diff};
 
@@ -54,6 +54,15 @@ pub enum Event<'a> {
     },
 }
 
+/// Whether any up or down of `history` makes a rule (see [`DataWalk::new`]).
+fn history_makes_rules(history: &History) -> bool {
+    history.revisions().iter().any(|revision| {
+        std::iter::once(&revision.up)
+            .chain(revision.down.as_ref())
+            .any(|script| makes_rules(&script.text))
+    })
+}
+
 /// Walks every revision of `history` on scratch databases from `provider`, telling
 /// `on_event` as each revision is checked and judged.
 pub fn verify(
@@ -71,7 +80,9 @@ pub fn verify(
         options,
         checkpoint: None,
         staged_until: 0,
-        data: options.data.map(DataWalk::new),
+        data: options
+            .data
+            .map(|data| DataWalk::new(data, history_makes_rules(history))),
         skipped: Vec::new(),
         data_warnings: Vec::new(),
         seeded_failure: None,

@@ -24,6 +24,8 @@ pub(super) struct DataWalk {
     /// The tables whose rows the steps run since `seeded` was read may have changed:
     /// only those are read again.
     since_seed: Reached,
+    /// A revision of the history makes a rule: every step can write any table.
+    every_step_reaches_all: bool,
 }
 
 /// What the seeded rows say of an up that failed: the database's detail and one row.
@@ -33,8 +35,11 @@ pub(super) struct SeededFailure {
 }
 
 impl DataWalk {
-    pub(super) fn new(options: DataOptions) -> Self {
+    /// `history_makes_rules`: a script of the whole history (not only the revisions
+    /// checked: a rule made before them still fires) makes a rule.
+    pub(super) fn new(options: DataOptions, history_makes_rules: bool) -> Self {
         Self {
+            every_step_reaches_all: history_makes_rules,
             options,
             round: 0,
             seeded: None,
@@ -46,7 +51,9 @@ impl DataWalk {
     /// A step ran `script`, the schema going from `before` to `after`: the tables it may
     /// have written are read again.
     pub(super) fn ran(&mut self, script: &str, before: &Schema, after: &Schema) {
-        if self.since_seed != Reached::All {
+        if self.every_step_reaches_all {
+            self.since_seed = Reached::All;
+        } else if self.since_seed != Reached::All {
             self.since_seed.add(step_reach(script, before, after));
         }
     }

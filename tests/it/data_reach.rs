@@ -101,3 +101,47 @@ backend_test!(data_a_loss_through_a_trigger_is_reported, |test| {
         output.stdout
     );
 });
+
+/// A rule (PostgreSQL only: SQLite has none) made by an earlier revision fires on a later
+/// down's writes to the table it is on; the down never names the table the rule empties.
+#[test]
+fn data_a_loss_through_a_rule_made_earlier_is_reported_on_postgres() {
+    let Some(test) = Test::new(Kind::Postgres, "data_a_loss_through_a_rule") else {
+        return;
+    };
+    test.remove("migrations");
+    test.write(
+        "migrations/20240101000001_create/up.sql",
+        "CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL);\n\
+         CREATE TABLE log (id integer PRIMARY KEY, note text NOT NULL);\n",
+    );
+    test.write(
+        "migrations/20240101000001_create/down.sql",
+        "DROP TABLE log;\nDROP TABLE items;\n",
+    );
+    test.write(
+        "migrations/20240101000002_purge/up.sql",
+        "CREATE RULE purge AS ON UPDATE TO items DO ALSO DELETE FROM log;\n",
+    );
+    test.write(
+        "migrations/20240101000002_purge/down.sql",
+        "DROP RULE purge ON items;\n",
+    );
+    test.write(
+        "migrations/20240101000003_add_x/up.sql",
+        "ALTER TABLE items ADD COLUMN x text;\n",
+    );
+    test.write(
+        "migrations/20240101000003_add_x/down.sql",
+        "UPDATE items SET name = name;\nALTER TABLE items DROP COLUMN x;\n",
+    );
+    let output = verify_data(&test);
+    assert_eq!(output.code, 1, "{output:#?}");
+    assert!(
+        output
+            .stdout
+            .contains("down of 20240101000003 lost 3 rows of log; e.g. (id="),
+        "{}",
+        output.stdout
+    );
+}
