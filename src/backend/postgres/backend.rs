@@ -12,9 +12,9 @@ use super::introspect::CatalogStatements;
 use super::introspect::SchemaWatch;
 use super::lock::{acquire, release};
 use super::options::PostgresOptions;
-use super::progress::{clear_mark, dirty_marks};
+use super::progress::{clear_mark, dirty_marks, read_marks};
 use super::read_ahead::ReadAhead;
-use super::setup::{create_missing_tables, find_progress_table, schema_of, table_exists};
+use super::setup::{create_missing_tables, schema_of, table_exists};
 use super::staged::{StagedOutcome, StagedRecords};
 use super::tracking::{read_foreign, read_quoted, read_rows};
 use crate::backend::backend::{Backend, StepWork};
@@ -46,6 +46,10 @@ pub struct PostgresBackend {
     pub(super) target: String,
     pub(super) lock_key: i64,
     pub(super) locked: bool,
+    /// Set when, under the lock, the tracking table is known to exist and `progress` to
+    /// be accurate (see [`Backend::ensure_version_table`]); cleared as a step runs, which
+    /// may drop either.
+    pub(super) tables_known: bool,
     /// Catalog queries prepared on this connection, for repeated snapshots.
     pub(super) catalog: CatalogStatements,
     /// Set on a scratch database (see [`Backend::watch_schema_changes`]).
@@ -79,7 +83,9 @@ impl PostgresBackend {
     fn read_applied(&mut self, columns: Columns) -> Result<Vec<AppliedRevision>, BackendError> {
         let fail = |e: postgres::Error| tracking(&self.table, message(&e));
         let schema = schema_of(&self.table);
-        if !table_exists(&mut self.client, schema, &self.table.name).map_err(fail)? {
+        if !self.tables_known
+            && !table_exists(&mut self.client, schema, &self.table.name).map_err(fail)?
+        {
             return Ok(Vec::new());
         }
         let rows = read_rows(&mut self.client, &self.table, columns).map_err(fail)?;
@@ -142,6 +148,7 @@ impl Backend for PostgresBackend {
     }
 
     fn unlock(&mut self) -> Result<(), BackendError> {
+        self.tables_known = false;
         if !std::mem::replace(&mut self.locked, false) {
             return Ok(());
         }
@@ -153,8 +160,10 @@ impl Backend for PostgresBackend {
 
     fn ensure_version_table(&mut self) -> Result<(), BackendError> {
         let fail = |error: postgres::Error| tracking(&self.table, message(&error));
-        create_missing_tables(&mut self.client, &self.table).map_err(fail)?;
-        self.progress = find_progress_table(&mut self.client, &self.table).map_err(fail)?;
+        self.progress = create_missing_tables(&mut self.client, &self.table).map_err(fail)?;
+        // Under the lock no other run makes or drops them: the reads that follow need
+        // not ask again whether the tables exist.
+        self.tables_known = self.locked;
         Ok(())
     }
 
@@ -242,6 +251,7 @@ impl Backend for PostgresBackend {
     }
 
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
+        self.tables_known = false;
         match work.script {
             // SQLite's table rebuild needs it; PostgreSQL alters tables in place, and turning
             // its foreign keys off takes a superuser: refused rather than run with them on.
@@ -301,6 +311,10 @@ impl Backend for PostgresBackend {
     fn dirty(&mut self) -> Result<Vec<DirtyRevision>, BackendError> {
         match self.ahead.marks.take() {
             Some(marks) => Ok(marks),
+            None if self.tables_known => match &self.progress {
+                Some(progress) => read_marks(&mut self.client, progress),
+                None => Ok(Vec::new()),
+            },
             None => dirty_marks(&mut self.client, &self.table),
         }
     }

@@ -113,6 +113,7 @@ impl PostgresBackend {
             target,
             lock_key,
             locked: false,
+            tables_known: false,
             catalog: CatalogStatements::default(),
             watch: None,
             staged: StagedRecords::default(),

@@ -44,18 +44,27 @@ pub(crate) fn dirty_marks(
     tracking: &VersionTable,
 ) -> Result<Vec<DirtyRevision>, BackendError> {
     let table = ProgressTable::beside(tracking);
-    let fail = |message: String| BackendError::Tracking {
+    match find_progress_table(client, tracking) {
+        Ok(Some(_)) => read_marks(client, &table),
+        Ok(None) => Ok(Vec::new()),
+        Err(error) => Err(progress_error(&table, message(&error))),
+    }
+}
+
+/// Every mark of `table`, which exists, sorted by revision.
+pub(crate) fn read_marks(
+    client: &mut Client,
+    table: &ProgressTable,
+) -> Result<Vec<DirtyRevision>, BackendError> {
+    let rows = read_progress(client, table).map_err(|e| progress_error(table, message(&e)))?;
+    sorted_dirty(rows).map_err(|text| progress_error(table, text))
+}
+
+fn progress_error(table: &ProgressTable, message: String) -> BackendError {
+    BackendError::Tracking {
         table: table.qualified(Dialect::Postgres),
         message,
-    };
-    if find_progress_table(client, tracking)
-        .map_err(|e| fail(message(&e)))?
-        .is_none()
-    {
-        return Ok(Vec::new());
     }
-    let rows = read_progress(client, &table).map_err(|e| fail(message(&e)))?;
-    sorted_dirty(rows).map_err(fail)
 }
 
 /// Clears the mark of `id` in the progress table beside `tracking`, if there is one.

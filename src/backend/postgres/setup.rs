@@ -17,32 +17,59 @@ pub(crate) fn schema_of(table: &VersionTable) -> &str {
     table.schema.as_deref().unwrap_or(DEFAULT_SCHEMA)
 }
 
-fn schema_exists(client: &mut Client, schema: &str) -> Result<bool, postgres::Error> {
-    client
-        .query_typed_one(
-            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1)",
-            &[(&schema, Type::NAME)],
-        )?
-        .try_get(0)
+/// What exists of the bookkeeping, read in one round trip.
+struct Present {
+    schema: bool,
+    tracking: bool,
+    progress: bool,
 }
 
-/// Creates the tracking table's schema and the table, each only if it is missing. Creating only what is missing lets a user without CREATE on the database (or
-/// on `public`) migrate into a schema of their own: even `IF NOT EXISTS` checks the
-/// privilege first.
+fn present(client: &mut Client, table: &VersionTable) -> Result<Present, postgres::Error> {
+    let progress = ProgressTable::beside(table);
+    let exists = |name: &str| {
+        format!(
+            "EXISTS (SELECT 1 FROM pg_catalog.pg_class c \
+             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace \
+             WHERE n.nspname = $1 AND c.relname = {name})"
+        )
+    };
+    let row = client.query_typed_one(
+        &format!(
+            "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1), {}, {}",
+            exists("$2"),
+            exists("$3")
+        ),
+        &[
+            (&schema_of(table), Type::NAME),
+            (&table.name.as_str(), Type::NAME),
+            (&progress.name(), Type::NAME),
+        ],
+    )?;
+    Ok(Present {
+        schema: row.try_get(0)?,
+        tracking: row.try_get(1)?,
+        progress: row.try_get(2)?,
+    })
+}
+
+/// Creates the tracking table's schema and the table, each only if it is missing, and
+/// returns the progress table if there is one. Creating only what is missing lets a user
+/// without CREATE on the database (or on `public`) migrate into a schema of their own:
+/// even `IF NOT EXISTS` checks the privilege first.
 pub(crate) fn create_missing_tables(
     client: &mut Client,
     table: &VersionTable,
-) -> Result<(), postgres::Error> {
+) -> Result<Option<ProgressTable>, postgres::Error> {
     let dialect = Dialect::Postgres;
-    let schema = schema_of(table);
-    if !schema_exists(client, schema)? {
-        let quoted = dialect.quote_identifier(schema);
+    let present = present(client, table)?;
+    if !present.schema {
+        let quoted = dialect.quote_identifier(schema_of(table));
         client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}"))?;
     }
-    if !table_exists(client, schema, &table.name)? {
+    if !present.tracking {
         client.batch_execute(&table.create(dialect))?;
     }
-    Ok(())
+    Ok(present.progress.then(|| ProgressTable::beside(table)))
 }
 
 /// The progress table beside `table`, if it exists.
