@@ -59,8 +59,7 @@ pub const TRACKING_COLUMNS: [&str; 9] = [
     "duration_ms",
 ];
 
-/// [`TRACKING_COLUMNS`] in the same order with the texts left out (read as an empty up
-/// and no down), for [`super::Backend::applied_without_texts`]: the texts are most of a
+/// [`TRACKING_COLUMNS`] in the same order with the texts left out (read as NULL), for [`super::Backend::applied_without_texts`]: the texts are most of a
 /// tracking table's bytes, and comparing ids and checksums needs none of them.
 pub const TRACKING_COLUMNS_WITHOUT_TEXTS: [&str; 9] = [
     "revision",
@@ -68,7 +67,7 @@ pub const TRACKING_COLUMNS_WITHOUT_TEXTS: [&str; 9] = [
     "up_checksum",
     "down_checksum",
     "checksum_algorithm",
-    "'' AS up_sql",
+    "NULL AS up_sql",
     "NULL AS down_sql",
     "applied_at",
     "duration_ms",
@@ -113,7 +112,9 @@ impl VersionTable {
         options
     }
 
-    /// Creates the table when it is missing.
+    /// Creates the table when it is missing. The texts may be NULL: a text over
+    /// [`crate::core::MAX_STORED_TEXT`] is not kept. (Tables made before that held
+    /// `up_sql TEXT NOT NULL`; each backend lifts it the first time it stores a NULL.)
     pub fn create(&self, dialect: Dialect) -> String {
         let duration_type = match dialect {
             Dialect::Sqlite => "INTEGER",
@@ -126,7 +127,7 @@ impl VersionTable {
              \x20   up_checksum TEXT NOT NULL,\n\
              \x20   down_checksum TEXT,\n\
              \x20   checksum_algorithm TEXT NOT NULL,\n\
-             \x20   up_sql TEXT NOT NULL,\n\
+             \x20   up_sql TEXT,\n\
              \x20   down_sql TEXT,\n\
              \x20   applied_at TEXT NOT NULL,\n\
              \x20   duration_ms {duration_type} NOT NULL\n\
@@ -183,7 +184,7 @@ pub fn insert_values(row: &AppliedRevision, duration_ms: i64) -> [SqlValue<'_>; 
         SqlValue::Text(Some(row.up_checksum.to_string().into())),
         SqlValue::Text(row.down_checksum.map(|sum| sum.to_string().into())),
         text(&row.checksum_algorithm),
-        text(&row.up_sql),
+        SqlValue::Text(row.up_sql.as_deref().map(Cow::Borrowed)),
         SqlValue::Text(row.down_sql.as_deref().map(Cow::Borrowed)),
         text(&row.applied_at),
         SqlValue::Integer(duration_ms),
@@ -198,7 +199,7 @@ pub struct RawRow {
     pub up_checksum: String,
     pub down_checksum: Option<String>,
     pub checksum_algorithm: String,
-    pub up_sql: String,
+    pub up_sql: Option<String>,
     pub down_sql: Option<String>,
     pub applied_at: String,
     pub duration_ms: i64,
@@ -226,7 +227,7 @@ impl RawRow {
             up_checksum,
             down_checksum,
             checksum_algorithm: self.checksum_algorithm,
-            up_sql: self.up_sql.into(),
+            up_sql: self.up_sql.map(Into::into),
             down_sql: self.down_sql.map(Into::into),
             applied_at: self.applied_at,
             duration_ms: self.duration_ms,

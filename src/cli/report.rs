@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use migrate::backend::BackendError;
-use migrate::core::{AdoptError, ChangedRevision, PlanError, Verdict};
+use migrate::core::{AdoptError, ChangedRevision, MAX_STORED_TEXT, PlanError, Verdict};
 use migrate::engine::{EngineError, MergeError, StepFailure};
 use migrate::provision::ProvisionError;
 use migrate::schema::show_whitespace_in_diff;
@@ -119,12 +119,22 @@ fn write_plan_error(out: &mut String, error: &PlanError) {
 
 /// A unified diff of what an applied revision's file became.
 fn write_change(out: &mut String, change: &ChangedRevision) {
-    let diff = similar::TextDiff::from_lines(&*change.applied_text, &*change.current_text);
     let _ = writeln!(
         out,
         "  --> {} (changed since it was applied)",
         change.origin
     );
+    let Some(applied_text) = &change.applied_text else {
+        let _ = writeln!(
+            out,
+            "   | the text as applied was not kept: it was over {} MiB\n   | checksum as applied: {}\n   | checksum now:        {}",
+            MAX_STORED_TEXT / (1024 * 1024),
+            change.applied_checksum,
+            change.current_checksum
+        );
+        return;
+    };
+    let diff = similar::TextDiff::from_lines(&**applied_text, &*change.current_text);
     let unified = diff
         .unified_diff()
         .context_radius(2)

@@ -1,7 +1,6 @@
 //! `verify --base REF`: reads the migrations as they are on a git ref, with git itself, and
 //! compares. No database needed.
 
-use std::borrow::Cow;
 use std::io::{Read as _, Write as _};
 use std::process::{Command, Stdio};
 
@@ -102,7 +101,7 @@ fn tree_at(dir: &std::path::Path, reference: &str) -> anyhow::Result<Tree> {
         let body = &rest[header_end + 1..header_end + 1 + size];
         files.push(TreeFile {
             path: name,
-            bytes: Cow::Owned(body.to_vec()),
+            bytes: body.to_vec().into(),
         });
         rest = &rest[header_end + 2 + size..];
     }

@@ -121,7 +121,7 @@ fn row(revision: &Revision) -> AppliedRevision {
         up_checksum: revision.up.checksum,
         down_checksum: None,
         checksum_algorithm: CHECKSUM_ALGORITHM.into(),
-        up_sql: revision.up.text.clone(),
+        up_sql: Some(revision.up.text.clone()),
         down_sql: None,
         applied_at: "2024-01-01T00:00:00Z".into(),
         duration_ms: 0,

@@ -41,7 +41,7 @@ pub use adopt_checksum::{ChecksumCheck, Verdict};
 pub use adopt_error::AdoptError;
 pub use adopt_tool::{ForeignState, ForeignVersion, Recorded, Tool, ToolParseError};
 pub use adopt_version::VersionIndex;
-pub use applied::AppliedRevision;
+pub use applied::{AppliedRevision, MAX_STORED_TEXT, kept_text};
 pub use base_check::{BaseFinding, compare_with_base};
 pub use batches::{Batches, batches};
 pub use checksum::{ALGORITHM as CHECKSUM_ALGORITHM, Checksum, ChecksumParseError};

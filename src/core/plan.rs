@@ -129,6 +129,16 @@ pub fn plan_downgrade(
     if !missing.is_empty() && !options.use_stored_down {
         return Err(PlanError::missing(&missing, true));
     }
+    let not_kept: Vec<RevisionId> = missing
+        .iter()
+        .filter(|row| row.down_not_kept())
+        .map(|row| row.id.clone())
+        .collect();
+    if !not_kept.is_empty() {
+        return Err(PlanError::DownNotKept {
+            revisions: not_kept,
+        });
+    }
     let mut steps = Vec::with_capacity(range.len());
     let mut irreversible = Vec::new();
     let mut reasons = Vec::new();
@@ -253,6 +263,8 @@ fn check_consistent(timeline: &Timeline<'_>, options: PlanOptions) -> Result<(),
                     origin: revision.up.origin.clone(),
                     applied_text: row.up_sql.clone(),
                     current_text: revision.up.text.clone(),
+                    applied_checksum: row.up_checksum,
+                    current_checksum: revision.up.checksum,
                 })
                 .collect(),
         });

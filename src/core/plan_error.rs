@@ -2,7 +2,8 @@
 
 use std::sync::Arc;
 
-use super::applied::AppliedRevision;
+use super::applied::{AppliedRevision, MAX_STORED_TEXT};
+use super::checksum::Checksum;
 use super::revision_id::RevisionId;
 use super::target::TargetError;
 use super::transaction_control::TransactionControl;
@@ -12,8 +13,12 @@ use super::transaction_control::TransactionControl;
 pub struct ChangedRevision {
     pub id: RevisionId,
     pub origin: String,
-    pub applied_text: Arc<str>,
+    /// `None` when the tracking table did not keep it (over [`MAX_STORED_TEXT`]): the
+    /// checksums then say what changed.
+    pub applied_text: Option<Arc<str>>,
     pub current_text: Arc<str>,
+    pub applied_checksum: Checksum,
+    pub current_checksum: Checksum,
 }
 
 /// An applied revision that the directory no longer holds.
@@ -58,6 +63,12 @@ pub enum PlanError {
         found.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
     )]
     TransactionControl { found: Vec<TransactionControl> },
+    #[error(
+        "the down SQL of {} was not stored: over the {} MiB of text the tracking table keeps",
+        ids(revisions.iter()),
+        MAX_STORED_TEXT / (1024 * 1024)
+    )]
+    DownNotKept { revisions: Vec<RevisionId> },
 }
 
 fn ids<'a>(ids: impl Iterator<Item = &'a RevisionId>) -> String {
@@ -100,6 +111,7 @@ impl PlanError {
             Self::TargetBelowCurrent { target } => format!("use `migrate downgrade {target}`"),
             Self::TargetAboveCurrent { target } => format!("use `migrate upgrade {target}`"),
             Self::Irreversible { .. } => "write a down that undoes the revision (its layout's down file or section), or move the tracking table past it with `migrate stamp`".into(),
+            Self::DownNotKept { .. } => "restore the revision's folder from git (`git log --diff-filter=D --name-only -- migrations` names the commit that removed it), then downgrade again".into(),
             Self::TransactionControl { .. } => "migrate runs each file in one transaction with its tracking row, so the statement would commit part of the file on its own: remove it, or put `-- migrate:no-transaction` at the top of the file to run it outside a transaction (its own BEGIN and COMMIT then hold)".into(),
         })
     }

@@ -15,7 +15,7 @@ fn row(revision: &Revision) -> AppliedRevision {
         up_checksum: revision.up.checksum,
         down_checksum: revision.down.as_ref().map(|d| d.checksum),
         checksum_algorithm: ALGORITHM.into(),
-        up_sql: revision.up.text.clone(),
+        up_sql: Some(revision.up.text.clone()),
         down_sql: revision.down.as_ref().map(|d| d.text.clone()),
         applied_at: "2024-01-01T00:00:00Z".into(),
         duration_ms: 1,
@@ -109,13 +109,16 @@ fn downgrade_across_an_irreversible_revision_refuses_before_running() {
 fn a_changed_applied_revision_is_refused_unless_allowed() {
     let history = history(&["1", "2"]);
     let mut rows = applied(&history, &["1"]);
-    rows[0].up_sql = "create table old (a);".into();
-    rows[0].up_checksum = crate::core::Checksum::of_text(&rows[0].up_sql);
+    rows[0].up_sql = Some("create table old (a);".into());
+    rows[0].up_checksum = crate::core::Checksum::of_text("create table old (a);");
     let error = plan_upgrade(&history, &rows, &Target::Head, PlanOptions::default()).unwrap_err();
     let PlanError::Changed { changed } = &error else {
         panic!("{error}")
     };
-    assert_eq!(&*changed[0].applied_text, "create table old (a);");
+    assert_eq!(
+        changed[0].applied_text.as_deref(),
+        Some("create table old (a);")
+    );
     let allowed = PlanOptions {
         allow_changed: true,
         ..PlanOptions::default()
@@ -168,6 +171,21 @@ fn a_missing_applied_revision_is_refused_or_reverted_from_its_stored_down() {
         panic!()
     };
     assert_eq!(&*down.text, "drop table t3;");
+
+    // A down over the limit was stored as NULL: refused, naming the revision and the fix.
+    let mut rows = rows;
+    rows[2].down_sql = None;
+    let error = plan_downgrade(&branch, &rows, &Target::Relative(-1), stored).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "the down SQL of 3 was not stored: over the 1 MiB of text the tracking table keeps"
+    );
+    assert!(
+        error
+            .help()
+            .unwrap()
+            .contains("restore the revision's folder from git")
+    );
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use super::error::{EngineError, StepFailure};
 use crate::backend::{Backend, BackendError, Record, StepWork, applied_at_text};
 use crate::core::{
-    Action, AppliedRevision, CHECKSUM_ALGORITHM, Location, RevisionId, Script, Step,
+    Action, AppliedRevision, CHECKSUM_ALGORITHM, Location, RevisionId, Script, Step, kept_text,
 };
 
 /// How many steps' records go to the backend ahead of them (see
@@ -63,8 +63,8 @@ pub(super) fn new_row(
         up_checksum: up.checksum,
         down_checksum: down.map(|down| down.checksum),
         checksum_algorithm: CHECKSUM_ALGORITHM.into(),
-        up_sql: up.text.clone(),
-        down_sql: down.map(|down| down.text.clone()),
+        up_sql: kept_text(&up.text),
+        down_sql: down.and_then(|down| kept_text(&down.text)),
         applied_at,
         duration_ms: 0,
     }

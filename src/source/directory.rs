@@ -150,7 +150,6 @@ macro_rules! embed_migrations {
 
 #[cfg(test)]
 mod tests {
-    use std::borrow::Cow;
 
     use proptest::prelude::*;
 
@@ -181,7 +180,7 @@ mod tests {
                 .enumerate()
                 .map(|(n, (path, bytes))| {
                     let bytes = if n % 2 == 0 { text.concat().into_bytes() } else { bytes };
-                    TreeFile { path, bytes: Cow::Owned(bytes) }
+                    TreeFile { path, bytes: bytes.into() }
                 })
                 .collect();
             files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -7,16 +7,17 @@
 //! On a long history the revision folders are split between threads, whose system calls
 //! the kernel serves on every core at once.
 
-use std::borrow::Cow;
 use std::fs::File;
+use std::io::Read as _;
 use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
+use std::sync::Arc;
 use std::thread;
 
 use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
 
 use super::error::SourceError;
-use super::tree_file::TreeFile;
+use super::tree_file::{FileBytes, TreeFile};
 
 /// Below this many folders per thread, starting a thread costs more than it saves.
 const MIN_FOLDERS_PER_THREAD: usize = 64;
@@ -163,10 +164,7 @@ impl Root<'_> {
                 folders.push(path);
             } else {
                 match read_file(dir_fd, &name, &mut reader.chunk) {
-                    Ok(bytes) => reader.files.push(TreeFile {
-                        path,
-                        bytes: Cow::Owned(bytes),
-                    }),
+                    Ok(bytes) => reader.files.push(TreeFile { path, bytes }),
                     Err(source) => {
                         let path = self.path.join(path);
                         return Err(SourceError::Io { path, source });
@@ -199,20 +197,54 @@ impl<'a> Reader<'a> {
 /// `fs::read` and `File::read_to_end` first ask for the size and the position (statx,
 /// lseek): a third of the system calls of reading a large history of small files.
 /// Reading through `chunk` and copying out also gives a buffer of the file's own size
-/// (thousands of migrations would otherwise keep a first guess of 4 KiB each).
-fn read_file(dir: BorrowedFd<'_>, name: &str, chunk: &mut [u8]) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
+/// (thousands of migrations would otherwise keep a first guess of 4 KiB each). A file
+/// that fills `chunk` is read by [`read_large`] instead.
+fn read_file(dir: BorrowedFd<'_>, name: &str, chunk: &mut [u8]) -> std::io::Result<FileBytes> {
     let flags = OFlags::RDONLY | OFlags::CLOEXEC;
     let mut file = File::from(rustix::fs::openat(dir, name, flags, Mode::empty())?);
     let mut bytes = Vec::new();
     loop {
         match file.read(chunk) {
-            Ok(0) => return Ok(bytes),
+            Ok(0) => return Ok(bytes.into()),
+            Ok(n) if bytes.is_empty() && n == chunk.len() => {
+                return read_large(file, &chunk[..n]);
+            }
             Ok(n) => bytes.extend_from_slice(&chunk[..n]),
             Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
             Err(error) => return Err(error),
         }
     }
+}
+
+/// The rest of a file whose first bytes are `head`, read straight into one allocation of
+/// the size the file says it has: the one a script's text then shares (see
+/// [`FileBytes::to_text`]). Growing a buffer instead held up to twice the file, and
+/// the text copied out of it a third.
+fn read_large(mut file: File, head: &[u8]) -> std::io::Result<FileBytes> {
+    let size = usize::try_from(file.metadata()?.len()).map_or(head.len(), |n| n.max(head.len()));
+    let mut shared: Arc<[u8]> = std::iter::repeat_n(0, size).collect();
+    let Some(buffer) = Arc::get_mut(&mut shared) else {
+        unreachable!("a new Arc has one owner")
+    };
+    buffer[..head.len()].copy_from_slice(head);
+    let mut filled = head.len();
+    while filled < size {
+        match file.read(&mut buffer[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    // The file changed size while it was read: what was read is its text.
+    let mut rest = Vec::new();
+    file.read_to_end(&mut rest)?;
+    if filled == size && rest.is_empty() {
+        return Ok(FileBytes::Shared(shared));
+    }
+    let mut bytes = buffer[..filled].to_vec();
+    bytes.extend_from_slice(&rest);
+    Ok(bytes.into())
 }
 
 #[cfg(test)]
@@ -243,8 +275,28 @@ mod tests {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
             .into_iter()
-            .map(|file| (file.path, file.bytes.into_owned()))
+            .map(|file| (file.path, file.bytes.to_vec()))
             .collect()
+    }
+
+    #[test]
+    fn a_file_larger_than_the_chunk_is_read_whole_into_one_shared_allocation() {
+        let dir = tempfile::tempdir().unwrap();
+        // Not a multiple of the chunk, and exactly one chunk.
+        let long: Vec<u8> = (0..200_003u32).map(|n| b'a' + (n % 26) as u8).collect();
+        fs::write(dir.path().join("long.sql"), &long).unwrap();
+        fs::write(dir.path().join("chunk.sql"), &long[..64 * 1024]).unwrap();
+        let files = read_files_on(dir.path(), |_| 1).unwrap();
+        for file in &files {
+            assert!(matches!(file.bytes, FileBytes::Shared(_)), "{}", file.path);
+        }
+        assert_eq!(
+            sorted(files),
+            [
+                ("chunk.sql".into(), long[..64 * 1024].to_vec()),
+                ("long.sql".into(), long)
+            ]
+        );
     }
 
     #[test]

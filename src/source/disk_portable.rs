@@ -1,7 +1,6 @@
 //! Reads the files below a migrations directory with std alone, where `disk.rs` (openat
 //! through rustix) does not build: every platform but Unix.
 
-use std::borrow::Cow;
 use std::fs;
 use std::io::Read as _;
 use std::path::Path;
@@ -41,7 +40,7 @@ pub(super) fn read_files(root: &Path) -> Result<Vec<TreeFile>, SourceError> {
                 bytes.shrink_to_fit();
                 files.push(TreeFile {
                     path,
-                    bytes: Cow::Owned(bytes),
+                    bytes: bytes.into(),
                 });
             }
         }

@@ -30,3 +30,4 @@ pub use mirror::{MirrorError, MirrorSet, MirrorSource};
 pub use reading::{FileDialect, ReadOptions, Reading};
 pub use summary_cache::{DirectorySummary, SummaryCache};
 pub use tree::{Tree, TreeFile};
+pub use tree_file::FileBytes;

@@ -1,7 +1,6 @@
 //! A migrations directory as a flat, sorted list of files with their bytes, read from disk
 //! or embedded in the binary, so every layout is parsed from the same plain data.
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use super::error::SourceError;
@@ -48,7 +47,7 @@ impl Tree {
                     include_dir::DirEntry::Dir(child) => pending.push(child),
                     include_dir::DirEntry::File(file) => files.push(TreeFile {
                         path: file.path().to_string_lossy().replace('\\', "/"),
-                        bytes: Cow::Borrowed(file.contents()),
+                        bytes: file.contents().into(),
                     }),
                 }
             }
@@ -71,6 +70,15 @@ impl Tree {
             .binary_search_by(|file| file.path.as_str().cmp(path))
             .ok()
             .map(|index| &self.files[index])
+    }
+
+    /// A file's text, shared with the tree rather than copied (see [`super::FileBytes`]);
+    /// the error of [`Tree::text`].
+    pub fn shared_text(&self, file: &TreeFile) -> Result<std::sync::Arc<str>, SourceError> {
+        match file.bytes.to_text() {
+            Some(text) => Ok(text),
+            None => self.text(file).map(Into::into),
+        }
     }
 
     /// A file's text; an error naming the line and column of the first byte that is not UTF-8.

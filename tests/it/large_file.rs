@@ -1,6 +1,7 @@
 //! A migration file of tens of thousands of statements (over a megabyte, so PostgreSQL
-//! gets it in batches and its record streamed): applied whole, stored whole, and a
-//! failure anywhere in it still points at its line and column. (How fast is the bench's
+//! gets it in batches): applied whole, its text over the 1 MiB the tracking table keeps
+//! stored as NULL (and what then stands in for it), and a failure anywhere in it still
+//! points at its line and column. (How fast is the bench's
 //! business, not a test's.)
 
 use crate::backend_test;
@@ -61,23 +62,101 @@ backend_test!(
     }
 );
 
-backend_test!(a_large_file_is_applied_and_stored_whole, |test| {
-    let up = script(None);
-    write(&test, &up);
-    test.ok(&["upgrade"]);
-    let count = test
-        .db
-        .query_strings("", "SELECT CAST(count(*) AS TEXT) FROM events");
-    assert_eq!(count, Some(vec![(STATEMENTS - 1).to_string()]));
-    let stored = test.db.query_strings(
+/// The tracking table as versions before the 1 MiB limit made it: `up_sql` NOT NULL.
+const OLD_TABLE: &str = "CREATE TABLE migrate_history (
+    revision TEXT PRIMARY KEY, slug TEXT NOT NULL, up_checksum TEXT NOT NULL,
+    down_checksum TEXT, checksum_algorithm TEXT NOT NULL, up_sql TEXT NOT NULL,
+    down_sql TEXT, applied_at TEXT NOT NULL, duration_ms BIGINT NOT NULL)";
+
+/// The large revision's stored texts, NULL spelled out.
+fn stored_texts(test: &Test) -> Option<Vec<String>> {
+    test.db.query_strings(
         "",
-        "SELECT up_sql FROM migrate_history WHERE revision = '20240109090000'",
-    );
-    assert_eq!(
-        stored,
-        Some(vec![up]),
-        "the tracking row holds the text as applied"
-    );
-    test.ok(&["downgrade"]);
-    assert_eq!(test.db.tracked_revisions().unwrap().len(), 8);
-});
+        "SELECT coalesce(up_sql, 'NULL') || ' | ' || coalesce(down_sql, 'NULL') \
+         FROM migrate_history WHERE revision = '20240109090000'",
+    )
+}
+
+backend_test!(
+    a_large_file_is_applied_whole_and_its_text_over_the_limit_not_kept,
+    |test| {
+        // A table made by an older version still takes the NULL.
+        test.db.execute(OLD_TABLE);
+        let up = script(None);
+        assert!(up.len() > 1024 * 1024, "{} bytes", up.len());
+        write(&test, &up);
+        test.ok(&["upgrade"]);
+        let count = test
+            .db
+            .query_strings("", "SELECT CAST(count(*) AS TEXT) FROM events");
+        assert_eq!(count, Some(vec![(STATEMENTS - 1).to_string()]));
+        assert_eq!(
+            stored_texts(&test),
+            Some(vec!["NULL | DROP TABLE events;\n".to_owned()]),
+            "the up text over 1 MiB is not kept, the short down is"
+        );
+        let kept = test.db.query_strings(
+            "",
+            "SELECT CAST(count(*) AS TEXT) FROM migrate_history WHERE up_sql IS NOT NULL",
+        );
+        assert_eq!(
+            kept,
+            Some(vec!["8".to_owned()]),
+            "the other rows are intact"
+        );
+        test.ok(&["downgrade"]);
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 8);
+    }
+);
+
+backend_test!(
+    a_changed_file_whose_text_was_not_kept_shows_the_checksums,
+    |test| {
+        write(&test, &script(None));
+        test.ok(&["upgrade"]);
+        write(&test, &format!("{}SELECT 1;\n", script(None)));
+        let output = test.fails(&["upgrade"], 1);
+        assert!(
+            output.stderr.contains(&format!(
+                "  --> {FOLDER}/up.sql (changed since it was applied)\n   \
+                 | the text as applied was not kept: it was over 1 MiB\n   \
+                 | checksum as applied: "
+            )) && output.stderr.contains("   | checksum now:        "),
+            "{}",
+            output.stderr
+        );
+    }
+);
+
+backend_test!(
+    a_stored_down_over_the_limit_is_refused_naming_the_fix,
+    |test| {
+        let down = format!("-- {}\nDROP TABLE events;\n", "x".repeat(1024 * 1024));
+        test.write(
+            &format!("{FOLDER}/up.sql"),
+            "CREATE TABLE events (id INTEGER);\n",
+        );
+        test.write(&format!("{FOLDER}/down.sql"), &down);
+        test.ok(&["hash"]);
+        test.ok(&["upgrade"]);
+        assert_eq!(
+            stored_texts(&test),
+            Some(vec![
+                "CREATE TABLE events (id INTEGER);\n | NULL".to_owned()
+            ])
+        );
+        test.remove(FOLDER);
+        test.ok(&["hash"]);
+        let output = test.fails(&["downgrade", "--use-stored-down"], 1);
+        assert!(
+            output.stderr.contains(
+                "error: the down SQL of 20240109090000 was not stored: over the 1 MiB of text the tracking table keeps\n"
+            ) && output
+                .stderr
+                .contains("help: restore the revision's folder from git"),
+            "{}",
+            output.stderr
+        );
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 9, "nothing ran");
+    }
+);

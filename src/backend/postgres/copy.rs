@@ -18,10 +18,12 @@ use crate::core::AppliedRevision;
 /// The most of a text written to the driver at once; it sends what it holds every 4 KiB.
 const PIECE: usize = 64 * 1024;
 
-/// Whether a row's texts are long enough to be streamed: those of a script sent in
-/// batches. Such a row is not staged either (its texts would go in one message).
+/// Whether a row goes apart from the staged records: its texts are long enough to be
+/// streamed (those of a script sent in batches), or it leaves a text out (the table may
+/// first need to allow NULL, see `tracking.rs`).
 pub(crate) fn is_long(row: &AppliedRevision) -> bool {
-    row.up_sql.len() + row.down_sql.as_deref().map_or(0, str::len) > BATCH_BYTES
+    let length = |text: &Option<std::sync::Arc<str>>| text.as_deref().map_or(0, str::len);
+    row.leaves_out_a_text() || length(&row.up_sql) + length(&row.down_sql) > BATCH_BYTES
 }
 
 /// Inserts one row of [`TRACKING_COLUMNS`] into `table`, in the caller's transaction.

@@ -31,6 +31,11 @@ impl Books<'_> {
         duration_ms: i64,
     ) -> Result<(), BackendError> {
         let fail = |error: postgres::Error| tracking(self.table, message(&error));
+        if let Record::Insert(row) = record
+            && row.leaves_out_a_text()
+        {
+            allow_null_texts(client, self.table).map_err(fail)?;
+        }
         match record {
             Record::Insert(row) if is_long(row) => {
                 copy_record(client, self.table, &insert_values(row, duration_ms))?;
@@ -42,6 +47,20 @@ impl Books<'_> {
             None => Ok(()),
         }
     }
+}
+
+/// Lets a table made before texts could be left out (`up_sql TEXT NOT NULL`) hold NULL,
+/// in the caller's transaction. Run only for a row that leaves a text out, which is rare
+/// enough that the statement needs no check of the catalog first (it is a no-op on a
+/// column that already allows NULL).
+fn allow_null_texts(
+    client: &mut impl GenericClient,
+    table: &VersionTable,
+) -> Result<(), postgres::Error> {
+    client.batch_execute(&format!(
+        "ALTER TABLE {} ALTER COLUMN up_sql DROP NOT NULL",
+        table.qualified(Dialect::Postgres)
+    ))
 }
 
 /// Every row of another tool's table `name`, as text; `None` when missing. The name is

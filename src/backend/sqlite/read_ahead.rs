@@ -114,7 +114,7 @@ mod tests {
             up_checksum: Checksum::of_text(&sql),
             down_checksum: None,
             checksum_algorithm: CHECKSUM_ALGORITHM.into(),
-            up_sql: sql.into(),
+            up_sql: Some(sql.into()),
             down_sql: None,
             applied_at: "2026-01-01T00:00:00Z".into(),
             duration_ms: 1,

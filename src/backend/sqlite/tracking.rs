@@ -2,12 +2,14 @@
 //! itself lives once, in `version_table.rs`.
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
-use rusqlite::{Connection, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, params_from_iter};
 
 use crate::backend::SqlValue;
 use crate::backend::backend::Record;
 use crate::backend::dialect::Dialect;
-use crate::backend::version_table::{Columns, RawRow, VersionTable, insert_values};
+use crate::backend::version_table::{
+    Columns, RawRow, TRACKING_COLUMNS, VersionTable, insert_values,
+};
 
 /// Writes a step's record: inserts the revision's row, or deletes it.
 pub(super) fn write_record(
@@ -19,6 +21,9 @@ pub(super) fn write_record(
     let dialect = Dialect::Sqlite;
     match record {
         Record::Insert(row) => {
+            if row.leaves_out_a_text() {
+                allow_null_texts(conn, table)?;
+            }
             let values = insert_values(row, duration_ms);
             // Cached: the same two statements run once per revision.
             conn.prepare_cached(&table.insert(dialect))?
@@ -30,6 +35,41 @@ pub(super) fn write_record(
         }
     }
     Ok(())
+}
+
+/// Lets a table made before texts could be left out (`up_sql TEXT NOT NULL`) hold NULL,
+/// in the caller's transaction: SQLite cannot drop a NOT NULL in place, so the table is
+/// rebuilt under its name with the columns [`VersionTable::create`] declares now.
+fn allow_null_texts(conn: &Connection, table: &VersionTable) -> rusqlite::Result<()> {
+    let not_null: Option<bool> = conn
+        .query_row(
+            "SELECT \"notnull\" FROM pragma_table_info(?1, ?2) WHERE name = 'up_sql'",
+            [
+                table.name.as_str(),
+                table.schema.as_deref().unwrap_or("main"),
+            ],
+            |row| row.get(0),
+        )
+        .optional()?;
+    if not_null != Some(true) {
+        return Ok(());
+    }
+    let dialect = Dialect::Sqlite;
+    let scratch = VersionTable {
+        schema: table.schema.clone(),
+        name: format!("{}_rebuilt", table.name),
+    };
+    let columns = TRACKING_COLUMNS.join(", ");
+    conn.execute_batch(&format!(
+        "{create};\n\
+         INSERT INTO {new} ({columns}) SELECT {columns} FROM {old};\n\
+         DROP TABLE {old};\n\
+         ALTER TABLE {new} RENAME TO {name};",
+        create = scratch.create(dialect),
+        new = scratch.qualified(dialect),
+        old = table.qualified(dialect),
+        name = dialect.quote_identifier(&table.name),
+    ))
 }
 
 /// Every row of the table, unchecked.

@@ -121,8 +121,8 @@ fn runs_in_transaction(tree: &Tree, file: &TreeFile) -> Result<bool, SourceError
 /// carries another tool's markers.
 pub fn read_script(tree: &Tree, file: &TreeFile, layout: Layout) -> Result<Script, SourceError> {
     let path = tree.display(file);
-    let text = tree.text(file)?;
-    markers::refuse_foreign(tree, file, text, layout)?;
+    let text = tree.shared_text(file)?;
+    markers::refuse_foreign(tree, file, &text, layout)?;
     Script::new(path.display().to_string(), text)
         .map_err(|cause| SourceError::Directive { path, cause })
 }

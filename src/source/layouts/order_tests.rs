@@ -1,7 +1,6 @@
 //! For each layout read in place: a folder of generated file names is read into a history
 //! whose order is the tool's own ordering rule, with unique ids.
 
-use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use proptest::prelude::*;
@@ -16,7 +15,7 @@ fn tree(files: Vec<(String, String)>) -> Tree {
         .into_iter()
         .map(|(path, text)| TreeFile {
             path,
-            bytes: Cow::Owned(text.into_bytes()),
+            bytes: text.into_bytes().into(),
         })
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -15,7 +15,7 @@ fn row(script: &Script) -> AppliedRevision {
         up_checksum: script.checksum,
         down_checksum: None,
         checksum_algorithm: CHECKSUM_ALGORITHM.into(),
-        up_sql: script.text.clone(),
+        up_sql: Some(script.text.clone()),
         down_sql: None,
         applied_at: "2026-01-01T00:00:00.000000Z".into(),
         duration_ms: 0,
