@@ -158,6 +158,45 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        // Verify's up, down, up: a down that drops exactly what its up made returns to the
+        // snapshot before the up unread; anything else must be read.
+        "downs that undo their up, and downs that only look as if they do",
+        &[
+            "CREATE TABLE old (id int PRIMARY KEY, n int);
+             CREATE VIEW old_v AS SELECT id FROM old;
+             CREATE FUNCTION old_f() RETURNS int LANGUAGE sql AS 'SELECT 1'",
+            "CREATE TABLE fresh (id serial PRIMARY KEY, n int DEFAULT 0 CHECK (n >= 0),
+                 o int REFERENCES old (id), UNIQUE (n, id));
+             CREATE INDEX fresh_n ON fresh (n)",
+            "DROP TABLE fresh",
+            "CREATE INDEX old_n ON old (n); CREATE TRIGGER old_t BEFORE UPDATE ON old
+                 FOR EACH ROW EXECUTE FUNCTION suppress_redundant_updates_trigger()",
+            "DROP TRIGGER old_t ON old; DROP INDEX old_n",
+            // Replaced, not made: the down leaves the view and the function missing.
+            "CREATE OR REPLACE VIEW old_v AS SELECT id, n FROM old;
+             CREATE OR REPLACE FUNCTION old_f() RETURNS int LANGUAGE sql AS 'SELECT 2'",
+            "DROP VIEW old_v; DROP FUNCTION old_f()",
+            // Made, with an older table changed beside it: the down leaves the column.
+            "CREATE TABLE beside (x int); ALTER TABLE old ADD COLUMN extra int",
+            "DROP TABLE beside",
+            // Drops one of the two tables its up made.
+            "CREATE TABLE one (x int); CREATE TABLE two (x int)",
+            "DROP TABLE one",
+            // Drops what its up made and makes it again otherwise.
+            "CREATE TABLE again (x int)",
+            "DROP TABLE again; CREATE TABLE again (y text)",
+            // Drops what its up made and an older object.
+            "CREATE TABLE newer (x int)",
+            "DROP TABLE newer; DROP TABLE two",
+            // Two undone steps in a row, then one that drops nothing.
+            "CREATE TYPE fresh_mood AS ENUM ('a'); CREATE TABLE moody (m fresh_mood)",
+            "DROP TABLE moody; DROP TYPE fresh_mood",
+            "CREATE DOMAIN fresh_pos AS int CHECK (VALUE > 0)",
+            "DROP DOMAIN fresh_pos",
+            "INSERT INTO old (id) VALUES (1)",
+        ],
+    ),
+    (
         "schemas and extensions are read in full",
         &[
             "CREATE SCHEMA app; CREATE TABLE app.t (x int)",
