@@ -69,6 +69,9 @@ pub(crate) struct SchemaWatch {
     /// new objects: a step that drops exactly those (a down after its up) returns to it.
     before_last: Option<Last>,
     batch: Batch,
+    /// How many snapshots were those before the last, a step having undone the one
+    /// before it.
+    undone: usize,
 }
 
 impl SchemaWatch {
@@ -80,6 +83,7 @@ impl SchemaWatch {
                 last: None,
                 before_last: None,
                 batch: Batch::default(),
+                undone: 0,
             })),
             Err(error) => {
                 client.batch_execute("ROLLBACK")?;
@@ -90,6 +94,11 @@ impl SchemaWatch {
                 }
             }
         }
+    }
+
+    /// How many snapshots a step undoing the one before it spared reading.
+    pub(crate) fn undone(&self) -> usize {
+        self.undone
     }
 
     /// Installs everything again, in place.
@@ -158,7 +167,10 @@ impl SchemaWatch {
                 end(client, "COMMIT")?;
                 // Asked only with it at hand; were it not, reading everything is right.
                 return match before_last {
-                    Some(before_last) => Ok(before_last),
+                    Some(before_last) => {
+                        self.undone += 1;
+                        Ok(before_last)
+                    }
                     None => Last::read(client, statements, options),
                 };
             }

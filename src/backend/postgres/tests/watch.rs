@@ -33,6 +33,14 @@ impl Watched {
         self.watched.client_mut()
     }
 
+    /// How many of the watched snapshots were taken as undone steps, unread.
+    fn undone(&self) -> usize {
+        self.watched
+            .watch
+            .as_ref()
+            .map_or(0, |watch| watch.undone())
+    }
+
     /// Runs `sql` on the watched connection, then checks both snapshots agree.
     fn step(&mut self, sql: &str) {
         self.client()
@@ -220,6 +228,39 @@ fn watched_snapshots_equal_full_ones_after_each_kind_of_change() {
             pair.step(step);
         }
     }
+}
+
+#[test]
+fn a_down_that_drops_exactly_what_its_up_made_is_not_read() {
+    let Some(db) = TestDb::create("a_down_that_undoes_its_up") else {
+        return;
+    };
+    let mut pair = Watched::new(&db);
+    pair.step("CREATE TABLE old (id int PRIMARY KEY)");
+    let up = "CREATE TABLE fresh (id serial PRIMARY KEY, o int REFERENCES old (id));
+              CREATE INDEX fresh_o ON fresh (o); CREATE VIEW fresh_v AS SELECT * FROM fresh";
+    pair.step(up);
+    pair.step("DROP TABLE fresh CASCADE");
+    assert_eq!(pair.undone(), 1, "the down undid its up");
+    pair.step(up);
+    pair.step("DROP VIEW fresh_v");
+    assert_eq!(
+        pair.undone(),
+        1,
+        "a down that leaves part of what its up made is read"
+    );
+    pair.step("DROP TABLE fresh");
+    assert_eq!(pair.undone(), 1, "nor is a step that follows a down");
+    pair.step("CREATE INDEX old_id ON old (id)");
+    pair.step("DROP INDEX old_id");
+    assert_eq!(pair.undone(), 2, "an index on an older table, dropped");
+    pair.step("CREATE TABLE two (x int); ALTER TABLE old ADD COLUMN n int");
+    pair.step("DROP TABLE two");
+    assert_eq!(
+        pair.undone(),
+        2,
+        "an up that changed an older table is read"
+    );
 }
 
 #[test]
