@@ -97,6 +97,10 @@ impl SchemaWatch {
     }
 
     /// How many snapshots a step undoing the one before it spared reading.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the watch's tests prove the undoing is taken")
+    )]
     pub(crate) fn undone(&self) -> usize {
         self.undone
     }
