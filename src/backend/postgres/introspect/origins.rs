@@ -49,7 +49,7 @@ pub(crate) enum Family {
     Domain,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 struct Unit {
     entries: Vec<Entry>,
     parts: Vec<u32>,
@@ -59,7 +59,7 @@ struct Unit {
 }
 
 /// The units of a snapshot by oid, and the unit of every part.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Origins {
     units: HashMap<u32, Unit>,
     parts: HashMap<u32, u32>,

@@ -23,17 +23,23 @@ use crate::backend::introspect_error::IntrospectError;
 use crate::schema::{IntrospectOptions, Schema};
 
 /// Empties the log; see `migrate_read_schema_changes` in [`INSTALL`].
-const CHANGES: &str = "SELECT * FROM pg_temp.migrate_read_schema_changes()";
+const CHANGES: &str = "SELECT * FROM pg_temp.migrate_read_schema_changes(false)";
+
+/// [`CHANGES`], first asking whether the last step undid the one before it.
+const CHANGES_OR_UNDONE: &str = "SELECT * FROM pg_temp.migrate_read_schema_changes(true)";
 
 /// What changed since the last snapshot.
 enum Changes {
     /// Read everything again.
     Everything,
+    /// The last step undid the one before it: the schema is the one before that.
+    Undone,
     /// Read again what the log names.
     Some(Again),
 }
 
 /// The previous snapshot, with where each object came from.
+#[derive(Clone)]
 struct Last {
     options: IntrospectOptions,
     schema: Schema,
@@ -59,7 +65,13 @@ impl Last {
 /// Watches one connection's database for DDL; see the module's documentation.
 pub(crate) struct SchemaWatch {
     last: Option<Last>,
+    /// The snapshot before `last`, kept while the step between them only made or changed
+    /// new objects: a step that drops exactly those (a down after its up) returns to it.
+    before_last: Option<Last>,
     batch: Batch,
+    /// How many snapshots were those before the last, a step having undone the one
+    /// before it.
+    undone: usize,
 }
 
 impl SchemaWatch {
@@ -69,7 +81,9 @@ impl SchemaWatch {
         match client.batch_execute(INSTALL) {
             Ok(()) => Ok(Some(Self {
                 last: None,
+                before_last: None,
                 batch: Batch::default(),
+                undone: 0,
             })),
             Err(error) => {
                 client.batch_execute("ROLLBACK")?;
@@ -80,6 +94,15 @@ impl SchemaWatch {
                 }
             }
         }
+    }
+
+    /// How many snapshots a step undoing the one before it spared reading.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "the watch's tests prove the undoing is taken")
+    )]
+    pub(crate) fn undone(&self) -> usize {
+        self.undone
     }
 
     /// Installs everything again, in place.
@@ -98,11 +121,15 @@ impl SchemaWatch {
         options: &IntrospectOptions,
     ) -> Result<Schema, IntrospectError> {
         let last = self.last.take().filter(|last| last.options == *options);
+        let before_last = self
+            .before_last
+            .take()
+            .filter(|before| before.options == *options);
         let result = match last {
-            Some(last) => self.snapshot_after(client, statements, options, last),
+            Some(last) => self.snapshot_after(client, statements, options, last, before_last),
             None => {
                 // Emptied, as nothing in it is needed.
-                if let Changes::Some(_) = self.changes(client)? {
+                if let Changes::Some(_) = self.changes(client, false)? {
                     end(client, "COMMIT")?;
                 }
                 Last::read(client, statements, options)
@@ -112,6 +139,7 @@ impl SchemaWatch {
             Ok(last) => last,
             // A migration deallocated the prepared statements: read everything again.
             Err(_) if std::mem::take(&mut statements.lost) => {
+                self.before_last = None;
                 Last::read(client, statements, options)?
             }
             Err(error) => return Err(error),
@@ -129,16 +157,31 @@ impl SchemaWatch {
         statements: &mut CatalogStatements,
         options: &IntrospectOptions,
         mut last: Last,
+        before_last: Option<Last>,
     ) -> Result<Last, IntrospectError> {
         // Outside the read's transaction, which a failure here would abort.
         let ready = self.batch.ready(client, statements, options).is_ok();
         if !ready {
             self.batch.reset();
         }
-        let again = match self.changes(client)? {
+        let again = match self.changes(client, before_last.is_some())? {
             Changes::Some(again) => again,
             Changes::Everything => return Last::read(client, statements, options),
+            Changes::Undone => {
+                end(client, "COMMIT")?;
+                // Asked only with it at hand; were it not, reading everything is right.
+                return match before_last {
+                    Some(before_last) => {
+                        self.undone += 1;
+                        Ok(before_last)
+                    }
+                    None => Last::read(client, statements, options),
+                };
+            }
         };
+        if again.only_new {
+            self.before_last = Some(last.clone());
+        }
         let named = again.only.clone();
         let only = again.units(&mut last);
         if only.is_empty() {
@@ -153,8 +196,12 @@ impl SchemaWatch {
         let (fragment, origins) = if ready && only.without(&named).is_empty() {
             match self.batch.read(client, &only)? {
                 Some(mut rows) => decode(&mut rows, options, Some(&only))?,
-                // The log was rolled back with the read: read everything.
-                None => return Last::read(client, statements, options),
+                // The log was rolled back with the read, and what its function noted for
+                // the next one: read everything.
+                None => {
+                    self.before_last = None;
+                    return Last::read(client, statements, options);
+                }
             }
         } else {
             read_and_end(client, statements, options, Some(&only))?
@@ -167,10 +214,11 @@ impl SchemaWatch {
     /// Empties the log, in one round trip with opening the transaction of a partial
     /// read, which stays open when it returns [`Changes::Some`]. Everything changed when
     /// it cannot tell.
-    fn changes(&mut self, client: &mut Client) -> Result<Changes, IntrospectError> {
+    fn changes(&mut self, client: &mut Client, may_undo: bool) -> Result<Changes, IntrospectError> {
         // The simple protocol carries several statements in one message; its values come
         // as text.
-        let sql = format!("{}; {CHANGES}", begin(true));
+        let changes = if may_undo { CHANGES_OR_UNDONE } else { CHANGES };
+        let sql = format!("{}; {changes}", begin(true));
         let row = match client.simple_query(&sql) {
             Ok(messages) => messages.into_iter().find_map(|message| match message {
                 SimpleQueryMessage::Row(row) => Some(row),
@@ -194,7 +242,11 @@ impl SchemaWatch {
             }
             return Ok(Changes::Everything);
         }
+        if text(11) == "t" {
+            return Ok(Changes::Undone);
+        }
         Ok(Changes::Some(Again {
+            only_new: text(12) == "t",
             logged: oids(text(2))?,
             only: Only {
                 relations: oids(text(3))?,
@@ -215,6 +267,8 @@ impl SchemaWatch {
 /// What the log says to read again: the logged objects' oids, the units the server
 /// found to read, and the logged objects that no longer exist.
 struct Again {
+    /// The step only made or changed objects newer than the last snapshot's.
+    only_new: bool,
     logged: Vec<u32>,
     only: Only,
     gone: Box<Gone>,
@@ -232,6 +286,7 @@ impl Again {
             logged,
             mut only,
             gone,
+            ..
         } = self;
         for oid in logged {
             if let Some((unit, family)) = last.origins.unit_of(oid) {

@@ -9,12 +9,18 @@ pub(crate) const INSTALL: &str = "\
 BEGIN;
 DROP EVENT TRIGGER IF EXISTS migrate_watch_ddl;
 DROP EVENT TRIGGER IF EXISTS migrate_watch_drop;
-CREATE TEMPORARY TABLE IF NOT EXISTS migrate_schema_changes (classid oid NOT NULL, objid oid NOT NULL);
+CREATE TEMPORARY TABLE IF NOT EXISTS migrate_schema_changes (classid oid NOT NULL, objid oid NOT NULL,
+    dropped bool NOT NULL);
 TRUNCATE pg_temp.migrate_schema_changes;
 -- What a snapshot in one message reads (see batch): the schemas, set by the caller, and
--- the units the log names, set by migrate_read_schema_changes.
+-- the units the log names, set by migrate_read_schema_changes. With them, what that
+-- function needs to tell a step that undid the one before it (see there): the highest
+-- oid of the watched catalogs at the last snapshot and at the one before it, and whether
+-- the step before the last snapshot only made or changed objects newer than the one
+-- before.
 CREATE TEMPORARY TABLE IF NOT EXISTS migrate_read_scope (schemas text[], relations oid[],
-    sequences oid[], functions oid[], enums oid[], domains oid[]);
+    sequences oid[], functions oid[], enums oid[], domains oid[], newest oid,
+    newest_before oid, only_new bool NOT NULL DEFAULT false);
 TRUNCATE pg_temp.migrate_read_scope;
 INSERT INTO pg_temp.migrate_read_scope DEFAULT VALUES;
 -- As its owner: a migration that runs `SET ROLE` still logs into this session's table.
@@ -27,10 +33,10 @@ BEGIN
     END IF;
     IF TG_EVENT = 'sql_drop' THEN
         INSERT INTO pg_temp.migrate_schema_changes
-        SELECT classid, objid FROM pg_event_trigger_dropped_objects();
+        SELECT classid, objid, true FROM pg_event_trigger_dropped_objects();
     ELSE
         INSERT INTO pg_temp.migrate_schema_changes
-        SELECT classid, objid FROM pg_event_trigger_ddl_commands() WHERE objid <> 0;
+        SELECT classid, objid, false FROM pg_event_trigger_ddl_commands() WHERE objid <> 0;
     END IF;
 END
 $$;
@@ -46,11 +52,22 @@ $$;
 -- log has no index, and without one the planner walks whole catalog indexes instead.
 -- Its plans are generic, made once per session: custom plans, made again at every call
 -- for the arrays of the moment, cost more than the walk itself (0.8 ms a call, not 0.3).
-CREATE OR REPLACE FUNCTION pg_temp.migrate_read_schema_changes(
+--
+-- With may_undo (the caller kept the snapshot before the last one), it first asks whether
+-- the step since the last snapshot undid the step before it, and then walks nothing and
+-- says `undid`, the rest empty: the schema is that of the snapshot before the last.
+-- That holds when the step before only made or changed objects newer than every object
+-- of the watched catalogs at the snapshot before it (`only_new`, kept from the last
+-- call), this step only dropped objects, all of them that new, and none that new is
+-- left. Oids only grow, and only this session makes objects in a scratch database, so
+-- what is older is what that snapshot read, untouched by either step; an oid counter
+-- that wrapped around makes a new object look old, which only denies this. A logged
+-- object outside the watched catalogs (a policy, an operator) denies it too.
+CREATE OR REPLACE FUNCTION pg_temp.migrate_read_schema_changes(may_undo bool,
     OUT triggers_stand bool, OUT schemas_unchanged bool, OUT logged oid[],
     OUT relations oid[], OUT sequences oid[], OUT functions oid[], OUT enums oid[],
     OUT domains oid[], OUT gone_relations oid[], OUT gone_functions oid[],
-    OUT gone_types oid[])
+    OUT gone_types oid[], OUT undid bool, OUT only_new bool)
 LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan
 SET enable_hashjoin = off SET enable_mergejoin = off SET enable_seqscan = on
 AS $$
@@ -58,12 +75,59 @@ AS $$
 DECLARE
     logged_classes oid[];
     logged_objects oid[];
+    logged_drops bool[];
+    watched CONSTANT oid[] := ARRAY['pg_class'::regclass, 'pg_type'::regclass,
+        'pg_proc'::regclass, 'pg_constraint'::regclass, 'pg_attrdef'::regclass,
+        'pg_trigger'::regclass, 'pg_rewrite'::regclass]::oid[];
+    newest_last oid;
+    newest_before_last oid;
+    only_new_last bool;
+    newest_now oid;
 BEGIN
     WITH emptied AS (
-        DELETE FROM pg_temp.migrate_schema_changes RETURNING classid, objid
+        DELETE FROM pg_temp.migrate_schema_changes RETURNING classid, objid, dropped
     )
-    SELECT coalesce(array_agg(classid), '{}'), coalesce(array_agg(objid), '{}')
-    INTO logged_classes, logged_objects FROM emptied;
+    SELECT coalesce(array_agg(classid), '{}'), coalesce(array_agg(objid), '{}'),
+           coalesce(array_agg(dropped), '{}')
+    INTO logged_classes, logged_objects, logged_drops FROM emptied;
+    SELECT s.newest, s.newest_before, s.only_new
+    INTO newest_last, newest_before_last, only_new_last FROM pg_temp.migrate_read_scope AS s;
+    newest_now := GREATEST((SELECT max(oid) FROM pg_class), (SELECT max(oid) FROM pg_type),
+        (SELECT max(oid) FROM pg_proc), (SELECT max(oid) FROM pg_constraint),
+        (SELECT max(oid) FROM pg_attrdef), (SELECT max(oid) FROM pg_trigger),
+        (SELECT max(oid) FROM pg_rewrite));
+    triggers_stand := (SELECT count(*) FROM pg_event_trigger
+        WHERE evtname IN ('migrate_watch_ddl', 'migrate_watch_drop') AND evtenabled = 'A') = 2;
+    undid := may_undo AND triggers_stand AND only_new_last AND newest_before_last IS NOT NULL
+        AND NOT EXISTS (SELECT FROM unnest(logged_classes, logged_objects, logged_drops)
+                        AS l (classid, objid, dropped)
+                        WHERE NOT l.dropped OR l.objid <= newest_before_last
+                           OR l.classid <> ALL (watched))
+        AND NOT EXISTS (SELECT FROM pg_class AS c WHERE c.oid > newest_before_last)
+        AND NOT EXISTS (SELECT FROM pg_type AS c WHERE c.oid > newest_before_last)
+        AND NOT EXISTS (SELECT FROM pg_proc AS c WHERE c.oid > newest_before_last)
+        AND NOT EXISTS (SELECT FROM pg_constraint AS c WHERE c.oid > newest_before_last)
+        AND NOT EXISTS (SELECT FROM pg_attrdef AS c WHERE c.oid > newest_before_last)
+        AND NOT EXISTS (SELECT FROM pg_trigger AS c WHERE c.oid > newest_before_last)
+        AND NOT EXISTS (SELECT FROM pg_rewrite AS c WHERE c.oid > newest_before_last);
+    only_new := NOT undid AND newest_last IS NOT NULL
+        AND NOT EXISTS (SELECT FROM unnest(logged_classes, logged_objects) AS l (classid, objid)
+                        WHERE l.objid <= newest_last OR l.classid <> ALL (watched));
+    UPDATE pg_temp.migrate_read_scope SET newest = newest_now, newest_before = newest_last,
+        only_new = migrate_read_schema_changes.only_new;
+    IF undid THEN
+        schemas_unchanged := true;
+        logged := '{}';
+        relations := '{}';
+        sequences := '{}';
+        functions := '{}';
+        enums := '{}';
+        domains := '{}';
+        gone_relations := '{}';
+        gone_functions := '{}';
+        gone_types := '{}';
+        RETURN;
+    END IF;
     WITH RECURSIVE logged_now (classid, objid) AS (
         SELECT * FROM unnest(logged_classes, logged_objects)
     ), touched (classid, objid) AS (
@@ -103,8 +167,6 @@ BEGIN
         SELECT 'f', t.objid FROM touched AS t WHERE t.classid = 'pg_proc'::regclass
     )
     SELECT
-        (SELECT count(*) FROM pg_event_trigger
-         WHERE evtname IN ('migrate_watch_ddl', 'migrate_watch_drop') AND evtenabled = 'A') = 2,
         ARRAY(SELECT classid FROM logged_now WHERE classid IN
               ('pg_namespace'::regclass, 'pg_extension'::regclass)) = '{}',
         ARRAY(SELECT DISTINCT objid FROM logged_now),
@@ -119,7 +181,7 @@ BEGIN
               AND NOT EXISTS (SELECT FROM pg_proc AS p WHERE p.oid = l.objid)),
         ARRAY(SELECT DISTINCT objid FROM logged_now AS l WHERE classid = 'pg_type'::regclass
               AND NOT EXISTS (SELECT FROM pg_type AS ty WHERE ty.oid = l.objid))
-    INTO triggers_stand, schemas_unchanged, logged, relations, sequences, functions, enums,
+    INTO schemas_unchanged, logged, relations, sequences, functions, enums,
          domains, gone_relations, gone_functions, gone_types;
     UPDATE pg_temp.migrate_read_scope SET
         relations = migrate_read_schema_changes.relations,
