@@ -27,26 +27,24 @@ impl FileBytes {
     pub fn to_text(&self) -> Option<Arc<str>> {
         match self {
             Self::Static(bytes) => std::str::from_utf8(bytes).ok().map(Arc::from),
-            Self::Shared(bytes) => {
-                std::str::from_utf8(bytes).ok()?;
-                Some(shared_str(Arc::clone(bytes)))
-            }
+            Self::Shared(bytes) => shared_str(Arc::clone(bytes)),
         }
     }
 }
 
-/// `bytes`, checked to be UTF-8 by the caller, as `Arc<str>` over the same allocation.
+/// `bytes` as `Arc<str>` over the same allocation; `None` when they are not UTF-8. The
+/// check is here, beside the cast it makes sound, so no caller can skip it.
 #[expect(
     unsafe_code,
     reason = "std offers no safe cast of Arc<[u8]> to Arc<str>; the only other way is a copy of the whole file"
 )]
-fn shared_str(bytes: Arc<[u8]>) -> Arc<str> {
-    debug_assert!(std::str::from_utf8(&bytes).is_ok());
-    // SAFETY: `str` has the layout of `[u8]`, and the caller checked that the bytes are
-    // UTF-8 (as `std::str::from_utf8_unchecked` requires). This is the cast std makes in
+fn shared_str(bytes: Arc<[u8]>) -> Option<Arc<str>> {
+    std::str::from_utf8(&bytes).ok()?;
+    // SAFETY: `str` has the layout of `[u8]`, and the bytes were just checked to be UTF-8
+    // (as `std::str::from_utf8_unchecked` requires). This is the cast std makes in
     // `impl From<&str> for Arc<str>`; into_raw and from_raw keep the count and the
     // allocation as they are.
-    unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) }
+    Some(unsafe { Arc::from_raw(Arc::into_raw(bytes) as *const str) })
 }
 
 impl Deref for FileBytes {
