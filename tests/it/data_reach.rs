@@ -14,6 +14,33 @@ fn verify_data(test: &Test) -> Output {
     test.run(&["verify", "--backend", backend, "--data"])
 }
 
+/// `verify --data` of a history whose second revision (`purge_up`, `purge_down`) makes a
+/// write to `items` empty `log`, and whose third revision's down writes only `items`.
+fn a_write_to_items_empties_log(test: &Test, purge_up: &str, purge_down: &str) -> Output {
+    test.remove("migrations");
+    test.write(
+        "migrations/20240101000001_create/up.sql",
+        "CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL);\n\
+         CREATE TABLE log (id integer PRIMARY KEY, note text NOT NULL);\n",
+    );
+    test.write(
+        "migrations/20240101000001_create/down.sql",
+        "DROP TABLE log;\nDROP TABLE items;\n",
+    );
+    test.write("migrations/20240101000002_purge/up.sql", purge_up);
+    test.write("migrations/20240101000002_purge/down.sql", purge_down);
+    test.write(
+        "migrations/20240101000003_add_x/up.sql",
+        "ALTER TABLE items ADD COLUMN x text;\n",
+    );
+    // Touches `items` only; what the second revision made empties `log`.
+    test.write(
+        "migrations/20240101000003_add_x/down.sql",
+        "UPDATE items SET name = name;\nALTER TABLE items DROP COLUMN x;\n",
+    );
+    verify_data(test)
+}
+
 backend_test!(data_a_loss_through_on_delete_cascade_is_reported, |test| {
     test.remove("migrations");
     test.write(
@@ -70,28 +97,7 @@ backend_test!(data_a_loss_through_a_trigger_is_reported, |test| {
             "DROP TRIGGER purge ON items;\nDROP FUNCTION purge_log();\n",
         ),
     };
-    test.remove("migrations");
-    test.write(
-        "migrations/20240101000001_create/up.sql",
-        "CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL);\n\
-         CREATE TABLE log (id integer PRIMARY KEY, note text NOT NULL);\n",
-    );
-    test.write(
-        "migrations/20240101000001_create/down.sql",
-        "DROP TABLE log;\nDROP TABLE items;\n",
-    );
-    test.write("migrations/20240101000002_purge/up.sql", trigger);
-    test.write("migrations/20240101000002_purge/down.sql", drop_trigger);
-    test.write(
-        "migrations/20240101000003_add_x/up.sql",
-        "ALTER TABLE items ADD COLUMN x text;\n",
-    );
-    // Touches `items` only; the trigger empties `log`.
-    test.write(
-        "migrations/20240101000003_add_x/down.sql",
-        "UPDATE items SET name = name;\nALTER TABLE items DROP COLUMN x;\n",
-    );
-    let output = verify_data(&test);
+    let output = a_write_to_items_empties_log(&test, trigger, drop_trigger);
     assert_eq!(output.code, 1, "{output:#?}");
     assert!(
         output
@@ -109,33 +115,11 @@ fn data_a_loss_through_a_rule_made_earlier_is_reported_on_postgres() {
     let Some(test) = Test::new(Kind::Postgres, "data_a_loss_through_a_rule") else {
         return;
     };
-    test.remove("migrations");
-    test.write(
-        "migrations/20240101000001_create/up.sql",
-        "CREATE TABLE items (id integer PRIMARY KEY, name text NOT NULL);\n\
-         CREATE TABLE log (id integer PRIMARY KEY, note text NOT NULL);\n",
-    );
-    test.write(
-        "migrations/20240101000001_create/down.sql",
-        "DROP TABLE log;\nDROP TABLE items;\n",
-    );
-    test.write(
-        "migrations/20240101000002_purge/up.sql",
+    let output = a_write_to_items_empties_log(
+        &test,
         "CREATE RULE purge AS ON UPDATE TO items DO ALSO DELETE FROM log;\n",
-    );
-    test.write(
-        "migrations/20240101000002_purge/down.sql",
         "DROP RULE purge ON items;\n",
     );
-    test.write(
-        "migrations/20240101000003_add_x/up.sql",
-        "ALTER TABLE items ADD COLUMN x text;\n",
-    );
-    test.write(
-        "migrations/20240101000003_add_x/down.sql",
-        "UPDATE items SET name = name;\nALTER TABLE items DROP COLUMN x;\n",
-    );
-    let output = verify_data(&test);
     assert_eq!(output.code, 1, "{output:#?}");
     assert!(
         output
