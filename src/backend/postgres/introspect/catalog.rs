@@ -3,8 +3,9 @@
 //! Each binds `$1`, the schemas to read (`NULL`: every schema but the system ones), and
 //! leaves out objects that belong to an extension (`pg_depend.deptype = 'e'`). Columns
 //! only newer servers have are `{markers}` that `version_specific` fills in; so is
-//! `{only COLUMN}`, which reads every object, or only the relations, functions or types
-//! whose oids `$2` lists, for a snapshot that reads again what a migration touched.
+//! `{units TABLE AS ALIAS ON COLUMN}`, the first item of the `FROM` list, which reads every
+//! row of TABLE, or only those whose COLUMN is one of the relations, functions or types
+//! `$2` lists, for a snapshot that reads again what a migration touched.
 //! The last columns of each query are oids: which relation, function or type a row
 //! belongs to, and the oids of its parts, for `origins`.
 
@@ -106,25 +107,35 @@ pub(crate) fn version_specific(sql: &str, server_version: i32, scope: Scope) -> 
     scoped(&sql, scope)
 }
 
-/// Fills in the `{only COLUMN}` marker: every row, or those whose COLUMN is one of the
-/// oids bound as `$2` or listed in the scope table.
+/// Fills in the `{units TABLE AS ALIAS ON COLUMN}` marker: every row of TABLE, or the rows
+/// whose COLUMN is one of the oids bound as `$2` or listed in the scope table. The listed
+/// oids are joined as the first relation, not compared with `= ANY(…)`: a plan is made once
+/// per connection, when the catalogs are small, and for `= ANY` the planner then walked a
+/// whole catalog by its oid index (every constraint, every trigger of the database at
+/// each step), which grew with the history. Joined first, each listed unit is looked up by
+/// the index on COLUMN, however large the catalogs grow. The lists hold each oid once.
 fn scoped(sql: &str, scope: Scope) -> String {
-    let Some(start) = sql.find("{only ") else {
+    let Some(start) = sql.find("{units ") else {
         return sql.to_owned();
     };
     let Some(length) = sql[start..].find('}') else {
         return sql.to_owned();
     };
-    let column = &sql[start + "{only ".len()..start + length];
-    let condition = match scope {
-        Scope::Every => "true".to_owned(),
-        Scope::Listed => format!("{column} = ANY($2::oid[])"),
-        Scope::Logged { units } => {
-            // Cast: `ANY ((SELECT …))` would compare with each row, not each element.
-            format!("{column} = ANY((SELECT s.{units} FROM {SCOPE_TABLE} AS s)::oid[])")
-        }
+    let marker = &sql[start + "{units ".len()..start + length];
+    let Some((table, column)) = marker.split_once(" ON ") else {
+        return sql.to_owned();
     };
-    format!("{}{condition}{}", &sql[..start], &sql[start + length + 1..])
+    let units = match scope {
+        Scope::Every => return format!("{}{table}{}", &sql[..start], &sql[start + length + 1..]),
+        Scope::Listed => "$2::oid[]".to_owned(),
+        // Cast: `unnest((SELECT …))` of the column as its array type.
+        Scope::Logged { units } => format!("(SELECT s.{units} FROM {SCOPE_TABLE} AS s)::oid[]"),
+    };
+    format!(
+        "{}unnest({units}) AS unit(oid) JOIN {table} ON {column} = unit.oid{}",
+        &sql[..start],
+        &sql[start + length + 1..]
+    )
 }
 
 /// The server's version as a number, `150018` for 15.18.
@@ -154,13 +165,13 @@ pub(crate) const RELATIONS: &str = concat!(
      CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, \
      pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid, true), \
      c.reltype, i.inhparent \
-     FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace \
+     FROM {units pg_class AS c ON c.oid} JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      LEFT JOIN pg_inherits AS i ON i.inhrelid = c.oid AND c.relispartition \
      LEFT JOIN pg_class AS pc ON pc.oid = i.inhparent \
      LEFT JOIN pg_namespace AS pn ON pn.oid = pc.relnamespace",
     comment!("ds", "pg_class", "c.oid", "0"),
     comment!("tds", "pg_type", "c.reltype", "0"),
-    "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c') AND {only c.oid} AND ",
+    "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c') AND ",
     wanted!("n"),
     " AND ",
     own!("pg_class", "c.oid"),
@@ -176,13 +187,13 @@ pub(crate) const COLUMNS: &str = concat!(
      pg_get_expr(ad.adbin, ad.adrelid, true), a.attidentity::text, a.attgenerated::text, \
      CASE WHEN a.attcollation <> t.typcollation THEN co.collname::text END, \
      ds.description, ad.oid \
-     FROM pg_attribute AS a JOIN pg_class AS c ON c.oid = a.attrelid \
+     FROM {units pg_attribute AS a ON a.attrelid} JOIN pg_class AS c ON c.oid = a.attrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      JOIN pg_type AS t ON t.oid = a.atttypid \
      LEFT JOIN pg_attrdef AS ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum \
      LEFT JOIN pg_collation AS co ON co.oid = a.attcollation",
     comment!("ds", "pg_class", "c.oid", "a.attnum"),
-    "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'c') AND {only c.oid} AND ",
+    "WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'c') AND ",
     wanted!("n"),
     " ORDER BY c.oid, a.attnum"
 );
@@ -205,13 +216,13 @@ pub(crate) const CONSTRAINTS: &str = concat!(
            WHERE k.ord > i.indnkeyatts ORDER BY k.ord), \
      {nulls_not_distinct}, \
      ds.description, co.oid \
-     FROM pg_constraint AS co JOIN pg_class AS c ON c.oid = co.conrelid \
+     FROM {units pg_constraint AS co ON co.conrelid} JOIN pg_class AS c ON c.oid = co.conrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      LEFT JOIN pg_class AS fc ON fc.oid = co.confrelid \
      LEFT JOIN pg_namespace AS fn ON fn.oid = fc.relnamespace \
      LEFT JOIN pg_index AS i ON i.indexrelid = co.conindid AND co.contype IN ('p', 'u')",
     comment!("ds", "pg_constraint", "co.oid", "0"),
-    "WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND {only co.conrelid} AND ",
+    "WHERE co.contype IN ('p', 'u', 'f', 'c', 'x') AND ",
     wanted!("n")
 );
 
@@ -243,14 +254,14 @@ pub(crate) const INDEXES: &str = concat!(
      pg_get_expr(i.indpred, i.indrelid, true), \
      {nulls_not_distinct}, \
      ds.description, i.indrelid, i.indexrelid \
-     FROM pg_index AS i JOIN pg_class AS ic ON ic.oid = i.indexrelid \
+     FROM {units pg_index AS i ON i.indrelid} JOIN pg_class AS ic ON ic.oid = i.indexrelid \
      JOIN pg_class AS c ON c.oid = i.indrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      JOIN pg_am AS am ON am.oid = ic.relam",
     comment!("ds", "pg_class", "i.indexrelid", "0"),
     "WHERE NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.classid = 'pg_class'::regclass \
                        AND d.objid = i.indexrelid AND d.refclassid = 'pg_constraint'::regclass \
-                       AND d.deptype = 'i') AND {only i.indrelid} AND ",
+                       AND d.deptype = 'i') AND ",
     wanted!("n"),
     " AND ",
     own!("pg_class", "c.oid")
@@ -261,7 +272,7 @@ pub(crate) const SEQUENCES: &str = concat!(
     "SELECT n.nspname::text, c.relname::text, format_type(s.seqtypid, NULL), s.seqstart, \
      s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle, \
      own.nspname::text, own.relname::text, own.attname::text, ds.description, c.oid \
-     FROM pg_sequence AS s JOIN pg_class AS c ON c.oid = s.seqrelid \
+     FROM {units pg_sequence AS s ON s.seqrelid} JOIN pg_class AS c ON c.oid = s.seqrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      LEFT JOIN LATERAL (SELECT tn.nspname, tc.relname, a.attname FROM pg_depend AS d \
           JOIN pg_class AS tc ON tc.oid = d.refobjid \
@@ -271,7 +282,7 @@ pub(crate) const SEQUENCES: &str = concat!(
           AND d.refclassid = 'pg_class'::regclass AND d.deptype = 'a') AS own ON true",
     comment!("ds", "pg_class", "c.oid", "0"),
     "WHERE NOT EXISTS (SELECT 1 FROM pg_depend AS d WHERE d.classid = 'pg_class'::regclass \
-                       AND d.objid = c.oid AND d.deptype = 'i') AND {only c.oid} AND ",
+                       AND d.objid = c.oid AND d.deptype = 'i') AND ",
     wanted!("n"),
     " AND ",
     own!("pg_class", "c.oid")
@@ -282,9 +293,9 @@ pub(crate) const ENUMS: &str = concat!(
      ARRAY(SELECT e.enumlabel::text FROM pg_enum AS e WHERE e.enumtypid = t.oid \
            ORDER BY e.enumsortorder), \
      ds.description, t.oid \
-     FROM pg_type AS t JOIN pg_namespace AS n ON n.oid = t.typnamespace",
+     FROM {units pg_type AS t ON t.oid} JOIN pg_namespace AS n ON n.oid = t.typnamespace",
     comment!("ds", "pg_type", "t.oid", "0"),
-    "WHERE t.typtype = 'e' AND {only t.oid} AND ",
+    "WHERE t.typtype = 'e' AND ",
     wanted!("n"),
     " AND ",
     own!("pg_type", "t.oid")
@@ -300,11 +311,11 @@ pub(crate) const DOMAINS: &str = concat!(
            WHERE c.contypid = t.oid AND c.contype = 'c' ORDER BY c.conname), \
      ds.description, t.oid, \
      ARRAY(SELECT c.oid FROM pg_constraint AS c WHERE c.contypid = t.oid) \
-     FROM pg_type AS t JOIN pg_namespace AS n ON n.oid = t.typnamespace \
+     FROM {units pg_type AS t ON t.oid} JOIN pg_namespace AS n ON n.oid = t.typnamespace \
      JOIN pg_type AS b ON b.oid = t.typbasetype \
      LEFT JOIN pg_collation AS co ON co.oid = t.typcollation",
     comment!("ds", "pg_type", "t.oid", "0"),
-    "WHERE t.typtype = 'd' AND {only t.oid} AND ",
+    "WHERE t.typtype = 'd' AND ",
     wanted!("n"),
     " AND ",
     own!("pg_type", "t.oid")
@@ -317,9 +328,9 @@ pub(crate) const FUNCTIONS: &str = concat!(
     "SELECT n.nspname::text, \
      p.proname::text || '(' || oidvectortypes(p.proargtypes) || ')', \
      p.prokind::text, pg_get_functiondef(p.oid), ds.description, p.oid \
-     FROM pg_proc AS p JOIN pg_namespace AS n ON n.oid = p.pronamespace",
+     FROM {units pg_proc AS p ON p.oid} JOIN pg_namespace AS n ON n.oid = p.pronamespace",
     comment!("ds", "pg_proc", "p.oid", "0"),
-    "WHERE p.prokind IN ('f', 'p') AND {only p.oid} AND ",
+    "WHERE p.prokind IN ('f', 'p') AND ",
     wanted!("n"),
     " AND ",
     own!("pg_proc", "p.oid")
@@ -330,9 +341,9 @@ pub(crate) const FUNCTIONS: &str = concat!(
 pub(crate) const TRIGGERS: &str = concat!(
     "SELECT n.nspname::text, c.relname::text, t.tgname::text, pg_get_triggerdef(t.oid, true), \
      ds.description, t.tgrelid, t.oid \
-     FROM pg_trigger AS t JOIN pg_class AS c ON c.oid = t.tgrelid \
+     FROM {units pg_trigger AS t ON t.tgrelid} JOIN pg_class AS c ON c.oid = t.tgrelid \
      JOIN pg_namespace AS n ON n.oid = c.relnamespace",
     comment!("ds", "pg_trigger", "t.oid", "0"),
-    "WHERE NOT t.tgisinternal AND {not_a_clone} AND {only t.tgrelid} AND ",
+    "WHERE NOT t.tgisinternal AND {not_a_clone} AND ",
     wanted!("n")
 );
