@@ -3,7 +3,7 @@
 //! Each binds `$1`, the schemas to read (`NULL`: every schema but the system ones), and
 //! leaves out objects that belong to an extension (`pg_depend.deptype = 'e'`). Columns
 //! only newer servers have are `{markers}` that `version_specific` fills in; so is
-//! `{units TABLE AS ALIAS ON ALIAS.COLUMN}`, the first item of the `FROM` list, which reads every
+//! `{units TABLE AS ALIAS ON COLUMN}`, the first item of the `FROM` list, which reads every
 //! row of TABLE, or only those whose COLUMN is one of the relations, functions or types
 //! `$2` lists, for a snapshot that reads again what a migration touched.
 //! The last columns of each query are oids: which relation, function or type a row
@@ -107,13 +107,13 @@ pub(crate) fn version_specific(sql: &str, server_version: i32, scope: Scope) -> 
     scoped(&sql, scope)
 }
 
-/// Fills in the `{units TABLE AS ALIAS ON ALIAS.COLUMN}` marker: every row of TABLE, or the
-/// rows whose COLUMN is one of the oids bound as `$2` or listed in the scope table. Each
-/// listed oid is looked up on its own, by the index on COLUMN, in a subquery the planner
-/// cannot flatten: a plan is made once per connection, and with `= ANY(…)`, or with the
-/// list merely joined, the planner chose to walk a whole catalog by its oid index and
-/// filter (every constraint, every trigger of the database), at every step: a cost that
-/// grew with the history. The lists hold each oid once.
+/// Fills in the `{units TABLE AS ALIAS ON COLUMN}` marker: every row of TABLE, or the rows
+/// whose COLUMN is one of the oids bound as `$2` or listed in the scope table. The listed
+/// oids are joined as the first relation, not compared with `= ANY(…)`: a plan is made once
+/// per connection, when the catalogs are small, and for `= ANY` the planner then walked a
+/// whole catalog by its oid index (every constraint, every trigger of the database at
+/// each step), which grew with the history. Joined first, each listed unit is looked up by
+/// the index on COLUMN, however large the catalogs grow. The lists hold each oid once.
 fn scoped(sql: &str, scope: Scope) -> String {
     let Some(start) = sql.find("{units ") else {
         return sql.to_owned();
@@ -122,24 +122,19 @@ fn scoped(sql: &str, scope: Scope) -> String {
         return sql.to_owned();
     };
     let marker = &sql[start + "{units ".len()..start + length];
-    let (before, after) = (&sql[..start], &sql[start + length + 1..]);
-    let Some((from, column)) = marker.split_once(" ON ") else {
-        return sql.to_owned();
-    };
-    let (Some((table, alias)), Some((_, column))) =
-        (from.split_once(" AS "), column.split_once('.'))
-    else {
+    let Some((table, column)) = marker.split_once(" ON ") else {
         return sql.to_owned();
     };
     let units = match scope {
-        Scope::Every => return format!("{before}{from}{after}"),
+        Scope::Every => return format!("{}{table}{}", &sql[..start], &sql[start + length + 1..]),
         Scope::Listed => "$2::oid[]".to_owned(),
         // Cast: `unnest((SELECT …))` of the column as its array type.
         Scope::Logged { units } => format!("(SELECT s.{units} FROM {SCOPE_TABLE} AS s)::oid[]"),
     };
     format!(
-        "{before}unnest({units}) AS unit(oid) CROSS JOIN LATERAL \
-         (SELECT * FROM {table} WHERE {column} = unit.oid OFFSET 0) AS {alias}{after}"
+        "{}unnest({units}) AS unit(oid) JOIN {table} ON {column} = unit.oid{}",
+        &sql[..start],
+        &sql[start + length + 1..]
     )
 }
 
