@@ -136,6 +136,37 @@ impl VersionTable {
         )
     }
 
+    /// Lets a table made before texts could be left out (`up_sql TEXT NOT NULL`) hold
+    /// NULL, in the caller's transaction. PostgreSQL drops the NOT NULL in place (a no-op
+    /// on a column that allows NULL already); SQLite cannot, so the table is rebuilt under
+    /// its name with the columns [`Self::create`] declares now (a copy, on a table that
+    /// needed none).
+    pub fn allow_null_texts(&self, dialect: Dialect) -> String {
+        match dialect {
+            Dialect::Postgres => format!(
+                "ALTER TABLE {} ALTER COLUMN up_sql DROP NOT NULL",
+                self.qualified(dialect)
+            ),
+            Dialect::Sqlite => {
+                let rebuilt = VersionTable {
+                    schema: self.schema.clone(),
+                    name: format!("{}_rebuilt", self.name),
+                };
+                let columns = TRACKING_COLUMNS.join(", ");
+                format!(
+                    "{create};\n\
+                     INSERT INTO {new} ({columns}) SELECT {columns} FROM {old};\n\
+                     DROP TABLE {old};\n\
+                     ALTER TABLE {new} RENAME TO {name}",
+                    create = rebuilt.create(dialect),
+                    new = rebuilt.qualified(dialect),
+                    old = self.qualified(dialect),
+                    name = dialect.quote_identifier(&self.name),
+                )
+            }
+        }
+    }
+
     /// Records an applied revision; binds the values of [`TRACKING_COLUMNS`] in order.
     pub fn insert(&self, dialect: Dialect) -> String {
         let placeholders: Vec<String> = (1..=TRACKING_COLUMNS.len())

@@ -21,6 +21,7 @@ pub fn offline_sql(
         return out;
     }
     let _ = writeln!(out, "{};\n", table.create(dialect));
+    let mut nulls_allowed = false;
     for step in &plan.steps {
         let (script, row) = match &step.action {
             Action::Apply { up, down } => (
@@ -50,16 +51,31 @@ pub fn offline_sql(
             Some(row) => Record::Insert(row),
             None => Record::Delete(&step.id),
         };
-        write_step(&mut out, step, script, record, table, dialect);
+        // A table an older version made refuses the NULL of a text not kept; the script
+        // cannot ask which kind it will meet, so it lifts that once, as a run would.
+        let allow_nulls = !nulls_allowed && row.as_ref().is_some_and(|row| row.leaves_out_a_text());
+        nulls_allowed |= allow_nulls;
+        let books = Books {
+            record,
+            allow_nulls,
+        };
+        write_step(&mut out, step, script, books, table, dialect);
     }
     out
+}
+
+/// A step's bookkeeping: its record, after lifting the tracking table's NOT NULL on the
+/// texts when `allow_nulls`.
+struct Books<'a> {
+    record: Record<'a>,
+    allow_nulls: bool,
 }
 
 fn write_step(
     out: &mut String,
     step: &Step,
     script: Option<&Script>,
-    record: Record<'_>,
+    books: Books<'_>,
     table: &VersionTable,
     dialect: Dialect,
 ) {
@@ -78,7 +94,10 @@ fn write_step(
         out.push_str(script.text.trim_end());
         out.push('\n');
     }
-    let bookkeeping = match record {
+    if books.allow_nulls {
+        let _ = writeln!(out, "{};", table.allow_null_texts(dialect));
+    }
+    let bookkeeping = match books.record {
         Record::Insert(row) => {
             let values: Vec<String> = insert_values(row, 0)
                 .iter()

@@ -160,3 +160,23 @@ backend_test!(
         assert_eq!(test.db.tracked_revisions().unwrap().len(), 9, "nothing ran");
     }
 );
+
+backend_test!(
+    a_script_from_upgrade_sql_stores_a_large_file_in_an_older_table,
+    |test| {
+        // A DBA runs the reviewed script by hand on a database an older version set up.
+        test.db.execute(OLD_TABLE);
+        write(&test, &script(None));
+        let sql = test.ok(&["upgrade", "--sql"]);
+        assert_eq!(test.db.tracked_revisions(), Some(vec![]), "nothing ran");
+        test.db.execute(&sql);
+        assert_eq!(
+            stored_texts(&test),
+            Some(vec!["NULL | DROP TABLE events;\n".to_owned()]),
+            "the script recorded the revision without its text, as a run would"
+        );
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 9);
+        test.ok(&["downgrade"]);
+        assert_eq!(test.db.tracked_revisions().unwrap().len(), 8);
+    }
+);

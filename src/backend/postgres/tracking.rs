@@ -49,18 +49,14 @@ impl Books<'_> {
     }
 }
 
-/// Lets a table made before texts could be left out (`up_sql TEXT NOT NULL`) hold NULL,
-/// in the caller's transaction. Run only for a row that leaves a text out, which is rare
-/// enough that the statement needs no check of the catalog first (it is a no-op on a
-/// column that already allows NULL).
+/// Lets a table made before texts could be left out hold NULL (see
+/// [`VersionTable::allow_null_texts`]). Run only for a row that leaves a text out, which
+/// is rare enough that the statement needs no check of the catalog first.
 fn allow_null_texts(
     client: &mut impl GenericClient,
     table: &VersionTable,
 ) -> Result<(), postgres::Error> {
-    client.batch_execute(&format!(
-        "ALTER TABLE {} ALTER COLUMN up_sql DROP NOT NULL",
-        table.qualified(Dialect::Postgres)
-    ))
+    client.batch_execute(&table.allow_null_texts(Dialect::Postgres))
 }
 
 /// Every row of another tool's table `name`, as text; `None` when missing. The name is

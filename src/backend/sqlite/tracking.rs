@@ -7,9 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter};
 use crate::backend::SqlValue;
 use crate::backend::backend::Record;
 use crate::backend::dialect::Dialect;
-use crate::backend::version_table::{
-    Columns, RawRow, TRACKING_COLUMNS, VersionTable, insert_values,
-};
+use crate::backend::version_table::{Columns, RawRow, VersionTable, insert_values};
 
 /// Writes a step's record: inserts the revision's row, or deletes it.
 pub(super) fn write_record(
@@ -37,9 +35,8 @@ pub(super) fn write_record(
     Ok(())
 }
 
-/// Lets a table made before texts could be left out (`up_sql TEXT NOT NULL`) hold NULL,
-/// in the caller's transaction: SQLite cannot drop a NOT NULL in place, so the table is
-/// rebuilt under its name with the columns [`VersionTable::create`] declares now.
+/// Lets a table made before texts could be left out hold NULL (see
+/// [`VersionTable::allow_null_texts`]), when its `up_sql` is NOT NULL.
 fn allow_null_texts(conn: &Connection, table: &VersionTable) -> rusqlite::Result<()> {
     let not_null: Option<bool> = conn
         .query_row(
@@ -54,22 +51,7 @@ fn allow_null_texts(conn: &Connection, table: &VersionTable) -> rusqlite::Result
     if not_null != Some(true) {
         return Ok(());
     }
-    let dialect = Dialect::Sqlite;
-    let scratch = VersionTable {
-        schema: table.schema.clone(),
-        name: format!("{}_rebuilt", table.name),
-    };
-    let columns = TRACKING_COLUMNS.join(", ");
-    conn.execute_batch(&format!(
-        "{create};\n\
-         INSERT INTO {new} ({columns}) SELECT {columns} FROM {old};\n\
-         DROP TABLE {old};\n\
-         ALTER TABLE {new} RENAME TO {name};",
-        create = scratch.create(dialect),
-        new = scratch.qualified(dialect),
-        old = table.qualified(dialect),
-        name = dialect.quote_identifier(&table.name),
-    ))
+    conn.execute_batch(&table.allow_null_texts(Dialect::Sqlite))
 }
 
 /// Every row of the table, unchecked.
