@@ -7,7 +7,8 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use super::error::EngineError;
-use super::verify::{Event, VerifyOptions, verify};
+use super::verify::{Event, verify};
+use super::verify_options::VerifyOptions;
 use super::verify_report::WalkReport;
 use crate::core::{History, Revision, Shard, ShardError, SumFile};
 use crate::provision::{Provider, SharedProvider};
