@@ -26,7 +26,7 @@ use crate::backend::held_lock::HeldLock;
 use crate::backend::no_transaction::resume;
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{Columns, VersionTable, sorted_applied};
-use crate::core::{AppliedRevision, DirtyRevision, RevisionId};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, may_leave_session_state};
 use crate::schema::{IntrospectOptions, QualifiedName, Schema};
 
 /// A PostgreSQL database.
@@ -252,6 +252,14 @@ impl Backend for PostgresBackend {
 
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         self.tables_known = false;
+        // On a watched database, a staged step's message also asks the change log.
+        let changes_session = work
+            .script
+            .is_some_and(|script| may_leave_session_state(&script.text));
+        let ask_log = self
+            .watch
+            .as_mut()
+            .and_then(|watch| watch.call_in_step(changes_session));
         match work.script {
             // SQLite's table rebuild needs it; PostgreSQL alters tables in place, and turning
             // its foreign keys off takes a superuser: refused rather than run with them on.
@@ -266,12 +274,14 @@ impl Backend for PostgresBackend {
             }
             // Staged steps commit in the same message as their script: no room to look.
             _ if self.held.is_none() && self.staged.takes(&work) => {
-                let progress = self.progress.as_ref();
-                match self
-                    .staged
-                    .run(&mut self.client, &self.table, progress, work)?
-                {
-                    StagedOutcome::Done => Ok(()),
+                let books = (&self.table, self.progress.as_ref());
+                match self.staged.run(&mut self.client, books, work, ask_log)? {
+                    StagedOutcome::Done(messages) => {
+                        if let (Some(watch), Some(_)) = (&mut self.watch, ask_log) {
+                            watch.answered_in_step(messages);
+                        }
+                        Ok(())
+                    }
                     StagedOutcome::RunUnstaged => self.run_in_transaction(work),
                 }
             }

@@ -62,8 +62,9 @@ pub(crate) struct StagedRecords {
 
 /// What a staged step came to.
 pub(crate) enum StagedOutcome {
-    /// The script ran and its record was written, in one transaction.
-    Done,
+    /// The script ran and its record was written, in one transaction; with the results
+    /// of the message, where the statement sent after the record has its row.
+    Done(Vec<SimpleQueryMessage>),
     /// The step failed in a way of ours, not the script's; its transaction was rolled
     /// back and it is to run again unstaged.
     RunUnstaged,
@@ -176,14 +177,16 @@ impl StagedRecords {
     }
 
     /// Runs the first staged step, `work` ([`Self::takes`] said so), in one message:
-    /// `BEGIN`, its script, the statement that writes its record, `COMMIT`.
+    /// `BEGIN`, its script, the statement that writes its record, `after` (a statement of
+    /// ours that commits with the step, when given), `COMMIT`.
     pub fn run(
         &mut self,
         client: &mut Client,
-        table: &VersionTable,
-        progress: Option<&ProgressTable>,
+        books: (&VersionTable, Option<&ProgressTable>),
         work: StepWork<'_>,
+        after: Option<&str>,
     ) -> Result<StagedOutcome, BackendError> {
+        let (table, progress) = books;
         const BEGIN: &str = "BEGIN;\n";
         let variant = Variant {
             direction: work.record.direction(),
@@ -204,7 +207,10 @@ impl StagedRecords {
             }
             self.prepared[variant.index()] = true;
         }
-        let record = format!("EXECUTE {}", variant.name());
+        let record = match after {
+            Some(after) => format!("EXECUTE {};\n{after}", variant.name()),
+            None => format!("EXECUTE {}", variant.name()),
+        };
         let mut rest = None;
         let (sent, script_end) = match work.script {
             Some(script) => {
@@ -226,7 +232,7 @@ impl StagedRecords {
         let result = client.simple_query(&sent);
         self.queue.pop_front();
         match result {
-            Ok(messages) if recorded(&messages) => Ok(StagedOutcome::Done),
+            Ok(messages) if recorded(&messages) => Ok(StagedOutcome::Done(messages)),
             // The record statement did not run, yet nothing failed: the script ends
             // inside a string or comment that took in what followed it. Nothing was
             // committed; roll back what was begun and say what is wrong.
@@ -313,17 +319,16 @@ fn transactional(work: &StepWork<'_>) -> bool {
         .is_none_or(|script: &Script| !script.directives.no_transaction)
 }
 
-/// Whether the record statement ran: its one row, under its own column name, is the last
-/// row of the message.
+/// Whether the record statement ran: its one row, under its own column name, is among
+/// the rows of the message (the last, or the one before the row of what came after it).
 fn recorded(messages: &[SimpleQueryMessage]) -> bool {
-    messages.iter().rev().find_map(|message| match message {
-        SimpleQueryMessage::Row(row) => Some(
-            row.columns()
-                .first()
-                .is_some_and(|column| column.name() == RECORDED),
-        ),
-        _ => None,
-    }) == Some(true)
+    messages.iter().any(|message| match message {
+        SimpleQueryMessage::Row(row) => row
+            .columns()
+            .first()
+            .is_some_and(|column| column.name() == RECORDED),
+        _ => false,
+    })
 }
 
 /// Whether a failure came from what was sent after the script (a position past its end)

@@ -14,7 +14,7 @@ use postgres::types::Type;
 use postgres::{Client, SimpleQueryMessage, SimpleQueryRow};
 
 use super::catalog::{self as sql, SCOPE_TABLE, Scope};
-use super::read::{CatalogStatements, Only, RowSource, server_version};
+use super::read::{CatalogStatements, Only, RowSource, begin, server_version};
 use super::rows::{Rows, failed};
 use crate::backend::introspect_error::IntrospectError;
 use crate::schema::IntrospectOptions;
@@ -63,21 +63,26 @@ impl Batch {
         *self = Self::default();
     }
 
-    /// Reads, in the transaction the change log was read in, the units of each kind
-    /// `only` lists (which are those the log's function wrote into the scope table), then
-    /// commits. `None` when the server refused (a migration deallocated the statements):
-    /// the transaction is rolled back and the next call makes everything ready again.
+    /// Reads, in the transaction the change log was read in (`open`; otherwise in one of
+    /// its own, begun in the same message), the units of each kind `only` lists (which
+    /// are those the log's function wrote into the scope table), then commits. `None`
+    /// when the server refused (a migration deallocated the statements): the transaction
+    /// is rolled back and the next call makes everything ready again.
     pub(crate) fn read(
         &mut self,
         client: &mut Client,
         only: &Only,
+        open: bool,
     ) -> Result<Option<ReadAhead>, IntrospectError> {
         let kinds: Vec<&'static str> = KINDS
             .iter()
             .filter(|(_, _, units)| !only.of(units).is_empty())
             .map(|(what, _, _)| *what)
             .collect();
-        let mut message = String::new();
+        let mut message = match open {
+            true => String::new(),
+            false => format!("{}; ", begin(true)),
+        };
         for what in &kinds {
             message.push_str(&format!("EXECUTE {}; ", name(what)));
         }
@@ -92,14 +97,15 @@ impl Batch {
                 return Ok(None);
             }
         };
+        // One result per query: what returns rows describes them first, even none; the
+        // statements that open the transaction return none.
         let mut results: Vec<Vec<SimpleQueryRow>> = Vec::new();
-        let mut current = Vec::new();
+        let mut current = None;
         for message in messages {
             match message {
-                SimpleQueryMessage::Row(row) => current.push(row),
-                SimpleQueryMessage::CommandComplete(_) => {
-                    results.push(std::mem::take(&mut current));
-                }
+                SimpleQueryMessage::RowDescription(_) => current = Some(Vec::new()),
+                SimpleQueryMessage::Row(row) => current.get_or_insert_with(Vec::new).push(row),
+                SimpleQueryMessage::CommandComplete(_) => results.extend(current.take()),
                 _ => {}
             }
         }

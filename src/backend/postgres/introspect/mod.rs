@@ -15,6 +15,7 @@ mod rows;
 mod tables;
 mod text_array;
 mod watch;
+mod watch_changes;
 mod watch_sql;
 
 pub use read::{CatalogStatements, introspect, introspect_with};

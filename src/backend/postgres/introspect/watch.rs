@@ -11,22 +11,19 @@
 //! Creating an event trigger takes a superuser: for other roles every snapshot is a
 //! full one. Whatever the log cannot vouch for (a schema or extension changed, the log or
 //! the triggers gone) makes the next snapshot a full one. A snapshot takes two round
-//! trips: the log, then every catalog query it needs in one message (`batch`).
+//! trips: the log, then every catalog query it needs in one message (`batch`); after a
+//! staged step, whose own message asked the log (see `SchemaWatch::call_in_step`), one,
+//! or none when there is nothing to read.
 
-use postgres::{Client, SimpleQueryMessage};
+use postgres::{Client, SimpleQueryMessage, SimpleQueryRow};
 
 use super::batch::Batch;
-use super::origins::{Family, Origins};
-use super::read::{CatalogStatements, Only, begin, decode, read, read_and_end};
+use super::origins::Origins;
+use super::read::{CatalogStatements, begin, decode, read, read_and_end};
+use super::watch_changes::{Again, Answer, answer_row, call};
 use super::watch_sql::INSTALL;
 use crate::backend::introspect_error::IntrospectError;
 use crate::schema::{IntrospectOptions, Schema};
-
-/// Empties the log; see `migrate_read_schema_changes` in [`INSTALL`].
-const CHANGES: &str = "SELECT * FROM pg_temp.migrate_read_schema_changes(false)";
-
-/// [`CHANGES`], first asking whether the last step undid the one before it.
-const CHANGES_OR_UNDONE: &str = "SELECT * FROM pg_temp.migrate_read_schema_changes(true)";
 
 /// What changed since the last snapshot.
 enum Changes {
@@ -72,6 +69,9 @@ pub(crate) struct SchemaWatch {
     /// How many snapshots were those before the last, a step having undone the one
     /// before it.
     undone: usize,
+    /// The log's answer, asked in the message of the step that made the changes and
+    /// committed with it (see [`Self::call_in_step`]), for the next snapshot.
+    answered: Option<SimpleQueryRow>,
 }
 
 impl SchemaWatch {
@@ -84,6 +84,7 @@ impl SchemaWatch {
                 before_last: None,
                 batch: Batch::default(),
                 undone: 0,
+                answered: None,
             })),
             Err(error) => {
                 client.batch_execute("ROLLBACK")?;
@@ -125,12 +126,21 @@ impl SchemaWatch {
             .before_last
             .take()
             .filter(|before| before.options == *options);
+        let answered = self.answered.take();
         let result = match last {
-            Some(last) => self.snapshot_after(client, statements, options, last, before_last),
+            Some(last) => {
+                self.snapshot_after(client, statements, options, last, before_last, answered)
+            }
             None => {
-                // Emptied, as nothing in it is needed.
-                if let Changes::Some(_) = self.changes(client, false)? {
-                    end(client, "COMMIT")?;
+                // Emptied, as nothing in it is needed (a step's message may have done so;
+                // its answer still tells whether the triggers stand).
+                match answered {
+                    Some(row) => drop(self.settle(client, Answer::of(&row)?, false)?),
+                    None => {
+                        if let Changes::Some(_) = self.changes(client, false)? {
+                            end(client, "COMMIT")?;
+                        }
+                    }
                 }
                 Last::read(client, statements, options)
             }
@@ -149,8 +159,9 @@ impl SchemaWatch {
         Ok(copy)
     }
 
-    /// `last` brought up to date: the log read in one round trip, then what it names in
-    /// another (see `batch`), when this connection has the statements for it.
+    /// `last` brought up to date: the log read in one round trip (or `answered` in the
+    /// step's message), then what it names in another (see `batch`), when this
+    /// connection has the statements for it.
     fn snapshot_after(
         &mut self,
         client: &mut Client,
@@ -158,17 +169,28 @@ impl SchemaWatch {
         options: &IntrospectOptions,
         mut last: Last,
         before_last: Option<Last>,
+        answered: Option<SimpleQueryRow>,
     ) -> Result<Last, IntrospectError> {
         // Outside the read's transaction, which a failure here would abort.
         let ready = self.batch.ready(client, statements, options).is_ok();
         if !ready {
             self.batch.reset();
         }
-        let again = match self.changes(client, before_last.is_some())? {
+        // A step's message committed its answer: no read transaction is open yet.
+        let open = answered.is_none();
+        let changes = match answered {
+            Some(row) => self.settle(client, Answer::of(&row)?, false)?,
+            None => self.changes(client, before_last.is_some())?,
+        };
+        let end_read = |client: &mut Client| match open {
+            true => end(client, "COMMIT"),
+            false => Ok(()),
+        };
+        let again = match changes {
             Changes::Some(again) => again,
             Changes::Everything => return Last::read(client, statements, options),
             Changes::Undone => {
-                end(client, "COMMIT")?;
+                end_read(client)?;
                 // Asked only with it at hand; were it not, reading everything is right.
                 return match before_last {
                     Some(before_last) => {
@@ -183,9 +205,9 @@ impl SchemaWatch {
             self.before_last = Some(last.clone());
         }
         let named = again.only.clone();
-        let only = again.units(&mut last);
+        let only = again.units(&mut last.origins, &mut last.schema);
         if only.is_empty() {
-            end(client, "COMMIT")?;
+            end_read(client)?;
             return Ok(last);
         }
         for unit in only.oids() {
@@ -194,7 +216,7 @@ impl SchemaWatch {
         // The scope table lists what the server named; the units only the previous
         // snapshot could name (a dropped constraint's table) are bound the usual way.
         let (fragment, origins) = if ready && only.without(&named).is_empty() {
-            match self.batch.read(client, &only)? {
+            match self.batch.read(client, &only, open)? {
                 Some(mut rows) => decode(&mut rows, options, Some(&only))?,
                 // The log was rolled back with the read, and what its function noted for
                 // the next one: read everything.
@@ -203,8 +225,10 @@ impl SchemaWatch {
                     return Last::read(client, statements, options);
                 }
             }
-        } else {
+        } else if open {
             read_and_end(client, statements, options, Some(&only))?
+        } else {
+            read(client, statements, options, Some(&only))?
         };
         last.schema.absorb(fragment);
         last.origins.absorb(origins);
@@ -217,100 +241,70 @@ impl SchemaWatch {
     fn changes(&mut self, client: &mut Client, may_undo: bool) -> Result<Changes, IntrospectError> {
         // The simple protocol carries several statements in one message; its values come
         // as text.
-        let changes = if may_undo { CHANGES_OR_UNDONE } else { CHANGES };
-        let sql = format!("{}; {changes}", begin(true));
-        let row = match client.simple_query(&sql) {
-            Ok(messages) => messages.into_iter().find_map(|message| match message {
-                SimpleQueryMessage::Row(row) => Some(row),
-                _ => None,
-            }),
-            Err(_) => None,
-        };
-        let Some(row) = row else {
+        let sql = format!("{}; {}", begin(true), call(may_undo));
+        let Some(row) = client.simple_query(&sql).ok().and_then(answer_row) else {
             // The log is gone (`DISCARD ALL` drops temporary objects): start again.
             end(client, "ROLLBACK")?;
             self.reinstall(client)?;
             return Ok(Changes::Everything);
         };
-        let text = |at: usize| row.get(at).unwrap_or_default();
-        let standing = text(0) == "t";
-        if !standing || text(1) != "t" {
-            end(client, "COMMIT")?;
-            if !standing {
-                // Someone dropped or disabled the triggers.
-                self.reinstall(client)?;
-            }
-            return Ok(Changes::Everything);
-        }
-        if text(11) == "t" {
-            return Ok(Changes::Undone);
-        }
-        Ok(Changes::Some(Again {
-            only_new: text(12) == "t",
-            logged: oids(text(2))?,
-            only: Only {
-                relations: oids(text(3))?,
-                sequences: oids(text(4))?,
-                functions: oids(text(5))?,
-                enums: oids(text(6))?,
-                domains: oids(text(7))?,
-            },
-            gone: Box::new(Gone {
-                relations: sorted_oids(text(8))?,
-                functions: sorted_oids(text(9))?,
-                types: sorted_oids(text(10))?,
-            }),
-        }))
+        self.settle(client, Answer::of(&row)?, true)
     }
-}
 
-/// What the log says to read again: the logged objects' oids, the units the server
-/// found to read, and the logged objects that no longer exist.
-struct Again {
-    /// The step only made or changed objects newer than the last snapshot's.
-    only_new: bool,
-    logged: Vec<u32>,
-    only: Only,
-    gone: Box<Gone>,
-}
+    /// What to do about the log's answer; with `open`, ends the read's transaction
+    /// unless there is something to read in it.
+    fn settle(
+        &mut self,
+        client: &mut Client,
+        answer: Answer,
+        open: bool,
+    ) -> Result<Changes, IntrospectError> {
+        let triggers_gone = match answer {
+            Answer::TriggersGone => true,
+            Answer::Everything => false,
+            Answer::Undone => return Ok(Changes::Undone),
+            Answer::Some(again) => return Ok(Changes::Some(again)),
+        };
+        if open {
+            end(client, "COMMIT")?;
+        }
+        if triggers_gone {
+            // Someone dropped or disabled the triggers.
+            self.reinstall(client)?;
+        }
+        Ok(Changes::Everything)
+    }
 
-impl Again {
-    /// Every unit to read again: those the server named and those the previous
-    /// snapshot knows logged objects belonged to, with their partitions; sorted. A
-    /// dropped object is gone from the catalogs, but `last` knows whose it was (a
-    /// dropped constraint's table, say). A unit that is itself gone (a dropped table,
-    /// with its indexes and partitions) is forgotten from `last` without reading it
-    /// again, and so is a dropped index, which changes nothing else of its table.
-    fn units(self, last: &mut Last) -> Only {
-        let Self {
-            logged,
-            mut only,
-            gone,
-            ..
-        } = self;
-        for oid in logged {
-            if let Some((unit, family)) = last.origins.unit_of(oid) {
-                if gone.holds(unit, family) {
-                    last.origins.forget(unit, &mut last.schema);
-                } else if !(gone.holds(oid, Family::Relation)
-                    && last.origins.drop_index(oid, &mut last.schema))
-                {
-                    only.add(unit, family);
-                }
-            }
+    /// The statement that asks the log, for the message of a transactional step about to
+    /// run, when its answer can stand for the next snapshot's first round trip: the
+    /// statement then commits with the step (or rolls back with it) and the answer is
+    /// handed back with [`Self::answered_in_step`]. `None` for a step whose script may
+    /// change the session (its role, its search path: the snapshot after such a step
+    /// follows a reset), and when no snapshot was taken yet. A step that runs while an
+    /// answer waits for a snapshot (steps applied unchecked) makes the next snapshot a
+    /// full one: the log no longer holds the earlier step's changes.
+    pub(crate) fn call_in_step(&mut self, changes_session: bool) -> Option<&'static str> {
+        if self.answered.take().is_some() {
+            self.last = None;
+            self.before_last = None;
+            return None;
         }
-        let children: Vec<u32> = only
-            .relations
-            .iter()
-            .flat_map(|unit| last.origins.children(*unit))
-            .copied()
-            .collect();
-        only.relations.extend(children);
-        for oids in only.lists() {
-            oids.sort_unstable();
-            oids.dedup();
+        if changes_session || self.last.is_none() {
+            return None;
         }
-        only
+        Some(call(self.before_last.is_some()))
+    }
+
+    /// The results of the step's message that carried [`Self::call_in_step`]'s
+    /// statement, once it committed. Without the answer among them, the next snapshot
+    /// has nothing to go on but a full read.
+    pub(crate) fn answered_in_step(&mut self, messages: Vec<SimpleQueryMessage>) {
+        let row = answer_row(messages);
+        if row.is_none() {
+            self.last = None;
+            self.before_last = None;
+        }
+        self.answered = row;
     }
 }
 
@@ -321,106 +315,10 @@ fn end(client: &mut Client, how: &str) -> Result<(), IntrospectError> {
         .map_err(|error| watch_failed(&error))
 }
 
-/// Logged objects no longer in their catalog, by catalog; sorted.
-struct Gone {
-    /// From `pg_class`: tables, views, sequences, indexes.
-    relations: Vec<u32>,
-    functions: Vec<u32>,
-    /// From `pg_type`: enums, domains, composite types.
-    types: Vec<u32>,
-}
-
-impl Gone {
-    /// Whether the unit `oid` of `family` no longer exists.
-    fn holds(&self, oid: u32, family: Family) -> bool {
-        let catalog = match family {
-            Family::Relation | Family::Sequence => &self.relations,
-            Family::Function => &self.functions,
-            Family::Enum | Family::Domain => &self.types,
-        };
-        catalog.binary_search(&oid).is_ok()
-    }
-}
-
-fn sorted_oids(text: &str) -> Result<Vec<u32>, IntrospectError> {
-    let mut oids = oids(text)?;
-    oids.sort_unstable();
-    Ok(oids)
-}
-
-/// An `oid[]` as the server writes it in text: `{}`, `{16384,16390}`.
-fn oids(text: &str) -> Result<Vec<u32>, IntrospectError> {
-    let inner = text.trim_start_matches('{').trim_end_matches('}');
-    inner
-        .split(',')
-        .filter(|oid| !oid.is_empty())
-        .map(|oid| {
-            oid.parse().map_err(|_| IntrospectError::Unexpected {
-                dialect: crate::backend::dialect::Dialect::Postgres,
-                what: "oid in the schema change log",
-                value: text.to_owned(),
-            })
-        })
-        .collect()
-}
-
 fn watch_failed(error: &postgres::Error) -> IntrospectError {
     IntrospectError::Query {
         dialect: crate::backend::dialect::Dialect::Postgres,
         what: "schema changes",
         message: error.to_string(),
-    }
-}
-
-impl Only {
-    fn add(&mut self, unit: u32, family: Family) {
-        match family {
-            Family::Relation => self.relations.push(unit),
-            Family::Sequence => self.sequences.push(unit),
-            Family::Function => self.functions.push(unit),
-            Family::Enum => self.enums.push(unit),
-            Family::Domain => self.domains.push(unit),
-        }
-    }
-
-    fn lists(&mut self) -> [&mut Vec<u32>; 5] {
-        [
-            &mut self.relations,
-            &mut self.sequences,
-            &mut self.functions,
-            &mut self.enums,
-            &mut self.domains,
-        ]
-    }
-
-    fn is_empty(&self) -> bool {
-        self.oids().next().is_none()
-    }
-
-    /// The units of `self` that `other` does not list, by kind.
-    fn without(&self, other: &Self) -> Self {
-        let keep = |mine: &[u32], theirs: &[u32]| -> Vec<u32> {
-            mine.iter()
-                .filter(|oid| !theirs.contains(oid))
-                .copied()
-                .collect()
-        };
-        Self {
-            relations: keep(&self.relations, &other.relations),
-            sequences: keep(&self.sequences, &other.sequences),
-            functions: keep(&self.functions, &other.functions),
-            enums: keep(&self.enums, &other.enums),
-            domains: keep(&self.domains, &other.domains),
-        }
-    }
-
-    fn oids(&self) -> impl Iterator<Item = u32> + '_ {
-        self.relations
-            .iter()
-            .chain(&self.sequences)
-            .chain(&self.functions)
-            .chain(&self.enums)
-            .chain(&self.domains)
-            .copied()
     }
 }

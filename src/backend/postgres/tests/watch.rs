@@ -8,17 +8,22 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::{Config as ProptestConfig, TestRunner};
 
-use crate::backend::postgres::tests::support::TestDb;
-use crate::backend::{Backend, PostgresBackend, VersionTable};
+use crate::backend::postgres::tests::support::{TestDb, row};
+use crate::backend::{Backend, PostgresBackend, Record, StepWork, VersionTable};
+use crate::core::Script;
 use crate::schema::{IntrospectOptions, diff, render};
 
 /// A watched connection and an unwatched one to the same database.
 struct Watched {
     watched: PostgresBackend,
     plain: PostgresBackend,
+    /// `Some` when changes run as staged steps, as verify runs them (whose message then
+    /// asks the change log too): the number of steps run so far.
+    steps: Option<u64>,
 }
 
 impl Watched {
+    /// Changes run as plain statements.
     fn new(db: &TestDb) -> Self {
         let mut watched = PostgresBackend::connect(&db.url, VersionTable::default()).unwrap();
         assert!(
@@ -26,7 +31,39 @@ impl Watched {
             "the test server's role can create event triggers"
         );
         let plain = PostgresBackend::connect(&db.url, VersionTable::default()).unwrap();
-        Self { watched, plain }
+        Self {
+            watched,
+            plain,
+            steps: None,
+        }
+    }
+
+    /// Changes run as staged steps, each recorded in the tracking table.
+    fn stepping(db: &TestDb) -> Self {
+        let mut pair = Self::new(db);
+        pair.watched.ensure_version_table().unwrap();
+        pair.steps = Some(0);
+        pair
+    }
+
+    /// Runs `sql` on the watched connection; whether it succeeded.
+    fn run(&mut self, sql: &str) -> Result<(), String> {
+        let Some(done) = &mut self.steps else {
+            return self
+                .client()
+                .batch_execute(sql)
+                .map_err(|e| format!("{e:?}"));
+        };
+        *done += 1;
+        let id = (20_240_101_000_000 + *done).to_string();
+        let script = Script::new(format!("migrations/{id}_step/up.sql"), sql).unwrap();
+        let row = row(&id, &script);
+        let work = StepWork {
+            script: Some(&script),
+            record: Record::Insert(&row),
+        };
+        self.watched.stage_steps(&[work]).unwrap();
+        self.watched.run_step(work).map_err(|e| e.to_string())
     }
 
     fn client(&mut self) -> &mut Client {
@@ -43,9 +80,8 @@ impl Watched {
 
     /// Runs `sql` on the watched connection, then checks both snapshots agree.
     fn step(&mut self, sql: &str) {
-        self.client()
-            .batch_execute(sql)
-            .unwrap_or_else(|error| panic!("{sql}: {error:?}"));
+        self.run(sql)
+            .unwrap_or_else(|error| panic!("{sql}: {error}"));
         self.agree(sql);
     }
 
@@ -219,23 +255,57 @@ const CASES: &[(&str, &[&str])] = &[
 #[test]
 fn watched_snapshots_equal_full_ones_after_each_kind_of_change() {
     for (case, steps) in CASES {
-        let Some(db) = TestDb::create("watched_snapshots_equal_full_ones") else {
-            return;
-        };
-        let mut pair = Watched::new(&db);
-        pair.agree(&format!("{case}: nothing"));
-        for step in *steps {
-            pair.step(step);
+        for stepping in [false, true] {
+            let Some(db) = TestDb::create("watched_snapshots_equal_full_ones") else {
+                return;
+            };
+            let mut pair = if stepping {
+                Watched::stepping(&db)
+            } else {
+                Watched::new(&db)
+            };
+            pair.agree(&format!("{case}: nothing"));
+            for step in *steps {
+                pair.step(step);
+            }
         }
     }
 }
 
 #[test]
-fn a_down_that_drops_exactly_what_its_up_made_is_not_read() {
-    let Some(db) = TestDb::create("a_down_that_undoes_its_up") else {
+fn steps_run_without_a_snapshot_between_them_are_all_seen() {
+    let Some(db) = TestDb::create("steps_without_a_snapshot_between") else {
         return;
     };
-    let mut pair = Watched::new(&db);
+    let mut pair = Watched::stepping(&db);
+    pair.step("CREATE TABLE kept (id int PRIMARY KEY)");
+    // The first step's message took the log's answer; the second ran before any snapshot
+    // asked for it (as steps applied unchecked do).
+    pair.run("CREATE TABLE first (id int)").unwrap();
+    pair.run("ALTER TABLE kept ADD COLUMN second int").unwrap();
+    pair.agree("two steps without a snapshot");
+    pair.step("DROP TABLE first");
+    pair.run("ALTER TABLE kept ADD COLUMN nope int REFERENCES missing")
+        .unwrap_err();
+    pair.agree("a step that failed after one that succeeded");
+}
+
+#[test]
+fn a_down_that_drops_exactly_what_its_up_made_is_not_read() {
+    for stepping in [false, true] {
+        let Some(db) = TestDb::create("a_down_that_undoes_its_up") else {
+            return;
+        };
+        let pair = if stepping {
+            Watched::stepping(&db)
+        } else {
+            Watched::new(&db)
+        };
+        undone_downs_are_not_read(pair);
+    }
+}
+
+fn undone_downs_are_not_read(mut pair: Watched) {
     pair.step("CREATE TABLE old (id int PRIMARY KEY)");
     let up = "CREATE TABLE fresh (id serial PRIMARY KEY, o int REFERENCES old (id));
               CREATE INDEX fresh_o ON fresh (o); CREATE VIEW fresh_v AS SELECT * FROM fresh";
@@ -261,6 +331,23 @@ fn a_down_that_drops_exactly_what_its_up_made_is_not_read() {
         2,
         "an up that changed an older table is read"
     );
+}
+
+#[test]
+fn what_could_hide_a_change_from_a_step_makes_the_next_snapshot_a_full_one() {
+    let Some(db) = TestDb::create("what_could_hide_a_change_from_a_step") else {
+        return;
+    };
+    let mut pair = Watched::stepping(&db);
+    pair.step("CREATE TABLE kept (x int)");
+    // The step's own message asks the log, after the trigger is gone.
+    pair.step("DROP EVENT TRIGGER migrate_watch_ddl; CREATE TABLE unseen (x int)");
+    pair.step("ALTER TABLE unseen RENAME TO seen");
+    pair.step("ALTER EVENT TRIGGER migrate_watch_drop DISABLE; DROP TABLE seen");
+    pair.step("DROP TABLE kept");
+    // Statements the step's message relies on, deallocated by its script.
+    pair.step("DEALLOCATE ALL; CREATE TABLE after_deallocate (x int)");
+    pair.step("ALTER TABLE after_deallocate ADD COLUMN y int");
 }
 
 #[test]
@@ -427,7 +514,7 @@ fn watched_snapshots_equal_full_ones_after_random_ddl() {
         return;
     };
     // The runner takes an `Fn`; the connections are reused across cases, hence the cell.
-    let pair = std::cell::RefCell::new(Watched::new(&db));
+    let pair = std::cell::RefCell::new(Watched::stepping(&db));
     let config = ProptestConfig {
         cases: 32,
         // Failures are reported by the test; there is no source file to persist them by.
@@ -435,15 +522,19 @@ fn watched_snapshots_equal_full_ones_after_random_ddl() {
         ..ProptestConfig::default()
     };
     let mut runner = TestRunner::new(config);
+    // Half the cases run their commands as staged steps, as verify does.
+    let case = std::cell::Cell::new(0);
     runner
         .run(&proptest::collection::vec(command(), 1..32), |commands| {
             let pair = &mut *pair.borrow_mut();
+            case.set(case.get() + 1);
+            pair.steps = (case.get() % 2 == 0).then_some(pair.steps.unwrap_or(0));
             pair.client().batch_execute(SETUP).unwrap();
             pair.agree("the setup");
             let mut done = Vec::new();
             for command in commands {
                 // Some commands fail (no such table, say): that changes nothing.
-                let _ = pair.client().batch_execute(&command);
+                let _ = pair.run(&command);
                 done.push(command);
                 pair.agree(&done.join(";\n"));
             }
