@@ -42,6 +42,7 @@ mod read_ahead;
 mod session;
 mod setup;
 mod staged;
+mod staged_sql;
 mod steps;
 #[cfg(test)]
 pub(crate) mod tests;
