@@ -11,8 +11,9 @@ use migrate::engine::{
 use migrate::schema::Side;
 use serde_json::json;
 
-use super::args::{Format, VerifyArgs};
+use super::args::Format;
 use super::exit;
+use super::verify_args::VerifyArgs;
 use super::verify_checksums::ChecksumCheck;
 use super::verify_json::backend_json;
 use super::verify_output::{annotate, write_checksums, write_report};

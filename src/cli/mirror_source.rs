@@ -4,8 +4,8 @@
 
 use migrate::source::MirrorSource;
 
-use super::args::MirrorDirs;
 use super::settings::Settings;
+use super::verify_args::MirrorDirs;
 
 /// Where the sets are, from the flags over the settings.
 pub fn mirror_source(settings: &Settings, dirs: &MirrorDirs) -> anyhow::Result<MirrorSource> {

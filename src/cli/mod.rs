@@ -11,9 +11,11 @@ mod lint_output;
 mod mirror_config;
 mod mirror_output;
 mod mirror_source;
+mod output_format;
 mod report;
 mod settings;
 mod summary_cache;
+mod verify_args;
 mod verify_base;
 mod verify_checksums;
 mod verify_json;
@@ -28,10 +30,11 @@ mod verify_walks;
 use clap::Parser as _;
 use migrate::engine::{BackupTo, Command};
 
-use args::{Cli, CommandArgs, MirrorCommand};
+use args::{Cli, CommandArgs};
 use commands::run::{RunMode, target};
 use commands::status::Mode;
 use context::Context;
+use verify_args::MirrorCommand;
 
 /// Runs the command line and returns the process's exit code.
 pub fn main() -> u8 {

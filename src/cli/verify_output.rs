@@ -8,7 +8,8 @@ use std::time::Instant;
 
 use migrate::engine::{Event, RevisionVerdict, Status};
 
-use super::args::{Format, VerifyArgs};
+use super::args::Format;
+use super::verify_args::VerifyArgs;
 use super::verify_checksums::ChecksumCheck;
 use super::verify_result::{Report, Verification};
 use super::verify_snapshot::SnapshotCheck;

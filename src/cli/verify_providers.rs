@@ -5,8 +5,8 @@ use migrate::provision::{
     PostgresSources, Provider, ProvisionError, SqliteTemp, postgres_provider,
 };
 
-use super::args::{BackendChoice, VerifyDatabases};
 use super::context::Context;
+use super::verify_args::{BackendChoice, VerifyDatabases};
 
 /// A provider per backend to run on, and notes on backends skipped because they are not
 /// available (only when no backend was asked for by name).

@@ -12,8 +12,9 @@ use migrate::engine::{
 };
 use migrate::provision::Provider;
 
-use super::args::{Format, VerifyArgs};
+use super::args::Format;
 use super::context::Context;
+use super::verify_args::VerifyArgs;
 use super::verify_output::{Progress, print_walks};
 use super::verify_result::Report;
 use super::verify_snapshot::{SnapshotCheck, check_snapshot};

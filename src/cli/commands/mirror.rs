@@ -6,10 +6,11 @@ use migrate::engine::{
 };
 use migrate::source::MirrorSet as LoadedSet;
 
-use crate::cli::args::{Format, VerifyArgs};
+use crate::cli::args::Format;
 use crate::cli::context::Context;
 use crate::cli::mirror_output::{SetReport, finish};
 use crate::cli::mirror_source::mirror_source;
+use crate::cli::verify_args::VerifyArgs;
 use crate::cli::verify_checksums::ChecksumCheck;
 use crate::cli::verify_output::Progress;
 use crate::cli::verify_providers::mirror_providers;

@@ -7,10 +7,11 @@ use migrate::schema::Side;
 use migrate::source::MirrorSet;
 use serde_json::json;
 
-use crate::cli::args::{Format, MirrorDirs};
+use crate::cli::args::Format;
 use crate::cli::context::Context;
 use crate::cli::exit;
 use crate::cli::mirror_source::mirror_source;
+use crate::cli::verify_args::MirrorDirs;
 
 pub fn run(context: &Context, dirs: &MirrorDirs, format: Format) -> anyhow::Result<u8> {
     let source = mirror_source(&context.settings, dirs)?;

@@ -9,10 +9,11 @@ use migrate::core::{History, Shard};
 use migrate::engine::{DataOptions, HistoryMark, ShardMark, VerifyOptions, WalkReport, verify};
 use migrate::source::{Directory, ReadOptions, SourceError};
 
-use crate::cli::args::{Format, VerifyArgs, VerifyDatabases};
+use crate::cli::args::Format;
 use crate::cli::context::Context;
 use crate::cli::directory_notes;
 use crate::cli::exit;
+use crate::cli::verify_args::{VerifyArgs, VerifyDatabases};
 use crate::cli::verify_checksums::ChecksumCheck;
 use crate::cli::verify_output;
 use crate::cli::verify_providers::providers;
