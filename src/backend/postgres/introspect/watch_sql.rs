@@ -148,8 +148,11 @@ BEGIN
         FROM touched AS t
         JOIN pg_constraint AS co ON t.classid = 'pg_constraint'::regclass AND co.oid = t.objid
       UNION
+        -- Not a foreign key's own triggers on the table it references: they are no
+        -- part of that table's model, which a new foreign key would read again whole.
         SELECT 'r', tg.tgrelid FROM touched AS t
         JOIN pg_trigger AS tg ON t.classid = 'pg_trigger'::regclass AND tg.oid = t.objid
+        WHERE NOT tg.tgisinternal
       UNION
         SELECT 'r', ad.adrelid FROM touched AS t
         JOIN pg_attrdef AS ad ON t.classid = 'pg_attrdef'::regclass AND ad.oid = t.objid
