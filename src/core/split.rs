@@ -129,6 +129,26 @@ enum HeadWord {
     Trigger,
 }
 
+impl HeadWord {
+    fn of(word: &[u8]) -> Self {
+        use HeadWord::{Create, Or, Other, Replace, Routine, Temp, Trigger};
+        const SPELLINGS: [(&str, HeadWord); 8] = [
+            ("create", Create),
+            ("or", Or),
+            ("replace", Replace),
+            ("function", Routine),
+            ("procedure", Routine),
+            ("temp", Temp),
+            ("temporary", Temp),
+            ("trigger", Trigger),
+        ];
+        SPELLINGS
+            .iter()
+            .find(|(spelling, _)| word.eq_ignore_ascii_case(spelling.as_bytes()))
+            .map_or(Other, |&(_, head)| head)
+    }
+}
+
 impl Statement {
     fn ends_at_semicolon(&self) -> bool {
         self.parens == 0 && self.blocks == 0 && !self.explicit
@@ -144,28 +164,21 @@ impl Statement {
         }
     }
 
+    /// Compares without lowering a copy: this runs for every word of every statement, and
+    /// an allocation per word was most of what splitting a data migration cost.
     fn word(&mut self, word: &[u8]) {
-        let word = word.to_ascii_lowercase();
+        let is = |keyword: &str| word.eq_ignore_ascii_case(keyword.as_bytes());
         if let Some(slot) = self.head.get_mut(self.words) {
-            *slot = match word.as_slice() {
-                b"create" => HeadWord::Create,
-                b"or" => HeadWord::Or,
-                b"replace" => HeadWord::Replace,
-                b"function" | b"procedure" => HeadWord::Routine,
-                b"temp" | b"temporary" => HeadWord::Temp,
-                b"trigger" => HeadWord::Trigger,
-                _ => HeadWord::Other,
-            };
+            *slot = HeadWord::of(word);
         }
-        self.words += 1;
+        self.words = self.words.saturating_add(1);
         if !self.defines_routine() || self.parens > 0 {
             return;
         }
-        match word.as_slice() {
-            b"begin" => self.blocks += 1,
-            b"case" if self.blocks > 0 => self.blocks += 1,
-            b"end" => self.blocks = self.blocks.saturating_sub(1),
-            _ => {}
+        if is("begin") || (is("case") && self.blocks > 0) {
+            self.blocks += 1;
+        } else if is("end") {
+            self.blocks = self.blocks.saturating_sub(1);
         }
     }
 
