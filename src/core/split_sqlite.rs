@@ -13,7 +13,8 @@
 
 use std::ops::Range;
 
-use super::split::{line_comment_end, sql_start};
+use super::split::sql_start;
+use super::split_tokens::line_comment_end;
 
 /// The byte ranges of the statements of `text`, in order, found as the iterator advances.
 ///
