@@ -54,15 +54,29 @@ impl Checksum {
 /// Feeds `text` to the hasher with a leading BOM dropped and every CRLF as LF, without
 /// copying the text.
 fn feed_normalized(hasher: &mut Sha256, text: &str) {
+    // Pieces without a '\r' (all of most files) are fed whole once `contains` has said so:
+    // it finds a byte with memchr, where `position` tests byte by byte (a 73 MB file took
+    // 50 ms to scan that way beside 65 ms to hash). A piece fits in cache between the two.
+    const PIECE: usize = 64 * 1024;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rest = text.as_bytes();
-    while let Some(at) = rest.iter().position(|&b| b == b'\r') {
+    while !rest.is_empty() {
+        let piece = &rest[..rest.len().min(PIECE)];
+        let found = if piece.contains(&b'\r') {
+            piece.iter().position(|&b| b == b'\r')
+        } else {
+            None
+        };
+        let Some(at) = found else {
+            hasher.update(piece);
+            rest = &rest[piece.len()..];
+            continue;
+        };
         // Drop the '\r' of a CRLF; the '\n' starts the rest. A lone '\r' stays.
         let crlf = rest.get(at + 1) == Some(&b'\n');
         hasher.update(&rest[..if crlf { at } else { at + 1 }]);
         rest = &rest[at + 1..];
     }
-    hasher.update(rest);
 }
 
 impl fmt::Display for Checksum {
@@ -127,6 +141,19 @@ mod tests {
         let upper = sum.to_string().to_uppercase();
         assert_eq!(upper.parse::<Checksum>().unwrap(), sum);
         assert!("xyz".parse::<Checksum>().is_err());
+    }
+
+    #[test]
+    fn line_endings_past_and_across_the_hashed_pieces_are_normalized() {
+        // A CRLF split between two pieces, one deep in the file, and a lone '\r' kept.
+        for before in [64 * 1024 - 1, 64 * 1024, 200_000] {
+            let body = "a".repeat(before);
+            let crlf = format!("{body}\r\nb\r\n{body}\rc");
+            let lf = format!("{body}\nb\n{body}\rc");
+            let digest: [u8; 32] = Sha256::digest(lf.as_bytes()).into();
+            assert_eq!(Checksum::of_text(&crlf).as_bytes(), &digest, "{before}");
+            assert_eq!(Checksum::of_text(&lf).as_bytes(), &digest, "{before}");
+        }
     }
 
     proptest! {

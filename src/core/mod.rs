@@ -30,6 +30,7 @@ mod session_state;
 mod shard;
 mod split;
 mod split_sqlite;
+mod split_tokens;
 mod status;
 mod sumfile;
 mod target;

@@ -15,6 +15,11 @@
 
 use std::ops::Range;
 
+use super::split_tokens::{
+    block_comment_end, identifier_end, is_string, is_word_start, line_comment_end, plain_run_end,
+    token_end, trim_end,
+};
+
 /// The byte ranges of the statements of `text`, in order (see [`postgres_statements`]).
 pub fn split_statements(text: &str) -> Vec<Range<usize>> {
     postgres_statements(text).collect()
@@ -32,6 +37,7 @@ pub fn postgres_statements(text: &str) -> PostgresStatements<'_> {
     PostgresStatements {
         text,
         at: sql_start(text),
+        skims: true,
     }
 }
 
@@ -40,6 +46,9 @@ pub fn postgres_statements(text: &str) -> PostgresStatements<'_> {
 pub struct PostgresStatements<'a> {
     text: &'a str,
     at: usize,
+    /// Whether runs of plain tokens are skipped at once (see `plain_run_end`); only
+    /// tests read every token, to show that skipping splits the same.
+    skims: bool,
 }
 
 impl Iterator for PostgresStatements<'_> {
@@ -79,6 +88,16 @@ impl Iterator for PostgresStatements<'_> {
                 _ if byte.is_ascii_whitespace() => self.at = at + 1,
                 _ => {
                     start.get_or_insert(at);
+                    let run = if self.skims && state.settled() {
+                        plain_run_end(bytes, at)
+                    } else {
+                        at
+                    };
+                    if run > at {
+                        self.at = run;
+                        last_end = trim_end(bytes, at, run);
+                        continue;
+                    }
                     self.at = token_end(bytes, at);
                     state.saw(&bytes[at..self.at]);
                     last_end = self.at;
@@ -129,9 +148,35 @@ enum HeadWord {
     Trigger,
 }
 
+impl HeadWord {
+    fn of(word: &[u8]) -> Self {
+        use HeadWord::{Create, Or, Other, Replace, Routine, Temp, Trigger};
+        const SPELLINGS: [(&str, HeadWord); 8] = [
+            ("create", Create),
+            ("or", Or),
+            ("replace", Replace),
+            ("function", Routine),
+            ("procedure", Routine),
+            ("temp", Temp),
+            ("temporary", Temp),
+            ("trigger", Trigger),
+        ];
+        SPELLINGS
+            .iter()
+            .find(|(spelling, _)| word.eq_ignore_ascii_case(spelling.as_bytes()))
+            .map_or(Other, |&(_, head)| head)
+    }
+}
+
 impl Statement {
     fn ends_at_semicolon(&self) -> bool {
         self.parens == 0 && self.blocks == 0 && !self.explicit
+    }
+
+    /// Past its head, and the head defines no routine: only parentheses (and goose's
+    /// markers) now decide where it ends, not its words.
+    fn settled(&self) -> bool {
+        self.words >= self.head.len() && !self.defines_routine()
     }
 
     /// Takes in one token of the statement.
@@ -144,28 +189,21 @@ impl Statement {
         }
     }
 
+    /// Compares without lowering a copy: this runs for every word of every statement, and
+    /// an allocation per word was most of what splitting a data migration cost.
     fn word(&mut self, word: &[u8]) {
-        let word = word.to_ascii_lowercase();
+        let is = |keyword: &str| word.eq_ignore_ascii_case(keyword.as_bytes());
         if let Some(slot) = self.head.get_mut(self.words) {
-            *slot = match word.as_slice() {
-                b"create" => HeadWord::Create,
-                b"or" => HeadWord::Or,
-                b"replace" => HeadWord::Replace,
-                b"function" | b"procedure" => HeadWord::Routine,
-                b"temp" | b"temporary" => HeadWord::Temp,
-                b"trigger" => HeadWord::Trigger,
-                _ => HeadWord::Other,
-            };
+            *slot = HeadWord::of(word);
         }
-        self.words += 1;
+        self.words = self.words.saturating_add(1);
         if !self.defines_routine() || self.parens > 0 {
             return;
         }
-        match word.as_slice() {
-            b"begin" => self.blocks += 1,
-            b"case" if self.blocks > 0 => self.blocks += 1,
-            b"end" => self.blocks = self.blocks.saturating_sub(1),
-            _ => {}
+        if is("begin") || (is("case") && self.blocks > 0) {
+            self.blocks += 1;
+        } else if is("end") {
+            self.blocks = self.blocks.saturating_sub(1);
         }
     }
 
@@ -226,130 +264,6 @@ fn goose_marker(comment: &str) -> Option<GooseMarker> {
     } else {
         None
     }
-}
-
-/// A word starts with a letter, `_` or a non-ASCII character, not a digit or `$`.
-fn is_word_start(byte: u8) -> bool {
-    byte.is_ascii_alphabetic() || byte == b'_' || byte >= 0x80
-}
-
-/// Whether a token that starts like a word is an `E'…'` string.
-fn is_string(token: &[u8]) -> bool {
-    token.get(1) == Some(&b'\'')
-}
-
-/// Where the token starting at `at` (not white space, a comment or `;` ending a statement)
-/// ends.
-fn token_end(bytes: &[u8], at: usize) -> usize {
-    match bytes[at] {
-        b'\'' => string_end(bytes, at, false),
-        b'"' => quoted_identifier_end(bytes, at),
-        b'$' => dollar_quote_end(bytes, at).unwrap_or(at + 1),
-        byte if is_identifier_byte(byte) => {
-            let end = identifier_end(bytes, at);
-            // `E'…'` is a string with backslash escapes, but only when the E stands alone
-            // (`name'…'` is not PostgreSQL, so any other word before a quote is harmless).
-            let escape_prefix = end == at + 1 && byte.eq_ignore_ascii_case(&b'e');
-            if escape_prefix && bytes.get(end) == Some(&b'\'') {
-                string_end(bytes, end, true)
-            } else {
-                end
-            }
-        }
-        _ => at + 1,
-    }
-}
-
-/// Bytes that continue a word: PostgreSQL identifiers may hold `$` and any non-ASCII
-/// letter, so `price$usd` is one word and not the start of a dollar quote. Bytes of
-/// multi-byte UTF-8 characters all count, so words end on character boundaries.
-fn is_identifier_byte(byte: u8) -> bool {
-    byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'$' || byte >= 0x80
-}
-
-fn identifier_end(bytes: &[u8], at: usize) -> usize {
-    let length = bytes[at..]
-        .iter()
-        .take_while(|&&byte| is_identifier_byte(byte))
-        .count();
-    at + length
-}
-
-/// The end of a `--` comment starting at `at`: past its newline (both dialects agree).
-pub(super) fn line_comment_end(bytes: &[u8], at: usize) -> usize {
-    bytes[at..]
-        .iter()
-        .position(|&byte| byte == b'\n')
-        .map_or(bytes.len(), |newline| at + newline + 1)
-}
-
-/// The end of a `/* */` comment starting at `at`; PostgreSQL's comments nest.
-fn block_comment_end(bytes: &[u8], at: usize) -> usize {
-    let mut depth = 0usize;
-    let mut index = at;
-    while index < bytes.len() {
-        match (bytes[index], bytes.get(index + 1)) {
-            (b'/', Some(b'*')) => {
-                depth += 1;
-                index += 2;
-            }
-            (b'*', Some(b'/')) => {
-                depth -= 1;
-                index += 2;
-                if depth == 0 {
-                    return index;
-                }
-            }
-            _ => index += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// The end of a `'…'` literal whose opening quote is at `at`.
-fn string_end(bytes: &[u8], at: usize, backslash_escapes: bool) -> usize {
-    let mut index = at + 1;
-    while let Some(&byte) = bytes.get(index) {
-        match byte {
-            b'\\' if backslash_escapes => index += 2,
-            b'\'' if bytes.get(index + 1) == Some(&b'\'') => index += 2,
-            b'\'' => return index + 1,
-            _ => index += 1,
-        }
-    }
-    bytes.len()
-}
-
-fn quoted_identifier_end(bytes: &[u8], at: usize) -> usize {
-    let mut index = at + 1;
-    while let Some(&byte) = bytes.get(index) {
-        match byte {
-            b'"' if bytes.get(index + 1) == Some(&b'"') => index += 2,
-            b'"' => return index + 1,
-            _ => index += 1,
-        }
-    }
-    bytes.len()
-}
-
-/// The end of a dollar quote opening at `at`, or `None` when the `$` opens none (as in `$1`).
-fn dollar_quote_end(bytes: &[u8], at: usize) -> Option<usize> {
-    let tag_length = bytes[at + 1..]
-        .iter()
-        .take_while(|&&byte| is_identifier_byte(byte) && byte != b'$')
-        .count();
-    let close = at + 1 + tag_length;
-    let starts_with_digit = bytes.get(at + 1).is_some_and(u8::is_ascii_digit);
-    if bytes.get(close) != Some(&b'$') || starts_with_digit {
-        return None;
-    }
-    let delimiter = &bytes[at..=close];
-    let body = close + 1;
-    let end = bytes[body..]
-        .windows(delimiter.len())
-        .position(|window| window == delimiter)
-        .map_or(bytes.len(), |found| body + found + delimiter.len());
-    Some(end)
 }
 
 #[cfg(test)]

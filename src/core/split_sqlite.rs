@@ -1,9 +1,10 @@
 //! Splits SQLite script text into statements, lazily, where SQLite itself would end them.
 //! Pure: no I/O.
 //!
-//! Running a script one statement at a time, each prepared from its own slice, keeps the
-//! cost linear: handed the rest of a long script at each step, SQLite copies that rest
-//! (its input is not NUL-terminated there), which made a file of N statements cost N².
+//! The SQLite backend lets SQLite find where statements end as it runs a script; a
+//! statement SQLite refuses is run again from the slice this splitter gives it, where its
+//! error is placed exactly. Handed the rest of a long script instead, SQLite copies that
+//! rest (its input is not NUL-terminated there), which made a file of N statements cost N².
 //!
 //! A `;` ends a statement unless it is inside a string (`'…'`), a quoted identifier
 //! (`"…"`, `` `…` ``, `[…]`), a `--` or `/* */` comment (which do not nest in SQLite), or
@@ -12,7 +13,8 @@
 
 use std::ops::Range;
 
-use super::split::{line_comment_end, sql_start};
+use super::split::sql_start;
+use super::split_tokens::line_comment_end;
 
 /// The byte ranges of the statements of `text`, in order, found as the iterator advances.
 ///

@@ -231,3 +231,74 @@ proptest! {
         prop_assert_eq!(again, first);
     }
 }
+
+/// The statements of `text` found reading every token, none skipped in a plain run.
+fn token_by_token(text: &str) -> Vec<Range<usize>> {
+    PostgresStatements {
+        text,
+        at: sql_start(text),
+        skims: false,
+    }
+    .collect()
+}
+
+/// A piece of a script where skipping plain runs could go wrong: a lone `E` before a
+/// quote, `$` inside a word or opening a quote, comments, goose's markers, the words of a
+/// routine's head and body.
+fn tricky_piece() -> impl Strategy<Value = String> {
+    let fixed = [
+        "e",
+        "E",
+        "x",
+        "a$b",
+        "$",
+        "$1",
+        "$$",
+        "$t$",
+        "'",
+        "''",
+        "\"",
+        "\\",
+        ";",
+        "(",
+        ")",
+        "--",
+        "-",
+        "/*",
+        "*/",
+        "/",
+        "\n",
+        " ",
+        "create",
+        "or",
+        "replace",
+        "function",
+        "temp",
+        "trigger",
+        "begin",
+        "case",
+        "end",
+        "select",
+        "-- +goose StatementBegin\n",
+        "-- +goose StatementEnd\n",
+        "e'\\'",
+        "x$$",
+    ];
+    prop_oneof![
+        4 => prop::sample::select(fixed.to_vec()).prop_map(str::to_owned),
+        1 => "[a-z0-9_]{1,3}",
+    ]
+}
+
+proptest! {
+    #[test]
+    fn skipping_plain_runs_splits_as_reading_every_token(
+        // Four words first settle a statement, so what follows is skimmed.
+        head in prop::sample::select(vec!["", "insert into t values ", "create function f x "]),
+        pieces in proptest::collection::vec(tricky_piece(), 0..60),
+    ) {
+        let text = format!("{head}{}", pieces.concat());
+        let skimmed: Vec<Range<usize>> = postgres_statements(&text).collect();
+        prop_assert_eq!(skimmed, token_by_token(&text), "{:?}", text);
+    }
+}

@@ -38,6 +38,9 @@ pub fn transaction_control(script: &Script) -> Option<TransactionControl> {
     }
     let text = &script.text;
     postgres_statements(text).find_map(|range| {
+        if !opens_with_control_word(&text[range.clone()]) {
+            return None;
+        }
         let words = leading_words(text, range.start, 4);
         let texts: Vec<&str> = words.iter().map(|word| &text[word.clone()]).collect();
         let taken = controls(&texts)?;
@@ -54,10 +57,30 @@ pub fn transaction_control(script: &Script) -> Option<TransactionControl> {
 /// in a transaction of its own, which such a statement would cut across.
 pub fn has_transaction_control(text: &str) -> bool {
     postgres_statements(text).any(|range| {
+        if !opens_with_control_word(&text[range.clone()]) {
+            return false;
+        }
         let words = leading_words(text, range.start, 4);
         let texts: Vec<&str> = words.iter().map(|word| &text[word.clone()]).collect();
         controls(&texts).is_some()
     })
+}
+
+/// Whether `statement` (from its first token) starts with a word [`controls`] can take:
+/// answered without collecting its words, since nearly every statement of a long script
+/// is something else.
+fn opens_with_control_word(statement: &str) -> bool {
+    const FIRST_WORDS: [&str; 7] = [
+        "abort", "begin", "commit", "end", "prepare", "rollback", "start",
+    ];
+    let length = statement
+        .bytes()
+        .take_while(u8::is_ascii_alphabetic)
+        .count();
+    let word = &statement.as_bytes()[..length];
+    FIRST_WORDS
+        .iter()
+        .any(|first| word.eq_ignore_ascii_case(first.as_bytes()))
 }
 
 /// How many of a statement's leading words make it transaction control; `None` when it is

@@ -40,8 +40,9 @@ fn write(test: &Test, up: &str) {
 backend_test!(
     a_failure_in_a_large_file_names_its_line_and_column,
     |test| {
-        // Near the start (in the first of PostgreSQL's batches) and at the end.
-        for line in [101, STATEMENTS + 1] {
+        // Near the start (in the first of PostgreSQL's batches, sent after its BEGIN), in
+        // the middle (a batch sent alone) and at the end.
+        for line in [101, STATEMENTS / 2, STATEMENTS + 1] {
             write(&test, &script(Some(line)));
             let output = test.fails(&["upgrade"], 1);
             assert!(

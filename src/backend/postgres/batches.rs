@@ -4,6 +4,7 @@
 //! last batch itself, with what must travel in its message (the record, `COMMIT`).
 
 use std::ops::Range;
+use std::sync::mpsc::sync_channel;
 
 use postgres::Client;
 
@@ -11,9 +12,13 @@ use super::error::script_failure;
 use crate::backend::error::BackendError;
 use crate::core::{batches, postgres_statements, sql_start};
 
-/// Scripts up to this size go in one message, as they always did; longer ones in batches
-/// of about this size: a round trip per megabyte costs nothing beside sending it.
+/// Scripts up to this size go in one message, as they always did; longer ones in batches.
 pub(crate) const BATCH_BYTES: usize = 1 << 20;
+
+/// The size of the batches a longer script goes in: a round trip per quarter megabyte
+/// costs nothing beside sending it, and each batch is held three times at once (the
+/// message, the driver's buffer, TLS's records).
+const BATCH_PIECE: usize = 256 << 10;
 
 /// What is left of a script for the caller to send: the range of its last batch, and what
 /// goes before it in the message (`prefix`, unless a batch went ahead with it).
@@ -26,6 +31,10 @@ pub(crate) struct Rest {
 /// Sends all but the last batch of `text` (from its SQL start), the first after `prefix`
 /// (`BEGIN`): in the transaction that began, nothing is committed until the caller's last
 /// message. A failure is the script's, placed in `text`.
+///
+/// The splitter finds the batches on a thread of its own, ahead of the batch being sent:
+/// its walk over the script then takes place while the server runs the batch before,
+/// rather than between batches.
 pub(crate) fn send_ahead(
     client: &mut Client,
     text: &str,
@@ -39,17 +48,40 @@ pub(crate) fn send_ahead(
     if text.len() - start <= BATCH_BYTES {
         return Ok(rest);
     }
-    let mut batches = batches(text, start, postgres_statements(text), BATCH_BYTES).peekable();
-    while let Some(batch) = batches.next() {
-        if batches.peek().is_none() {
-            rest.range = batch;
-            break;
+    std::thread::scope(|scope| {
+        let (to_sender, from_splitter) = sync_channel(1);
+        scope.spawn(move || {
+            for batch in batches(text, start, postgres_statements(text), BATCH_PIECE) {
+                // The receiver is gone once a batch failed: nothing more to find.
+                if to_sender.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut batches = from_splitter.into_iter().peekable();
+        while let Some(batch) = batches.next() {
+            if batches.peek().is_none() {
+                rest.range = batch;
+                break;
+            }
+            send(client, text, batch, rest.prefix)?;
+            rest.prefix = "";
         }
-        let sent = format!("{}{}", rest.prefix, &text[batch.clone()]);
-        client
-            .batch_execute(&sent)
-            .map_err(|error| script_failure(&error, text, batch.start, rest.prefix))?;
-        rest.prefix = "";
-    }
-    Ok(rest)
+        Ok(rest)
+    })
+}
+
+/// Sends `text[batch]` after `prefix` as one message.
+fn send(
+    client: &mut Client,
+    text: &str,
+    batch: Range<usize>,
+    prefix: &str,
+) -> Result<(), BackendError> {
+    let result = if prefix.is_empty() {
+        client.batch_execute(&text[batch.clone()])
+    } else {
+        client.batch_execute(&format!("{prefix}{}", &text[batch.clone()]))
+    };
+    result.map_err(|error| script_failure(&error, text, batch.start, prefix))
 }

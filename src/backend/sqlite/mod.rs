@@ -11,7 +11,9 @@
 //! - `backup`: backups written with `VACUUM INTO`, restored with SQLite's backup API.
 //! - `busy`: waiting on SQLite's own lock: never before the migration lock, then bounded.
 //! - `lock`: the migration lock, an advisory lock on a file beside the database.
-//! - `script`: running a script statement by statement, errors pointed at their line.
+//! - `script`: running a script statement by statement, errors pointed at their line;
+//!   `window` holds the NUL-terminated copy of part of it that SQLite reads in place,
+//!   `in_place` prepares a statement there.
 //! - `session`: the temporary objects scripts made, dropped between verify's steps.
 //! - `read_ahead`: the tracking rows read before the lock, reused if nothing changed.
 //! - `user_rows`: the application's tables read and written for `verify --data`.
@@ -27,6 +29,7 @@ mod backup;
 mod books;
 mod busy;
 mod foreign_keys;
+mod in_place;
 pub mod introspect;
 mod lock;
 mod no_transaction;
@@ -40,6 +43,7 @@ mod steps;
 mod tests;
 mod tracking;
 mod user_rows;
+mod window;
 
 pub use backend::SqliteBackend;
 pub use introspect::SnapshotCache;

@@ -1,12 +1,24 @@
 //! Running a script on SQLite statement by statement, so an error names the statement
 //! that failed and the line it starts on.
+//!
+//! SQLite itself finds where each statement ends, reading a NUL-terminated window of the
+//! script in place, as `sqlite3_exec` reads a whole script; handed any other text, it
+//! copies all of it first, which made a script of N statements cost N² when each
+//! statement was prepared from the rest. Windows keep the copy small: a script is held
+//! once, however long. A statement SQLite refuses (or stops short at) is prepared again
+//! from its own slice, as every statement once was, so its error is placed as before.
 
 use std::ops::Range;
 
 use rusqlite::{Batch, Connection, fallible_iterator::FallibleIterator};
 
+use super::window::{Read, Window};
 use crate::backend::error::SqlFailure;
-use crate::core::sqlite_statements;
+use crate::core::{sql_start, sqlite_statements};
+
+/// How much of a script a window holds at first: a statement longer than this makes it
+/// grow. Small enough to stay in cache between the copy and SQLite's read.
+const WINDOW_BYTES: usize = 256 * 1024;
 
 /// SQLite's description and number of an extended result code, e.g.
 /// `UNIQUE constraint failed (2067)`.
@@ -76,18 +88,56 @@ fn failure(
 }
 
 /// Runs every statement of `text` in turn, so a failure can name the statement that failed.
-///
-/// Each statement is prepared from its own slice (see [`sqlite_statements`]): handed the
-/// rest of the script, SQLite would copy that rest at every statement.
 pub(in crate::backend::sqlite) fn run_script(
     conn: &Connection,
     text: &str,
 ) -> Result<(), Box<SqlFailure>> {
-    sqlite_statements(text).try_for_each(|range| run_slice(conn, text, range))
+    run_in_windows(conn, text, WINDOW_BYTES)
+}
+
+/// [`run_script`] with windows of `window_bytes` at first.
+pub(in crate::backend::sqlite) fn run_in_windows(
+    conn: &Connection,
+    text: &str,
+    window_bytes: usize,
+) -> Result<(), Box<SqlFailure>> {
+    let mut window = Window::new(text, window_bytes);
+    let mut at = sql_start(text);
+    while at < text.len() {
+        at = match window.read(conn, at) {
+            Read::Statement(mut statement, tail) => {
+                statement.run().map_err(|error| {
+                    let start = first_token(text, at);
+                    failure(error, text, Some(start), Some(text[start..tail].to_owned()))
+                })?;
+                tail
+            }
+            Read::Nothing => text.len(),
+            Read::Alone => run_alone(conn, text, at)?,
+        };
+    }
+    Ok(())
+}
+
+/// Runs the statement the splitter finds at `at` from its own slice, as SQLite was handed
+/// every statement before windows; the offset past it.
+fn run_alone(conn: &Connection, text: &str, at: usize) -> Result<usize, Box<SqlFailure>> {
+    match sqlite_statements(&text[at..]).next() {
+        Some(range) => {
+            let range = at + range.start..at + range.end;
+            run_slice(conn, text, range.clone())?;
+            Ok(range.end)
+        }
+        None => Ok(text.len()),
+    }
 }
 
 /// Runs the statement at `text[range]`.
-fn run_slice(conn: &Connection, text: &str, range: Range<usize>) -> Result<(), Box<SqlFailure>> {
+pub(in crate::backend::sqlite) fn run_slice(
+    conn: &Connection,
+    text: &str,
+    range: Range<usize>,
+) -> Result<(), Box<SqlFailure>> {
     let slice = &text[range.clone()];
     let mut statement = match conn.prepare(slice) {
         Ok(statement) => statement,

@@ -76,9 +76,18 @@ impl Marker {
 /// The first marker of `text` that `wanted` accepts, and its 1-based line.
 ///
 /// Every file of every revision is searched on each run, so this looks only at the `--`
-/// that start a line rather than at every line: most files have few comments.
+/// that start a line rather than at every line: most files have few comments. They are
+/// found as single `-` (std finds a char with memchr, a two-byte pattern byte by byte:
+/// a 73 MB data migration took 45 ms to search that way).
 fn first(text: &str, wanted: impl Fn(Marker) -> bool) -> Option<(Marker, usize)> {
-    for (at, _) in text.match_indices("--") {
+    let bytes = text.as_bytes();
+    // Where the last `--` ended: `---` holds one, as `match_indices("--")` finds them.
+    let mut after = 0;
+    for (at, _) in text.match_indices('-') {
+        if at < after || bytes.get(at + 1) != Some(&b'-') {
+            continue;
+        }
+        after = at + 2;
         let line_start = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
         if !text[line_start..at].trim().is_empty() {
             continue;

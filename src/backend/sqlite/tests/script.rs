@@ -4,7 +4,8 @@
 use proptest::prelude::*;
 use rusqlite::{Batch, Connection, fallible_iterator::FallibleIterator};
 
-use crate::backend::sqlite::script::{run_each, run_script};
+use crate::backend::error::SqlFailure;
+use crate::backend::sqlite::script::{run_each, run_in_windows, run_script, run_slice};
 use crate::core::{Location, sqlite_statements};
 
 /// An expression, perhaps named, with `;` in places where it ends nothing.
@@ -68,6 +69,85 @@ proptest! {
             prop_assert!(sql.ends_with(&text[range.clone()]), "{:?} vs {:?}", sql, &text[range]);
         }
     }
+}
+
+/// A statement whose effect shows in the tables `t` and `u`: an insert, a trigger whose body
+/// holds several, or one that fails.
+fn effect() -> impl Strategy<Value = String> {
+    prop_oneof![
+        4 => item().prop_map(|item| format!("INSERT INTO t SELECT {item};")),
+        1 => proptest::collection::vec(item(), 1..3).prop_map(|items| {
+            let body: Vec<String> = items.iter().map(|i| format!("INSERT INTO u SELECT {i};")).collect();
+            format!("CREATE TEMP TRIGGER IF NOT EXISTS tr AFTER INSERT ON t BEGIN\n{}\nEND;", body.join("\n"))
+        }),
+        1 => prop_oneof![
+            Just("INSERT INTO t SELECT 1 +;".to_owned()),
+            Just("INSERT INTO missing VALUES (1);".to_owned()),
+            Just("INSERT INTO t SELECT 1;INSERT INTO t SELECT 2 ;".to_owned()),
+        ],
+    ]
+}
+
+/// A failure's place, message and statement.
+type Placed = (Option<usize>, String, Option<String>);
+
+/// What running `text` did: its failure, if any, and what `t` and `u` then hold.
+fn outcome(
+    text: &str,
+    run: impl Fn(&Connection, &str) -> Result<(), Box<SqlFailure>>,
+) -> (Option<Placed>, String) {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE t (a); CREATE TABLE u (a);")
+        .unwrap();
+    let failure = run(&conn, text)
+        .err()
+        .map(|failure| (failure.offset, failure.message, failure.statement));
+    let rows = conn
+        .query_row(
+            "SELECT (SELECT group_concat(quote(a), ',') FROM t) || ' / ' || (SELECT group_concat(quote(a), ',') FROM u)",
+            [],
+            |row| row.get::<_, Option<String>>(0),
+        )
+        .unwrap()
+        .unwrap_or_default();
+    (failure, rows)
+}
+
+proptest! {
+    /// Windows of any size, cutting statements, strings, comments and trigger bodies
+    /// anywhere, run what preparing each statement from its own slice runs, and fail
+    /// where it fails with the same message.
+    #[test]
+    fn windows_cut_anywhere_run_what_slices_run(
+        statements in proptest::collection::vec(effect(), 1..8),
+        gap in "[ \n;]{0,3}",
+        window in 1usize..64,
+    ) {
+        let text = statements.join(&format!("\n{gap}"));
+        let by_slices = outcome(&text, |conn, text| {
+            sqlite_statements(text).try_for_each(|range| run_slice(conn, text, range))
+        });
+        let by_windows = outcome(&text, |conn, text| run_in_windows(conn, text, window));
+        prop_assert_eq!(by_windows, by_slices, "{}", text);
+    }
+}
+
+#[test]
+fn a_statement_longer_than_a_window_grows_it() {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch("CREATE TABLE t (s TEXT)").unwrap();
+    let long = "x;".repeat(300_000);
+    let text =
+        format!("INSERT INTO t VALUES ('{long}');\n/* {long} */\nINSERT INTO t VALUES ('short');");
+    run_script(&conn, &text).unwrap();
+    let lengths: Vec<i64> = conn
+        .prepare("SELECT length(s) FROM t ORDER BY rowid")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(lengths, [600_000, 5]);
 }
 
 #[test]
