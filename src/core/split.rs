@@ -189,8 +189,8 @@ impl Statement {
         }
     }
 
-    /// Compares without lowering a copy: this runs for every word of every statement, and
-    /// an allocation per word was most of what splitting a data migration cost.
+    /// Compares without lowering a copy: this runs for every word of a statement's head,
+    /// and lowering allocated once per word of every statement of a data migration.
     fn word(&mut self, word: &[u8]) {
         let is = |keyword: &str| word.eq_ignore_ascii_case(keyword.as_bytes());
         if let Some(slot) = self.head.get_mut(self.words) {

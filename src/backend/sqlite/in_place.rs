@@ -56,7 +56,9 @@ pub(super) fn prepare_first<'conn>(conn: &'conn Connection, sql: &[u8]) -> Optio
     let tail = if tail.is_null() {
         sql.len()
     } else {
-        (tail.addr() - sql.as_ptr().addr()).min(sql.len())
+        tail.addr()
+            .saturating_sub(sql.as_ptr().addr())
+            .min(sql.len())
     };
     Some(Prepared {
         statement: NonNull::new(raw).map(|raw| InPlace { conn, raw }),
