@@ -82,7 +82,7 @@ pub(super) fn block_comment_end(bytes: &[u8], at: usize) -> usize {
 
 /// The end of a `'…'` literal or `"…"` identifier whose opening `quote` is at `at`, where
 /// a doubled quote stands for itself.
-fn quoted_end(bytes: &[u8], at: usize, quote: u8) -> usize {
+pub(super) fn quoted_end(bytes: &[u8], at: usize, quote: u8) -> usize {
     let mut index = at + 1;
     while let Some(close) = find_byte(bytes, index, quote) {
         if bytes.get(close + 1) != Some(&quote) {

@@ -2,6 +2,8 @@
 //! and names with their byte offsets, string literals, dollar quotes and comments skipped.
 //! Pure; never fails: an unterminated literal or comment runs to the end of the text.
 
+use crate::core::split_tokens::{block_comment_end, quoted_end};
+
 /// One token the rules look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Word {
@@ -116,22 +118,6 @@ fn find_from(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
         .map(|offset| from + offset)
 }
 
-/// The end of a `'…'` or `"…"` starting at `at`, a doubled quote staying inside.
-fn quoted_end(bytes: &[u8], at: usize, quote: u8) -> usize {
-    let mut at = at + 1;
-    while let Some(&byte) = bytes.get(at) {
-        at += 1;
-        if byte == quote {
-            if bytes.get(at) == Some(&quote) {
-                at += 1;
-            } else {
-                return at;
-            }
-        }
-    }
-    bytes.len()
-}
-
 /// The `$tag$` opening a dollar quote at `at`, if one does.
 fn dollar_tag(bytes: &[u8], at: usize) -> Option<&[u8]> {
     let rest = bytes.get(at + 1..)?;
@@ -142,27 +128,4 @@ fn dollar_tag(bytes: &[u8], at: usize) -> Option<&[u8]> {
         return None;
     }
     bytes.get(at..at + len + 2)
-}
-
-/// The end of a nested `/* … */` comment starting at `at`.
-fn block_comment_end(bytes: &[u8], at: usize) -> usize {
-    let mut depth = 0usize;
-    let mut at = at;
-    while at < bytes.len() {
-        match (bytes[at], bytes.get(at + 1).copied()) {
-            (b'/', Some(b'*')) => {
-                depth += 1;
-                at += 2;
-            }
-            (b'*', Some(b'/')) => {
-                depth -= 1;
-                at += 2;
-                if depth == 0 {
-                    return at;
-                }
-            }
-            _ => at += 1,
-        }
-    }
-    bytes.len()
 }
