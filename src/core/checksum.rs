@@ -54,29 +54,16 @@ impl Checksum {
 /// Feeds `text` to the hasher with a leading BOM dropped and every CRLF as LF, without
 /// copying the text.
 fn feed_normalized(hasher: &mut Sha256, text: &str) {
-    // Pieces without a '\r' (all of most files) are fed whole once `contains` has said so:
-    // it finds a byte with memchr, where `position` tests byte by byte (a 73 MB file took
-    // 50 ms to scan that way beside 65 ms to hash). A piece fits in cache between the two.
-    const PIECE: usize = 64 * 1024;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rest = text.as_bytes();
-    while !rest.is_empty() {
-        let piece = &rest[..rest.len().min(PIECE)];
-        let found = if piece.contains(&b'\r') {
-            piece.iter().position(|&b| b == b'\r')
-        } else {
-            None
-        };
-        let Some(at) = found else {
-            hasher.update(piece);
-            rest = &rest[piece.len()..];
-            continue;
-        };
+    // Fed whole up to each '\r' (all of most files has none), found with memchr.
+    while let Some(at) = memchr::memchr(b'\r', rest) {
         // Drop the '\r' of a CRLF; the '\n' starts the rest. A lone '\r' stays.
         let crlf = rest.get(at + 1) == Some(&b'\n');
         hasher.update(&rest[..if crlf { at } else { at + 1 }]);
         rest = &rest[at + 1..];
     }
+    hasher.update(rest);
 }
 
 impl fmt::Display for Checksum {

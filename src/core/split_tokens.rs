@@ -93,30 +93,10 @@ pub(super) fn quoted_end(bytes: &[u8], at: usize, quote: u8) -> usize {
     bytes.len()
 }
 
-/// The first `needle` in `bytes` from `from`, tested eight bytes at a time: the strings
-/// of a data migration are most of its bytes.
+/// The first `needle` in `bytes` from `from`: the strings of a data migration are most
+/// of its bytes.
 fn find_byte(bytes: &[u8], from: usize, needle: u8) -> Option<usize> {
-    const ONES: u64 = u64::from_le_bytes([0x01; 8]);
-    const HIGHS: u64 = u64::from_le_bytes([0x80; 8]);
-    let pattern = ONES * u64::from(needle);
-    let mut at = from;
-    while let Some(word) = bytes
-        .get(at..at + 8)
-        .and_then(|w| <[u8; 8]>::try_from(w).ok())
-    {
-        // A byte equal to `needle` is zero in `word ^ pattern`; the lowest high bit set
-        // below marks the first such byte (bits above it may be set falsely by a borrow).
-        let zeros = u64::from_le_bytes(word) ^ pattern;
-        let found = zeros.wrapping_sub(ONES) & !zeros & HIGHS;
-        if found != 0 {
-            return Some(at + found.trailing_zeros() as usize / 8);
-        }
-        at += 8;
-    }
-    let rest = bytes.get(at..)?;
-    rest.iter()
-        .position(|&byte| byte == needle)
-        .map(|found| at + found)
+    memchr::memchr(needle, bytes.get(from..)?).map(|found| from + found)
 }
 
 /// The end of an `E'…'` literal whose opening quote is at `at`, where a backslash escapes
@@ -147,9 +127,7 @@ fn dollar_quote_end(bytes: &[u8], at: usize) -> Option<usize> {
     }
     let delimiter = &bytes[at..=close];
     let body = close + 1;
-    let end = bytes[body..]
-        .windows(delimiter.len())
-        .position(|window| window == delimiter)
+    let end = memchr::memmem::find(&bytes[body..], delimiter)
         .map_or(bytes.len(), |found| body + found + delimiter.len());
     Some(end)
 }

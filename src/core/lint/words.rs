@@ -111,11 +111,7 @@ pub(crate) fn tokens(sql: &str) -> Vec<Token> {
 }
 
 fn find_from(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes
-        .get(from..)?
-        .windows(needle.len())
-        .position(|window| window == needle)
-        .map(|offset| from + offset)
+    memchr::memmem::find(bytes.get(from..)?, needle).map(|offset| from + offset)
 }
 
 /// The `$tag$` opening a dollar quote at `at`, if one does.
