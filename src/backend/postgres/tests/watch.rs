@@ -46,6 +46,15 @@ impl Watched {
         pair
     }
 
+    /// [`Self::stepping`] or [`Self::new`].
+    fn either(db: &TestDb, stepping: bool) -> Self {
+        if stepping {
+            Self::stepping(db)
+        } else {
+            Self::new(db)
+        }
+    }
+
     /// Runs `sql` on the watched connection; whether it succeeded.
     fn run(&mut self, sql: &str) -> Result<(), String> {
         let Some(done) = &mut self.steps else {
@@ -259,11 +268,7 @@ fn watched_snapshots_equal_full_ones_after_each_kind_of_change() {
             let Some(db) = TestDb::create("watched_snapshots_equal_full_ones") else {
                 return;
             };
-            let mut pair = if stepping {
-                Watched::stepping(&db)
-            } else {
-                Watched::new(&db)
-            };
+            let mut pair = Watched::either(&db, stepping);
             pair.agree(&format!("{case}: nothing"));
             for step in *steps {
                 pair.step(step);
@@ -296,11 +301,7 @@ fn a_down_that_drops_exactly_what_its_up_made_is_not_read() {
         let Some(db) = TestDb::create("a_down_that_undoes_its_up") else {
             return;
         };
-        let pair = if stepping {
-            Watched::stepping(&db)
-        } else {
-            Watched::new(&db)
-        };
+        let pair = Watched::either(&db, stepping);
         undone_downs_are_not_read(pair);
     }
 }
