@@ -252,14 +252,14 @@ impl Backend for PostgresBackend {
 
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         self.tables_known = false;
-        // On a watched database, a staged step's message also asks the change log.
-        let changes_session = work
-            .script
-            .is_some_and(|script| may_leave_session_state(&script.text));
-        let ask_log = self
-            .watch
-            .as_mut()
-            .and_then(|watch| watch.call_in_step(changes_session));
+        // On a watched database (verify's scratch ones only: the script is not lexed
+        // again on a run's), a staged step's message also asks the change log.
+        let ask_log = self.watch.as_mut().and_then(|watch| {
+            let changes_session = work
+                .script
+                .is_some_and(|script| may_leave_session_state(&script.text));
+            watch.call_in_step(changes_session)
+        });
         match work.script {
             // SQLite's table rebuild needs it; PostgreSQL alters tables in place, and turning
             // its foreign keys off takes a superuser: refused rather than run with them on.
