@@ -16,7 +16,7 @@ use super::progress::{clear_mark, dirty_marks, read_marks};
 use super::read_ahead::ReadAhead;
 use super::setup::{create_missing_tables, schema_of, table_exists};
 use super::staged::{StagedOutcome, StagedRecords};
-use super::tracking::{read_foreign, read_quoted, read_rows};
+use super::tracking::{Books, read_foreign, read_quoted, read_rows};
 use crate::backend::backend::{Backend, StepWork};
 use crate::backend::backup::{Backup, BackupName, RestoreWith};
 use crate::backend::dialect::Dialect;
@@ -274,8 +274,11 @@ impl Backend for PostgresBackend {
             }
             // Staged steps commit in the same message as their script: no room to look.
             _ if self.held.is_none() && self.staged.takes(&work) => {
-                let books = (&self.table, self.progress.as_ref());
-                match self.staged.run(&mut self.client, books, work, ask_log)? {
+                let books = Books {
+                    table: &self.table,
+                    progress: self.progress.as_ref(),
+                };
+                match self.staged.run(&mut self.client, &books, work, ask_log)? {
                     StagedOutcome::Done(messages) => {
                         if let (Some(watch), Some(_)) = (&mut self.watch, ask_log) {
                             watch.answered_in_step(messages);

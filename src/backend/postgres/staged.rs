@@ -25,10 +25,9 @@ use super::error::{database, script_failure};
 use super::staged_sql::{
     KNOWN_AHEAD, RECORDED, STAGED_NAME, Variant, create_sql, known_ahead, record_sql, stage_sql,
 };
+use super::tracking::Books;
 use crate::backend::backend::{Record, StepWork};
 use crate::backend::error::BackendError;
-use crate::backend::progress_table::ProgressTable;
-use crate::backend::version_table::VersionTable;
 use crate::core::{Direction, RevisionId, Script};
 
 /// The records of the steps expected next, as the server holds them.
@@ -168,11 +167,11 @@ impl StagedRecords {
     pub fn run(
         &mut self,
         client: &mut Client,
-        books: (&VersionTable, Option<&ProgressTable>),
+        books: &Books<'_>,
         work: StepWork<'_>,
         after: Option<&str>,
     ) -> Result<StagedOutcome, BackendError> {
-        let (table, progress) = books;
+        let Books { table, progress } = *books;
         const BEGIN: &str = "BEGIN;\n";
         let variant = Variant {
             direction: work.record.direction(),
