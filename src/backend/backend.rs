@@ -245,6 +245,24 @@ pub trait Backend {
         Ok(false)
     }
 
+    /// On a watched database ([`Backend::watch_schema_changes`]), opens an undo window on
+    /// the schema as it is, for the next three steps (an up, its down, the up again), none
+    /// of them followed by a snapshot but the down with `read_down`, which then reads what
+    /// the up and the down changed. Without it, [`Backend::undo_window_undone`] says after
+    /// the down whether the two left every object as it was, proved from the change log
+    /// instead of read. Returns whether this backend can (`false`: nothing was done).
+    fn open_undo_window(&mut self, read_down: bool) -> Result<bool, BackendError> {
+        let _ = read_down;
+        Ok(false)
+    }
+
+    /// After the down of an undo window: whether the up and the down left every object
+    /// exactly as it was when the window opened. `false` when it cannot tell (a step ran
+    /// out of turn, the log could not vouch): the caller then checks the careful way.
+    fn undo_window_undone(&mut self) -> bool {
+        false
+    }
+
     /// Gives the session the state a new connection would have, keeping what this backend
     /// installed for itself (staged records, the schema watch): drops the temporary objects
     /// scripts made and resets the session settings and role they changed. Verify calls it

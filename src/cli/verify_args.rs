@@ -58,6 +58,10 @@ pub struct VerifyArgs {
     /// they block (PostgreSQL; SQLite reports its whole-database write lock)
     #[arg(long)]
     pub locks: bool,
+    /// Read the schema after every step of every revision, even where the database vouches
+    /// for what a step did without it (PostgreSQL: see "Quick checks" in the README)
+    #[arg(long)]
+    pub read_every_step: bool,
     /// The seed of --data's rows, printed in the report; the same seed writes the same rows
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub seed: u64,

@@ -108,7 +108,12 @@ fn walk(
         revisions: set.history.len(),
     });
     let mut applied = BTreeMap::new();
-    let report = verify(provider, set.history, options, &mut |event| {
+    // Each revision's schema, read after its up: no quick checks.
+    let options = VerifyOptions {
+        read_every_step: true,
+        ..options.clone()
+    };
+    let report = verify(provider, set.history, &options, &mut |event| {
         if let Event::Applied { revision, schema } = &event {
             // A clone shares the walk's objects: it costs the map's root, not the schema.
             applied.insert(revision.id.clone(), (*schema).clone());

@@ -26,6 +26,7 @@ mod verify_merge;
 #[cfg(test)]
 mod verify_merge_tests;
 mod verify_options;
+mod verify_quick;
 mod verify_report;
 mod verify_shard;
 mod verify_steps;
@@ -55,5 +56,5 @@ pub use step_work::now_rfc3339;
 pub use verify::{Event, verify};
 pub use verify_merge::{MergeError, MergedWalk, ShardPart, merge_shards};
 pub use verify_options::VerifyOptions;
-pub use verify_report::{RevisionVerdict, Status, StepLock, WalkReport};
+pub use verify_report::{QuickCheck, RevisionVerdict, Status, StepLock, WalkReport};
 pub use verify_shard::{HistoryMark, ShardMark, verify_in_parallel, verify_shard};

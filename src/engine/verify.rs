@@ -8,12 +8,13 @@ use super::error::EngineError;
 use super::step_work::STAGE_AHEAD;
 use super::verify_data::DataWalk;
 use super::verify_options::VerifyOptions;
+use super::verify_quick::Quick;
 use super::verify_report::{RevisionVerdict, Status, WalkReport};
 use super::verify_steps::{apply_unchecked, stage_checks};
 use super::verify_verdicts::{failed, skipped, verdict};
 use super::verify_walk::Walk;
 use crate::core::{History, Revision, RevisionId, makes_rules};
-use crate::provision::Provider;
+use crate::provision::{Provider, Scratch};
 use crate::schema::Schema;
 
 /// What the walk tells its caller as it goes, for progress and streaming output.
@@ -28,8 +29,9 @@ pub enum Event<'a> {
     Judged(&'a RevisionVerdict),
     /// The schema with `revision` applied, as the walk read it after the revision's (first)
     /// up, or before the first checked revision for the last unchecked one. Told once per
-    /// revision whose up ran; a caller may keep it (a clone shares the walk's objects), so
-    /// comparing histories takes no snapshot of its own.
+    /// revision whose up ran, with [`VerifyOptions::read_every_step`] (a quick check reads
+    /// none); a caller may keep it (a clone shares the walk's objects), so comparing
+    /// histories takes no snapshot of its own.
     Applied {
         revision: &'a Revision,
         schema: &'a Schema,
@@ -93,12 +95,16 @@ pub fn verify(
         }
         up_failed = true;
     }
-    let mut before = walk.snapshot(&mut scratch)?;
+    // The schema the next revision starts from, read when something needs it: a quick
+    // check (verify_quick) needs none.
+    let mut before: Option<Schema> = None;
     if let Some(revision) = first_checked.checked_sub(1).map(|last| &revisions[last]) {
+        let schema = walk.snapshot(&mut scratch)?;
         on_event(Event::Applied {
             revision,
-            schema: &before,
+            schema: &schema,
         });
+        before = Some(schema);
     }
     for (index, revision) in revisions.iter().enumerate().take(end).skip(first_checked) {
         if up_failed {
@@ -117,7 +123,29 @@ pub fn verify(
             stage_checks(scratch.backend(), &revisions[window.clone()])?;
             walk.staged_until = window.end;
         }
-        let mut outcome = walk.check(&mut scratch, revision, &before)?;
+        let mut outcome = match walk.check_quickly(&mut scratch, revision, &mut before)? {
+            Quick::Judged(outcome) => {
+                // The database moved on unread (or the walk stops at this failed up).
+                before = None;
+                outcome
+            }
+            Quick::NotTaken => {
+                let known = known(&mut walk, &mut scratch, before.take())?;
+                let outcome = walk.check(&mut scratch, revision, &known)?;
+                before = Some(known);
+                outcome
+            }
+            Quick::Unproven => {
+                scratch = walk.rebuild(revisions, index)?;
+                let window = index..end.min(index + STAGE_AHEAD);
+                stage_checks(scratch.backend(), &revisions[window.clone()])?;
+                walk.staged_until = window.end;
+                let known = walk.snapshot(&mut scratch)?;
+                let outcome = walk.check(&mut scratch, revision, &known)?;
+                before = Some(known);
+                outcome
+            }
+        };
         if let Some(failure) = walk.seeded_failure.take()
             && let Some((copy, after)) = walk.without_rows(revisions, index)?
         {
@@ -148,23 +176,39 @@ pub fn verify(
         }
         if outcome.needs_rebuild {
             scratch = walk.rebuild(revisions, index + 1)?;
-            // The next revision is compared with the database it runs on: a rebuilt one
-            // can differ from the first up's snapshot where a definition depends on when it
-            // was made (a view that folds `'now'::timestamp`).
-            before = walk.snapshot(&mut scratch)?;
+            // The next revision is compared with the database it runs on, read when
+            // needed: a rebuilt one can differ from the first up's snapshot where a
+            // definition depends on when it was made (a view that folds `'now'::timestamp`).
+            before = None;
         } else if let Some(after) = outcome.after {
-            before = after;
+            before = Some(after);
         }
         on_event(Event::Judged(&outcome.verdict));
         verdicts.push(outcome.verdict);
     }
+    let head = match !up_failed && end == revisions.len() {
+        true => Some(known(&mut walk, &mut scratch, before)?),
+        false => None,
+    };
     Ok(WalkReport {
         backend: walk.provider.dialect().name().into(),
         source: walk.provider.describe(),
         revisions: verdicts,
-        head: (!up_failed && end == revisions.len()).then_some(before),
+        head,
         duration_ms: started.elapsed().as_millis(),
     })
+}
+
+/// The schema of the walk's database: `known` when it was read already.
+fn known(
+    walk: &mut Walk<'_>,
+    scratch: &mut Scratch,
+    known: Option<Schema>,
+) -> Result<Schema, EngineError> {
+    match known {
+        Some(schema) => Ok(schema),
+        None => walk.snapshot(scratch),
+    }
 }
 
 /// Where `id` is in the history; `None` when no id is given.

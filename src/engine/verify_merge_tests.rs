@@ -41,6 +41,7 @@ fn part(history: &History, backend: &str, index: usize, count: usize) -> ShardPa
             data_skipped: Vec::new(),
             data_warnings: Vec::new(),
             locks: Vec::new(),
+            quick: None,
         })
         .collect();
     ShardPart {

@@ -22,4 +22,8 @@ pub struct VerifyOptions {
     pub data: Option<DataOptions>,
     /// `verify --locks`: record the table locks each up and down holds before commit.
     pub locks: bool,
+    /// `verify --read-every-step`: read the schema after every step (the careful check),
+    /// even where the database proves a down undid its up without reading it (see
+    /// `verify_quick`). Comparing histories sets it, for each revision's schema.
+    pub read_every_step: bool,
 }

@@ -57,6 +57,17 @@ impl Status {
     }
 }
 
+/// How a quick check (PostgreSQL, see the README's "Quick checks") judged a revision's
+/// down, with no snapshot after either up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuickCheck {
+    /// The database proved the down left every object as it was before the up.
+    Proved,
+    /// The schema was read after the down and compared with the one before the up.
+    Read,
+}
+
 /// The verdict on one revision.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionVerdict {
@@ -87,6 +98,10 @@ pub struct RevisionVerdict {
     /// `verify --locks`: the table locks the up and the down held just before commit.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub locks: Vec<StepLock>,
+    /// How a quick check judged the down; none for the careful check (a snapshot after
+    /// every step).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quick: Option<QuickCheck>,
 }
 
 /// A lock one step of a revision held (`verify --locks`).

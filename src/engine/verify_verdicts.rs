@@ -82,6 +82,7 @@ pub(super) fn verdict(revision: &Revision, status: Status) -> RevisionVerdict {
         data_skipped: Vec::new(),
         data_warnings: Vec::new(),
         locks: Vec::new(),
+        quick: None,
     }
 }
 

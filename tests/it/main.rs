@@ -34,4 +34,5 @@ mod signals;
 mod tracking;
 mod transaction_control;
 mod verify;
+mod verify_quick;
 mod verify_shards;

@@ -91,6 +91,13 @@ impl PostgresBackend {
         let rows = read_rows(&mut self.client, &self.table, columns).map_err(fail)?;
         sorted_applied(rows).map_err(|e| tracking(&self.table, e))
     }
+
+    /// Tells the schema watch, if any, that a step runs with no statement of its own.
+    fn ran_unstaged(&mut self) {
+        if let Some(watch) = &mut self.watch {
+            watch.ran_unstaged();
+        }
+    }
 }
 
 impl fmt::Debug for PostgresBackend {
@@ -252,14 +259,6 @@ impl Backend for PostgresBackend {
 
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         self.tables_known = false;
-        // On a watched database (verify's scratch ones only: the script is not lexed
-        // again on a run's), a staged step's message also asks the change log.
-        let ask_log = self.watch.as_mut().and_then(|watch| {
-            let changes_session = work
-                .script
-                .is_some_and(|script| may_leave_session_state(&script.text));
-            watch.call_in_step(changes_session)
-        });
         match work.script {
             // SQLite's table rebuild needs it; PostgreSQL alters tables in place, and turning
             // its foreign keys off takes a superuser: refused rather than run with them on.
@@ -270,15 +269,29 @@ impl Backend for PostgresBackend {
                 ),
             }),
             Some(script) if script.directives.no_transaction => {
+                self.ran_unstaged();
                 self.run_no_transaction(script, work.record)
             }
             // Staged steps commit in the same message as their script: no room to look.
             _ if self.held.is_none() && self.staged.takes(&work) => {
+                // On a watched database (verify's scratch ones only: the script is not
+                // lexed again on a run's), the message also asks the change log.
+                let ask_log = self.watch.as_mut().and_then(|watch| {
+                    let changes_session = work
+                        .script
+                        .is_some_and(|script| may_leave_session_state(&script.text));
+                    watch.call_in_step(changes_session)
+                });
                 let books = Books {
                     table: &self.table,
                     progress: self.progress.as_ref(),
                 };
-                match self.staged.run(&mut self.client, &books, work, ask_log)? {
+                let outcome = self.staged.run(&mut self.client, &books, work, ask_log);
+                // Rolled back, with what the message asked.
+                if outcome.is_err() {
+                    self.ran_unstaged();
+                }
+                match outcome? {
                     StagedOutcome::Done(messages) => {
                         if let (Some(watch), Some(_)) = (&mut self.watch, ask_log) {
                             watch.answered_in_step(messages);
@@ -289,10 +302,23 @@ impl Backend for PostgresBackend {
                 }
             }
             _ => {
+                self.ran_unstaged();
                 self.staged.forget();
                 self.run_in_transaction(work)
             }
         }
+    }
+
+    fn open_undo_window(&mut self, read_down: bool) -> Result<bool, BackendError> {
+        let Some(watch) = &mut self.watch else {
+            return Ok(false);
+        };
+        watch.open_window(&mut self.client, read_down)?;
+        Ok(true)
+    }
+
+    fn undo_window_undone(&mut self) -> bool {
+        self.watch.as_mut().is_some_and(SchemaWatch::window_undone)
     }
 
     fn resume_step(&mut self, work: StepWork<'_>, done: usize) -> Result<(), BackendError> {

@@ -31,6 +31,7 @@ pub fn verify(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
         table: settings.table.clone(),
         data: super::verify::data_options(context, args),
         locks: args.locks,
+        read_every_step: args.read_every_step,
     };
     let mut providers = mirror_providers(context, &args.databases)?;
     let human = args.format == Format::Human;

@@ -54,6 +54,7 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         table: context.settings.table.clone(),
         data: data_options(context, args),
         locks: args.locks,
+        read_every_step: args.read_every_step,
     };
     let selection = providers(context, &args.databases)?;
     let mut reports = Vec::new();

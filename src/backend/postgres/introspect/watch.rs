@@ -22,6 +22,7 @@ use super::origins::Origins;
 use super::read::{CatalogStatements, begin, decode, read, read_and_end};
 use super::watch_changes::{Again, Answer, answer_row, call};
 use super::watch_sql::INSTALL;
+use super::watch_window::{OPEN, Window};
 use crate::backend::introspect_error::IntrospectError;
 use crate::schema::{IntrospectOptions, Schema};
 
@@ -72,6 +73,8 @@ pub(crate) struct SchemaWatch {
     /// The log's answer, asked in the message of the step that made the changes and
     /// committed with it (see [`Self::call_in_step`]), for the next snapshot.
     answered: Option<SimpleQueryRow>,
+    /// Verify's undo window (see `watch_window`).
+    window: Window,
 }
 
 impl SchemaWatch {
@@ -85,6 +88,7 @@ impl SchemaWatch {
                 batch: Batch::default(),
                 undone: 0,
                 answered: None,
+                window: Window::Shut,
             })),
             Err(error) => {
                 client.batch_execute("ROLLBACK")?;
@@ -283,10 +287,12 @@ impl SchemaWatch {
     /// follows a reset), and when no snapshot was taken yet. A step that runs while an
     /// answer waits for a snapshot (steps applied unchecked) makes the next snapshot a
     /// full one: the log no longer holds the earlier step's changes.
+    /// In an undo window, the window's statement instead (see `watch_window`).
     pub(crate) fn call_in_step(&mut self, changes_session: bool) -> Option<&'static str> {
-        if self.answered.take().is_some() {
-            self.last = None;
-            self.before_last = None;
+        if let Some(carried) = self.window.carry() {
+            return carried;
+        }
+        if self.forget_answer() {
             return None;
         }
         if changes_session || self.last.is_none() {
@@ -299,12 +305,62 @@ impl SchemaWatch {
     /// statement, once it committed. Without the answer among them, the next snapshot
     /// has nothing to go on but a full read.
     pub(crate) fn answered_in_step(&mut self, messages: Vec<SimpleQueryMessage>) {
+        if self.window.answered(&messages) {
+            return;
+        }
         let row = answer_row(messages);
         if row.is_none() {
             self.last = None;
             self.before_last = None;
         }
         self.answered = row;
+    }
+}
+
+impl SchemaWatch {
+    /// A step ran with no statement of ours in its message (unstaged), or failed: it is
+    /// no part of an undo window, and an answer waiting for a snapshot no longer covers
+    /// everything.
+    pub(crate) fn ran_unstaged(&mut self) {
+        self.window = Window::Shut;
+        self.forget_answer();
+    }
+
+    /// Drops an answer a step's message gave that no snapshot took: the log no longer
+    /// holds what it named, so the next snapshot is a full one. Whether there was one.
+    fn forget_answer(&mut self) -> bool {
+        if self.answered.take().is_none() {
+            return false;
+        }
+        self.last = None;
+        self.before_last = None;
+        true
+    }
+
+    /// Opens an undo window on the database as it is (see `watch_window`): in no round
+    /// trip when the last step's message opened one, or when the snapshot after the down
+    /// is to `read_down` (nothing is proved then).
+    pub(crate) fn open_window(
+        &mut self,
+        client: &mut Client,
+        read_down: bool,
+    ) -> Result<(), IntrospectError> {
+        self.forget_answer();
+        // The changes set aside are no step's undoing of the one before.
+        self.before_last = None;
+        if !read_down && self.window != Window::Ready {
+            client
+                .batch_execute(OPEN)
+                .map_err(|error| watch_failed(&error))?;
+        }
+        self.window = Window::Open { read_down };
+        Ok(())
+    }
+
+    /// Whether the window's up and down (the down's message closed it) left every object
+    /// as it was.
+    pub(crate) fn window_undone(&mut self) -> bool {
+        self.window.undone()
     }
 }
 

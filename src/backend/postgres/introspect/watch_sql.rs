@@ -12,6 +12,11 @@ DROP EVENT TRIGGER IF EXISTS migrate_watch_drop;
 CREATE TEMPORARY TABLE IF NOT EXISTS migrate_schema_changes (classid oid NOT NULL, objid oid NOT NULL,
     dropped bool NOT NULL);
 TRUNCATE pg_temp.migrate_schema_changes;
+-- What the log held when an undo window opened (see migrate_open_undo_window): changes
+-- still to read, set aside so that the window is the whole log.
+CREATE TEMPORARY TABLE IF NOT EXISTS migrate_schema_changes_before (classid oid NOT NULL,
+    objid oid NOT NULL, dropped bool NOT NULL);
+TRUNCATE pg_temp.migrate_schema_changes_before;
 -- What a snapshot in one message reads (see batch): the schemas, set by the caller, and
 -- the units the log names, set by migrate_read_schema_changes. With them, what that
 -- function needs to tell a step that undid the one before it (see there): the highest
@@ -20,7 +25,7 @@ TRUNCATE pg_temp.migrate_schema_changes;
 -- before.
 CREATE TEMPORARY TABLE IF NOT EXISTS migrate_read_scope (schemas text[], relations oid[],
     sequences oid[], functions oid[], enums oid[], domains oid[], newest oid,
-    newest_before oid, only_new bool NOT NULL DEFAULT false);
+    newest_before oid, only_new bool NOT NULL DEFAULT false, window_newest oid);
 TRUNCATE pg_temp.migrate_read_scope;
 INSERT INTO pg_temp.migrate_read_scope DEFAULT VALUES;
 -- As its owner: a migration that runs `SET ROLE` still logs into this session's table.
@@ -38,6 +43,24 @@ BEGIN
         INSERT INTO pg_temp.migrate_schema_changes
         SELECT classid, objid, false FROM pg_event_trigger_ddl_commands() WHERE objid <> 0;
     END IF;
+END
+$$;
+-- The catalogs whose objects the schema model is made of.
+CREATE OR REPLACE FUNCTION pg_temp.migrate_watched_catalogs() RETURNS oid[]
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT ARRAY['pg_class'::regclass, 'pg_type'::regclass, 'pg_proc'::regclass,
+        'pg_constraint'::regclass, 'pg_attrdef'::regclass, 'pg_trigger'::regclass,
+        'pg_rewrite'::regclass]::oid[]
+$$;
+-- The highest oid of the watched catalogs: oids only grow, so nothing above it exists.
+-- PL/pgSQL, whose plan is made once a session: a SQL function's is made at every call.
+CREATE OR REPLACE FUNCTION pg_temp.migrate_newest_watched_oid() RETURNS oid
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN GREATEST((SELECT max(oid) FROM pg_class), (SELECT max(oid) FROM pg_type),
+        (SELECT max(oid) FROM pg_proc), (SELECT max(oid) FROM pg_constraint),
+        (SELECT max(oid) FROM pg_attrdef), (SELECT max(oid) FROM pg_trigger),
+        (SELECT max(oid) FROM pg_rewrite));
 END
 $$;
 -- Empties the log and says, in one row: whether both triggers still stand, whether no
@@ -76,26 +99,25 @@ DECLARE
     logged_classes oid[];
     logged_objects oid[];
     logged_drops bool[];
-    watched CONSTANT oid[] := ARRAY['pg_class'::regclass, 'pg_type'::regclass,
-        'pg_proc'::regclass, 'pg_constraint'::regclass, 'pg_attrdef'::regclass,
-        'pg_trigger'::regclass, 'pg_rewrite'::regclass]::oid[];
+    watched CONSTANT oid[] := pg_temp.migrate_watched_catalogs();
     newest_last oid;
     newest_before_last oid;
     only_new_last bool;
     newest_now oid;
 BEGIN
-    WITH emptied AS (
+    WITH set_aside AS (
+        DELETE FROM pg_temp.migrate_schema_changes_before RETURNING classid, objid, dropped
+    ), emptied AS (
         DELETE FROM pg_temp.migrate_schema_changes RETURNING classid, objid, dropped
+    ), logged AS (
+        SELECT * FROM set_aside UNION ALL SELECT * FROM emptied
     )
     SELECT coalesce(array_agg(classid), '{}'), coalesce(array_agg(objid), '{}'),
            coalesce(array_agg(dropped), '{}')
-    INTO logged_classes, logged_objects, logged_drops FROM emptied;
+    INTO logged_classes, logged_objects, logged_drops FROM logged;
     SELECT s.newest, s.newest_before, s.only_new
     INTO newest_last, newest_before_last, only_new_last FROM pg_temp.migrate_read_scope AS s;
-    newest_now := GREATEST((SELECT max(oid) FROM pg_class), (SELECT max(oid) FROM pg_type),
-        (SELECT max(oid) FROM pg_proc), (SELECT max(oid) FROM pg_constraint),
-        (SELECT max(oid) FROM pg_attrdef), (SELECT max(oid) FROM pg_trigger),
-        (SELECT max(oid) FROM pg_rewrite));
+    newest_now := pg_temp.migrate_newest_watched_oid();
     triggers_stand := (SELECT count(*) FROM pg_event_trigger
         WHERE evtname IN ('migrate_watch_ddl', 'migrate_watch_drop') AND evtenabled = 'A') = 2;
     undid := may_undo AND triggers_stand AND only_new_last AND newest_before_last IS NOT NULL
@@ -103,13 +125,7 @@ BEGIN
                         AS l (classid, objid, dropped)
                         WHERE NOT l.dropped OR l.objid <= newest_before_last
                            OR l.classid <> ALL (watched))
-        AND NOT EXISTS (SELECT FROM pg_class AS c WHERE c.oid > newest_before_last)
-        AND NOT EXISTS (SELECT FROM pg_type AS c WHERE c.oid > newest_before_last)
-        AND NOT EXISTS (SELECT FROM pg_proc AS c WHERE c.oid > newest_before_last)
-        AND NOT EXISTS (SELECT FROM pg_constraint AS c WHERE c.oid > newest_before_last)
-        AND NOT EXISTS (SELECT FROM pg_attrdef AS c WHERE c.oid > newest_before_last)
-        AND NOT EXISTS (SELECT FROM pg_trigger AS c WHERE c.oid > newest_before_last)
-        AND NOT EXISTS (SELECT FROM pg_rewrite AS c WHERE c.oid > newest_before_last);
+        AND newest_now <= newest_before_last;
     only_new := NOT undid AND newest_last IS NOT NULL
         AND NOT EXISTS (SELECT FROM unnest(logged_classes, logged_objects) AS l (classid, objid)
                         WHERE l.objid <= newest_last OR l.classid <> ALL (watched));
@@ -192,6 +208,44 @@ BEGIN
         functions = migrate_read_schema_changes.functions,
         enums = migrate_read_schema_changes.enums,
         domains = migrate_read_schema_changes.domains;
+END
+$$;
+-- An undo window, for verify's quick check of a revision (engine::verify_quick): opened
+-- before its up, closed by its down, it says whether the two steps left every object as
+-- it was, without reading the schema. Opening sets aside what the log holds (changes
+-- still to read) and notes the newest watched oid; closing says yes when both triggers
+-- stand, every object the window logged is newer than that (made by the up) and in the
+-- watched catalogs, and none that new is left: an older object changed, or one outside
+-- the catalogs, would be logged, and a new one left would be found. Then the window's
+-- entries cancel out and are forgotten. Oids only grow, and only this session makes
+-- objects in a scratch database; an oid counter that wrapped around makes a new object
+-- look old, which only says no.
+CREATE OR REPLACE FUNCTION pg_temp.migrate_open_undo_window() RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    WITH emptied AS (
+        DELETE FROM pg_temp.migrate_schema_changes RETURNING classid, objid, dropped
+    )
+    INSERT INTO pg_temp.migrate_schema_changes_before SELECT * FROM emptied;
+    UPDATE pg_temp.migrate_read_scope SET window_newest = pg_temp.migrate_newest_watched_oid();
+END
+$$;
+CREATE OR REPLACE FUNCTION pg_temp.migrate_close_undo_window(OUT migrate_undone bool)
+LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET enable_seqscan = on AS $$
+DECLARE
+    since oid := (SELECT s.window_newest FROM pg_temp.migrate_read_scope AS s);
+    watched CONSTANT oid[] := pg_temp.migrate_watched_catalogs();
+BEGIN
+    migrate_undone := since IS NOT NULL
+        AND (SELECT count(*) FROM pg_event_trigger
+             WHERE evtname IN ('migrate_watch_ddl', 'migrate_watch_drop') AND evtenabled = 'A') = 2
+        AND pg_temp.migrate_newest_watched_oid() <= since
+        AND NOT EXISTS (SELECT FROM pg_temp.migrate_schema_changes AS l
+                        WHERE l.objid <= since OR l.classid <> ALL (watched));
+    IF migrate_undone THEN
+        DELETE FROM pg_temp.migrate_schema_changes;
+    END IF;
+    UPDATE pg_temp.migrate_read_scope SET window_newest = NULL;
 END
 $$;
 CREATE EVENT TRIGGER migrate_watch_ddl ON ddl_command_end
