@@ -11,6 +11,7 @@ mod lint_output;
 mod mirror_config;
 mod mirror_output;
 mod mirror_source;
+mod noop_memory;
 mod output_format;
 mod report;
 mod settings;

@@ -127,7 +127,7 @@ pub fn verify(
             Quick::Judged(outcome) => {
                 // The database moved on unread (or the walk stops at this failed up).
                 before = None;
-                outcome
+                *outcome
             }
             Quick::NotTaken => {
                 let known = known(&mut walk, &mut scratch, before.take())?;

@@ -35,7 +35,7 @@ pub(super) enum Quick {
     /// Judged with no snapshot after either up; the database is at "this revision
     /// applied" unless the verdict says otherwise, and its schema is to be read when
     /// needed.
-    Judged(Outcome),
+    Judged(Box<Outcome>),
     /// Not a revision (or a walk, or a database) for it: check it the careful way.
     NotTaken,
     /// The up and the down ran, but the database could not prove the down undid the up.
@@ -70,18 +70,18 @@ impl Walk<'_> {
         let backend = scratch.backend();
         let up = &revision.up;
         if let Err(error) = run_up(backend, revision) {
-            return Ok(Quick::Judged(failed(
+            return Ok(Quick::Judged(Box::new(failed(
                 revision,
                 Status::UpFailed,
                 up,
                 error,
                 false,
-            )));
+            ))));
         }
         if let Err(error) = run_down(backend, revision, down) {
             // Rolled back to "up applied", as in the careful check.
             let outcome = failed(revision, Status::DownFailed, down, error, false);
-            return Ok(Quick::Judged(outcome));
+            return Ok(Quick::Judged(Box::new(outcome)));
         }
         let mut warnings = Vec::new();
         match (check, before) {
@@ -91,11 +91,11 @@ impl Walk<'_> {
                 if let Some(mut verdict) = judge_down(revision, down, failures) {
                     verdict.warnings = found;
                     verdict.quick = Some(check);
-                    return Ok(Quick::Judged(Outcome {
+                    return Ok(Quick::Judged(Box::new(Outcome {
                         verdict,
                         after: None,
                         needs_rebuild: true,
-                    }));
+                    })));
                 }
                 warnings = found;
             }
@@ -105,16 +105,16 @@ impl Walk<'_> {
         if let Err(error) = run_up(scratch.backend(), revision) {
             let mut outcome = failed(revision, Status::ReupFailed, up, error, true);
             outcome.verdict.quick = Some(check);
-            return Ok(Quick::Judged(outcome));
+            return Ok(Quick::Judged(Box::new(outcome)));
         }
         let mut verdict = verdict(revision, Status::Ok);
         verdict.warnings = warnings;
         verdict.quick = Some(check);
-        Ok(Quick::Judged(Outcome {
+        Ok(Quick::Judged(Box::new(Outcome {
             verdict,
             after: None,
             needs_rebuild: false,
-        }))
+        })))
     }
 
     /// The down to check `revision` with quickly, and how, when the walk reads nothing
@@ -133,9 +133,11 @@ impl Walk<'_> {
                 && !may_leave_session_state(&script.text)
         };
         let up = &revision.up;
-        if !(plain(up) && plain(down) && down.directives.allow_diff.is_empty())
-            || !replays_alike(&up.text)
-        {
+        let replayable = plain(up)
+            && plain(down)
+            && down.directives.allow_diff.is_empty()
+            && replays_alike(&up.text);
+        if !replayable {
             return None;
         }
         let check = match makes_only_new(&up.text) {

@@ -2,6 +2,7 @@
 //! and create new revisions.
 
 mod create;
+mod database_stamp;
 mod directory;
 #[cfg(unix)]
 mod disk;
@@ -13,6 +14,7 @@ mod layouts;
 mod links;
 mod mirror;
 mod reading;
+mod remembered_noop;
 #[cfg(unix)]
 mod stamps;
 #[cfg(not(unix))]
@@ -23,11 +25,13 @@ mod tree;
 mod tree_file;
 
 pub use create::{create_revision, create_revision_with, next_id, slugify};
+pub use database_stamp::DatabaseStamp;
 pub use directory::{Directory, SumState, history_of};
 pub use error::SourceError;
 pub use layouts::{Layout, LayoutParseError};
 pub use mirror::{MirrorError, MirrorSet, MirrorSource};
 pub use reading::{FileDialect, ReadOptions, Reading};
+pub use remembered_noop::{Noop, NoopKey, settled_before};
 pub use summary_cache::{DirectorySummary, SummaryCache};
 pub use tree::{Tree, TreeFile};
 pub use tree_file::FileBytes;

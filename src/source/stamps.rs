@@ -52,6 +52,23 @@ impl Stamp {
     }
 }
 
+impl Stamp {
+    /// An open file: which write of which file it is (a file replaced by a rename is
+    /// another inode).
+    pub(crate) fn of_open(file: &std::fs::File) -> Option<Self> {
+        Some(Self::of(String::new(), &rustix::fs::fstat(file).ok()?))
+    }
+
+    /// The file at `path` (through links), if its ctime is before `settled_before` (see
+    /// [`SETTLED`]).
+    pub(crate) fn settled_file(path: &Path, settled_before: SystemTime) -> Option<Self> {
+        let limit = settled_before.duration_since(UNIX_EPOCH).ok()?;
+        let limit = i128::try_from(limit.as_nanos()).ok()?;
+        let stamp = Self::of(String::new(), &rustix::fs::stat(path).ok()?);
+        (stamp.ctime_ns < limit).then_some(stamp)
+    }
+}
+
 fn nanoseconds(seconds: i64, nanos: i64) -> i128 {
     i128::from(seconds) * 1_000_000_000 + i128::from(nanos)
 }

@@ -18,7 +18,7 @@ use sha2::{Digest as _, Sha256};
 use super::directory::{Directory, SumState};
 use super::layouts::Layout;
 use super::reading::ReadOptions;
-use super::stamps::Stamps;
+use super::stamps::{Stamp, Stamps};
 use crate::core::{Checksum, Directives, History, IdOrder, Revision, RevisionId, Script};
 
 /// Bumped when what a cache file holds changes shape.
@@ -46,17 +46,26 @@ pub struct SummaryCache {
 /// except the scripts' texts, which are empty. Enough to plan and to tell what is
 /// applied; never enough to run anything.
 #[derive(Debug, Clone)]
-pub struct DirectorySummary(Directory);
+pub struct DirectorySummary {
+    directory: Directory,
+    /// Which write of the cache file it was read from (see `remembered_noop`).
+    origin: Stamp,
+}
 
 impl DirectorySummary {
     /// The directory, its scripts without their texts.
     pub fn directory(&self) -> &Directory {
-        &self.0
+        &self.directory
     }
 
     /// The directory, its scripts without their texts.
     pub fn into_directory(self) -> Directory {
-        self.0
+        self.directory
+    }
+
+    /// Which write of the cache file it was read from.
+    pub(crate) fn origin(&self) -> &Stamp {
+        &self.origin
     }
 }
 
@@ -94,7 +103,10 @@ impl SummaryCache {
     /// The directory at `path` as last remembered, if nothing below it changed since.
     pub fn load(&self, path: &Path, options: ReadOptions) -> Option<DirectorySummary> {
         let root = std::path::absolute(path).ok()?;
-        let bytes = std::fs::read(self.file_for(&root, options)).ok()?;
+        let mut cache_file = std::fs::File::open(self.file_for(&root, options)).ok()?;
+        let origin = Stamp::of_open(&cache_file)?;
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut cache_file, &mut bytes).ok()?;
         let file: CacheFile = postcard::from_bytes(&bytes).ok()?;
         let expected = (FORMAT, self.reader.as_str(), &root, describe(options));
         if (
@@ -107,7 +119,8 @@ impl SummaryCache {
         {
             return None;
         }
-        file.into_summary(path).map(DirectorySummary)
+        let directory = file.into_summary(path)?;
+        Some(DirectorySummary { directory, origin })
     }
 
     /// Remembers `directory`, read from `path` as `options` say with its reading begun
@@ -175,7 +188,11 @@ fn describe(options: ReadOptions) -> String {
     format!("{options:?}")
 }
 
-fn write_whole(folder: &Path, target: &Path, file: &CacheFile) -> std::io::Result<()> {
+pub(super) fn write_whole(
+    folder: &Path,
+    target: &Path,
+    file: &impl Serialize,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(folder)?;
     let bytes = postcard::to_stdvec(file).map_err(std::io::Error::other)?;
     let mut temporary = tempfile::NamedTempFile::new_in(folder)?;

@@ -7,6 +7,8 @@ use std::thread;
 use std::time::{Duration, SystemTime};
 
 use crate::backend_test;
+use crate::backends::Kind;
+use crate::harness::Test;
 
 const USERS_UP: &str = "migrations/20240101090000_create_users/up.sql";
 const AT_HEAD: &str = "nothing to do\ndatabase at 20240108090000 (head)\n";
@@ -101,3 +103,85 @@ backend_test!(a_remembered_directory_sees_every_edit, |test| {
             .contains("upgrade 20240109090000 add notes")
     );
 });
+
+/// The remembered no-op files in the cache folder (one per database and command).
+fn remembered_noops(cache: &Path) -> Vec<std::path::PathBuf> {
+    fs::read_dir(cache).map_or(Vec::new(), |entries| {
+        entries
+            .flatten()
+            .map(|entry| entry.path())
+            .filter(|path| {
+                path.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("noop-"))
+            })
+            .collect()
+    })
+}
+
+/// Changes what a remembered no-op says, keeping its length (the file stays readable):
+/// a run that prints the change answered from the memory alone.
+fn mark_remembered(cache: &Path) {
+    let [noop] = remembered_noops(cache).try_into().unwrap();
+    let mut bytes = fs::read(&noop).unwrap();
+    let at = bytes
+        .windows(6)
+        .position(|window| window == b"(head)")
+        .expect("the output is in the file");
+    bytes[at..at + 6].copy_from_slice(b"(HEAD)");
+    fs::write(&noop, bytes).unwrap();
+}
+
+/// What `downgrade -1` does to the example, done by another program.
+const TAKE_BACK_THE_LAST: &str = "DROP INDEX packing_items_list_packed;
+    DELETE FROM migrate_history WHERE revision = '20240108090000';";
+
+#[test]
+fn a_remembered_noop_on_a_sqlite_file_is_said_again_until_the_file_is_written() {
+    let Some(test) = Test::new(Kind::Sqlite, "a_remembered_noop_on_a_sqlite_file") else {
+        return;
+    };
+    test.ok(&["upgrade"]);
+    settle();
+    test.ok(&["upgrade"]);
+    assert_eq!(
+        test.ok(&["upgrade"]),
+        AT_HEAD,
+        "planned from the remembered directory"
+    );
+    assert_eq!(remembered_noops(&test.cache_dir()).len(), 1);
+    mark_remembered(&test.cache_dir());
+    let from_memory = AT_HEAD.replace("(head)", "(HEAD)");
+    assert_eq!(
+        test.ok(&["upgrade"]),
+        from_memory,
+        "said again without opening the database"
+    );
+
+    // Another program takes the last revision back out of the tracking table: the very
+    // next run, and one after the file settled, both see it.
+    test.db.execute(TAKE_BACK_THE_LAST);
+    let after_write = test.ok(&["upgrade"]);
+    assert!(
+        after_write.contains("upgrade 20240108090000"),
+        "{after_write}"
+    );
+    settle();
+    assert_eq!(test.ok(&["upgrade"]), AT_HEAD);
+    mark_remembered(&test.cache_dir());
+    settle();
+    test.db.execute(TAKE_BACK_THE_LAST);
+    settle();
+    let settled_write = test.ok(&["upgrade"]);
+    assert!(
+        settled_write.contains("upgrade 20240108090000"),
+        "{settled_write}"
+    );
+
+    // In WAL mode commits go to another file: nothing is said from memory.
+    settle();
+    test.ok(&["upgrade"]);
+    test.db.execute("PRAGMA journal_mode = WAL;");
+    settle();
+    assert_eq!(test.ok(&["upgrade"]), AT_HEAD);
+    assert_eq!(test.ok(&["upgrade"]), AT_HEAD);
+}

@@ -12,6 +12,7 @@ use migrate::engine::{
 use crate::cli::args::RunArgs;
 use crate::cli::context::{Context, Found};
 use crate::cli::exit;
+use crate::cli::noop_memory::NoopMemory;
 
 /// How this invocation runs.
 pub struct RunMode {
@@ -39,6 +40,12 @@ impl RunMode {
 
 pub fn run(context: &Context, command: Command, mode: RunMode) -> anyhow::Result<u8> {
     let (directory, mut backend) = if may_be_a_no_op(&command, &mode) {
+        // Stamped before anything reads the database.
+        let memory = NoopMemory::new(context, format!("{command:?} {:?}", mode.options.plan));
+        if let Some(said) = memory.as_ref().and_then(NoopMemory::said) {
+            print!("{said}");
+            return Ok(exit::SUCCESS);
+        }
         let (found, mut backend) = context.found_and_backend()?;
         let directory = match found {
             Found::Read(directory) => directory,
@@ -46,8 +53,11 @@ pub fn run(context: &Context, command: Command, mode: RunMode) -> anyhow::Result
                 let history = &summary.directory().history;
                 let mut migrator = Migrator::new(backend.as_mut(), history, mode.options.clone());
                 if migrator.has_nothing_to_do(&command)? {
-                    println!("nothing to do");
-                    print_position(&mut migrator, history)?;
+                    let said = format!("nothing to do\n{}\n", position(&mut migrator, history)?);
+                    print!("{said}");
+                    if let Some(memory) = memory {
+                        memory.remember(&summary, &said);
+                    }
                     return Ok(exit::SUCCESS);
                 }
                 context.directory_remembered()?
@@ -167,12 +177,20 @@ fn print_position(
     migrator: &mut Migrator<'_>,
     history: &migrate::core::History,
 ) -> anyhow::Result<()> {
-    match migrator.position()? {
-        None => println!("database at <base>"),
+    println!("{}", position(migrator, history)?);
+    Ok(())
+}
+
+/// Where the database is, in a line.
+fn position(
+    migrator: &mut Migrator<'_>,
+    history: &migrate::core::History,
+) -> anyhow::Result<String> {
+    Ok(match migrator.position()? {
+        None => "database at <base>".to_owned(),
         Some(id) => {
             let head = history.head().is_some_and(|head| head.id == id);
-            println!("database at {id}{}", if head { " (head)" } else { "" });
+            format!("database at {id}{}", if head { " (head)" } else { "" })
         }
-    }
-    Ok(())
+    })
 }
