@@ -17,6 +17,16 @@ pub enum Found {
     Read(Directory),
 }
 
+impl Found {
+    /// The directory, read or remembered (then without the scripts' texts).
+    pub fn directory(&self) -> &Directory {
+        match self {
+            Self::Read(directory) => directory,
+            Self::Remembered(summary) => summary.directory(),
+        }
+    }
+}
+
 /// The resolved settings of one invocation, with ways to open what they name.
 pub struct Context {
     pub settings: Settings,

@@ -120,14 +120,14 @@ fn remembered_noops(cache: &Path) -> Vec<std::path::PathBuf> {
 
 /// Changes what a remembered no-op says, keeping its length (the file stays readable):
 /// a run that prints the change answered from the memory alone.
-fn mark_remembered(cache: &Path) {
+fn mark_remembered(cache: &Path, said: &str, marked: &str) {
     let [noop] = remembered_noops(cache).try_into().unwrap();
     let mut bytes = fs::read(&noop).unwrap();
     let at = bytes
-        .windows(6)
-        .position(|window| window == b"(head)")
+        .windows(said.len())
+        .position(|window| window == said.as_bytes())
         .expect("the output is in the file");
-    bytes[at..at + 6].copy_from_slice(b"(HEAD)");
+    bytes[at..at + said.len()].copy_from_slice(marked.as_bytes());
     fs::write(&noop, bytes).unwrap();
 }
 
@@ -149,7 +149,7 @@ fn a_remembered_noop_on_a_sqlite_file_is_said_again_until_the_file_is_written() 
         "planned from the remembered directory"
     );
     assert_eq!(remembered_noops(&test.cache_dir()).len(), 1);
-    mark_remembered(&test.cache_dir());
+    mark_remembered(&test.cache_dir(), "(head)", "(HEAD)");
     let from_memory = AT_HEAD.replace("(head)", "(HEAD)");
     assert_eq!(
         test.ok(&["upgrade"]),
@@ -167,7 +167,7 @@ fn a_remembered_noop_on_a_sqlite_file_is_said_again_until_the_file_is_written() 
     );
     settle();
     assert_eq!(test.ok(&["upgrade"]), AT_HEAD);
-    mark_remembered(&test.cache_dir());
+    mark_remembered(&test.cache_dir(), "(head)", "(HEAD)");
     settle();
     test.db.execute(TAKE_BACK_THE_LAST);
     settle();
@@ -184,4 +184,21 @@ fn a_remembered_noop_on_a_sqlite_file_is_said_again_until_the_file_is_written() 
     settle();
     assert_eq!(test.ok(&["upgrade"]), AT_HEAD);
     assert_eq!(test.ok(&["upgrade"]), AT_HEAD);
+}
+
+#[test]
+fn a_check_that_passed_on_a_sqlite_file_is_remembered_the_same_way() {
+    let Some(test) = Test::new(Kind::Sqlite, "a_check_that_passed_is_remembered") else {
+        return;
+    };
+    test.ok(&["upgrade"]);
+    settle();
+    assert_eq!(test.ok(&["check"]), "8 applied\n");
+    assert_eq!(test.ok(&["check"]), "8 applied\n");
+    mark_remembered(&test.cache_dir(), "applied", "APPLIED");
+    assert_eq!(test.ok(&["check"]), "8 APPLIED\n", "said from memory");
+    test.db.execute(TAKE_BACK_THE_LAST);
+    settle();
+    let pending = test.fails(&["check"], 1);
+    assert!(pending.stdout.contains("pending"), "{pending:?}");
 }

@@ -8,6 +8,7 @@ use crate::cli::args::Format;
 use crate::cli::context::{Context, Found};
 use crate::cli::directory_notes;
 use crate::cli::exit;
+use crate::cli::noop_memory::NoopMemory;
 
 /// Whether the command gates (exit 1 unless clean) or only shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,15 +18,25 @@ pub enum Mode {
 }
 
 pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> {
+    // A check that passed on a SQLite file not written since passes again (see
+    // `NoopMemory`); stamped before anything reads the database.
+    let memory = match (mode, format) {
+        (Mode::Check, Format::Human) => NoopMemory::new(context, "check".to_owned()),
+        _ => None,
+    };
+    if let Some(said) = memory.as_ref().and_then(NoopMemory::said) {
+        print!("{said}");
+        return Ok(exit::SUCCESS);
+    }
     let (found, mut backend) = context.found_and_backend()?;
     let marks = backend.dirty()?;
     // A remembered directory tells every state (they come from ids and checksums); a dirty
     // mark names its last good statement from the files, so then they are read.
-    let directory = match found {
-        Found::Read(directory) => directory,
-        Found::Remembered(summary) if marks.is_empty() => summary.into_directory(),
-        Found::Remembered(_) => context.directory_remembered()?,
+    let found = match found {
+        Found::Remembered(_) if !marks.is_empty() => Found::Read(context.directory_remembered()?),
+        found => found,
     };
+    let directory = found.directory();
     // Every state comes from ids and checksums, none from the texts as applied.
     let applied = backend.applied_without_texts()?;
     let dirty: Vec<String> = if marks.is_empty() {
@@ -58,7 +69,11 @@ pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> 
                 .cloned()
                 .collect();
             print_rows(&unclean);
-            print_summary(&entries);
+            let counted = summary_line(&entries);
+            println!("{counted}");
+            if let (true, Some(memory), Found::Remembered(summary)) = (clean, memory, &found) {
+                memory.remember(summary, &format!("{counted}\n"));
+            }
         }
     }
     if format == Format::Human {
@@ -105,7 +120,7 @@ fn print_rows(entries: &[StatusEntry]) {
 
 fn print_table(entries: &[StatusEntry], directory: &Directory) {
     print_rows(entries);
-    print_summary(entries);
+    println!("{}", summary_line(entries));
     if directory.sum == SumState::Absent {
         println!(
             "note: {} has no migrate.sum, so edits to merged migrations go unnoticed; run `migrate hash` and commit it",
@@ -114,7 +129,8 @@ fn print_table(entries: &[StatusEntry], directory: &Directory) {
     }
 }
 
-fn print_summary(entries: &[StatusEntry]) {
+/// How many revisions are in each state, in a line.
+fn summary_line(entries: &[StatusEntry]) -> String {
     let states = [
         RevisionState::Applied,
         RevisionState::Pending,
@@ -130,8 +146,8 @@ fn print_summary(entries: &[StatusEntry]) {
         })
         .collect();
     if counts.is_empty() {
-        println!("no revisions");
+        "no revisions".to_owned()
     } else {
-        println!("{}", counts.join(", "));
+        counts.join(", ")
     }
 }
