@@ -53,7 +53,7 @@ pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> 
             let value = serde_json::json!({
                 "database": backend.describe(),
                 "clean": clean,
-                "sum_file": sum_text(&directory),
+                "sum_file": sum_text(directory),
                 "dirty": dirty,
                 "ignored": directory.ignored,
                 "no_ops": directory.no_ops.iter().map(ToString::to_string).collect::<Vec<_>>(),
@@ -61,7 +61,7 @@ pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> 
             });
             println!("{}", serde_json::to_string_pretty(&value)?);
         }
-        Format::Human if mode == Mode::Status => print_table(&entries, &directory),
+        Format::Human if mode == Mode::Status => print_table(&entries, directory),
         Format::Human => {
             let unclean: Vec<StatusEntry> = entries
                 .iter()
@@ -83,8 +83,8 @@ pub fn run(context: &Context, format: Format, mode: Mode) -> anyhow::Result<u8> 
     }
     if format == Format::Human && mode == Mode::Status {
         let notes = [
-            directory_notes::ignored(&directory),
-            directory_notes::no_ops(&directory),
+            directory_notes::ignored(directory),
+            directory_notes::no_ops(directory),
         ];
         for note in notes.into_iter().flatten() {
             println!("{note}");
