@@ -32,11 +32,19 @@ impl std::fmt::Display for TransactionControl {
 /// `BEGIN … END` of a SQLite trigger or of a SQL-standard routine body, or a word in a
 /// string or comment is not one. `ROLLBACK TO SAVEPOINT` (which keeps the transaction) and
 /// `COMMIT PREPARED` (which ends another one) are allowed.
+///
+/// Found when the script was made ([`Script::new`]), not here: a data migration's text is
+/// lexed once, beside its checksum.
 pub fn transaction_control(script: &Script) -> Option<TransactionControl> {
     if script.directives.no_transaction {
         return None;
     }
-    let text = &script.text;
+    script.control.clone()
+}
+
+/// The first top-level statement of `text` (of the file `origin`) that controls the
+/// transaction, whatever the file's directives say.
+pub(crate) fn find_transaction_control(origin: &str, text: &str) -> Option<TransactionControl> {
     postgres_statements(text).find_map(|range| {
         if !opens_with_control_word(&text[range.clone()]) {
             return None;
@@ -45,7 +53,7 @@ pub fn transaction_control(script: &Script) -> Option<TransactionControl> {
         let texts: Vec<&str> = words.iter().map(|word| &text[word.clone()]).collect();
         let taken = controls(&texts)?;
         Some(TransactionControl {
-            origin: script.origin.clone(),
+            origin: origin.to_owned(),
             line: Location::of_offset(text, range.start).line,
             statement: texts[..taken].join(" "),
         })
@@ -148,6 +156,21 @@ mod tests {
         for text in texts {
             assert_eq!(found(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn a_long_script_is_lexed_beside_its_checksum_as_a_short_one_is() {
+        let row = "INSERT INTO t (a, b) VALUES (1, 'a row of a data migration');\n";
+        let long = format!("{}COMMIT;\n{}", row.repeat(20_000), row.repeat(20_000));
+        assert!(
+            long.len() > 2 << 20,
+            "past the length that takes two threads"
+        );
+        let script = Script::new("up.sql", long.as_str()).unwrap();
+        assert_eq!(script.checksum, crate::core::Checksum::of_text(&long));
+        assert_eq!(found(&long), Some((20_001, "COMMIT".to_owned())));
+        let short = format!("{}COMMIT;\n", row.repeat(3));
+        assert_eq!(found(&short), Some((4, "COMMIT".to_owned())));
     }
 
     proptest! {

@@ -241,12 +241,11 @@ impl CacheFile {
 
     fn into_summary(self, path: &Path) -> Option<Directory> {
         let script = |cached: CachedScript| {
-            Some(Script {
-                origin: cached.origin,
-                text: "".into(),
-                checksum: Checksum::from_bytes(cached.checksum),
-                directives: cached.directives,
-            })
+            Some(Script::without_text(
+                cached.origin,
+                Checksum::from_bytes(cached.checksum),
+                cached.directives,
+            ))
         };
         let revisions = self
             .revisions

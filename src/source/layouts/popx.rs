@@ -225,12 +225,8 @@ fn no_op(tree: &Tree, id: RevisionId, slug: String, dialect: FileDialect) -> Rev
         tree.root.display(),
         dialect.name()
     );
-    let empty = || Script {
-        origin: origin.clone(),
-        text: String::new().into(),
-        checksum: Checksum::of_text(""),
-        directives: Directives::default(),
-    };
+    let empty =
+        || Script::without_text(origin.clone(), Checksum::of_text(""), Directives::default());
     Revision {
         id,
         slug,
