@@ -6,9 +6,9 @@ use super::history::History;
 use super::plan_error::{ChangedRevision, PlanError};
 use super::revision_id::RevisionId;
 use super::script::Script;
+use super::script::transaction_control;
 use super::target::Target;
 use super::timeline::{Entry, Timeline};
-use super::transaction_control::transaction_control;
 
 /// What a step does.
 #[derive(Debug, Clone, PartialEq, Eq)]

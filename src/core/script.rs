@@ -67,6 +67,23 @@ impl Script {
     }
 }
 
+/// The first statement of `script` that controls the transaction, unless the file runs
+/// outside one (`-- migrate:no-transaction`), where such statements are the user's to make.
+///
+/// Only top-level statements count: a `BEGIN` in a dollar-quoted function body, the
+/// `BEGIN … END` of a SQLite trigger or of a SQL-standard routine body, or a word in a
+/// string or comment is not one. `ROLLBACK TO SAVEPOINT` (which keeps the transaction) and
+/// `COMMIT PREPARED` (which ends another one) are allowed.
+///
+/// Found when the script was made ([`Script::new`]), not here: a data migration's text is
+/// lexed once, beside its checksum.
+pub fn transaction_control(script: &Script) -> Option<TransactionControl> {
+    if script.directives.no_transaction {
+        return None;
+    }
+    script.control.clone()
+}
+
 /// From how long a text its checksum and its lexing for transaction control go on two
 /// threads: a data migration of tens of megabytes takes each some tens of milliseconds
 /// before anything runs.
@@ -87,4 +104,42 @@ fn checksum_and_control(origin: &str, text: &str) -> (Checksum, Option<Transacti
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (checksum, control)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn found(text: &str) -> Option<(usize, String)> {
+        let script = Script::new("up.sql", text).unwrap();
+        transaction_control(&script).map(|found| (found.line, found.statement))
+    }
+
+    #[test]
+    fn a_file_that_runs_outside_a_transaction_may_control_its_own() {
+        let text = "-- migrate:no-transaction\nBEGIN;\nCREATE TABLE t (a int);\nCOMMIT;\n";
+        assert_eq!(found(text), None);
+        let mut script = Script::new("up.sql", text).unwrap();
+        script.directives.no_transaction = false;
+        assert_eq!(
+            transaction_control(&script).map(|found| found.line),
+            Some(2),
+            "found whatever the directives say: layouts set them after the script is made"
+        );
+    }
+
+    #[test]
+    fn a_long_script_is_lexed_beside_its_checksum_as_a_short_one_is() {
+        let row = "INSERT INTO t (a, b) VALUES (1, 'a row of a data migration');\n";
+        let long = format!("{}COMMIT;\n{}", row.repeat(20_000), row.repeat(20_000));
+        assert!(
+            long.len() > 2 << 20,
+            "past the length that takes two threads"
+        );
+        let script = Script::new("up.sql", long.as_str()).unwrap();
+        assert_eq!(script.checksum, Checksum::of_text(&long));
+        assert_eq!(found(&long), Some((20_001, "COMMIT".to_owned())));
+        let short = format!("{}COMMIT;\n", row.repeat(3));
+        assert_eq!(found(&short), Some((4, "COMMIT".to_owned())));
+    }
 }

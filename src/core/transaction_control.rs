@@ -5,7 +5,6 @@
 //! Pure: no I/O.
 
 use super::location::Location;
-use super::script::Script;
 use super::split::{leading_words, postgres_statements};
 
 /// A statement that ends or opens a transaction, in a file that runs inside one.
@@ -25,25 +24,13 @@ impl std::fmt::Display for TransactionControl {
     }
 }
 
-/// The first statement of `script` that controls the transaction, unless the file runs
-/// outside one (`-- migrate:no-transaction`), where such statements are the user's to make.
+/// The first top-level statement of `text` (of the file `origin`) that controls the
+/// transaction, whatever the file's directives say (see [`super::transaction_control`]).
 ///
 /// Only top-level statements count: a `BEGIN` in a dollar-quoted function body, the
 /// `BEGIN … END` of a SQLite trigger or of a SQL-standard routine body, or a word in a
 /// string or comment is not one. `ROLLBACK TO SAVEPOINT` (which keeps the transaction) and
 /// `COMMIT PREPARED` (which ends another one) are allowed.
-///
-/// Found when the script was made ([`Script::new`]), not here: a data migration's text is
-/// lexed once, beside its checksum.
-pub fn transaction_control(script: &Script) -> Option<TransactionControl> {
-    if script.directives.no_transaction {
-        return None;
-    }
-    script.control.clone()
-}
-
-/// The first top-level statement of `text` (of the file `origin`) that controls the
-/// transaction, whatever the file's directives say.
 pub(crate) fn find_transaction_control(origin: &str, text: &str) -> Option<TransactionControl> {
     postgres_statements(text).find_map(|range| {
         if !opens_with_control_word(&text[range.clone()]) {
@@ -113,8 +100,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn found(text: &str) -> Option<(usize, String)> {
-        let script = Script::new("up.sql", text).unwrap();
-        transaction_control(&script).map(|found| (found.line, found.statement))
+        find_transaction_control("up.sql", text).map(|found| (found.line, found.statement))
     }
 
     #[test]
@@ -137,7 +123,7 @@ mod tests {
     }
 
     #[test]
-    fn bodies_strings_savepoints_and_no_transaction_files_are_not_flagged() {
+    fn bodies_strings_and_savepoints_are_not_flagged() {
         let texts = [
             // A PL/pgSQL body is one dollar-quoted token.
             "CREATE FUNCTION f() RETURNS trigger AS $$\nBEGIN\n  NEW.at = now();\n  RETURN NEW;\nEND;\n$$ LANGUAGE plpgsql;",
@@ -151,26 +137,10 @@ mod tests {
             "COMMIT PREPARED 'x';",
             "INSERT INTO t VALUES ('COMMIT;'); -- COMMIT;\n/* BEGIN; */",
             "CREATE TABLE begin_end (begin int, commit int);",
-            "-- migrate:no-transaction\nBEGIN;\nCREATE TABLE t (a int);\nCOMMIT;\n",
         ];
         for text in texts {
             assert_eq!(found(text), None, "{text}");
         }
-    }
-
-    #[test]
-    fn a_long_script_is_lexed_beside_its_checksum_as_a_short_one_is() {
-        let row = "INSERT INTO t (a, b) VALUES (1, 'a row of a data migration');\n";
-        let long = format!("{}COMMIT;\n{}", row.repeat(20_000), row.repeat(20_000));
-        assert!(
-            long.len() > 2 << 20,
-            "past the length that takes two threads"
-        );
-        let script = Script::new("up.sql", long.as_str()).unwrap();
-        assert_eq!(script.checksum, crate::core::Checksum::of_text(&long));
-        assert_eq!(found(&long), Some((20_001, "COMMIT".to_owned())));
-        let short = format!("{}COMMIT;\n", row.repeat(3));
-        assert_eq!(found(&short), Some((4, "COMMIT".to_owned())));
     }
 
     proptest! {
@@ -195,9 +165,7 @@ mod tests {
 
         #[test]
         fn arbitrary_text_never_panics(text in "\\PC{0,60}") {
-            if let Ok(script) = Script::new("up.sql", text) {
-                let _ = transaction_control(&script);
-            }
+            let _ = find_transaction_control("up.sql", &text);
         }
     }
 }
