@@ -24,7 +24,8 @@ pub struct NoopMemory {
 
 impl NoopMemory {
     /// For `command` (with everything that changes its plan), when the database is a
-    /// SQLite file a stamp can vouch for and the cache is on.
+    /// SQLite file a stamp can vouch for and the cache is on. The tracking table is part
+    /// of what is remembered: another one may hold other rows.
     pub fn new(context: &Context, command: String) -> Option<Self> {
         let DatabaseUrl::SqliteFile(database) = &context.settings.url else {
             return None;
@@ -35,7 +36,7 @@ impl NoopMemory {
             context_dir: context.settings.dir.clone(),
             options: context.read_options(),
             database: database.clone(),
-            command,
+            command: format!("{command} {:?}", context.settings.table),
             stamp,
         })
     }
