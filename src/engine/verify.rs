@@ -119,9 +119,7 @@ pub fn verify(
             revision,
         });
         if index >= walk.staged_until {
-            let window = index..end.min(index + STAGE_AHEAD);
-            stage_checks(scratch.backend(), &revisions[window.clone()])?;
-            walk.staged_until = window.end;
+            stage_from(&mut walk, &mut scratch, &revisions[..end], index)?;
         }
         let mut outcome = match walk.check_quickly(&mut scratch, revision, &mut before)? {
             Quick::Judged(outcome) => {
@@ -137,9 +135,7 @@ pub fn verify(
             }
             Quick::Unproven => {
                 scratch = walk.rebuild(revisions, index)?;
-                let window = index..end.min(index + STAGE_AHEAD);
-                stage_checks(scratch.backend(), &revisions[window.clone()])?;
-                walk.staged_until = window.end;
+                stage_from(&mut walk, &mut scratch, &revisions[..end], index)?;
                 let known = walk.snapshot(&mut scratch)?;
                 let outcome = walk.check(&mut scratch, revision, &known)?;
                 before = Some(known);
@@ -197,6 +193,20 @@ pub fn verify(
         head,
         duration_ms: started.elapsed().as_millis(),
     })
+}
+
+/// Stages the steps of the checked revisions from `index` on, a window at a time (see
+/// [`stage_checks`]).
+fn stage_from(
+    walk: &mut Walk<'_>,
+    scratch: &mut Scratch,
+    checked: &[Revision],
+    index: usize,
+) -> Result<(), EngineError> {
+    let window = index..checked.len().min(index + STAGE_AHEAD);
+    stage_checks(scratch.backend(), &checked[window.clone()])?;
+    walk.staged_until = window.end;
+    Ok(())
 }
 
 /// The schema of the walk's database: `known` when it was read already.

@@ -10,7 +10,6 @@
 //! afresh) leaves it behind.
 
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
@@ -93,9 +92,7 @@ impl SummaryCache {
         hash.update(format!("{:?}", key.options).as_bytes());
         hash.update([0]);
         hash.update(key.command.as_bytes());
-        let digest = hash.finalize();
-        let name: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-        Some(self.folder.join(format!("noop-{name}.bin")))
+        Some(self.file_named("noop-", hash))
     }
 }
 
@@ -111,10 +108,4 @@ impl Noop {
     pub fn said(self, summary: &DirectorySummary) -> Option<String> {
         (*summary.origin() == self.directory).then_some(self.output)
     }
-}
-
-/// When a stamp of the database taken now may be remembered: what changed later than
-/// this cannot be vouched for (see `database_stamp`).
-pub fn settled_before(now: SystemTime) -> Option<SystemTime> {
-    now.checked_sub(super::stamps::SETTLED)
 }

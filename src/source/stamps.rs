@@ -22,6 +22,12 @@ use serde::{Deserialize, Serialize};
 /// than a tick of the coarsest clock a file system stamps with (FAT: 2 s).
 pub(crate) const SETTLED: Duration = Duration::from_secs(3);
 
+/// What changed later than this, for a reading taken at `now`, cannot be vouched for
+/// (see [`SETTLED`]).
+pub fn settled_before(now: SystemTime) -> Option<SystemTime> {
+    now.checked_sub(SETTLED)
+}
+
 /// One folder or file, by its path relative to the root (`""`: the root itself).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Stamp {
@@ -62,11 +68,15 @@ impl Stamp {
     /// The file at `path` (through links), if its ctime is before `settled_before` (see
     /// [`SETTLED`]).
     pub(crate) fn settled_file(path: &Path, settled_before: SystemTime) -> Option<Self> {
-        let limit = settled_before.duration_since(UNIX_EPOCH).ok()?;
-        let limit = i128::try_from(limit.as_nanos()).ok()?;
+        let limit = nanoseconds_since_epoch(settled_before)?;
         let stamp = Self::of(String::new(), &rustix::fs::stat(path).ok()?);
         (stamp.ctime_ns < limit).then_some(stamp)
     }
+}
+
+/// `time` as a ctime is compared with it.
+fn nanoseconds_since_epoch(time: SystemTime) -> Option<i128> {
+    i128::try_from(time.duration_since(UNIX_EPOCH).ok()?.as_nanos()).ok()
 }
 
 fn nanoseconds(seconds: i64, nanos: i64) -> i128 {
@@ -84,8 +94,7 @@ impl Stamps {
     /// Stamps everything below `root`, or `None` when something there changed too
     /// recently (after `settled_before`) to be vouched for later, or cannot be read.
     pub(crate) fn read(root: &Path, settled_before: SystemTime) -> Option<Self> {
-        let limit = settled_before.duration_since(UNIX_EPOCH).ok()?;
-        let limit = i128::try_from(limit.as_nanos()).ok()?;
+        let limit = nanoseconds_since_epoch(settled_before)?;
         let root_fd = open_dir(CWD, root).ok()?;
         let mut entries = vec![Stamp::of(String::new(), &rustix::fs::fstat(&root_fd).ok()?)];
         let mut pending = vec![String::new()];

@@ -9,6 +9,12 @@ use serde::{Deserialize, Serialize};
 /// As on Unix.
 pub(crate) const SETTLED: Duration = Duration::from_secs(3);
 
+/// What changed later than this, for a reading taken at `now`, cannot be vouched for
+/// (see [`SETTLED`]).
+pub fn settled_before(now: SystemTime) -> Option<SystemTime> {
+    now.checked_sub(SETTLED)
+}
+
 /// Never made here: without a ctime that every write moves, a file edited and given
 /// back its size and mtime could not be told from the one read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -133,7 +133,7 @@ impl SummaryCache {
         directory: &Directory,
         read_since: SystemTime,
     ) {
-        let Some(settled_before) = read_since.checked_sub(super::stamps::SETTLED) else {
+        let Some(settled_before) = super::stamps::settled_before(read_since) else {
             return;
         };
         let (Ok(root), Some(stamps)) = (
@@ -153,9 +153,14 @@ impl SummaryCache {
         let mut hash = Sha256::new();
         hash.update(root.as_os_str().as_encoded_bytes());
         hash.update(describe(options).as_bytes());
+        self.file_named("", hash)
+    }
+
+    /// The cache file `prefix` followed by (the start of) `hash` names.
+    pub(super) fn file_named(&self, prefix: &str, hash: Sha256) -> PathBuf {
         let digest = hash.finalize();
         let name: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-        self.folder.join(format!("{name}.bin"))
+        self.folder.join(format!("{prefix}{name}.bin"))
     }
 }
 

@@ -315,9 +315,7 @@ impl SchemaWatch {
         }
         self.answered = row;
     }
-}
 
-impl SchemaWatch {
     /// A step ran with no statement of ours in its message (unstaged), or failed: it is
     /// no part of an undo window, and an answer waiting for a snapshot no longer covers
     /// everything.
