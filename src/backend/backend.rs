@@ -10,7 +10,7 @@ use super::foreign_table::{Column, TextRows};
 use super::held_lock::HeldLock;
 use super::row_digest::RowsDigest;
 use super::sql_value::SqlValue;
-use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script};
+use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script, UndoCheck};
 use crate::schema::{IntrospectOptions, QualifiedName, Schema};
 
 /// What a step records in the tracking table once its script has run.
@@ -247,12 +247,13 @@ pub trait Backend {
 
     /// On a watched database ([`Backend::watch_schema_changes`]), opens an undo window on
     /// the schema as it is, for the next three steps (an up, its down, the up again), none
-    /// of them followed by a snapshot but the down with `read_down`, which then reads what
-    /// the up and the down changed. Without it, [`Backend::undo_window_undone`] says after
-    /// the down whether the two left every object as it was, proved from the change log
-    /// instead of read. Returns whether this backend can (`false`: nothing was done).
-    fn open_undo_window(&mut self, read_down: bool) -> Result<bool, BackendError> {
-        let _ = read_down;
+    /// of them followed by a snapshot but the down with [`UndoCheck::Read`], which then
+    /// reads what the up and the down changed. With [`UndoCheck::Prove`],
+    /// [`Backend::undo_window_undone`] says after the down whether the two left every
+    /// object as it was (the tables the up alters as they are now), proved from the change
+    /// log instead of read. Returns whether this backend can (`false`: nothing was done).
+    fn open_undo_window(&mut self, check: &UndoCheck) -> Result<bool, BackendError> {
+        let _ = check;
         Ok(false)
     }
 

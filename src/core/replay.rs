@@ -1,8 +1,8 @@
 //! What verify may learn of an up without reading the schema after each of its steps
 //! (see `engine::verify_quick`): whether, run again on the schema it first ran on, it
-//! makes the same schema, and whether it only makes new objects, so that the database
-//! can prove its down undid it. Pure; errs on the side of "no": a script left out is
-//! checked the careful way, only slower.
+//! makes the same schema, and whether the database can prove its down undid it (it only
+//! makes new objects, or also alters tables it names). Pure; errs on the side of "no": a
+//! script left out is checked the careful way, only slower.
 
 use super::lint::words::{Token, Word, tokens};
 use super::split_tokens::quoted_end;
@@ -50,13 +50,86 @@ pub fn replays_alike(up: &str) -> bool {
     }) && !tokens.iter().any(|token| folds_time(up, token))
 }
 
-/// Whether every statement of `up` only makes new objects (a plain `CREATE` of a table,
-/// index, view, sequence, type, domain, function, procedure or trigger) or changes only
-/// rows: then its down, if right, leaves no trace of it, which the database can prove.
-pub fn makes_only_new(up: &str) -> bool {
-    tokens(up)
-        .split(|token| token.is_punct(';'))
-        .all(makes_only_new_objects)
+/// `ALTER TABLE` actions that change another relation than the one named, in place:
+/// a proof that looks at the named table alone would miss it.
+const ALTERS_OTHERS: &[&str] = &["ATTACH", "DETACH", "INHERIT"];
+
+/// A table an up alters, as its `ALTER TABLE` names it: PostgreSQL's folding applied
+/// (a bare name in lower case), the schema when the name is qualified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AlteredTable {
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+/// How verify's quick check learns that a down undid its up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UndoCheck {
+    /// The database proves it: every object the up made is gone, and each of these
+    /// older tables, which the up alters, is as it was before the up.
+    Prove { altered: Vec<AlteredTable> },
+    /// The schema after the down is read and compared.
+    Read,
+}
+
+/// How the undo of `up` can be checked: proved when every statement only makes new
+/// objects (a plain `CREATE` of a table, index, view, sequence, type, domain, function,
+/// procedure or trigger), changes only rows, or alters a table it names (`ALTER TABLE`,
+/// but not attaching, detaching or inheriting, which change another table in place);
+/// read otherwise.
+pub fn undo_check(up: &str) -> UndoCheck {
+    let mut altered: Vec<AlteredTable> = Vec::new();
+    for statement in tokens(up).split(|token| token.is_punct(';')) {
+        if makes_only_new_objects(statement) {
+            continue;
+        }
+        match altered_table(statement) {
+            Some(table) if !altered.contains(&table) => altered.push(table),
+            Some(_) => {}
+            None => return UndoCheck::Read,
+        }
+    }
+    UndoCheck::Prove { altered }
+}
+
+/// The table an `ALTER TABLE [IF EXISTS] [ONLY] [schema.]name …` statement alters, when
+/// it alters no other in place.
+fn altered_table(statement: &[Token]) -> Option<AlteredTable> {
+    let [alter, table, rest @ ..] = statement else {
+        return None;
+    };
+    if !alter.is("ALTER") || !table.is("TABLE") {
+        return None;
+    }
+    // `ALTER TABLE ALL IN TABLESPACE …` moves every table (ALL is reserved: a table so
+    // named is quoted).
+    if rest
+        .iter()
+        .any(|token| starts_with(token, ALTERS_OTHERS) || token.is("ALL"))
+    {
+        return None;
+    }
+    let rest = match rest {
+        [if_, exists, rest @ ..] if if_.is("IF") && exists.is("EXISTS") => rest,
+        _ => rest,
+    };
+    let rest = match rest {
+        [only, rest @ ..] if only.is("ONLY") => rest,
+        _ => rest,
+    };
+    match rest {
+        [schema, dot, name, after, ..] if dot.is_punct('.') && !after.is_punct('.') => {
+            Some(AlteredTable {
+                schema: Some(schema.name()?),
+                name: name.name()?,
+            })
+        }
+        [name, after, ..] if !after.is_punct('.') => Some(AlteredTable {
+            schema: None,
+            name: name.name()?,
+        }),
+        _ => None,
+    }
 }
 
 fn starts_with(first: &Token, words: &[&str]) -> bool {
@@ -97,6 +170,17 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    fn proved(altered: &[(Option<&str>, &str)]) -> UndoCheck {
+        let altered = altered
+            .iter()
+            .map(|(schema, name)| AlteredTable {
+                schema: schema.map(str::to_string),
+                name: name.to_string(),
+            })
+            .collect();
+        UndoCheck::Prove { altered }
+    }
+
     #[test]
     fn plain_creates_and_row_changes_make_only_new_objects_and_replay() {
         for up in [
@@ -110,22 +194,47 @@ mod tests {
             "-- DO in a comment\nCREATE TABLE u (note text DEFAULT 'now is');",
             "",
         ] {
-            assert!(makes_only_new(up), "{up}");
+            assert_eq!(undo_check(up), proved(&[]), "{up}");
             assert!(replays_alike(up), "{up}");
         }
     }
 
     #[test]
-    fn plain_ddl_on_older_objects_replays_but_may_change_them() {
+    fn an_altered_table_is_named_once_as_postgres_folds_it() {
+        assert_eq!(
+            undo_check("ALTER TABLE t00180 ADD COLUMN x30 TEXT NOT NULL DEFAULT 'none';"),
+            proved(&[(None, "t00180")])
+        );
+        let up = "CREATE TABLE u (id int);\n\
+                  ALTER TABLE IF EXISTS ONLY App.\"Users\" ADD c int, ADD CHECK (c > 0);\n\
+                  alter table Orders drop column note;\n\
+                  ALTER TABLE app.\"Users\" RENAME c TO e;\n\
+                  ALTER TABLE \"Orders\" * OWNER TO app";
+        assert_eq!(
+            undo_check(up),
+            proved(&[(Some("app"), "Users"), (None, "orders"), (None, "Orders")])
+        );
+    }
+
+    #[test]
+    fn plain_ddl_on_older_objects_replays_but_is_read() {
         for up in [
-            "ALTER TABLE t ADD COLUMN c int;",
             "CREATE TABLE u (id int); DROP TABLE t;",
             "CREATE OR REPLACE VIEW v AS SELECT 1;",
             "CREATE SCHEMA app; CREATE EXTENSION hstore;",
             "COMMENT ON TABLE t IS 'old'; GRANT SELECT ON t TO reader;",
             "CREATE POLICY p ON t USING (true);",
+            "ALTER INDEX i RENAME TO j;",
+            // These change another table in place.
+            "ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1);",
+            "ALTER TABLE p DETACH PARTITION c;",
+            "ALTER TABLE c NO INHERIT p;",
+            "ALTER TABLE ALL IN TABLESPACE a SET TABLESPACE b;",
+            // Not a name this reads.
+            "ALTER TABLE db.app.t ADD c int;",
+            "ALTER TABLE;",
         ] {
-            assert!(!makes_only_new(up), "{up}");
+            assert_eq!(undo_check(up), UndoCheck::Read, "{up}");
             assert!(replays_alike(up), "{up}");
         }
     }
@@ -146,22 +255,30 @@ mod tests {
     }
 
     proptest! {
-        /// One statement that is not a plain create or a row change, wherever it stands
-        /// among ones that are, is enough to say it may change older objects; one that
-        /// runs code, that it may not replay alike.
+        /// One statement that is not a plain create, a row change or a table's alter,
+        /// wherever it stands among ones that are, is enough to have the down read; one
+        /// that runs code, to say it may not replay alike.
         #[test]
         fn one_other_statement_anywhere_says_no(
             before in proptest::collection::vec("(CREATE TABLE t[0-9] \\(a int\\)|INSERT INTO t VALUES \\(1\\)|CREATE INDEX i[0-9] ON t \\(a\\))", 0..4),
             after in proptest::collection::vec("(CREATE VIEW v[0-9] AS SELECT 1|DELETE FROM t)", 0..4),
-            older in "(ALTER TABLE t ADD c int|DROP VIEW v|CREATE OR REPLACE VIEW v AS SELECT 1)",
+            table in "[a-z][a-z0-9_]{0,8}",
+            older in "(DROP VIEW v|CREATE OR REPLACE VIEW v AS SELECT 1|ALTER TABLE p ATTACH PARTITION c DEFAULT)",
             code in "(SELECT f\\(\\)|DO \\$\\$ BEGIN END \\$\\$|CALL p\\(\\))",
         ) {
+            prop_assume!(!["all", "if", "only", "attach", "detach", "inherit"].contains(&table.as_str()));
             let plain = [before.clone(), after.clone()].concat().join(";\n");
-            prop_assert!(makes_only_new(&plain) && replays_alike(&plain));
+            prop_assert_eq!(undo_check(&plain), proved(&[]));
+            prop_assert!(replays_alike(&plain));
+            let alter = format!("ALTER TABLE {table} ADD c int");
+            let with_alter = [before.clone(), vec![alter], after.clone()].concat().join(";\n");
+            prop_assert_eq!(undo_check(&with_alter), proved(&[(None, &table)]));
             let with_older = [before.clone(), vec![older], after.clone()].concat().join(";\n");
-            prop_assert!(!makes_only_new(&with_older) && replays_alike(&with_older));
+            prop_assert_eq!(undo_check(&with_older), UndoCheck::Read);
+            prop_assert!(replays_alike(&with_older));
             let with_code = [before, vec![code], after].concat().join(";\n");
-            prop_assert!(!makes_only_new(&with_code) && !replays_alike(&with_code));
+            prop_assert_eq!(undo_check(&with_code), UndoCheck::Read);
+            prop_assert!(!replays_alike(&with_code));
         }
     }
 }

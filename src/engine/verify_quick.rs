@@ -10,11 +10,12 @@
 //! Nothing is read after either up: the schema is read when something needs it (the next
 //! careful check, the head's snapshot, a failure).
 //!
-//! The down is checked in one of two ways. An up that only makes new objects
-//! (`core::makes_only_new`) is proved undone: the database says after the down whether
-//! the two steps left every object exactly as it was (nothing older changed, everything
-//! the up made gone), the careful check's "the down restored the schema", proved instead
-//! of read. When the proof fails the revision is no worse off: the database is rebuilt to
+//! The down is checked in one of two ways (`core::undo_check`). An up that only makes
+//! new objects, or also alters tables it names, is proved undone: the database says after
+//! the down whether the two steps left every object exactly as it was (nothing older
+//! changed but the tables named, which print as they did before the up; everything the up
+//! made gone), the careful check's "the down restored the schema", proved instead of
+//! read. When the proof fails the revision is no worse off: the database is rebuilt to
 //! before it and it is checked the careful way, so its verdict and findings are a careful
 //! walk's. Any other up has its down read and compared, as the careful check does, in one
 //! snapshot of what the up and the down changed.
@@ -25,7 +26,8 @@ use super::verify_steps::{run_down, run_up};
 use super::verify_verdicts::{Outcome, failed, judge_down, verdict};
 use super::verify_walk::Walk;
 use crate::core::{
-    Revision, Script, makes_only_new, may_leave_session_state, replays_alike, transaction_control,
+    Revision, Script, UndoCheck, may_leave_session_state, replays_alike, transaction_control,
+    undo_check,
 };
 use crate::provision::Scratch;
 use crate::schema::{Schema, diff};
@@ -54,15 +56,16 @@ impl Walk<'_> {
         revision: &Revision,
         before: &mut Option<Schema>,
     ) -> Result<Quick, EngineError> {
-        let Some((down, check)) = self.quick_down(revision) else {
+        let Some((down, undo)) = self.quick_down(revision) else {
             return Ok(Quick::NotTaken);
         };
-        if !scratch
-            .backend()
-            .open_undo_window(check == QuickCheck::Read)?
-        {
+        if !scratch.backend().open_undo_window(&undo)? {
             return Ok(Quick::NotTaken);
         }
+        let check = match undo {
+            UndoCheck::Prove { .. } => QuickCheck::Proved,
+            UndoCheck::Read => QuickCheck::Read,
+        };
         let before = match (check, before.take()) {
             (QuickCheck::Read, None) => Some(self.snapshot(scratch)?),
             (_, known) => known,
@@ -120,7 +123,7 @@ impl Walk<'_> {
     /// The down to check `revision` with quickly, and how, when the walk reads nothing
     /// besides the schema and both scripts are plain transactional ones whose up replays
     /// alike (see the module's documentation).
-    fn quick_down<'r>(&self, revision: &'r Revision) -> Option<(&'r Script, QuickCheck)> {
+    fn quick_down<'r>(&self, revision: &'r Revision) -> Option<(&'r Script, UndoCheck)> {
         let options = self.options;
         if options.data.is_some() || options.locks || options.read_every_step {
             return None;
@@ -140,10 +143,6 @@ impl Walk<'_> {
         if !replayable {
             return None;
         }
-        let check = match makes_only_new(&up.text) {
-            true => QuickCheck::Proved,
-            false => QuickCheck::Read,
-        };
-        Some((down, check))
+        Some((down, undo_check(&up.text)))
     }
 }

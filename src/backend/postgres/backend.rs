@@ -26,7 +26,7 @@ use crate::backend::held_lock::HeldLock;
 use crate::backend::no_transaction::resume;
 use crate::backend::progress_table::ProgressTable;
 use crate::backend::version_table::{Columns, VersionTable, sorted_applied};
-use crate::core::{AppliedRevision, DirtyRevision, RevisionId, may_leave_session_state};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, UndoCheck, may_leave_session_state};
 use crate::schema::{IntrospectOptions, QualifiedName, Schema};
 
 /// A PostgreSQL database.
@@ -309,11 +309,11 @@ impl Backend for PostgresBackend {
         }
     }
 
-    fn open_undo_window(&mut self, read_down: bool) -> Result<bool, BackendError> {
+    fn open_undo_window(&mut self, check: &UndoCheck) -> Result<bool, BackendError> {
         let Some(watch) = &mut self.watch else {
             return Ok(false);
         };
-        watch.open_window(&mut self.client, read_down)?;
+        watch.open_window(&mut self.client, check)?;
         Ok(true)
     }
 

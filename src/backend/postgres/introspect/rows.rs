@@ -8,6 +8,7 @@ use postgres::{Row, SimpleQueryRow};
 use super::text_array::elements;
 use crate::backend::dialect::Dialect;
 use crate::backend::introspect_error::IntrospectError;
+use crate::backend::postgres::error::message;
 
 /// The rows of one query, with the name its errors carry.
 pub(crate) struct Rows {
@@ -129,22 +130,10 @@ impl<'a, T: Value<'a>> Value<'a> for Vec<T> {
 }
 
 pub(crate) fn failed(what: &'static str, error: &postgres::Error) -> IntrospectError {
-    let message = match error.as_db_error() {
-        Some(db) => format!("{} ({})", db.message(), db.code().code()),
-        None => {
-            // "error deserializing column 5" says which column; its source says why.
-            let mut message = error.to_string();
-            let mut source = std::error::Error::source(error);
-            while let Some(cause) = source {
-                message = format!("{message}: {cause}");
-                source = cause.source();
-            }
-            message
-        }
-    };
     IntrospectError::Query {
         dialect: Dialect::Postgres,
         what,
-        message,
+        // "error deserializing column 5" says which column; its source says why.
+        message: message(error),
     }
 }

@@ -20,10 +20,12 @@ use postgres::{Client, SimpleQueryMessage, SimpleQueryRow};
 use super::batch::Batch;
 use super::origins::Origins;
 use super::read::{CatalogStatements, begin, decode, read, read_and_end};
+use super::rows::failed;
 use super::watch_changes::{Again, Answer, answer_row, call};
 use super::watch_sql::INSTALL;
-use super::watch_window::{OPEN, Window};
+use super::watch_window::{OPEN, Window, note_altered};
 use crate::backend::introspect_error::IntrospectError;
+use crate::core::UndoCheck;
 use crate::schema::{IntrospectOptions, Schema};
 
 /// What changed since the last snapshot.
@@ -337,19 +339,25 @@ impl SchemaWatch {
 
     /// Opens an undo window on the database as it is (see `watch_window`): in no round
     /// trip when the last step's message opened one, or when the snapshot after the down
-    /// is to `read_down` (nothing is proved then).
+    /// is to be read (nothing is proved then); one more to note the tables the up alters.
     pub(crate) fn open_window(
         &mut self,
         client: &mut Client,
-        read_down: bool,
+        check: &UndoCheck,
     ) -> Result<(), IntrospectError> {
         self.forget_answer();
         // The changes set aside are no step's undoing of the one before.
         self.before_last = None;
+        let read_down = *check == UndoCheck::Read;
         if !read_down && self.window != Window::Ready {
             client
                 .batch_execute(OPEN)
                 .map_err(|error| watch_failed(&error))?;
+        }
+        if let UndoCheck::Prove { altered } = check
+            && !altered.is_empty()
+        {
+            note_altered(client, altered).map_err(|error| watch_failed(&error))?;
         }
         self.window = Window::Open { read_down };
         Ok(())
@@ -370,9 +378,5 @@ fn end(client: &mut Client, how: &str) -> Result<(), IntrospectError> {
 }
 
 fn watch_failed(error: &postgres::Error) -> IntrospectError {
-    IntrospectError::Query {
-        dialect: crate::backend::dialect::Dialect::Postgres,
-        what: "schema changes",
-        message: error.to_string(),
-    }
+    failed("schema changes", error)
 }

@@ -27,9 +27,12 @@ TRUNCATE pg_temp.migrate_schema_changes_before;
 -- oid of the watched catalogs at the last snapshot and at the one before it, and whether
 -- the step before the last snapshot only made or changed objects newer than the one
 -- before.
+-- An undo window's (see migrate_open_undo_window): the newest oid when it opened, and the
+-- older tables its up alters with their print then.
 CREATE TEMPORARY TABLE IF NOT EXISTS migrate_read_scope (schemas text[], relations oid[],
     sequences oid[], functions oid[], enums oid[], domains oid[], newest oid,
-    newest_before oid, only_new bool NOT NULL DEFAULT false, window_newest oid);
+    newest_before oid, only_new bool NOT NULL DEFAULT false, window_newest oid,
+    window_altered oid[] NOT NULL DEFAULT '{}', window_altered_print text);
 TRUNCATE pg_temp.migrate_read_scope;
 INSERT INTO pg_temp.migrate_read_scope DEFAULT VALUES;
 -- As its owner: a migration that runs `SET ROLE` still logs into this session's table.
@@ -57,11 +60,15 @@ LANGUAGE sql IMMUTABLE AS $$
         'pg_rewrite'::regclass]::oid[]
 $$;
 -- The highest oid of the watched catalogs: oids only grow, so nothing above it exists.
+-- Not a TOAST table's (nor its index's): no part of the schema, it outlives the column
+-- that made it, so a down that drops the up's only wide column leaves it.
 -- PL/pgSQL, whose plan is made once a session: a SQL function's is made at every call.
 CREATE OR REPLACE FUNCTION pg_temp.migrate_newest_watched_oid() RETURNS oid
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    RETURN GREATEST((SELECT max(oid) FROM pg_class), (SELECT max(oid) FROM pg_type),
+    RETURN GREATEST(
+        (SELECT max(oid) FROM pg_class WHERE relnamespace <> 'pg_toast'::regnamespace),
+        (SELECT max(oid) FROM pg_type),
         (SELECT max(oid) FROM pg_proc), (SELECT max(oid) FROM pg_constraint),
         (SELECT max(oid) FROM pg_attrdef), (SELECT max(oid) FROM pg_trigger),
         (SELECT max(oid) FROM pg_rewrite));
@@ -217,13 +224,15 @@ $$;
 -- An undo window, for verify's quick check of a revision (engine::verify_quick): opened
 -- before its up, closed by its down, it says whether the two steps left every object as
 -- it was, without reading the schema. Opening sets aside what the log holds (changes
--- still to read) and notes the newest watched oid; closing says yes when both triggers
--- stand, every object the window logged is newer than that (made by the up) and in the
--- watched catalogs, and none that new is left: an older object changed, or one outside
--- the catalogs, would be logged, and a new one left would be found. Then the window's
--- entries cancel out and are forgotten. Oids only grow, and only this session makes
--- objects in a scratch database; an oid counter that wrapped around makes a new object
--- look old, which only says no.
+-- still to read) and notes the newest watched oid; an up that alters older tables has
+-- them noted next, with their print (migrate_note_altered). Closing says yes when both
+-- triggers stand, every object the window logged is newer than that (made by the up) and
+-- in the watched catalogs, or is a noted table, none that new is left, and the noted
+-- tables print as they did: an older object changed, or one outside the catalogs, would
+-- be logged, and a new one left would be found. Then the window's entries cancel out and
+-- are forgotten. Oids only grow, and only this session makes objects in a scratch
+-- database; an oid counter that wrapped around makes a new object look old, which only
+-- says no.
 CREATE OR REPLACE FUNCTION pg_temp.migrate_open_undo_window() RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
@@ -231,26 +240,134 @@ BEGIN
         DELETE FROM pg_temp.migrate_schema_changes RETURNING classid, objid, dropped
     )
     INSERT INTO pg_temp.migrate_schema_changes_before SELECT * FROM emptied;
-    UPDATE pg_temp.migrate_read_scope SET window_newest = pg_temp.migrate_newest_watched_oid();
+    UPDATE pg_temp.migrate_read_scope SET window_newest = pg_temp.migrate_newest_watched_oid(),
+        window_altered = '{}', window_altered_print = NULL;
+END
+$$;
+-- What tables print as: every catalog row a schema read renders of them (and more), with
+-- their indexes' and owned sequences', so that a table that prints as it did reads as it
+-- did. Not what changes with no change to the schema: the storage (relfilenode, a TOAST
+-- table made for a new wide column), the statistics, the flags PostgreSQL clears lazily
+-- (relhasindex), the column count (a dropped column is kept, hidden) and the dropped
+-- columns themselves. Raw rows, so stricter than a read: a table changed and changed back
+-- in other words may print otherwise, which only says no. Generic plans: planning its
+-- statement for the arrays of each call (3 ms) costs ten times running it; and index
+-- scans, which a generic plan, guessing ten tables, would trade for reading whole
+-- catalogs.
+CREATE OR REPLACE FUNCTION pg_temp.migrate_tables_print(tables oid[]) RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off SET enable_hashjoin = off
+SET enable_mergejoin = off AS $$
+DECLARE
+    parts oid[];
+    owned oid[];
+    types oid[];
+BEGIN
+    -- Arrays, not ORs of subqueries: an OR reads a whole catalog. One statement: each
+    -- costs a round of the executor.
+    SELECT tables
+        || ARRAY(SELECT i.indexrelid FROM pg_index AS i WHERE i.indrelid = ANY (tables))
+        || ARRAY(SELECT d.objid FROM pg_depend AS d JOIN pg_class AS c ON c.oid = d.objid
+                 WHERE d.refclassid = 'pg_class'::regclass AND d.refobjid = ANY (tables)
+                   AND d.classid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
+                   AND c.relnamespace <> 'pg_toast'::regnamespace),
+        ARRAY(SELECT co.oid FROM pg_constraint AS co WHERE co.conrelid = ANY (tables))
+        || ARRAY(SELECT tg.oid FROM pg_trigger AS tg WHERE tg.tgrelid = ANY (tables))
+        || ARRAY(SELECT rw.oid FROM pg_rewrite AS rw WHERE rw.ev_class = ANY (tables))
+        || ARRAY(SELECT po.oid FROM pg_policy AS po WHERE po.polrelid = ANY (tables)),
+        ARRAY(SELECT c.reltype FROM pg_class AS c WHERE c.oid = ANY (tables))
+        || ARRAY(SELECT ty.typarray FROM pg_class AS c JOIN pg_type AS ty ON ty.oid = c.reltype
+                 WHERE c.oid = ANY (tables))
+    INTO parts, owned, types;
+    RETURN md5(concat_ws(E'\n', array_to_string(tables, ','),
+        (SELECT string_agg(row(c.oid, c.relname, c.relnamespace, c.reltype, c.reloftype,
+                c.relowner, c.relam, c.reltablespace, c.relpersistence, c.relkind, c.relchecks,
+                c.relrowsecurity, c.relforcerowsecurity, c.relreplident, c.relispartition,
+                c.relacl, c.reloptions, c.relpartbound)::text, ';' ORDER BY c.oid)
+         FROM pg_class AS c WHERE c.oid = ANY (parts)),
+        (SELECT string_agg(a::text, ';' ORDER BY a.attrelid, a.attnum) FROM pg_attribute AS a
+         WHERE a.attrelid = ANY (parts) AND a.attnum > 0 AND NOT a.attisdropped),
+        (SELECT string_agg(ad::text, ';' ORDER BY ad.oid) FROM pg_attrdef AS ad
+         WHERE ad.adrelid = ANY (tables)),
+        (SELECT string_agg(co::text, ';' ORDER BY co.oid) FROM pg_constraint AS co
+         WHERE co.conrelid = ANY (tables)),
+        (SELECT string_agg(i::text, ';' ORDER BY i.indexrelid) FROM pg_index AS i
+         WHERE i.indrelid = ANY (tables)),
+        (SELECT string_agg(tg::text, ';' ORDER BY tg.oid) FROM pg_trigger AS tg
+         WHERE tg.tgrelid = ANY (tables)),
+        (SELECT string_agg(rw::text, ';' ORDER BY rw.oid) FROM pg_rewrite AS rw
+         WHERE rw.ev_class = ANY (tables)),
+        (SELECT string_agg(po::text, ';' ORDER BY po.oid) FROM pg_policy AS po
+         WHERE po.polrelid = ANY (tables)),
+        (SELECT string_agg(ds::text, ';' ORDER BY ds.objoid, ds.classoid, ds.objsubid)
+         FROM pg_description AS ds WHERE ds.objoid = ANY (parts || owned)),
+        (SELECT string_agg(ih::text, ';' ORDER BY ih.inhrelid, ih.inhparent)
+         FROM pg_inherits AS ih WHERE ih.inhrelid = ANY (tables)),
+        (SELECT string_agg(ih::text, ';' ORDER BY ih.inhrelid, ih.inhparent)
+         FROM pg_inherits AS ih WHERE ih.inhparent = ANY (tables)),
+        (SELECT string_agg(ty::text, ';' ORDER BY ty.oid) FROM pg_type AS ty
+         WHERE ty.oid = ANY (types)),
+        (SELECT string_agg(sq::text, ';' ORDER BY sq.seqrelid) FROM pg_sequence AS sq
+         WHERE sq.seqrelid = ANY (parts)),
+        (SELECT string_agg(st::text, ';' ORDER BY st.oid) FROM pg_statistic_ext AS st
+         WHERE st.stxrelid = ANY (tables)),
+        (SELECT string_agg(pt::text, ';' ORDER BY pt.partrelid) FROM pg_partitioned_table AS pt
+         WHERE pt.partrelid = ANY (tables))));
+END
+$$;
+-- Notes the older tables an open window's up alters, and their print now: each named as
+-- the up names it (its schema or null, its name), found as the up's statements will find
+-- it, on the session's search path, which is why this function keeps the caller's path and
+-- names everything in full. A name that finds nothing is the up's own new table, or one
+-- its statement will fail on. With every table that inherits from one of them (a
+-- partition, a child), at any depth: an ALTER TABLE reaches them, and logs only the table
+-- it names.
+CREATE OR REPLACE FUNCTION pg_temp.migrate_note_altered(schema_names text[], table_names text[])
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    noted oid[];
+BEGIN
+    noted := ARRAY(WITH RECURSIVE tree (oid) AS (
+            SELECT c.oid
+            FROM ROWS FROM (pg_catalog.unnest(schema_names), pg_catalog.unnest(table_names))
+                 AS a (schema_name, table_name)
+            JOIN pg_catalog.pg_class AS c ON c.relname = a.table_name
+            JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+            WHERE CASE WHEN a.schema_name IS NULL THEN pg_catalog.pg_table_is_visible(c.oid)
+                       ELSE n.nspname = a.schema_name END
+          UNION
+            SELECT i.inhrelid FROM pg_catalog.pg_inherits AS i JOIN tree ON i.inhparent = tree.oid
+        )
+        SELECT oid FROM tree ORDER BY oid);
+    UPDATE pg_temp.migrate_read_scope SET window_altered = noted,
+        window_altered_print = pg_temp.migrate_tables_print(noted);
 END
 $$;
 CREATE OR REPLACE FUNCTION pg_temp.migrate_close_undo_window(OUT migrate_undone bool)
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp
 SET plan_cache_mode = force_generic_plan SET enable_seqscan = on AS $$
 DECLARE
-    since oid := (SELECT s.window_newest FROM pg_temp.migrate_read_scope AS s);
+    since oid;
+    altered oid[];
+    altered_print text;
     watched CONSTANT oid[] := pg_temp.migrate_watched_catalogs();
 BEGIN
+    SELECT s.window_newest, s.window_altered, s.window_altered_print
+    INTO since, altered, altered_print FROM pg_temp.migrate_read_scope AS s;
     migrate_undone := since IS NOT NULL
         AND (SELECT count(*) FROM pg_event_trigger
              WHERE evtname IN ('migrate_watch_ddl', 'migrate_watch_drop') AND evtenabled = 'A') = 2
         AND pg_temp.migrate_newest_watched_oid() <= since
         AND NOT EXISTS (SELECT FROM pg_temp.migrate_schema_changes AS l
-                        WHERE l.objid <= since OR l.classid <> ALL (watched));
+                        WHERE (l.objid <= since AND NOT (l.classid = 'pg_class'::regclass
+                                                         AND l.objid = ANY (altered)))
+                           OR l.classid <> ALL (watched))
+        AND (altered = '{}' OR pg_temp.migrate_tables_print(altered) = altered_print);
     IF migrate_undone THEN
         DELETE FROM pg_temp.migrate_schema_changes;
     END IF;
-    UPDATE pg_temp.migrate_read_scope SET window_newest = NULL;
+    UPDATE pg_temp.migrate_read_scope SET window_newest = NULL, window_altered = '{}',
+        window_altered_print = NULL;
 END
 $$;
 CREATE EVENT TRIGGER migrate_watch_ddl ON ddl_command_end

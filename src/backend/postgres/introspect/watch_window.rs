@@ -6,12 +6,34 @@
 //! A window that reads the down instead has the down's message ask the log as a step
 //! followed by a snapshot does, covering the up's changes too.
 
-use postgres::SimpleQueryMessage;
+use postgres::types::Type;
+use postgres::{Client, SimpleQueryMessage};
 
 use super::watch_changes::call;
+use crate::core::AlteredTable;
 
 /// Sets aside what the log holds and notes the newest oid: the window opens here.
 pub(super) const OPEN: &str = "SELECT pg_temp.migrate_open_undo_window()";
+
+/// Notes the tables an up alters (`$1` the schema each is named in or null, `$2` its
+/// name), with their print, in the open window (see `migrate_note_altered`).
+const NOTE_ALTERED: &str = "SELECT pg_temp.migrate_note_altered($1, $2)";
+
+/// Notes `altered` in the window just opened: one round trip, its types given so that it
+/// needs no other to prepare it.
+pub(super) fn note_altered(
+    client: &mut Client,
+    altered: &[AlteredTable],
+) -> Result<(), postgres::Error> {
+    let schemas: Vec<Option<&str>> = altered.iter().map(|t| t.schema.as_deref()).collect();
+    let names: Vec<&str> = altered.iter().map(|t| t.name.as_str()).collect();
+    client
+        .execute_typed(
+            NOTE_ALTERED,
+            &[(&schemas, Type::TEXT_ARRAY), (&names, Type::TEXT_ARRAY)],
+        )
+        .map(drop)
+}
 
 /// Whether the steps since [`OPEN`] left every object as it was, in one row.
 const CLOSE: &str = "SELECT * FROM pg_temp.migrate_close_undo_window()";

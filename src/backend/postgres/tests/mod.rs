@@ -9,4 +9,5 @@ mod no_transaction;
 mod staged;
 pub(crate) mod support;
 mod tls;
+mod undo_window;
 mod watch;

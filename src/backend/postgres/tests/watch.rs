@@ -14,9 +14,9 @@ use crate::core::Script;
 use crate::schema::{IntrospectOptions, diff, render};
 
 /// A watched connection and an unwatched one to the same database.
-struct Watched {
-    watched: PostgresBackend,
-    plain: PostgresBackend,
+pub(super) struct Watched {
+    pub(super) watched: PostgresBackend,
+    pub(super) plain: PostgresBackend,
     /// `Some` when changes run as staged steps, as verify runs them (whose message then
     /// asks the change log too): the number of steps run so far.
     steps: Option<u64>,
@@ -39,7 +39,7 @@ impl Watched {
     }
 
     /// Changes run as staged steps, each recorded in the tracking table.
-    fn stepping(db: &TestDb) -> Self {
+    pub(super) fn stepping(db: &TestDb) -> Self {
         let mut pair = Self::new(db);
         pair.watched.ensure_version_table().unwrap();
         pair.steps = Some(0);
@@ -56,7 +56,7 @@ impl Watched {
     }
 
     /// Runs `sql` on the watched connection; whether it succeeded.
-    fn run(&mut self, sql: &str) -> Result<(), String> {
+    pub(super) fn run(&mut self, sql: &str) -> Result<(), String> {
         let Some(done) = &mut self.steps else {
             return self
                 .client()
@@ -75,7 +75,7 @@ impl Watched {
         self.watched.run_step(work).map_err(|e| e.to_string())
     }
 
-    fn client(&mut self) -> &mut Client {
+    pub(super) fn client(&mut self) -> &mut Client {
         self.watched.client_mut()
     }
 
@@ -414,7 +414,7 @@ fn what_could_hide_a_change_makes_the_next_snapshot_a_full_one() {
 }
 
 /// What each random case starts from: one object of every kind, tied together.
-const SETUP: &str = "DROP SCHEMA public CASCADE; CREATE SCHEMA public;
+pub(super) const SETUP: &str = "DROP SCHEMA public CASCADE; CREATE SCHEMA public;
     CREATE TABLE ta (id int PRIMARY KEY, ca text, cb int);
     CREATE TABLE tb (id int PRIMARY KEY, ca text, cb int);
     CREATE VIEW va AS SELECT * FROM ta;
