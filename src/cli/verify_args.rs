@@ -3,6 +3,7 @@
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
+use std::str::FromStr;
 
 use clap::{Args, Subcommand, ValueEnum};
 use migrate::core::Shard;
@@ -29,6 +30,27 @@ pub struct VerifyDatabases {
         hide_env_values = true
     )]
     pub postgres_image: Option<String>,
+}
+
+/// `--jobs`: a number of shards, or `auto` (see `engine::auto_jobs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jobs {
+    Auto,
+    Count(NonZeroUsize),
+}
+
+impl FromStr for Jobs {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        if text.trim().eq_ignore_ascii_case("auto") {
+            return Ok(Self::Auto);
+        }
+        text.trim()
+            .parse()
+            .map(Self::Count)
+            .map_err(|_| format!("`{text}` is neither a number of jobs (1 or more) nor `auto`"))
+    }
 }
 
 /// `--backend`.
@@ -73,9 +95,10 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "K/N", conflicts_with_all = ["from", "jobs"])]
     pub shard: Option<Shard>,
     /// Check the history in N shards at once, each on scratch databases of its own, and
-    /// report as one run would
-    #[arg(long, value_name = "N", conflicts_with = "from")]
-    pub jobs: Option<NonZeroUsize>,
+    /// report as one run would. auto: on PostgreSQL from 200 revisions, one shard per core
+    /// (at most 4); otherwise, and with --data or --locks, one walk [default: auto]
+    #[arg(long, value_name = "N|auto", conflicts_with = "from")]
+    pub jobs: Option<Jobs>,
     /// Put the JSON reports of every shard (--shard with --report) back together, and
     /// report and exit as one run would. Nothing is run
     #[arg(

@@ -3,19 +3,20 @@
 //! files, so that both say what one walk would.
 
 use std::num::NonZeroUsize;
+use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
 use migrate::core::{History, Shard};
 use migrate::engine::{
-    HistoryMark, MergedWalk, ShardMark, ShardPart, VerifyOptions, WalkReport, merge_shards, verify,
-    verify_in_parallel, verify_shard,
+    Event, HistoryMark, MergedWalk, ShardMark, ShardPart, VerifyOptions, WalkReport, merge_shards,
+    verify, verify_in_parallel, verify_shard,
 };
 use migrate::provision::Provider;
 
 use super::args::Format;
 use super::context::Context;
 use super::verify_args::VerifyArgs;
-use super::verify_output::{Progress, print_walks};
+use super::verify_output::Progress;
 use super::verify_result::Report;
 use super::verify_snapshot::{SnapshotCheck, check_snapshot};
 
@@ -72,7 +73,9 @@ pub fn one_shard(
     Ok(Report { walk, snapshot })
 }
 
-/// Every shard of a split into `jobs` at once on one backend, merged.
+/// Every shard of a split into `jobs` at once on one backend, merged. Printed as one walk
+/// prints: the first shard's verdicts as they come, each later shard's once it and the
+/// shards before it are done.
 pub fn in_parallel(
     context: &Context,
     provider: &mut (dyn Provider + Send),
@@ -81,7 +84,33 @@ pub fn in_parallel(
     args: &VerifyArgs,
 ) -> anyhow::Result<Report> {
     let started = Instant::now();
-    let walks = verify_in_parallel(provider, history, options, jobs.get())?;
+    let human = args.format == Format::Human;
+    if human {
+        println!(
+            "verify on {}: {} revisions",
+            provider.describe(),
+            history.len()
+        );
+    }
+    let progress = Mutex::new(Progress::new(human));
+    let show = |event: &Event<'_>| {
+        progress
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .show(event);
+    };
+    let walks = verify_in_parallel(
+        provider,
+        history,
+        options,
+        jobs.get(),
+        &mut |event| show(&event),
+        &mut |_, walk| {
+            walk.revisions
+                .iter()
+                .for_each(|verdict| show(&Event::Judged(verdict)));
+        },
+    )?;
     let snapshot = match walks.last() {
         Some(last) => check_snapshot(context, last, args.update_snapshots)?,
         None => SnapshotCheck::NotChecked,
@@ -108,9 +137,5 @@ pub fn in_parallel(
         head: None,
         duration_ms: started.elapsed().as_millis(),
     };
-    let report = Report { walk, snapshot };
-    if args.format == Format::Human {
-        print_walks(std::slice::from_ref(&report));
-    }
-    Ok(report)
+    Ok(Report { walk, snapshot })
 }

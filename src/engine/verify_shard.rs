@@ -107,28 +107,49 @@ pub fn verify_shard(
 }
 
 /// Checks every shard of a split into `jobs` at once, each on a thread of its own with its
-/// own scratch databases from `provider`; the reports come in shard order.
+/// own scratch databases from `provider`; the reports come in shard order. The first
+/// shard's events go to `first_events` as they come; each later shard's report goes to
+/// `on_shard` once it and every shard before it are done, so that a caller printing them
+/// prints the verdicts in the history's order, the first ones live.
 pub fn verify_in_parallel(
     provider: &mut (dyn Provider + Send),
     history: &History,
     options: &VerifyOptions,
     jobs: usize,
+    first_events: &mut (dyn FnMut(Event<'_>) + Send),
+    on_shard: &mut dyn FnMut(Shard, &WalkReport),
 ) -> Result<Vec<WalkReport>, EngineError> {
     let shared = SharedProvider::new(provider);
     std::thread::scope(|scope| {
+        let mut first_events = Some(first_events);
         let running: Vec<_> = Shard::all(jobs)
             .map(|shard| {
                 let mut handle = shared.handle();
-                scope.spawn(move || verify_shard(&mut handle, history, options, shard, &mut |_| {}))
+                let events = first_events.take();
+                let thread = scope.spawn(move || {
+                    let mut quiet = |_: Event<'_>| {};
+                    let events: &mut dyn FnMut(Event<'_>) = match events {
+                        Some(events) => events,
+                        None => &mut quiet,
+                    };
+                    verify_shard(&mut handle, history, options, shard, events)
+                });
+                (shard, thread)
             })
             .collect();
-        running
-            .into_iter()
-            .map(|thread| {
-                thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        let mut reports = Vec::with_capacity(running.len());
+        for (shard, thread) in running {
+            let report = thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            // After an error the other shards still run to their end (their scratch
+            // databases are theirs to remove), unshown: the first error is the run's.
+            let shown = reports.iter().all(Result::is_ok);
+            if let (Ok(report), true) = (&report, shown && !shard.is_first()) {
+                on_shard(shard, report);
+            }
+            reports.push(report);
+        }
+        reports.into_iter().collect()
     })
 }

@@ -36,6 +36,16 @@ fn id(n: usize) -> String {
 /// `len` revisions, each creating a table `tNN` that its down drops, except where `plant`
 /// gives a revision other files (`None` for no down file). `migrate.sum` is written.
 fn generate(test: &Test, len: usize, plant: &dyn Fn(usize) -> Option<(String, Option<String>)>) {
+    generate_with_ids(test, len, id, plant);
+}
+
+/// [`generate`], revision `n` named `id(n)`.
+fn generate_with_ids(
+    test: &Test,
+    len: usize,
+    id: fn(usize) -> String,
+    plant: &dyn Fn(usize) -> Option<(String, Option<String>)>,
+) {
     test.remove("migrations");
     for n in 1..=len {
         let (up, down) = plant(n).unwrap_or_else(|| {
@@ -274,3 +284,49 @@ backend_test!(reports_that_are_not_one_run_are_refused, |test| {
         assert!(output.stderr.contains("--shard <K/N>"), "{}", output.stderr);
     }
 });
+
+/// Ids for histories past 99 revisions.
+fn long_id(n: usize) -> String {
+    format!("2024020100{n:04}")
+}
+
+// Unasked, verify splits a long PostgreSQL history into a shard per core (`--jobs auto`):
+// the same report and output as one walk, defects planted early and late.
+backend_test!(
+    a_long_history_split_unasked_says_what_one_walk_says,
+    |test| {
+        let len = migrate::engine::SPLIT_FROM + 10;
+        generate_with_ids(&test, len, long_id, &|n| {
+            match n {
+        1..=18 => planted(n),
+        // Late, in the last shard: a down that forgets the index beside its table.
+        200 => Some((
+            "CREATE TABLE t200 (id INTEGER PRIMARY KEY, v TEXT);\nCREATE INDEX t200_v ON t200 (v);\n"
+                .into(),
+            Some("DROP INDEX t200_v;\n".into()),
+        )),
+        _ => None,
+    }
+        });
+        test.ok(&["snapshot", "--backend", backend(&test)]);
+        let one = verify(&test, &["--jobs", "1", "--format", "json"]);
+        let unasked = verify(&test, &["--format", "json"]);
+        assert_eq!(one.code, 1, "{one:#?}");
+        assert_eq!(unasked.code, one.code, "{unasked:#?}");
+        let report = json(&one);
+        let failed: Vec<String> = statuses(&report)
+            .into_iter()
+            .filter(|(_, status)| status != "ok")
+            .map(|(id, _)| id)
+            .collect();
+        assert!(
+            failed.contains(&long_id(2)) && failed.contains(&long_id(200)),
+            "early and late defects found: {failed:?}"
+        );
+        assert_eq!(steady(json(&unasked)), steady(report));
+        assert_eq!(
+            steady_text(&verify(&test, &[]).stdout),
+            steady_text(&verify(&test, &["--jobs", "1"]).stdout)
+        );
+    }
+);

@@ -2,18 +2,21 @@
 //! the sum file and the committed schema snapshots.
 
 use std::borrow::Cow;
+use std::num::NonZeroUsize;
 
 use migrate::backend::Dialect;
 use migrate::core::lint::{Flavor, LintReport, ObservedLock, lint_revisions};
 use migrate::core::{History, Shard};
-use migrate::engine::{DataOptions, HistoryMark, ShardMark, VerifyOptions, WalkReport, verify};
+use migrate::engine::{
+    DataOptions, HistoryMark, ShardMark, VerifyOptions, WalkReport, auto_jobs, verify,
+};
 use migrate::source::{Directory, ReadOptions, SourceError};
 
 use crate::cli::args::Format;
 use crate::cli::context::Context;
 use crate::cli::directory_notes;
 use crate::cli::exit;
-use crate::cli::verify_args::{VerifyArgs, VerifyDatabases};
+use crate::cli::verify_args::{Jobs, VerifyArgs, VerifyDatabases};
 use crate::cli::verify_checksums::ChecksumCheck;
 use crate::cli::verify_output;
 use crate::cli::verify_providers::providers;
@@ -63,14 +66,21 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         let history = history_for(context, &directory, provider.dialect())?;
         lint.push(lint_for(context, &history, provider.dialect()));
         let run = (&*history, &options);
-        reports.push(match (args.shard, args.jobs) {
+        let jobs = match args.jobs {
+            Some(Jobs::Count(jobs)) => jobs.get(),
+            Some(Jobs::Auto) | None => {
+                let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+                auto_jobs(provider.dialect(), history.len(), &options, cores)
+            }
+        };
+        reports.push(match (args.shard, NonZeroUsize::new(jobs)) {
             (Some(shard), _) => {
                 verify_walks::one_shard(context, provider.as_mut(), run, shard, args)?
             }
-            (None, Some(jobs)) => {
+            (None, Some(jobs)) if jobs.get() > 1 => {
                 verify_walks::in_parallel(context, provider.as_mut(), run, jobs, args)?
             }
-            (None, None) => verify_walks::whole(context, provider.as_mut(), run, args)?,
+            (None, _) => verify_walks::whole(context, provider.as_mut(), run, args)?,
         });
     }
     for (report, (_, lint)) in reports.iter().zip(&mut lint) {
