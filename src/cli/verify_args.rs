@@ -95,8 +95,8 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "K/N", conflicts_with_all = ["from", "jobs"])]
     pub shard: Option<Shard>,
     /// Check the history in N shards at once, each on scratch databases of its own, and
-    /// report as one run would. auto: on PostgreSQL from 200 revisions, one shard per core
-    /// (at most 4); otherwise, and with --data or --locks, one walk [default: auto]
+    /// report as one run would. auto: from 200 revisions, one shard per core (at most 4);
+    /// with --data or --locks, one walk [default: auto]
     #[arg(long, value_name = "N|auto", conflicts_with = "from")]
     pub jobs: Option<Jobs>,
     /// Put the JSON reports of every shard (--shard with --report) back together, and

@@ -290,7 +290,7 @@ fn long_id(n: usize) -> String {
     format!("2024020100{n:04}")
 }
 
-// Unasked, verify splits a long PostgreSQL history into a shard per core (`--jobs auto`):
+// Unasked, verify splits a long history into a shard per core (`--jobs auto`):
 // the same report and output as one walk, defects planted early and late.
 backend_test!(
     a_long_history_split_unasked_says_what_one_walk_says,

@@ -70,7 +70,7 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
             Some(Jobs::Count(jobs)) => jobs.get(),
             Some(Jobs::Auto) | None => {
                 let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-                auto_jobs(provider.dialect(), history.len(), &options, cores)
+                auto_jobs(history.len(), &options, cores)
             }
         };
         reports.push(match (args.shard, NonZeroUsize::new(jobs)) {
