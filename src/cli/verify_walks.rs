@@ -29,11 +29,7 @@ pub fn whole(
 ) -> anyhow::Result<Report> {
     let human = args.format == Format::Human;
     if human {
-        println!(
-            "verify on {}: {} revisions",
-            provider.describe(),
-            history.len()
-        );
+        print_header(provider, history);
     }
     let mut progress = Progress::new(human);
     let walk = verify(provider, history, options, &mut |event| {
@@ -86,11 +82,7 @@ pub fn in_parallel(
     let started = Instant::now();
     let human = args.format == Format::Human;
     if human {
-        println!(
-            "verify on {}: {} revisions",
-            provider.describe(),
-            history.len()
-        );
+        print_header(provider, history);
     }
     let progress = Mutex::new(Progress::new(human));
     let show = |event: &Event<'_>| {
@@ -138,4 +130,13 @@ pub fn in_parallel(
         duration_ms: started.elapsed().as_millis(),
     };
     Ok(Report { walk, snapshot })
+}
+
+/// The line a walk's human output opens with.
+fn print_header(provider: &dyn Provider, history: &History) {
+    println!(
+        "verify on {}: {} revisions",
+        provider.describe(),
+        history.len()
+    );
 }
