@@ -70,7 +70,7 @@ const MORE: &[&str] = &[
     "ALTER TABLE tkid NO INHERIT ta",
 ];
 
-/// An up of `count` alters and a down: their exact undoing in reverse order, or that with
+/// An up of one to three alters and a down: their exact undoing in reverse order, or that with
 /// one step left out (`miss`), or with one more change (`more`).
 #[derive(Debug, Clone)]
 struct Case {
