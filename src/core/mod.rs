@@ -56,7 +56,7 @@ pub use ignored_chars::{IgnoredChars, IgnoredCharsError};
 pub use location::Location;
 pub use plan::{Action, Plan, PlanOptions, Step, plan_downgrade, plan_stamp, plan_upgrade};
 pub use plan_error::{ChangedRevision, MissingRevision, PlanError};
-pub use replay::{AlteredTable, UndoCheck, replays_alike, undo_check};
+pub use replay::{AlteredTable, UndoCheck, quick_undo_check, replays_alike, undo_check};
 pub use revision::Revision;
 pub use revision_id::{RevisionId, RevisionIdError};
 pub use row_reach::{NamedReach, RowReach, makes_rules, row_reach};

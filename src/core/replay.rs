@@ -42,7 +42,18 @@ const FOLDED_TIMES: &[&str] = &["now", "today", "tomorrow", "yesterday"];
 /// code to decide what to make (`DO`, `SELECT f()`, `CALL`), and no literal folds the
 /// time it ran into a definition.
 pub fn replays_alike(up: &str) -> bool {
+    replays_alike_in(up, &tokens(up))
+}
+
+/// How the undo of `up` can be checked quickly, when it replays alike (see
+/// [`replays_alike`] and [`undo_check`]); the text is lexed once for both.
+pub fn quick_undo_check(up: &str) -> Option<UndoCheck> {
     let tokens = tokens(up);
+    replays_alike_in(up, &tokens).then(|| undo_check_of(&tokens))
+}
+
+/// [`replays_alike`], of `up` lexed into `tokens`.
+fn replays_alike_in(up: &str, tokens: &[Token]) -> bool {
     tokens.split(|token| token.is_punct(';')).all(|statement| {
         statement
             .first()
@@ -78,8 +89,13 @@ pub enum UndoCheck {
 /// but not attaching, detaching or inheriting, which change another table in place);
 /// read otherwise.
 pub fn undo_check(up: &str) -> UndoCheck {
+    undo_check_of(&tokens(up))
+}
+
+/// [`undo_check`], of a script lexed into `tokens`.
+fn undo_check_of(tokens: &[Token]) -> UndoCheck {
     let mut altered: Vec<AlteredTable> = Vec::new();
-    for statement in tokens(up).split(|token| token.is_punct(';')) {
+    for statement in tokens.split(|token| token.is_punct(';')) {
         if makes_only_new_objects(statement) {
             continue;
         }
@@ -279,6 +295,10 @@ mod tests {
             let with_code = [before, vec![code], after].concat().join(";\n");
             prop_assert_eq!(undo_check(&with_code), UndoCheck::Read);
             prop_assert!(!replays_alike(&with_code));
+            for up in [&plain, &with_alter, &with_older, &with_code] {
+                let both = replays_alike(up).then(|| undo_check(up));
+                prop_assert_eq!(quick_undo_check(up), both);
+            }
         }
     }
 }

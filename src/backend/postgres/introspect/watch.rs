@@ -348,18 +348,19 @@ impl SchemaWatch {
         self.forget_answer();
         // The changes set aside are no step's undoing of the one before.
         self.before_last = None;
-        let read_down = *check == UndoCheck::Read;
-        if !read_down && self.window != Window::Ready {
+        let UndoCheck::Prove { altered } = check else {
+            self.window = Window::Open { read_down: true };
+            return Ok(());
+        };
+        if self.window != Window::Ready {
             client
                 .batch_execute(OPEN)
                 .map_err(|error| watch_failed(&error))?;
         }
-        if let UndoCheck::Prove { altered } = check
-            && !altered.is_empty()
-        {
+        if !altered.is_empty() {
             note_altered(client, altered).map_err(|error| watch_failed(&error))?;
         }
-        self.window = Window::Open { read_down };
+        self.window = Window::Open { read_down: false };
         Ok(())
     }
 
