@@ -9,6 +9,7 @@ use rusqlite::Connection;
 use super::busy::{BUSY_TIMEOUT, check_header, is_busy, locked, without_waiting};
 use super::foreign_keys;
 use super::introspect::SnapshotCache;
+use super::journal;
 use super::lock;
 use super::no_transaction::Outside;
 use super::progress::{clear_mark, find_progress_table, read_marks};
@@ -42,6 +43,9 @@ pub struct SqliteBackend {
     pub(super) progress: Option<ProgressTable>,
     /// While recording locks: the write locks steps held since the last take.
     pub(super) wrote: Option<Vec<crate::backend::HeldLock>>,
+    /// Whether the lock switched the connection's journal to `PERSIST`, for the unlock
+    /// to switch it back (see `journal`).
+    persisted_journal: bool,
 }
 
 impl SqliteBackend {
@@ -85,6 +89,7 @@ impl SqliteBackend {
             busy_wait: BUSY_TIMEOUT,
             progress: None,
             wrote: None,
+            persisted_journal: false,
         })
     }
 
@@ -171,11 +176,15 @@ impl Backend for SqliteBackend {
             self.lock_file = Some(lock::acquire(&lock_path, timeout)?);
             // The database's own lock is waited for as long as the migration lock was.
             self.set_busy_wait(timeout.unwrap_or(BUSY_TIMEOUT))?;
+            self.persisted_journal = journal::persist(&self.conn, self.busy_wait);
         }
         Ok(())
     }
 
     fn unlock(&mut self) -> Result<(), BackendError> {
+        if std::mem::take(&mut self.persisted_journal) {
+            journal::restore(&self.conn, self.busy_wait);
+        }
         // Dropping the file releases the lock.
         self.lock_file = None;
         self.set_busy_wait(BUSY_TIMEOUT)

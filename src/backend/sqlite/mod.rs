@@ -10,7 +10,8 @@
 //! - `foreign_keys`: a `-- migrate:foreign-keys-off` script's foreign keys, off and back.
 //! - `backup`: backups written with `VACUUM INTO`, restored with SQLite's backup API.
 //! - `busy`: waiting on SQLite's own lock: never before the migration lock, then bounded.
-//! - `lock`: the migration lock, an advisory lock on a file beside the database.
+//! - `lock`: the migration lock, an advisory lock on a file beside the database;
+//!   `journal`: the rollback journal kept between commits while it is held.
 //! - `script`: running a script statement by statement, errors pointed at their line;
 //!   `window` holds the NUL-terminated copy of part of it that SQLite reads in place,
 //!   `in_place` prepares a statement there.
@@ -31,6 +32,7 @@ mod busy;
 mod foreign_keys;
 mod in_place;
 pub mod introspect;
+mod journal;
 mod lock;
 mod no_transaction;
 mod progress;

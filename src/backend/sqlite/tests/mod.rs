@@ -4,6 +4,7 @@
 mod busy;
 mod foreign_keys_off;
 mod introspect_pairs;
+mod journal;
 mod migration_plan;
 mod no_transaction;
 mod script;

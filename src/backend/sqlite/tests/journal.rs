@@ -1,0 +1,69 @@
+//! The rollback journal while the migration lock is held: kept between commits, removed
+//! when the lock is released, and a database or connection in another mode left alone.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+
+use crate::backend::{Backend, SqliteBackend, VersionTable};
+
+fn journal_of(path: &Path) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push("-journal");
+    PathBuf::from(name)
+}
+
+fn mode(conn: &Connection) -> String {
+    conn.query_row("PRAGMA journal_mode", [], |row| row.get(0))
+        .unwrap()
+}
+
+#[test]
+fn the_journal_stays_between_commits_under_the_lock_and_goes_with_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let mut db = SqliteBackend::open(&path, VersionTable::default()).unwrap();
+    db.lock(None).unwrap();
+    assert_eq!(mode(db.connection()), "persist");
+    db.ensure_version_table().unwrap();
+    assert!(
+        journal_of(&path).exists(),
+        "a commit under the lock keeps the journal"
+    );
+    db.unlock().unwrap();
+    assert_eq!(mode(db.connection()), "delete");
+    assert!(
+        !journal_of(&path).exists(),
+        "releasing the lock removes the journal"
+    );
+    db.ensure_version_table().unwrap();
+    assert!(!journal_of(&path).exists(), "and commits delete it again");
+}
+
+#[test]
+fn a_wal_database_and_a_connection_in_another_mode_are_left_as_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    for set in ["wal", "truncate"] {
+        let path = dir.path().join(format!("{set}.db"));
+        let conn = Connection::open(&path).unwrap();
+        let _: String = conn
+            .query_row(&format!("PRAGMA journal_mode = {set}"), [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        let mut db = SqliteBackend::from_connection(conn, VersionTable::default()).unwrap();
+        db.lock(None).unwrap();
+        assert_eq!(mode(db.connection()), set, "under the lock");
+        db.ensure_version_table().unwrap();
+        db.unlock().unwrap();
+        assert_eq!(mode(db.connection()), set, "after it");
+    }
+}
+
+#[test]
+fn an_in_memory_database_keeps_its_memory_journal() {
+    let mut db = SqliteBackend::open_in_memory(VersionTable::default()).unwrap();
+    db.lock(None).unwrap();
+    assert_eq!(mode(db.connection()), "memory");
+    db.unlock().unwrap();
+}
