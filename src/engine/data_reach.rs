@@ -123,27 +123,23 @@ fn redefined(before: &Schema, after: &Schema) -> BTreeSet<String> {
 }
 
 /// `names` and every table a change of their rows reaches: a child whose foreign key
-/// deletes or updates with its parent's row, a partition of a table (a write to the
-/// parent lands there) and the parent of a partition (reading it reads the partition).
+/// deletes or updates with its parent's row, a partition of a table or a table inheriting
+/// from it (a write to the parent lands there) and the parent of either (reading it reads
+/// the child's rows).
 fn cascades(mut names: BTreeSet<String>, schemas: &[&Schema]) -> BTreeSet<String> {
     loop {
         let mut more = Vec::new();
         for table in schemas.iter().flat_map(|s| s.tables.values()) {
             let name = table.name.name.to_lowercase();
-            let parent = table
-                .partition_of
-                .as_ref()
-                .map(|p| p.parent.name.to_lowercase());
-            if let Some(parent) = &parent
-                && names.contains(&name)
-                && !names.contains(parent)
-            {
-                more.push(parent.clone());
-            }
+            let parents: Vec<String> = (table.partition_of.iter().map(|p| &p.parent))
+                .chain(&table.inherits)
+                .map(|parent| parent.name.to_lowercase())
+                .collect();
             if names.contains(&name) {
+                more.extend(parents.into_iter().filter(|p| !names.contains(p)));
                 continue;
             }
-            let from_parent = parent.is_some_and(|p| names.contains(&p));
+            let from_parent = parents.iter().any(|p| names.contains(p));
             let by_key = table.constraints.values().any(|c| match &c.kind {
                 ConstraintKind::ForeignKey(fk) => {
                     acts(fk.on_delete, fk.on_update)
@@ -204,6 +200,21 @@ mod tests {
         // No action: a delete that would orphan its rows fails instead.
         assert!(!reaches(&reached, "pointer"), "{reached:?}");
         assert!(!reaches(&reached, "other"), "{reached:?}");
+    }
+
+    #[test]
+    fn a_write_reaches_the_tables_inheriting_from_it_and_their_parents() {
+        // SQLite has no INHERITS: the model a PostgreSQL introspection gives, set by hand.
+        let mut tables = schema(TABLES);
+        let child = QualifiedName::bare("other");
+        if let Some(other) = tables.tables.get_mut(&child) {
+            std::sync::Arc::make_mut(other).inherits = vec![QualifiedName::bare("pointer")];
+        }
+        let reached = step_reach("DELETE FROM pointer;", &tables, &tables);
+        assert!(reaches(&reached, "other"), "{reached:?}");
+        let reached = step_reach("UPDATE other SET id = id;", &tables, &tables);
+        assert!(reaches(&reached, "pointer"), "{reached:?}");
+        assert!(!reaches(&reached, "parent"), "{reached:?}");
     }
 
     #[test]

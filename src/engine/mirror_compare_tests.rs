@@ -40,6 +40,7 @@ fn schema(side: Side, columns: &[(&str, &str)]) -> Schema {
         without_rowid: false,
         strict: false,
         partition_of: None,
+        inherits: Vec::new(),
         columns,
         constraints: BTreeMap::new(),
         comment: None,

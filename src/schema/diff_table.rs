@@ -80,6 +80,12 @@ fn table_details(table: &Table) -> Details {
             .as_ref()
             .map(|partition| format!("{} {}", partition.parent, partition.bound)),
     );
+    let parents: Vec<String> = table.inherits.iter().map(ToString::to_string).collect();
+    detail(
+        &mut out,
+        "INHERITS",
+        (!parents.is_empty()).then(|| parents.join(", ")),
+    );
     comment(&mut out, table.comment.as_ref());
     out
 }

@@ -42,6 +42,7 @@ fn table(table: &str, columns: Vec<Column>) -> Table {
         without_rowid: false,
         strict: false,
         partition_of: None,
+        inherits: Vec::new(),
         columns,
         constraints: BTreeMap::new(),
         comment: None,
@@ -602,6 +603,29 @@ fn a_partition_bound() {
     assert_eq!(
         sentence(&expected, &actual),
         "table m_2024: partition of m FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') missing"
+    );
+}
+
+#[test]
+fn a_parent_a_down_left_inherited() {
+    let child = with_table(table("child", vec![column("at", "date")]));
+    let mut inheriting = child.clone();
+    each_mut(&mut inheriting.tables, |table| {
+        table.inherits = vec![name("parent"), name("other")];
+    });
+    assert_eq!(
+        sentence(&child, &inheriting),
+        "table child: INHERITS parent, other unexpected"
+    );
+    assert!(
+        render(&inheriting).contains(") INHERITS (parent, other);"),
+        "{}",
+        render(&inheriting)
+    );
+    let json = serde_json::to_value(&child).expect("serializes");
+    assert!(
+        json["tables"][0].get("inherits").is_none(),
+        "a table that inherits nothing is serialized as before: {json}"
     );
 }
 

@@ -68,6 +68,7 @@ fn table() -> impl Strategy<Value = Table> {
                     without_rowid: flags[0],
                     strict: flags[1],
                     partition_of: None,
+                    inherits: Vec::new(),
                     columns,
                     constraints: BTreeMap::new(),
                     comment: None,

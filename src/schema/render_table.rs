@@ -35,6 +35,10 @@ pub(crate) fn table_statement(table: &Table) -> String {
     } else {
         format!("{head} (\n{}\n)", lines.join(",\n"))
     };
+    if !table.inherits.is_empty() {
+        let parents: Vec<String> = table.inherits.iter().map(ToString::to_string).collect();
+        let _ = write!(out, " INHERITS ({})", parents.join(", "));
+    }
     if let TableKind::Partitioned { key } = &table.kind {
         let _ = write!(out, " PARTITION BY {key}");
     }

@@ -20,6 +20,10 @@ pub struct Table {
     pub strict: bool,
     /// PostgreSQL: the parent and bound when this table is a partition.
     pub partition_of: Option<PartitionOf>,
+    /// PostgreSQL: the tables this one inherits from (`INHERITS`), in their order; a
+    /// partition's parent is in `partition_of` instead. Left out of a snapshot when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inherits: Vec<QualifiedName>,
     /// In table order: a column's position is information (see `diff`).
     pub columns: Vec<Column>,
     #[serde(serialize_with = "values")]

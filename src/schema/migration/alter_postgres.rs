@@ -11,8 +11,14 @@ use crate::schema::table::{Column, Table};
 /// The statements that turn `head` into `desired`, two tables of one name.
 pub(crate) fn alter_table(head: &Table, desired: &Table) -> Result<Script, MigrationPlanError> {
     let unsupported = |what: String| Err(MigrationPlanError::Unsupported { what });
-    if head.kind != desired.kind || head.partition_of != desired.partition_of {
-        return unsupported(format!("the kind or partition of table {}", head.name));
+    if head.kind != desired.kind
+        || head.partition_of != desired.partition_of
+        || head.inherits != desired.inherits
+    {
+        return unsupported(format!(
+            "the kind, partition or parents (INHERITS) of table {}",
+            head.name
+        ));
     }
     check_column_order(head, desired)?;
     let name = &head.name;

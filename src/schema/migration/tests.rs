@@ -44,6 +44,7 @@ fn table(name: &str, columns: Vec<Column>) -> Table {
         without_rowid: false,
         strict: false,
         partition_of: None,
+        inherits: Vec::new(),
         columns,
         constraints,
         comment: None,

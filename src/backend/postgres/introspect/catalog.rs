@@ -157,18 +157,24 @@ pub(crate) const EXTENSIONS: &str = concat!(
 );
 
 /// Tables, views, materialized views and composite types (whose attributes come with the
-/// columns). A partition names its parent and bound.
+/// columns). A partition names its parent and bound; a table that inherits (`INHERITS`)
+/// its parents, in their order.
 pub(crate) const RELATIONS: &str = concat!(
     "SELECT c.oid, n.nspname::text, c.relname::text, c.relkind::text, \
      CASE WHEN c.relkind = 'c' THEN tds.description ELSE ds.description END, \
      CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END, \
      CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END, \
      pn.nspname::text, pc.relname::text, pg_get_expr(c.relpartbound, c.oid, true), \
-     c.reltype, i.inhparent \
+     c.reltype, i.inhparent, inh.schemas, inh.names \
      FROM {units pg_class AS c ON c.oid} JOIN pg_namespace AS n ON n.oid = c.relnamespace \
      LEFT JOIN pg_inherits AS i ON i.inhrelid = c.oid AND c.relispartition \
      LEFT JOIN pg_class AS pc ON pc.oid = i.inhparent \
-     LEFT JOIN pg_namespace AS pn ON pn.oid = pc.relnamespace",
+     LEFT JOIN pg_namespace AS pn ON pn.oid = pc.relnamespace \
+     LEFT JOIN LATERAL (SELECT array_agg(ipn.nspname::text ORDER BY ii.inhseqno) AS schemas, \
+     array_agg(ipc.relname::text ORDER BY ii.inhseqno) AS names \
+     FROM pg_inherits AS ii JOIN pg_class AS ipc ON ipc.oid = ii.inhparent \
+     JOIN pg_namespace AS ipn ON ipn.oid = ipc.relnamespace \
+     WHERE ii.inhrelid = c.oid AND NOT c.relispartition AND c.relkind = 'r') AS inh ON true",
     comment!("ds", "pg_class", "c.oid", "0"),
     comment!("tds", "pg_type", "c.reltype", "0"),
     "WHERE c.relkind IN ('r', 'p', 'v', 'm', 'c') AND ",

@@ -175,6 +175,7 @@ mod tests {
             without_rowid: false,
             strict: false,
             partition_of: None,
+            inherits: Vec::new(),
             columns: Vec::new(),
             constraints: Default::default(),
             comment: None,

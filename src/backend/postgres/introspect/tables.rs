@@ -79,7 +79,8 @@ pub(crate) fn relations(
     Ok(relations)
 }
 
-/// A table from a row of the relations query, with its partition key or parent and bound.
+/// A table from a row of the relations query, with its partition key or parent and bound,
+/// or the parents it inherits from.
 fn table(
     row: &RowRef<'_>,
     name: QualifiedName,
@@ -95,12 +96,21 @@ fn table(
         }),
         _ => None,
     };
+    let parent_schemas: Option<Vec<String>> = row.get(12)?;
+    let parent_names: Option<Vec<String>> = row.get(13)?;
+    let inherits = parent_schemas
+        .unwrap_or_default()
+        .into_iter()
+        .zip(parent_names.unwrap_or_default())
+        .map(|(schema, table)| QualifiedName::new(schema, table))
+        .collect();
     Ok(Table {
         name,
         kind: key.map_or(TableKind::Ordinary, |key| TableKind::Partitioned { key }),
         without_rowid: false,
         strict: false,
         partition_of,
+        inherits,
         columns: Vec::new(),
         constraints: Default::default(),
         comment,

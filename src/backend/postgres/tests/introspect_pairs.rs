@@ -91,6 +91,20 @@ const PAIRS: &[(&str, &str, &[&str])] = &[
         &["table app.m: PARTITION BY RANGE (b) instead of RANGE (a)"],
     ),
     (
+        // A down that forgot `NO INHERIT`: the columns are the same either way.
+        "CREATE TABLE app.p (a int); CREATE TABLE app.q (b int); CREATE TABLE app.c (b int, a int)",
+        "CREATE TABLE app.p (a int); CREATE TABLE app.q (b int); \
+         CREATE TABLE app.c (a int, b int) INHERITS (app.q, app.p)",
+        &["table app.c: INHERITS app.q, app.p unexpected"],
+    ),
+    (
+        "CREATE TABLE app.m (a int) PARTITION BY LIST (a); \
+         CREATE TABLE app.m1 PARTITION OF app.m FOR VALUES IN (1)",
+        "CREATE TABLE app.m (a int) PARTITION BY LIST (a); \
+         CREATE TABLE app.m1 PARTITION OF app.m FOR VALUES IN (2)",
+        &["table app.m1: partition of app.m FOR VALUES IN (2) instead of app.m FOR VALUES IN (1)"],
+    ),
+    (
         "CREATE TABLE app.p (id int PRIMARY KEY); \
          CREATE TABLE app.c (p int REFERENCES app.p ON DELETE CASCADE)",
         "CREATE TABLE app.p (id int PRIMARY KEY); CREATE TABLE app.c (p int REFERENCES app.p)",

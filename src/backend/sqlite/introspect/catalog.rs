@@ -101,6 +101,7 @@ fn table(row: &TableRow, sql: &str, text: &TableText, columns: Option<&Vec<&Colu
         without_rowid: text.without_rowid,
         strict: text.strict,
         partition_of: None,
+        inherits: Vec::new(),
         columns: columns
             .iter()
             .map(|column| build_column(column, text))
