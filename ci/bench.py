@@ -43,7 +43,7 @@ import time
 import bench_large
 import bench_peers
 import bench_table
-from bench_run import GNU_TIME, PEER_TIMEOUT, harness_seconds, paired_runs, run, run_peer
+from bench_run import GNU_TIME, PEER_TIMEOUT, SERVER, harness_seconds, paired_runs, run, run_peer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -344,6 +344,7 @@ def main():
                  f"({args.floor} missing)")
     server = os.environ.get("MIGRATE_BENCH_POSTGRES_URL") or os.environ.get("MIGRATE_TEST_POSTGRES_URL")
     PEER_TIMEOUT[0] = args.peer_timeout
+    SERVER[0] = server
     peers, notes = bench_peers.find(args.peers)
     sizes = [int(size) for size in args.sizes.split(",") if size]
     HARNESS_SECONDS[0] = harness_seconds()

@@ -15,12 +15,34 @@ import bench_peers
 GNU_TIME = "/usr/bin/time"
 
 
+# The PostgreSQL server the bench runs on, if any (set by ci/bench.py): a peer killed at its
+# timeout leaves its server process running the statement it sent.
+SERVER = [None]
+
+
+def settle():
+    """What earlier runs left behind, cleared before the next is timed, so that none pays
+    for another's: the dirty pages of the databases they wrote (a large file's 80 MB, which
+    the kernel would write back during the next run), and on PostgreSQL the server
+    processes of a peer killed at its timeout (the server notices a client is gone only
+    when it next writes to it: a data migration sent whole runs on for minutes)."""
+    os.sync()
+    if SERVER[0]:
+        subprocess.run(["psql", "-qAtX", SERVER[0], "-c",
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() "
+                        "AND datname LIKE 'bench%'"],
+                       check=True, stdout=subprocess.DEVNULL)
+
+
 def timed(argv, cwd, stdin=None, env=None, timeout=None):
     """Runs a command; returns (seconds, max RSS in KiB, exit code, stderr), the exit code
-    None when it ran out of time (it is killed with its children).
+    None when it ran out of time (it is killed with its children). What earlier commands
+    left is settled first, untimed (see `settle`).
 
     The peak RSS comes from GNU time, which measures the command alone: a child's
     ru_maxrss seen from here would include this Python process, copied at fork."""
+    settle()
     with tempfile.NamedTemporaryFile("r") as rss_file:
         stdin_file = open(stdin) if stdin else subprocess.DEVNULL
         wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file.name, *argv]
