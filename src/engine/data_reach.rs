@@ -206,10 +206,11 @@ mod tests {
     fn a_write_reaches_the_tables_inheriting_from_it_and_their_parents() {
         // SQLite has no INHERITS: the model a PostgreSQL introspection gives, set by hand.
         let mut tables = schema(TABLES);
-        let child = QualifiedName::bare("other");
-        if let Some(other) = tables.tables.get_mut(&child) {
-            std::sync::Arc::make_mut(other).inherits = vec![QualifiedName::bare("pointer")];
-        }
+        let other = tables
+            .tables
+            .get_mut(&QualifiedName::bare("other"))
+            .expect("the table other");
+        std::sync::Arc::make_mut(other).inherits = vec![QualifiedName::bare("pointer")];
         let reached = step_reach("DELETE FROM pointer;", &tables, &tables);
         assert!(reaches(&reached, "other"), "{reached:?}");
         let reached = step_reach("UPDATE other SET id = id;", &tables, &tables);

@@ -176,7 +176,9 @@ impl Backend for SqliteBackend {
             self.lock_file = Some(lock::acquire(&lock_path, timeout)?);
             // The database's own lock is waited for as long as the migration lock was.
             self.set_busy_wait(timeout.unwrap_or(BUSY_TIMEOUT))?;
-            self.persisted_journal = journal::persist(&self.conn, self.busy_wait);
+            // Or-ed: a second lock finds the mode already switched, and the unlock must
+            // still switch it back.
+            self.persisted_journal |= journal::persist(&self.conn, self.busy_wait);
         }
         Ok(())
     }
