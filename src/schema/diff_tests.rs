@@ -607,7 +607,7 @@ fn a_partition_bound() {
 }
 
 #[test]
-fn a_parent_a_down_left_inherited() {
+fn an_inheritance_left_behind() {
     let child = with_table(table("child", vec![column("at", "date")]));
     let mut inheriting = child.clone();
     each_mut(&mut inheriting.tables, |table| {

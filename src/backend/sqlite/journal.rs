@@ -4,7 +4,10 @@
 //! migration lock is held the connection uses `PERSIST` instead, which commits by zeroing
 //! the journal's header in place: as durable (the same syncs of the journal and the
 //! database), and the file system's metadata is left alone. A 1,000-revision downgrade
-//! took 10-15% less time that way (by hand: 2.3-2.9 s against 2.9-3.5 s).
+//! took 10-15% less time that way (by hand: 2.3-2.9 s against 2.9-3.5 s). It trades the
+//! folder's sync, the file's creation and its unlink for one more sync of the journal
+//! (five a commit against four, strace): on storage where a flush costs far more than a
+//! metadata change, the gain may shrink or turn.
 //!
 //! Only a connection in `DELETE` mode is switched, and back to it when the lock is
 //! released, which removes the journal (SQLite deletes it only under a lock that keeps it
