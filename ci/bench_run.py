@@ -20,13 +20,10 @@ GNU_TIME = "/usr/bin/time"
 SERVER = [None]
 
 
-def settle():
-    """What earlier runs left behind, cleared before the next is timed, so that none pays
-    for another's: the dirty pages of the databases they wrote (a large file's 80 MB, which
-    the kernel would write back during the next run), and on PostgreSQL the server
-    processes of a peer killed at its timeout (the server notices a client is gone only
-    when it next writes to it: a data migration sent whole runs on for minutes)."""
-    os.sync()
+def end_server_work():
+    """Ends the server processes a command killed at its timeout left running on the
+    bench's databases: the server notices a client is gone only when it next writes to it,
+    and a data migration sent whole runs on for minutes, beside whatever runs next."""
     if SERVER[0]:
         subprocess.run(["psql", "-qAtX", SERVER[0], "-c",
                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
@@ -37,12 +34,13 @@ def settle():
 
 def timed(argv, cwd, stdin=None, env=None, timeout=None):
     """Runs a command; returns (seconds, max RSS in KiB, exit code, stderr), the exit code
-    None when it ran out of time (it is killed with its children). What earlier commands
-    left is settled first, untimed (see `settle`).
+    None when it ran out of time (it is killed with its children, and the server work it
+    left ended). Untimed, `sync` first writes back what earlier commands wrote (a large
+    file's 80 MB database), so that none pays for another's.
 
     The peak RSS comes from GNU time, which measures the command alone: a child's
     ru_maxrss seen from here would include this Python process, copied at fork."""
-    settle()
+    os.sync()
     with tempfile.NamedTemporaryFile("r") as rss_file:
         stdin_file = open(stdin) if stdin else subprocess.DEVNULL
         wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file.name, *argv]
@@ -54,6 +52,7 @@ def timed(argv, cwd, stdin=None, env=None, timeout=None):
         except subprocess.TimeoutExpired:
             os.killpg(child.pid, signal.SIGKILL)
             child.communicate()
+            end_server_work()
             return timeout, 0, None, b""
         finally:
             if stdin:

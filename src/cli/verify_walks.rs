@@ -2,7 +2,6 @@
 //! or every shard at once (`--jobs N`), merged the way `--merge-reports` merges shard
 //! files, so that both say what one walk would.
 
-use std::num::NonZeroUsize;
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
@@ -76,7 +75,7 @@ pub fn in_parallel(
     context: &Context,
     provider: &mut (dyn Provider + Send),
     (history, options): (&History, &VerifyOptions),
-    jobs: NonZeroUsize,
+    jobs: usize,
     args: &VerifyArgs,
 ) -> anyhow::Result<Report> {
     let started = Instant::now();
@@ -95,7 +94,7 @@ pub fn in_parallel(
         provider,
         history,
         options,
-        jobs.get(),
+        jobs,
         &mut |event| show(&event),
         &mut |_, walk| {
             walk.revisions
@@ -110,7 +109,7 @@ pub fn in_parallel(
     let mark = HistoryMark::of(history);
     let parts: Vec<ShardPart> = walks
         .iter()
-        .zip(Shard::all(jobs.get()))
+        .zip(Shard::all(jobs))
         .map(|(walk, shard)| ShardPart {
             origin: format!("job {shard}"),
             backend: walk.backend.clone(),

@@ -48,7 +48,7 @@ impl DatabaseStamp {
 }
 
 /// `path` with `suffix` added to its file name, as SQLite names its journals.
-fn beside(path: &Path, suffix: &str) -> PathBuf {
+pub(crate) fn beside(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)

@@ -2,7 +2,7 @@
 //! and create new revisions.
 
 mod create;
-mod database_stamp;
+pub(crate) mod database_stamp;
 mod directory;
 #[cfg(unix)]
 mod disk;

@@ -296,17 +296,16 @@ backend_test!(
     a_long_history_split_unasked_says_what_one_walk_says,
     |test| {
         let len = migrate::engine::SPLIT_FROM + 10;
-        generate_with_ids(&test, len, long_id, &|n| {
-            match n {
-        1..=18 => planted(n),
         // Late, in the last shard: a down that forgets the index beside its table.
-        200 => Some((
-            "CREATE TABLE t200 (id INTEGER PRIMARY KEY, v TEXT);\nCREATE INDEX t200_v ON t200 (v);\n"
-                .into(),
-            Some("DROP INDEX t200_v;\n".into()),
-        )),
-        _ => None,
-    }
+        let late = || {
+            let up = "CREATE TABLE t200 (id INTEGER PRIMARY KEY, v TEXT);\n\
+                      CREATE INDEX t200_v ON t200 (v);\n";
+            Some((up.to_owned(), Some("DROP INDEX t200_v;\n".to_owned())))
+        };
+        generate_with_ids(&test, len, long_id, &|n| match n {
+            1..=18 => planted(n),
+            200 => late(),
+            _ => None,
         });
         test.ok(&["snapshot", "--backend", backend(&test)]);
         let one = verify(&test, &["--jobs", "1", "--format", "json"]);

@@ -73,13 +73,11 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
                 auto_jobs(history.len(), &options, cores)
             }
         };
-        reports.push(match (args.shard, NonZeroUsize::new(jobs)) {
+        reports.push(match (args.shard, jobs) {
             (Some(shard), _) => {
                 verify_walks::one_shard(context, provider.as_mut(), run, shard, args)?
             }
-            (None, Some(jobs)) if jobs.get() > 1 => {
-                verify_walks::in_parallel(context, provider.as_mut(), run, jobs, args)?
-            }
+            (None, 2..) => verify_walks::in_parallel(context, provider.as_mut(), run, jobs, args)?,
             (None, _) => verify_walks::whole(context, provider.as_mut(), run, args)?,
         });
     }

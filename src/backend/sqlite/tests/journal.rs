@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 
 use crate::backend::{Backend, SqliteBackend, VersionTable};
+use crate::source::database_stamp::beside;
 
 fn journal_of(path: &Path) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push("-journal");
-    PathBuf::from(name)
+    beside(path, "-journal")
 }
 
 fn mode(conn: &Connection) -> String {
