@@ -95,20 +95,28 @@ def run_peer(argv, cwd, env=None):
 def paired_runs(reps, ours, floor, peers=None):
     """Runs ours, the floor and each peer by turns, so all see the same machine: on a
     shared one, speed drifts over minutes, and a block of our runs then a block of the
-    floor's would measure the drift. Returns (ours, floor, ratio, peers): medians of the
+    floor's would measure the drift. Each turn starts one further along the list (ours,
+    the floor, the peers), so none always runs first, right after the previous turn's
+    last command, or always last. Returns (ours, floor, ratio, peers): medians of the
     times and of the ratio within each turn, peak RSS the highest seen; peers maps each
-    peer's name to the same for it (ratio: ours over the peer's), or to its failure."""
+    peer's name to the same for it (ratio: ours over the peer's), or to its failure. A
+    peer that fails or times out is left out of the turns after it."""
     peers = dict(peers or {})
     turns, peer_turns, failed = [], {name: [] for name in peers}, {}
-    for _ in range(reps):
-        mine, theirs = ours(), floor()
-        turns.append((mine, theirs))
-        for name, once in list(peers.items()):
+    for turn in range(reps):
+        order = [("ours", ours), ("floor", floor), *peers.items()]
+        shift = turn % len(order)
+        seen = {}
+        for name, once in order[shift:] + order[:shift]:
             try:
-                peer_turns[name].append((once(), mine))
+                seen[name] = once()
             except bench_peers.PeerFailed as failure:
                 failed[name] = str(failure)
                 del peers[name]
+        mine = seen["ours"]
+        turns.append((mine, seen["floor"]))
+        for name in peers:
+            peer_turns[name].append((seen[name], mine))
     mine = (statistics.median(p[0][0] for p in turns), max(p[0][1] for p in turns))
     theirs = (statistics.median(p[1][0] for p in turns), max(p[1][1] for p in turns))
     ratio = statistics.median(p[0][0] / p[1][0] for p in turns)
