@@ -8,38 +8,11 @@ use super::dialect::Dialect;
 use super::error::BackendError;
 use super::foreign_table::{Column, TextRows};
 use super::held_lock::HeldLock;
+pub use super::record::Record;
 use super::row_digest::RowsDigest;
 use super::sql_value::SqlValue;
-use crate::core::{AppliedRevision, Direction, DirtyRevision, RevisionId, Script, UndoCheck};
+use crate::core::{AppliedRevision, DirtyRevision, RevisionId, Script, UndoCheck};
 use crate::schema::{IntrospectOptions, QualifiedName, Schema};
-
-/// What a step records in the tracking table once its script has run.
-#[derive(Debug, Clone, Copy)]
-pub enum Record<'a> {
-    /// Insert this row; the backend fills in `duration_ms` with the time the script took.
-    Insert(&'a AppliedRevision),
-    /// Delete the row of this revision.
-    Delete(&'a RevisionId),
-}
-
-impl Record<'_> {
-    /// The revision the record is about.
-    pub fn id(&self) -> &RevisionId {
-        match self {
-            Self::Insert(row) => &row.id,
-            Self::Delete(id) => id,
-        }
-    }
-
-    /// Which script of the revision a step with this record runs: an insert follows an
-    /// up script, a delete a down script.
-    pub fn direction(&self) -> Direction {
-        match self {
-            Self::Insert(_) => Direction::Up,
-            Self::Delete(_) => Direction::Down,
-        }
-    }
-}
 
 /// One unit of work: an optional script and its bookkeeping.
 #[derive(Debug, Clone, Copy)]
@@ -208,6 +181,22 @@ pub trait Backend {
     fn stage_steps(&mut self, works: &[StepWork<'_>]) -> Result<(), BackendError> {
         let _ = works;
         Ok(())
+    }
+
+    /// Whether [`Backend::stage_steps`] does anything: the records are built ahead only
+    /// for a backend that takes them.
+    fn stages_steps(&self) -> bool {
+        false
+    }
+
+    /// Whether [`Backend::run_step`] may be handed a transactional script whose long text
+    /// is still being lexed for transaction control (see [`Script::facts_pending`]): it
+    /// then lets none of its statements end or open the transaction, and asks for the
+    /// lexing's finding once the script ran and before the record, failing with
+    /// [`BackendError::TransactionControl`] and nothing committed. The planner then need
+    /// not wait for the first step's lexing.
+    fn checks_pending_scripts(&self) -> bool {
+        false
     }
 
     /// Resumes a no-transaction step whose first `done` statements ran already (as a dirty

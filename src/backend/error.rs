@@ -24,6 +24,12 @@ pub enum BackendError {
     NotADatabase { path: String },
     #[error("{}", .failure.message)]
     Script { failure: Box<SqlFailure> },
+    /// A transactional script that ends or opens the transaction, found once it ran (see
+    /// [`crate::core::Script::facts_pending`]): nothing of it was committed.
+    #[error("{found}: a statement that ends or opens the transaction")]
+    TransactionControl {
+        found: crate::core::TransactionControl,
+    },
     #[error("could not take the migration lock on {target}: {message}")]
     Lock { target: String, message: String },
     #[error(

@@ -29,6 +29,7 @@ mod no_transaction;
 mod open;
 pub mod postgres;
 mod progress_table;
+mod record;
 mod row_digest;
 mod sql_value;
 pub mod sqlite;

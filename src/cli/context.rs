@@ -1,9 +1,11 @@
 //! What commands share: the settings, the migrations directory and the database.
 
+use std::sync::{Mutex, PoisonError};
 use std::thread;
 use std::time::SystemTime;
 
 use migrate::backend::{Backend, BackendError, DatabaseUrl, Dialect, open_with};
+use migrate::core::Script;
 use migrate::source::{Directory, DirectorySummary, FileDialect, ReadOptions, SummaryCache};
 
 use super::settings::Settings;
@@ -30,9 +32,31 @@ impl Found {
 /// The resolved settings of one invocation, with ways to open what they name.
 pub struct Context {
     pub settings: Settings,
+    /// Directories being remembered on another thread, waiting for a long script's
+    /// checksum; joined when the context goes (see [`Context::directory_remembered`]).
+    remembering: Mutex<Vec<thread::JoinHandle<()>>>,
+}
+
+impl Drop for Context {
+    fn drop(&mut self) {
+        let remembering = self
+            .remembering
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner);
+        for thread in remembering.drain(..) {
+            let _ = thread.join();
+        }
+    }
 }
 
 impl Context {
+    pub fn new(settings: Settings) -> Self {
+        Self {
+            settings,
+            remembering: Mutex::default(),
+        }
+    }
+
     /// Reads and checks the migrations directory.
     pub fn directory(&self) -> anyhow::Result<Directory> {
         Ok(Directory::load_with(
@@ -50,10 +74,25 @@ impl Context {
     fn read_and_remember(&self, cache: Option<&SummaryCache>) -> anyhow::Result<Directory> {
         let read_since = SystemTime::now();
         let directory = self.directory()?;
-        if let Some(cache) = cache {
-            let options = self.read_options();
+        let Some(cache) = cache else {
+            return Ok(directory);
+        };
+        let options = self.read_options();
+        let pending = directory.history.revisions().iter().any(|revision| {
+            revision.up.facts_pending() || revision.down.as_ref().is_some_and(Script::facts_pending)
+        });
+        if !pending {
             cache.store(&self.settings.dir, options, &directory, read_since);
+            return Ok(directory);
         }
+        // A long script is still being hashed: the run may start it meanwhile (see
+        // `Script::facts_pending`), and the directory is remembered once it is hashed.
+        let (cache, dir, read) = (cache.clone(), self.settings.dir.clone(), directory.clone());
+        let storing = thread::spawn(move || cache.store(&dir, options, &read, read_since));
+        self.remembering
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(storing);
         Ok(directory)
     }
 

@@ -72,9 +72,7 @@ fn backup_path(path: std::path::PathBuf) -> anyhow::Result<BackupTo> {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<u8> {
-    let context = Context {
-        settings: settings::Settings::resolve(&cli.global)?,
-    };
+    let context = Context::new(settings::Settings::resolve(&cli.global)?);
     match cli.command {
         CommandArgs::Init => commands::init::run(&context, &cli.global.config),
         CommandArgs::Create {

@@ -118,7 +118,7 @@ fn row(revision: &Revision) -> AppliedRevision {
     AppliedRevision {
         id: revision.id.clone(),
         slug: revision.slug.clone(),
-        up_checksum: revision.up.checksum,
+        up_checksum: revision.up.checksum(),
         down_checksum: None,
         checksum_algorithm: CHECKSUM_ALGORITHM.into(),
         up_sql: Some(revision.up.text.clone()),

@@ -47,8 +47,8 @@ pub fn compare_with_base(base: &History, branch: &History) -> Vec<BaseFinding> {
                 id: old.id.to_string(),
             }),
             Some(new) => {
-                let down = |r: &super::revision::Revision| r.down.as_ref().map(|d| d.checksum);
-                if new.up.checksum != old.up.checksum {
+                let down = |r: &super::revision::Revision| r.down.as_ref().map(|d| d.checksum());
+                if new.up.checksum() != old.up.checksum() {
                     findings.push(BaseFinding::Edited {
                         id: old.id.to_string(),
                         file: new.up.origin.clone(),

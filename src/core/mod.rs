@@ -27,6 +27,7 @@ mod revision;
 mod revision_id;
 mod row_reach;
 mod script;
+mod script_facts;
 mod session_state;
 mod shard;
 mod split;

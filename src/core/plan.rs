@@ -62,6 +62,12 @@ pub struct PlanOptions {
     /// Roll back applied revisions whose folder is gone with the down SQL stored when they
     /// were applied.
     pub use_stored_down: bool,
+    /// The run checks the first step's script for transaction control itself, before it
+    /// commits anything (the engine sets this when its backend does: see
+    /// `Backend::checks_pending_scripts`). The plan then does not wait for that script's
+    /// lexing while it is still going on (a long text: see [`Script::facts_pending`]),
+    /// unless another step's finding refuses the plan anyway.
+    pub first_step_checked_by_run: bool,
 }
 
 /// Plans an upgrade to `target`.
@@ -98,7 +104,7 @@ pub fn plan_upgrade(
             Entry::Missing(_) => None,
         })
         .collect();
-    refuse_transaction_control(Plan { steps })
+    refuse_transaction_control(Plan { steps }, options)
 }
 
 /// Plans a downgrade to `target`; refuses before anything runs when a revision on the way
@@ -161,28 +167,41 @@ pub fn plan_downgrade(
             reasons,
         });
     }
-    refuse_transaction_control(Plan { steps })
+    refuse_transaction_control(Plan { steps }, options)
 }
 
 /// Refuses a plan that would run a transactional script with a `COMMIT` (or `BEGIN`…) of
 /// its own, before anything runs: the database would otherwise be left with part of the
-/// file committed when a later statement fails.
-fn refuse_transaction_control(plan: Plan) -> Result<Plan, PlanError> {
-    let found: Vec<_> = plan
-        .steps
-        .iter()
-        .filter_map(|step| match &step.action {
-            Action::Apply { up: script, .. } | Action::Revert { down: script } => {
-                transaction_control(script)
-            }
+/// file committed when a later statement fails. The first step's script is left to the
+/// run when it may be (see [`PlanOptions::first_step_checked_by_run`]): nothing runs
+/// before it, and the run refuses it before anything commits.
+fn refuse_transaction_control(plan: Plan, options: PlanOptions) -> Result<Plan, PlanError> {
+    fn script(step: &Step) -> Option<&Script> {
+        match &step.action {
+            Action::Apply { up: script, .. } | Action::Revert { down: script } => Some(script),
             Action::Record { .. } | Action::Forget => None,
-        })
-        .collect();
-    if found.is_empty() {
-        Ok(plan)
-    } else {
-        Err(PlanError::TransactionControl { found })
+        }
     }
+    let left_to_run = usize::from(
+        options.first_step_checked_by_run
+            && plan
+                .steps
+                .first()
+                .and_then(script)
+                .is_some_and(Script::facts_pending),
+    );
+    let found_after: Vec<_> = plan.steps[left_to_run..]
+        .iter()
+        .filter_map(|step| script(step).and_then(transaction_control))
+        .collect();
+    if found_after.is_empty() {
+        return Ok(plan);
+    }
+    let first = plan.steps[..left_to_run]
+        .iter()
+        .filter_map(|step| script(step).and_then(transaction_control));
+    let found = first.chain(found_after).collect();
+    Err(PlanError::TransactionControl { found })
 }
 
 /// Plans a stamp: the tracking table is made to say that exactly the revisions up to
@@ -264,7 +283,7 @@ fn check_consistent(timeline: &Timeline<'_>, options: PlanOptions) -> Result<(),
                     applied_text: row.up_sql.clone(),
                     current_text: revision.up.text.clone(),
                     applied_checksum: row.up_checksum,
-                    current_checksum: revision.up.checksum,
+                    current_checksum: revision.up.checksum(),
                 })
                 .collect(),
         });

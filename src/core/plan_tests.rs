@@ -12,8 +12,8 @@ fn row(revision: &Revision) -> AppliedRevision {
     AppliedRevision {
         id: revision.id.clone(),
         slug: revision.slug.clone(),
-        up_checksum: revision.up.checksum,
-        down_checksum: revision.down.as_ref().map(|d| d.checksum),
+        up_checksum: revision.up.checksum(),
+        down_checksum: revision.down.as_ref().map(|d| d.checksum()),
         checksum_algorithm: ALGORITHM.into(),
         up_sql: Some(revision.up.text.clone()),
         down_sql: revision.down.as_ref().map(|d| d.text.clone()),
@@ -254,6 +254,64 @@ fn a_script_with_its_own_commit_is_refused_before_anything_runs() {
     );
     // Stamping runs nothing, so it is never refused.
     assert!(plan_stamp(&history, &[], &head).is_ok());
+}
+
+/// An up script long enough to be hashed and lexed on a thread of its own, ending with
+/// `tail`.
+fn long_up(id: &str, tail: &str) -> Script {
+    let row = "insert into t (a) values ('one row of a long data migration');\n";
+    let text = format!("{}{tail}", row.repeat((1 << 20) / row.len() + 1));
+    Script::new(format!("{id}/up.sql"), text).unwrap()
+}
+
+#[test]
+fn a_long_first_script_is_left_to_the_run_that_checks_it() {
+    let mut revisions: Vec<Revision> = ["1", "2"].iter().map(|id| revision(id)).collect();
+    revisions[0].up = long_up("1", "commit;\n");
+    let history = History::new(revisions).unwrap();
+    let head: Target = "head".parse().unwrap();
+    let checked_by_run = PlanOptions {
+        first_step_checked_by_run: true,
+        ..PlanOptions::default()
+    };
+    let plan = plan_upgrade(&history, &[], &head, checked_by_run).unwrap();
+    assert_eq!(ids(&plan), ["1", "2"]);
+    let Action::Apply { up, .. } = &plan.steps[0].action else {
+        panic!("an up step first")
+    };
+    assert!(up.facts_pending(), "the plan did not wait for the lexing");
+    // Without a run that checks it, the plan waits, and refuses.
+    let error = plan_upgrade(&history, &[], &head, PlanOptions::default()).unwrap_err();
+    assert!(
+        matches!(error, PlanError::TransactionControl { .. }),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_long_script_after_the_first_is_checked_by_the_plan_with_the_first() {
+    let mut revisions: Vec<Revision> = ["1", "2"].iter().map(|id| revision(id)).collect();
+    revisions[0].up = long_up("1", "commit;\n");
+    revisions[1].up = long_up("2", "begin;\n");
+    let history = History::new(revisions).unwrap();
+    let head: Target = "head".parse().unwrap();
+    let checked_by_run = PlanOptions {
+        first_step_checked_by_run: true,
+        ..PlanOptions::default()
+    };
+    let error = plan_upgrade(&history, &[], &head, checked_by_run).unwrap_err();
+    let PlanError::TransactionControl { found } = error else {
+        panic!("transaction control expected: {error}");
+    };
+    let lines = history.revisions()[0].up.text.lines().count();
+    assert_eq!(
+        found.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        [
+            format!("1/up.sql:{lines}: `commit`"),
+            format!("2/up.sql:{lines}: `begin`")
+        ],
+        "the first step's finding too, first, once the plan is refused anyway"
+    );
 }
 
 proptest! {

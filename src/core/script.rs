@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use super::checksum::Checksum;
 use super::directives::{DirectiveError, Directives};
-use super::transaction_control::{TransactionControl, find_transaction_control};
+use super::script_facts::{Facts, Known};
+use super::transaction_control::TransactionControl;
 
 /// The SQL of one direction of one revision.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,14 +18,12 @@ pub struct Script {
     /// and the backend all hold the same one, which for a data migration is most of the
     /// memory a run takes.
     pub text: Arc<str>,
-    /// [`Checksum::of_text`] of `text`.
-    pub checksum: Checksum,
     /// What the header asks for.
     pub directives: Directives,
-    /// The first top-level statement that controls the transaction, if any, whatever the
-    /// directives say (see [`super::transaction_control`]); `None` for a script without
-    /// its text.
-    pub(crate) control: Option<TransactionControl>,
+    /// The checksum of `text` and its first top-level statement that controls the
+    /// transaction, whatever the directives say (see [`super::transaction_control`]);
+    /// none for a script without its text.
+    facts: Facts,
 }
 
 impl Script {
@@ -36,13 +35,12 @@ impl Script {
         let text = text.into();
         let origin = origin.into();
         let directives = Directives::parse(&text)?;
-        let (checksum, control) = checksum_and_control(&origin, &text);
+        let facts = Facts::of(&origin, &text);
         Ok(Self {
             origin,
-            checksum,
             text,
             directives,
-            control,
+            facts,
         })
     }
 
@@ -52,10 +50,26 @@ impl Script {
         Self {
             origin,
             text: "".into(),
-            checksum,
             directives,
-            control: None,
+            facts: Facts::known(Known {
+                checksum,
+                control: None,
+            }),
         }
+    }
+
+    /// [`Checksum::of_text`] of `text`; for a long text, waits for the thread computing it
+    /// (see [`Script::facts_pending`]).
+    pub fn checksum(&self) -> Checksum {
+        self.facts.get().checksum
+    }
+
+    /// Whether the checksum and the lexing for transaction control of a long text are
+    /// still being computed beside whatever runs meanwhile; asking does not wait. A run
+    /// that starts such a script first asks for them before its record is written, and
+    /// meanwhile lets no statement of it end the transaction (see [`transaction_control`]).
+    pub fn facts_pending(&self) -> bool {
+        self.facts.pending()
     }
 
     /// Whether the text holds anything besides white space and comments.
@@ -75,35 +89,14 @@ impl Script {
 /// string or comment is not one. `ROLLBACK TO SAVEPOINT` (which keeps the transaction) and
 /// `COMMIT PREPARED` (which ends another one) are allowed.
 ///
-/// Found when the script was made ([`Script::new`]), not here: a data migration's text is
-/// lexed once, beside its checksum.
+/// Found from when the script was made ([`Script::new`]), not here: a data migration's
+/// text is lexed once, beside its checksum; a long one's lexing may still be going on,
+/// and is waited for.
 pub fn transaction_control(script: &Script) -> Option<TransactionControl> {
     if script.directives.no_transaction {
         return None;
     }
-    script.control.clone()
-}
-
-/// From how long a text its checksum and its lexing for transaction control go on two
-/// threads: a data migration of tens of megabytes takes each some tens of milliseconds
-/// before anything runs.
-const BOTH_AT_ONCE_FROM: usize = 1 << 20;
-
-fn checksum_and_control(origin: &str, text: &str) -> (Checksum, Option<TransactionControl>) {
-    if text.len() < BOTH_AT_ONCE_FROM {
-        return (
-            Checksum::of_text(text),
-            find_transaction_control(origin, text),
-        );
-    }
-    std::thread::scope(|scope| {
-        let checksum = scope.spawn(|| Checksum::of_text(text));
-        let control = find_transaction_control(origin, text);
-        let checksum = checksum
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (checksum, control)
-    })
+    script.facts.get().control.clone()
 }
 
 #[cfg(test)]
@@ -137,7 +130,7 @@ mod tests {
             "past the length that takes two threads"
         );
         let script = Script::new("up.sql", long.as_str()).unwrap();
-        assert_eq!(script.checksum, Checksum::of_text(&long));
+        assert_eq!(script.checksum(), Checksum::of_text(&long));
         assert_eq!(found(&long), Some((20_001, "COMMIT".to_owned())));
         let short = format!("{}COMMIT;\n", row.repeat(3));
         assert_eq!(found(&short), Some((4, "COMMIT".to_owned())));

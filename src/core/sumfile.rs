@@ -57,11 +57,11 @@ impl SumFile {
         let mut chain = Checksum::of_parts(&[]);
         let mut lines = Vec::with_capacity(history.len());
         for revision in history.revisions() {
-            let down = revision.down.as_ref().map(|down| down.checksum);
+            let down = revision.down.as_ref().map(|down| down.checksum());
             chain = Checksum::of_parts(&[
                 chain.as_bytes(),
                 revision.id.as_str().as_bytes(),
-                revision.up.checksum.as_bytes(),
+                revision.up.checksum().as_bytes(),
                 down.as_ref().map_or(&[][..], |sum| &sum.as_bytes()[..]),
             ]);
             lines.push((revision.id.clone(), chain));

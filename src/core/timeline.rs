@@ -48,7 +48,7 @@ impl<'a> Entry<'a> {
             Self::Known {
                 revision,
                 applied: Some(row),
-            } => row.checksum_algorithm != ALGORITHM || row.up_checksum != revision.up.checksum,
+            } => row.checksum_algorithm != ALGORITHM || row.up_checksum != revision.up.checksum(),
             _ => false,
         }
     }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use super::backup::{BackupTo, write_backup};
 use super::error::EngineError;
 use super::step_work::{
-    STAGE_AHEAD, new_row, now_rfc3339, row_of, stage, step_error, step_script, work_of,
+    STAGE_AHEAD, new_row, now_rfc3339, run_one, stage, step_error, step_script,
 };
 use crate::backend::{Backend, Backup, Record, StepWork};
 use crate::core::{
@@ -213,7 +213,7 @@ impl<'a> Migrator<'a> {
         if applied.is_empty() {
             return Ok(false);
         }
-        let Ok(plan) = self.plan_with(command, &applied) else {
+        let Ok(plan) = self.plan_with(command, &applied, self.options.plan) else {
             return Ok(false);
         };
         if !plan.steps.is_empty() {
@@ -226,15 +226,15 @@ impl<'a> Migrator<'a> {
     /// The plan `command` would run now; reads only (for `--dry-run` and `--sql`).
     pub fn plan(&mut self, command: &Command) -> Result<Plan, EngineError> {
         let applied = self.applied()?;
-        self.plan_with(command, &applied)
+        self.plan_with(command, &applied, self.options.plan)
     }
 
     fn plan_with(
         &self,
         command: &Command,
         applied: &[AppliedRevision],
+        options: PlanOptions,
     ) -> Result<Plan, EngineError> {
-        let options = self.options.plan;
         Ok(match command {
             Command::Upgrade(target) => plan_upgrade(self.history, applied, target, options)?,
             Command::Downgrade(target) => plan_downgrade(self.history, applied, target, options)?,
@@ -288,7 +288,9 @@ impl<'a> Migrator<'a> {
             }
         }
         let applied = self.backend.applied()?;
-        let plan = self.plan_with(command, &applied)?;
+        let mut options = self.options.plan;
+        options.first_step_checked_by_run = self.backend.checks_pending_scripts();
+        let plan = self.plan_with(command, &applied, options)?;
         let position = plan.position_after(&applied);
         if let (Some(to), Some(first)) = (&self.options.backup, plan.steps.first()) {
             let backup = write_backup(self.backend, to, &first.id)?;
@@ -320,9 +322,7 @@ impl<'a> Migrator<'a> {
             }
             let step = steps.next().expect("a step is next");
             let started = Instant::now();
-            let row = row_of(&step);
-            self.backend
-                .run_step(work_of(&step, row.as_ref()))
+            run_one(self.backend, &step)
                 .map_err(|error| step_error(&step.id, step_script(&step), error, completed()))?;
             let report = StepReport {
                 step,

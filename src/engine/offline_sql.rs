@@ -97,9 +97,9 @@ fn write_step(
     if books.allow_nulls {
         let _ = writeln!(out, "{};", table.allow_null_texts(dialect));
     }
-    let bookkeeping = match books.record {
-        Record::Insert(row) => {
-            let values: Vec<String> = insert_values(row, 0)
+    let bookkeeping = match books.record.row() {
+        Some(row) => {
+            let values: Vec<String> = insert_values(&row, 0)
                 .iter()
                 .map(|value| dialect.literal(value))
                 .collect();
@@ -107,10 +107,12 @@ fn write_step(
             let head = statement.split(" VALUES").next().unwrap_or(&statement);
             format!("{head} VALUES ({})", values.join(", "))
         }
-        Record::Delete(id) => format!(
+        None => format!(
             "DELETE FROM {} WHERE revision = {}",
             table.qualified(dialect),
-            dialect.literal(&crate::backend::SqlValue::Text(Some(id.as_str().into())))
+            dialect.literal(&crate::backend::SqlValue::Text(Some(
+                books.record.id().as_str().into()
+            )))
         ),
     };
     let _ = writeln!(out, "{bookkeeping};");

@@ -4,7 +4,8 @@
 use super::error::{EngineError, StepFailure};
 use crate::backend::{Backend, BackendError, Record, StepWork, applied_at_text};
 use crate::core::{
-    Action, AppliedRevision, CHECKSUM_ALGORITHM, Location, RevisionId, Script, Step, kept_text,
+    Action, AppliedRevision, CHECKSUM_ALGORITHM, Location, PlanError, RevisionId, Script, Step,
+    kept_text,
 };
 
 /// How many steps' records go to the backend ahead of them (see
@@ -12,8 +13,11 @@ use crate::core::{
 /// that the rows built for it stay small.
 pub(super) const STAGE_AHEAD: usize = 64;
 
-/// Tells the backend which steps come next.
+/// Tells the backend which steps come next, if it takes them.
 pub(super) fn stage(backend: &mut dyn Backend, steps: &[Step]) -> Result<(), BackendError> {
+    if !backend.stages_steps() {
+        return Ok(());
+    }
     let rows: Vec<Option<AppliedRevision>> = steps.iter().map(row_of).collect();
     let works: Vec<StepWork<'_>> = steps
         .iter()
@@ -49,6 +53,30 @@ pub(super) fn work_of<'a>(step: &'a Step, row: Option<&'a AppliedRevision>) -> S
     }
 }
 
+/// Runs one step with its record. A transactional up script whose long text is still
+/// being hashed and lexed starts at once on a backend that checks such scripts itself
+/// (see [`Backend::checks_pending_scripts`]): its row, which holds the checksum, is made
+/// once the script ran.
+pub(super) fn run_one(backend: &mut dyn Backend, step: &Step) -> Result<(), BackendError> {
+    if let Action::Apply { up, down } = &step.action
+        && up.facts_pending()
+        && !up.directives.no_transaction
+        && backend.checks_pending_scripts()
+    {
+        let applied_at = now_rfc3339();
+        let make = || new_row(&step.id, &step.slug, up, down.as_ref(), applied_at.clone());
+        return backend.run_step(StepWork {
+            script: Some(up),
+            record: Record::InsertMade {
+                id: &step.id,
+                make: &make,
+            },
+        });
+    }
+    let row = row_of(step);
+    backend.run_step(work_of(step, row.as_ref()))
+}
+
 /// The tracking row for a revision applied at `applied_at`.
 pub(super) fn new_row(
     id: &RevisionId,
@@ -60,8 +88,8 @@ pub(super) fn new_row(
     AppliedRevision {
         id: id.clone(),
         slug: slug.to_owned(),
-        up_checksum: up.checksum,
-        down_checksum: down.map(|down| down.checksum),
+        up_checksum: up.checksum(),
+        down_checksum: down.map(|down| down.checksum()),
         checksum_algorithm: CHECKSUM_ALGORITHM.into(),
         up_sql: kept_text(&up.text),
         down_sql: down.and_then(|down| kept_text(&down.text)),
@@ -93,6 +121,9 @@ pub(super) fn step_error(
     error: BackendError,
     completed: Vec<RevisionId>,
 ) -> EngineError {
+    if let BackendError::TransactionControl { found } = error {
+        return EngineError::Plan(PlanError::TransactionControl { found: vec![found] });
+    }
     let (BackendError::Script { failure }, Some(script)) = (&error, script) else {
         return EngineError::Backend(error);
     };

@@ -49,7 +49,7 @@ fn round_trip(provider: &mut dyn Provider) {
     let row = AppliedRevision {
         id: "1".parse().unwrap(),
         slug: "trips".into(),
-        up_checksum: script.checksum,
+        up_checksum: script.checksum(),
         down_checksum: None,
         checksum_algorithm: CHECKSUM_ALGORITHM.into(),
         up_sql: Some(script.text.clone()),

@@ -216,7 +216,7 @@ impl CacheFile {
     ) -> Self {
         let script = |script: &Script| CachedScript {
             origin: script.origin.clone(),
-            checksum: *script.checksum.as_bytes(),
+            checksum: *script.checksum().as_bytes(),
             directives: script.directives.clone(),
         };
         Self {

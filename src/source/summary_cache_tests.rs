@@ -64,11 +64,11 @@ fn a_remembered_directory_plans_as_the_read_one_without_its_texts() {
         .zip(directory.history.revisions());
     for (cached, read) in pairs {
         assert_eq!((&cached.id, &cached.slug), (&read.id, &read.slug));
-        assert_eq!(cached.up.checksum, read.up.checksum);
+        assert_eq!(cached.up.checksum(), read.up.checksum());
         assert_eq!(cached.up.origin, read.up.origin);
         assert_eq!(
-            cached.down.as_ref().map(|d| (d.checksum, &d.directives)),
-            read.down.as_ref().map(|d| (d.checksum, &d.directives))
+            cached.down.as_ref().map(|d| (d.checksum(), &d.directives)),
+            read.down.as_ref().map(|d| (d.checksum(), &d.directives))
         );
         assert_eq!(&*cached.up.text, "");
     }

@@ -82,8 +82,8 @@ fn embedded_and_on_disk_migrations_are_the_same_data() {
                     r.id.clone(),
                     r.slug.clone(),
                     r.up.text.clone(),
-                    r.up.checksum,
-                    r.down.as_ref().map(|d| d.checksum),
+                    r.up.checksum(),
+                    r.down.as_ref().map(|d| d.checksum()),
                 )
             })
             .collect()

@@ -151,3 +151,73 @@ backend_test!(verify_reports_the_commit_as_a_failed_up, |test| {
     let detail = failed["detail"].as_str().unwrap();
     assert!(detail.contains("-- migrate:no-transaction"), "{detail}");
 });
+
+/// A data migration long enough that the run starts it while its text is still being
+/// hashed and lexed (over a MiB): `rows` inserts, `middle` after the first half.
+fn long_data_migration(test: &Test, middle: &str) -> usize {
+    let rows = 24_000;
+    let mut up = String::from("CREATE TABLE events (id int PRIMARY KEY, payload text);\n");
+    for id in 0..rows {
+        if id == rows / 2 {
+            up.push_str(middle);
+        }
+        up.push_str(&format!(
+            "INSERT INTO events (id, payload) VALUES ({id}, 'one row of a long data migration');\n"
+        ));
+    }
+    assert!(up.len() > 1 << 20, "{} bytes", up.len());
+    test.remove("migrations");
+    test.write("migrations/1_events/up.sql", &up);
+    test.write("migrations/1_events/down.sql", "DROP TABLE events;\n");
+    up[..up.find(middle).unwrap_or(0)].lines().count() + 1
+}
+
+backend_test!(
+    a_commit_in_a_long_file_is_refused_with_nothing_committed,
+    |test| {
+        let line = long_data_migration(&test, "COMMIT;\n");
+        let refused = test.fails(&["upgrade"], 1);
+        let at = format!("migrations/1_events/up.sql:{line}: `COMMIT`");
+        assert!(refused.stderr.contains(&at), "{at}\n{}", refused.stderr);
+        assert!(
+            refused.stderr.contains("-- migrate:no-transaction"),
+            "{}",
+            refused.stderr
+        );
+        assert!(
+            !test.db.tables().contains(&"events".to_owned()),
+            "{:?}",
+            test.db.tables()
+        );
+        assert_eq!(
+            test.db.tracked_revisions().unwrap_or_default(),
+            Vec::<String>::new()
+        );
+        // A statement failing before the COMMIT is reached: refused for the COMMIT all
+        // the same, as the plan refuses a short file before anything runs.
+        let line = long_data_migration(&test, "INSERT INTO missing VALUES (1);\nCOMMIT;\n");
+        let refused = test.fails(&["upgrade"], 1);
+        let at = format!("migrations/1_events/up.sql:{}: `COMMIT`", line + 1);
+        assert!(refused.stderr.contains(&at), "{at}\n{}", refused.stderr);
+        assert!(!test.db.tables().contains(&"events".to_owned()));
+    }
+);
+
+backend_test!(
+    a_long_file_runs_whole_with_its_savepoints_and_records_its_checksum,
+    |test| {
+        long_data_migration(
+            &test,
+            "SAVEPOINT half;\nDELETE FROM events;\nROLLBACK TO SAVEPOINT half;\nRELEASE SAVEPOINT half;\n",
+        );
+        test.ok(&["upgrade"]);
+        assert_eq!(test.db.tracked_revisions().unwrap(), ["1"]);
+        let count = test
+            .db
+            .query_strings("events", "SELECT CAST(count(*) AS TEXT) FROM events");
+        assert_eq!(count, Some(vec!["24000".to_owned()]));
+        // The checksum recorded is the file's: nothing reads as changed.
+        test.ok(&["check"]);
+        assert!(test.ok(&["status"]).contains("applied"));
+    }
+);

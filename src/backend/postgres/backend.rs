@@ -253,6 +253,10 @@ impl Backend for PostgresBackend {
         self.held.as_mut().map(std::mem::take).unwrap_or_default()
     }
 
+    fn stages_steps(&self) -> bool {
+        true
+    }
+
     fn stage_steps(&mut self, works: &[StepWork<'_>]) -> Result<(), BackendError> {
         self.staged.stage(&mut self.client, works)
     }

@@ -72,7 +72,9 @@ impl StagedRecords {
         let works: Vec<&StepWork<'_>> = works
             .iter()
             .filter(|work| {
-                transactional(work) && !matches!(work.record, Record::Insert(row) if is_long(row))
+                transactional(work)
+                    && !matches!(work.record, Record::Insert(row) if is_long(row))
+                    && !matches!(work.record, Record::InsertMade { .. })
             })
             .collect();
         if works.is_empty() {

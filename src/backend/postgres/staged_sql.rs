@@ -74,14 +74,22 @@ impl Variant {
 /// The values of a record known before its step runs, in [`TRACKING_COLUMNS`] order; only the
 /// revision for a deletion.
 pub(super) fn known_ahead(record: Record<'_>) -> Vec<Option<Cow<'_, str>>> {
+    fn known(value: crate::backend::SqlValue<'_>) -> Option<Cow<'_, str>> {
+        match value {
+            crate::backend::SqlValue::Text(text) => text,
+            crate::backend::SqlValue::Integer(number) => Some(number.to_string().into()),
+        }
+    }
     match record {
         Record::Insert(row) => insert_values(row, 0)
             .into_iter()
             .take(KNOWN_AHEAD)
-            .map(|value| match value {
-                crate::backend::SqlValue::Text(text) => text,
-                crate::backend::SqlValue::Integer(number) => Some(number.to_string().into()),
-            })
+            .map(known)
+            .collect(),
+        Record::InsertMade { make, .. } => insert_values(&make(), 0)
+            .into_iter()
+            .take(KNOWN_AHEAD)
+            .map(|value| known(value).map(|text| Cow::Owned(text.into_owned())))
             .collect(),
         Record::Delete(id) => {
             let mut values = vec![None; KNOWN_AHEAD];

@@ -31,16 +31,20 @@ impl Books<'_> {
         duration_ms: i64,
     ) -> Result<(), BackendError> {
         let fail = |error: postgres::Error| tracking(self.table, message(&error));
-        if let Record::Insert(row) = record
+        let row = record.row();
+        if let Some(row) = &row
             && row.leaves_out_a_text()
         {
             allow_null_texts(client, self.table).map_err(fail)?;
         }
-        match record {
-            Record::Insert(row) if is_long(row) => {
+        match &row {
+            Some(row) if is_long(row) => {
                 copy_record(client, self.table, &insert_values(row, duration_ms))?;
             }
-            _ => write_record(client, self.table, record, duration_ms).map_err(fail)?,
+            Some(row) => {
+                write_record(client, self.table, Record::Insert(row), duration_ms).map_err(fail)?
+            }
+            None => write_record(client, self.table, record, duration_ms).map_err(fail)?,
         }
         match self.progress {
             Some(progress) => clear_progress(client, progress, record.id()).map_err(fail),
@@ -115,15 +119,16 @@ pub(crate) fn write_record(
     duration_ms: i64,
 ) -> Result<(), postgres::Error> {
     let dialect = Dialect::Postgres;
-    match record {
+    match record.row() {
         // `execute_typed` names the parameters' types, so the server needs no separate
         // prepare round trip: once per revision, that was a fifth of a step's round trips.
-        Record::Insert(row) => {
-            let values = insert_values(row, duration_ms);
+        Some(row) => {
+            let values = insert_values(&row, duration_ms);
             client.execute_typed(&table.insert(dialect), &typed(&values))?;
         }
-        Record::Delete(id) => {
-            client.execute_typed(&table.delete(dialect), &[(&id.as_str(), Type::TEXT)])?;
+        None => {
+            let id = record.id().as_str();
+            client.execute_typed(&table.delete(dialect), &[(&id, Type::TEXT)])?;
         }
     }
     Ok(())

@@ -300,6 +300,10 @@ impl Backend for SqliteBackend {
         super::session::reset(&self.conn).map_err(database)
     }
 
+    fn checks_pending_scripts(&self) -> bool {
+        true
+    }
+
     fn run_step(&mut self, work: StepWork<'_>) -> Result<(), BackendError> {
         if !work.script.is_some_and(|s| s.directives.foreign_keys_off) {
             return self.run_step_as_is(work, false);

@@ -13,6 +13,7 @@
 //! - `lock`: the migration lock, an advisory lock on a file beside the database;
 //!   `journal`: the rollback journal kept between commits while it is held.
 //! - `script`: running a script statement by statement, errors pointed at their line;
+//!   `guarded_script` runs a long one while it is still being lexed for transaction control;
 //!   `window` holds the NUL-terminated copy of part of it that SQLite reads in place,
 //!   `in_place` prepares a statement there.
 //! - `session`: the temporary objects scripts made, dropped between verify's steps.
@@ -30,6 +31,7 @@ mod backup;
 mod books;
 mod busy;
 mod foreign_keys;
+mod guarded_script;
 mod in_place;
 pub mod introspect;
 mod journal;

@@ -6,7 +6,7 @@ use std::time::Instant;
 use super::backend::{SqliteBackend, database};
 use super::books::Books;
 use super::foreign_keys;
-use super::script::run_script;
+use super::guarded_script::run_transactional;
 use crate::backend::backend::StepWork;
 use crate::backend::error::BackendError;
 use crate::backend::no_transaction::run_outside_transaction;
@@ -34,8 +34,7 @@ impl SqliteBackend {
         };
         let result = work
             .script
-            .map_or(Ok(()), |script| run_script(&self.conn, &script.text))
-            .map_err(|failure| BackendError::Script { failure })
+            .map_or(Ok(()), |script| run_transactional(&mut self.conn, script))
             .and_then(|()| foreign_keys::check(&self.conn, check_keys))
             .and_then(|()| {
                 let duration_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);

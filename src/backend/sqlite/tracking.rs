@@ -17,19 +17,19 @@ pub(super) fn write_record(
     duration_ms: i64,
 ) -> rusqlite::Result<()> {
     let dialect = Dialect::Sqlite;
-    match record {
-        Record::Insert(row) => {
+    match record.row() {
+        Some(row) => {
             if row.leaves_out_a_text() {
                 allow_null_texts(conn, table)?;
             }
-            let values = insert_values(row, duration_ms);
+            let values = insert_values(&row, duration_ms);
             // Cached: the same two statements run once per revision.
             conn.prepare_cached(&table.insert(dialect))?
                 .execute(params_from_iter(values.iter().map(to_sqlite)))?;
         }
-        Record::Delete(id) => {
+        None => {
             conn.prepare_cached(&table.delete(dialect))?
-                .execute([id.as_str()])?;
+                .execute([record.id().as_str()])?;
         }
     }
     Ok(())

@@ -30,6 +30,7 @@ impl RunMode {
                 plan: PlanOptions {
                     allow_changed: args.allow_changed,
                     use_stored_down,
+                    first_step_checked_by_run: false,
                 },
                 lock_timeout: args.lock_timeout.map(Duration::from_secs_f64),
                 backup: None,

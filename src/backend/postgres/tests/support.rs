@@ -128,7 +128,7 @@ pub fn row(id: &str, script: &Script) -> AppliedRevision {
     AppliedRevision {
         id: id.parse().unwrap(),
         slug: format!("step_{id}"),
-        up_checksum: script.checksum,
+        up_checksum: script.checksum(),
         down_checksum: None,
         checksum_algorithm: CHECKSUM_ALGORITHM.into(),
         up_sql: Some(script.text.clone()),

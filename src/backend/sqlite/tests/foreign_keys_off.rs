@@ -26,7 +26,7 @@ fn apply(db: &mut SqliteBackend, text: &str) -> Result<(), BackendError> {
     let row = AppliedRevision {
         id: "2".parse().unwrap(),
         slug: "change".into(),
-        up_checksum: script.checksum,
+        up_checksum: script.checksum(),
         down_checksum: None,
         checksum_algorithm: CHECKSUM_ALGORITHM.into(),
         up_sql: Some(script.text.clone()),

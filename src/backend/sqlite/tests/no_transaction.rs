@@ -12,7 +12,7 @@ fn row(script: &Script) -> AppliedRevision {
     AppliedRevision {
         id: "1".parse().unwrap(),
         slug: "test".into(),
-        up_checksum: script.checksum,
+        up_checksum: script.checksum(),
         down_checksum: None,
         checksum_algorithm: CHECKSUM_ALGORITHM.into(),
         up_sql: Some(script.text.clone()),
