@@ -69,4 +69,4 @@ pub use split_sqlite::{SqliteStatements, sqlite_statements};
 pub use status::{RevisionState, StatusEntry, status};
 pub use sumfile::{SUM_FILE_NAME, SumFile, SumFileError, SumMismatch};
 pub use target::{Target, TargetError};
-pub use transaction_control::{TransactionControl, has_transaction_control};
+pub use transaction_control::{TransactionControl, control_at, has_transaction_control};

@@ -4,6 +4,8 @@
 //! own: half the file applied if a later statement fails. Found before anything runs.
 //! Pure: no I/O.
 
+use std::ops::Range;
+
 use super::location::Location;
 use super::split::{leading_words, postgres_statements};
 
@@ -32,18 +34,18 @@ impl std::fmt::Display for TransactionControl {
 /// string or comment is not one. `ROLLBACK TO SAVEPOINT` (which keeps the transaction) and
 /// `COMMIT PREPARED` (which ends another one) are allowed.
 pub(crate) fn find_transaction_control(origin: &str, text: &str) -> Option<TransactionControl> {
-    postgres_statements(text).find_map(|range| {
-        if !opens_with_control_word(&text[range.clone()]) {
-            return None;
-        }
-        let words = leading_words(text, range.start, 4);
-        let texts: Vec<&str> = words.iter().map(|word| &text[word.clone()]).collect();
-        let taken = controls(&texts)?;
-        Some(TransactionControl {
-            origin: origin.to_owned(),
-            line: Location::of_offset(text, range.start).line,
-            statement: texts[..taken].join(" "),
-        })
+    postgres_statements(text).find_map(|range| control_at(origin, text, range))
+}
+
+/// The top-level statement at `range` of `text` (as [`postgres_statements`] finds it), if
+/// it controls the transaction: for a check made statement by statement as a long script
+/// is sent, which must find what [`find_transaction_control`] finds.
+pub fn control_at(origin: &str, text: &str, range: Range<usize>) -> Option<TransactionControl> {
+    let taken = control_words(text, &range)?;
+    Some(TransactionControl {
+        origin: origin.to_owned(),
+        line: Location::of_offset(text, range.start).line,
+        statement: taken.join(" "),
     })
 }
 
@@ -51,14 +53,18 @@ pub(crate) fn find_transaction_control(origin: &str, text: &str) -> Option<Trans
 /// its file's directives say: `verify --locks` runs each statement of a no-transaction file
 /// in a transaction of its own, which such a statement would cut across.
 pub fn has_transaction_control(text: &str) -> bool {
-    postgres_statements(text).any(|range| {
-        if !opens_with_control_word(&text[range.clone()]) {
-            return false;
-        }
-        let words = leading_words(text, range.start, 4);
-        let texts: Vec<&str> = words.iter().map(|word| &text[word.clone()]).collect();
-        controls(&texts).is_some()
-    })
+    postgres_statements(text).any(|range| control_words(text, &range).is_some())
+}
+
+/// The leading words that make the statement at `range` transaction control, as written.
+fn control_words<'a>(text: &'a str, range: &Range<usize>) -> Option<Vec<&'a str>> {
+    if !opens_with_control_word(&text[range.clone()]) {
+        return None;
+    }
+    let words = leading_words(text, range.start, 4);
+    let mut texts: Vec<&str> = words.iter().map(|word| &text[word.clone()]).collect();
+    texts.truncate(controls(&texts)?);
+    Some(texts)
 }
 
 /// Whether `statement` (from its first token) starts with a word [`controls`] can take:
@@ -166,6 +172,21 @@ mod tests {
         #[test]
         fn arbitrary_text_never_panics(text in "\\PC{0,60}") {
             let _ = find_transaction_control("up.sql", &text);
+        }
+
+        /// A long script sent batch by batch is checked statement by statement: the first
+        /// statement `control_at` flags is what the whole-text search finds.
+        #[test]
+        fn statement_by_statement_finds_what_the_whole_text_search_finds(
+            parts in proptest::collection::vec(
+                "(SELECT 1|commit|BEGIN IMMEDIATE|rollback to s|end transaction|COMMIT PREPARED 'x'|'a;b')",
+                0..6,
+            ),
+        ) {
+            let text: String = parts.iter().map(|s| format!("{s};\n")).collect();
+            let one_by_one = postgres_statements(&text)
+                .find_map(|range| control_at("up.sql", &text, range));
+            prop_assert_eq!(one_by_one, find_transaction_control("up.sql", &text));
         }
     }
 }

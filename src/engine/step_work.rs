@@ -13,12 +13,17 @@ use crate::core::{
 /// that the rows built for it stay small.
 pub(super) const STAGE_AHEAD: usize = 64;
 
-/// Tells the backend which steps come next, if it takes them.
+/// Tells the backend which steps come next, if it takes them; not a step whose script is
+/// still being hashed (see [`run_one`]): its row waits for the checksum.
 pub(super) fn stage(backend: &mut dyn Backend, steps: &[Step]) -> Result<(), BackendError> {
     if !backend.stages_steps() {
         return Ok(());
     }
-    let rows: Vec<Option<AppliedRevision>> = steps.iter().map(row_of).collect();
+    let steps: Vec<&Step> = steps
+        .iter()
+        .filter(|step| !step_script(step).is_some_and(Script::facts_pending))
+        .collect();
+    let rows: Vec<Option<AppliedRevision>> = steps.iter().map(|step| row_of(step)).collect();
     let works: Vec<StepWork<'_>> = steps
         .iter()
         .zip(&rows)

@@ -153,10 +153,12 @@ backend_test!(verify_reports_the_commit_as_a_failed_up, |test| {
 });
 
 /// A data migration long enough that the run starts it while its text is still being
-/// hashed and lexed (over a MiB): `rows` inserts, `middle` after the first half.
-fn long_data_migration(test: &Test, middle: &str) -> usize {
+/// hashed and lexed (over a MiB): `early` after its first statement, `middle` halfway
+/// through its inserts; the line `middle` starts on.
+fn long_data_migration(test: &Test, early: &str, middle: &str) -> usize {
     let rows = 24_000;
     let mut up = String::from("CREATE TABLE events (id int PRIMARY KEY, payload text);\n");
+    up.push_str(early);
     for id in 0..rows {
         if id == rows / 2 {
             up.push_str(middle);
@@ -175,7 +177,7 @@ fn long_data_migration(test: &Test, middle: &str) -> usize {
 backend_test!(
     a_commit_in_a_long_file_is_refused_with_nothing_committed,
     |test| {
-        let line = long_data_migration(&test, "COMMIT;\n");
+        let line = long_data_migration(&test, "", "COMMIT;\n");
         let refused = test.fails(&["upgrade"], 1);
         let at = format!("migrations/1_events/up.sql:{line}: `COMMIT`");
         assert!(refused.stderr.contains(&at), "{at}\n{}", refused.stderr);
@@ -193,11 +195,11 @@ backend_test!(
             test.db.tracked_revisions().unwrap_or_default(),
             Vec::<String>::new()
         );
-        // A statement failing before the COMMIT is reached: refused for the COMMIT all
-        // the same, as the plan refuses a short file before anything runs.
-        let line = long_data_migration(&test, "INSERT INTO missing VALUES (1);\nCOMMIT;\n");
+        // A statement failing long before the COMMIT is reached: refused for the COMMIT
+        // all the same, as the plan refuses a short file before anything runs.
+        let line = long_data_migration(&test, "INSERT INTO missing VALUES (1);\n", "END;\n");
         let refused = test.fails(&["upgrade"], 1);
-        let at = format!("migrations/1_events/up.sql:{}: `COMMIT`", line + 1);
+        let at = format!("migrations/1_events/up.sql:{line}: `END`");
         assert!(refused.stderr.contains(&at), "{at}\n{}", refused.stderr);
         assert!(!test.db.tables().contains(&"events".to_owned()));
     }
@@ -208,6 +210,7 @@ backend_test!(
     |test| {
         long_data_migration(
             &test,
+            "",
             "SAVEPOINT half;\nDELETE FROM events;\nROLLBACK TO SAVEPOINT half;\nRELEASE SAVEPOINT half;\n",
         );
         test.ok(&["upgrade"]);

@@ -257,6 +257,10 @@ impl Backend for PostgresBackend {
         true
     }
 
+    fn checks_pending_scripts(&self) -> bool {
+        true
+    }
+
     fn stage_steps(&mut self, works: &[StepWork<'_>]) -> Result<(), BackendError> {
         self.staged.stage(&mut self.client, works)
     }

@@ -3,6 +3,7 @@
 //! into one message, and that message into the driver's buffer). The caller sends the
 //! last batch itself, with what must travel in its message (the record, `COMMIT`).
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::mpsc::sync_channel;
 
@@ -10,7 +11,9 @@ use postgres::Client;
 
 use super::error::script_failure;
 use crate::backend::error::BackendError;
-use crate::core::{batches, postgres_statements, sql_start};
+use crate::core::{
+    Script, batches, control_at, postgres_statements, sql_start, transaction_control,
+};
 
 /// Scripts up to this size go in one message, as they always did; longer ones in batches.
 pub(crate) const BATCH_BYTES: usize = 1 << 20;
@@ -28,43 +31,80 @@ pub(crate) struct Rest {
     pub prefix: &'static str,
 }
 
-/// Sends all but the last batch of `text` (from its SQL start), the first after `prefix`
-/// (`BEGIN`): in the transaction that began, nothing is committed until the caller's last
-/// message. A failure is the script's, placed in `text`.
+/// Sends all but the last batch of `script`'s text (from its SQL start), the first after
+/// `prefix` (`BEGIN`): in the transaction that began, nothing is committed until the
+/// caller's last message. A failure is the script's, placed in its text.
 ///
 /// The splitter finds the batches on a thread of its own, ahead of the batch being sent:
 /// its walk over the script then takes place while the server runs the batch before,
-/// rather than between batches.
+/// rather than between batches. A script started before its own lexing for transaction
+/// control was in (see [`crate::core::Script::facts_pending`]) has each statement's first
+/// words looked at too: a batch holding one that ends or opens the transaction is not
+/// sent, and the script fails with [`BackendError::TransactionControl`].
 pub(crate) fn send_ahead(
     client: &mut Client,
-    text: &str,
+    script: &Script,
     prefix: &'static str,
 ) -> Result<Rest, BackendError> {
+    let (origin, text) = (script.origin.as_str(), &*script.text);
     let start = sql_start(text);
     let mut rest = Rest {
         range: start..text.len(),
         prefix,
     };
+    // Unless the script started before its lexing was in, the planner already refused
+    // any transaction control in it.
+    let guarded = script.facts_pending();
     if text.len() - start <= BATCH_BYTES {
-        return Ok(rest);
+        let refused = if guarded {
+            transaction_control(script)
+        } else {
+            None
+        };
+        return match refused {
+            Some(found) => Err(BackendError::TransactionControl { found }),
+            None => Ok(rest),
+        };
     }
     std::thread::scope(|scope| {
         let (to_sender, from_splitter) = sync_channel(1);
         scope.spawn(move || {
-            for batch in batches(text, start, postgres_statements(text), BATCH_PIECE) {
+            let first_control = OnceCell::new();
+            let statements = postgres_statements(text).inspect(|range| {
+                if guarded
+                    && first_control.get().is_none()
+                    && let Some(found) = control_at(origin, text, range.clone())
+                {
+                    let _ = first_control.set((range.start, found));
+                }
+            });
+            for batch in batches(text, start, statements, BATCH_PIECE) {
+                let batch = match first_control.get() {
+                    Some((at, found)) if *at < batch.end => Err(found.clone()),
+                    _ => Ok(batch),
+                };
+                let refused = batch.is_err();
                 // The receiver is gone once a batch failed: nothing more to find.
-                if to_sender.send(batch).is_err() {
+                if to_sender.send(batch).is_err() || refused {
                     break;
                 }
             }
         });
         let mut batches = from_splitter.into_iter().peekable();
         while let Some(batch) = batches.next() {
+            let batch = batch.map_err(|found| BackendError::TransactionControl { found })?;
             if batches.peek().is_none() {
                 rest.range = batch;
                 break;
             }
-            send(client, text, batch, rest.prefix)?;
+            send(client, text, batch, rest.prefix).map_err(|failed| {
+                // As the planner would have, had it waited: the transaction control
+                // further on, not the statement that failed before it.
+                match transaction_control(script).filter(|_| guarded) {
+                    Some(found) => BackendError::TransactionControl { found },
+                    None => failed,
+                }
+            })?;
             rest.prefix = "";
         }
         Ok(rest)

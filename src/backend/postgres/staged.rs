@@ -202,7 +202,7 @@ impl StagedRecords {
         let (sent, script_end) = match work.script {
             Some(script) => {
                 // A long script goes ahead in batches; its last one travels with the record.
-                let ahead = match send_ahead(client, &script.text, BEGIN) {
+                let ahead = match send_ahead(client, script, BEGIN) {
                     Ok(ahead) => ahead,
                     Err(failure) => return self.abandon(client, failure),
                 };

@@ -58,7 +58,7 @@ impl PostgresBackend {
                 // BEGIN goes in the same message (a transaction begun in a multi-statement
                 // message outlives it): one round trip fewer per revision. A long script
                 // goes in batches, the last one here.
-                let rest = send_ahead(&mut self.client, &script.text, BEGIN)?;
+                let rest = send_ahead(&mut self.client, script, BEGIN)?;
                 let sent = format!("{}{}", rest.prefix, &script.text[rest.range.clone()]);
                 self.client.batch_execute(&sent).map_err(|error| {
                     script_failure(&error, &script.text, rest.range.start, rest.prefix)
