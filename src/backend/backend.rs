@@ -191,10 +191,10 @@ pub trait Backend {
 
     /// Whether [`Backend::run_step`] may be handed a transactional script whose long text
     /// is still being lexed for transaction control (see [`Script::facts_pending`]): it
-    /// then lets none of its statements end or open the transaction, and asks for the
-    /// lexing's finding once the script ran and before the record, failing with
-    /// [`BackendError::TransactionControl`] and nothing committed. The planner then need
-    /// not wait for the first step's lexing.
+    /// then lets no statement of such a text (any that [`Script::lexed_beside`], whether
+    /// its lexing is in by then or not) end or open the transaction, and fails with
+    /// [`BackendError::TransactionControl`], nothing committed, where the lexing finds one.
+    /// The planner then need not wait for the first step's lexing.
     fn checks_pending_scripts(&self) -> bool {
         false
     }

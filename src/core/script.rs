@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::checksum::Checksum;
 use super::directives::{DirectiveError, Directives};
-use super::script_facts::{Facts, Known};
+use super::script_facts::{BESIDE_FROM, Facts, Known};
 use super::transaction_control::TransactionControl;
 
 /// The SQL of one direction of one revision.
@@ -70,6 +70,15 @@ impl Script {
     /// meanwhile lets no statement of it end the transaction (see [`transaction_control`]).
     pub fn facts_pending(&self) -> bool {
         self.facts.pending()
+    }
+
+    /// Whether the checksum and the lexing of this text go on threads of their own (a
+    /// text over 1 MiB), so that a run may start it before they are in. A backend guards
+    /// every such transactional script against transaction control (see
+    /// `Backend::checks_pending_scripts`), whether or not they are in by then: another
+    /// thread may have asked for them between the plan and the run.
+    pub fn lexed_beside(&self) -> bool {
+        self.text.len() >= BESIDE_FROM
     }
 
     /// Whether the text holds anything besides white space and comments.

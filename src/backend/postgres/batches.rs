@@ -37,9 +37,9 @@ pub(crate) struct Rest {
 ///
 /// The splitter finds the batches on a thread of its own, ahead of the batch being sent:
 /// its walk over the script then takes place while the server runs the batch before,
-/// rather than between batches. A script started before its own lexing for transaction
-/// control was in (see [`crate::core::Script::facts_pending`]) has each statement's first
-/// words looked at too: a batch holding one that ends or opens the transaction is not
+/// rather than between batches. A script that may have started before its own lexing for
+/// transaction control was in (see [`crate::core::Script::lexed_beside`]) has each
+/// statement's first words looked at too: a batch holding one that ends or opens the transaction is not
 /// sent, and the script fails with [`BackendError::TransactionControl`].
 pub(crate) fn send_ahead(
     client: &mut Client,
@@ -52,19 +52,19 @@ pub(crate) fn send_ahead(
         range: start..text.len(),
         prefix,
     };
-    // Unless the script started before its lexing was in, the planner already refused
-    // any transaction control in it.
-    let guarded = script.facts_pending();
-    if text.len() - start <= BATCH_BYTES {
-        let refused = if guarded {
+    // A script that may have started before its lexing was in (see
+    // `Script::lexed_beside`); the planner refused any transaction control in the others.
+    let guarded = script.lexed_beside();
+    let refused = || {
+        let found = if guarded {
             transaction_control(script)
         } else {
             None
         };
-        return match refused {
-            Some(found) => Err(BackendError::TransactionControl { found }),
-            None => Ok(rest),
-        };
+        found.map(|found| BackendError::TransactionControl { found })
+    };
+    if text.len() - start <= BATCH_BYTES {
+        return refused().map_or(Ok(rest), Err);
     }
     std::thread::scope(|scope| {
         let (to_sender, from_splitter) = sync_channel(1);
@@ -97,14 +97,9 @@ pub(crate) fn send_ahead(
                 rest.range = batch;
                 break;
             }
-            send(client, text, batch, rest.prefix).map_err(|failed| {
-                // As the planner would have, had it waited: the transaction control
-                // further on, not the statement that failed before it.
-                match transaction_control(script).filter(|_| guarded) {
-                    Some(found) => BackendError::TransactionControl { found },
-                    None => failed,
-                }
-            })?;
+            // As the planner would have, had it waited: the transaction control further
+            // on, not the statement that failed before it.
+            send(client, text, batch, rest.prefix).map_err(|failed| refused().unwrap_or(failed))?;
             rest.prefix = "";
         }
         Ok(rest)

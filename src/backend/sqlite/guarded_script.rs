@@ -1,7 +1,7 @@
-//! Running a transactional script whose long text is still being lexed for transaction
-//! control (see [`Script::facts_pending`]): SQLite's authorizer refuses every statement
-//! that would end or open the transaction while it runs, and the lexing's finding is
-//! asked for once it ran, before the record is written. So the step fails, with nothing
+//! Running a transactional script whose long text may still be being lexed for
+//! transaction control (see [`Script::lexed_beside`]): SQLite's authorizer refuses every
+//! statement that would end or open the transaction while it runs, and the lexing's
+//! finding is asked for once it ran, before the record is written. So the step fails, with nothing
 //! committed, exactly where the planner would have refused it had it waited for the
 //! lexing; meanwhile a data migration of tens of megabytes was already running.
 
@@ -18,7 +18,7 @@ pub(super) fn run_transactional(
     script: &Script,
 ) -> Result<(), BackendError> {
     let script_failed = |failure| BackendError::Script { failure };
-    if !script.facts_pending() {
+    if !script.lexed_beside() {
         return run_script(conn, &script.text).map_err(script_failed);
     }
     let unguarded = |error: rusqlite::Error| BackendError::Database {

@@ -3,6 +3,7 @@
 //! `MIGRATE_REQUIRE_POSTGRES=1`.
 
 mod backend;
+mod guarded;
 mod introspect_pairs;
 mod migration_plan;
 mod no_transaction;

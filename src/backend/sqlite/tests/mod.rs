@@ -3,6 +3,7 @@
 
 mod busy;
 mod foreign_keys_off;
+mod guarded;
 mod introspect_pairs;
 mod journal;
 mod migration_plan;

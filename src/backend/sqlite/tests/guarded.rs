@@ -1,0 +1,77 @@
+//! A long transactional script is guarded against transaction control whenever it runs:
+//! the planner may have left its check to the run, and another thread may have asked for
+//! the lexing between the plan and the run (so whether it is still pending says nothing).
+
+use crate::backend::{Backend, BackendError, Record, SqliteBackend, StepWork, VersionTable};
+use crate::core::{AppliedRevision, CHECKSUM_ALGORITHM, Checksum, Script};
+
+fn long_script(middle: &str) -> Script {
+    let row = "INSERT INTO events (payload) VALUES ('one row of a long data migration');\n";
+    let half = row.repeat((1 << 20) / row.len() / 2 + 1);
+    let text = format!("CREATE TABLE events (payload TEXT);\n{half}{middle}{half}");
+    Script::new("migrations/1_events/up.sql", text).unwrap()
+}
+
+fn row(script: &Script) -> AppliedRevision {
+    AppliedRevision {
+        id: "1".parse().unwrap(),
+        slug: "events".into(),
+        up_checksum: script.checksum(),
+        down_checksum: None,
+        checksum_algorithm: CHECKSUM_ALGORITHM.into(),
+        up_sql: None,
+        down_sql: None,
+        applied_at: "2026-01-01T00:00:00.000000Z".into(),
+        duration_ms: 0,
+    }
+}
+
+fn tables(db: &mut SqliteBackend) -> Vec<String> {
+    let schema = db.introspect(&Default::default()).unwrap();
+    schema
+        .tables
+        .keys()
+        .map(|name| name.name.to_string())
+        .collect()
+}
+
+#[test]
+fn a_commit_in_a_long_script_whose_lexing_is_in_still_commits_nothing() {
+    let mut db = SqliteBackend::open_in_memory(VersionTable::default()).unwrap();
+    db.ensure_version_table().unwrap();
+    let script = long_script("COMMIT;\n");
+    let row = row(&script);
+    assert!(script.lexed_beside() && !script.facts_pending());
+    let error = db
+        .run_step(StepWork {
+            script: Some(&script),
+            record: Record::Insert(&row),
+        })
+        .unwrap_err();
+    let BackendError::TransactionControl { found } = error else {
+        panic!("transaction control expected: {error}");
+    };
+    assert_eq!(found.statement, "COMMIT");
+    assert!(db.applied().unwrap().is_empty());
+    assert!(!tables(&mut db).contains(&"events".to_owned()));
+}
+
+#[test]
+fn a_long_script_with_savepoints_runs_under_the_guard() {
+    let mut db = SqliteBackend::open_in_memory(VersionTable::default()).unwrap();
+    db.ensure_version_table().unwrap();
+    let script = long_script("SAVEPOINT s;\nDELETE FROM events;\nROLLBACK TO s;\nRELEASE s;\n");
+    let made = || row(&script);
+    db.run_step(StepWork {
+        script: Some(&script),
+        record: Record::InsertMade {
+            id: &"1".parse().unwrap(),
+            make: &made,
+        },
+    })
+    .unwrap();
+    let applied = db.applied().unwrap();
+    assert_eq!(applied.len(), 1);
+    assert_eq!(applied[0].up_checksum, Checksum::of_text(&script.text));
+    assert!(tables(&mut db).contains(&"events".to_owned()));
+}
