@@ -78,15 +78,15 @@ impl Context {
             return Ok(directory);
         };
         let options = self.read_options();
-        let pending = directory.history.revisions().iter().any(|revision| {
-            revision.up.facts_pending() || revision.down.as_ref().is_some_and(Script::facts_pending)
+        let long = directory.history.revisions().iter().any(|revision| {
+            revision.up.lexed_beside() || revision.down.as_ref().is_some_and(Script::lexed_beside)
         });
-        if !pending {
+        if !long {
             cache.store(&self.settings.dir, options, &directory, read_since);
             return Ok(directory);
         }
-        // A long script is still being hashed: the run may start it meanwhile (see
-        // `Script::facts_pending`), and the directory is remembered once it is hashed.
+        // A long script is hashed beside the run, which may start it meanwhile (see
+        // `Script::lexed_beside`): the directory is remembered once it is hashed.
         let (cache, dir, read) = (cache.clone(), self.settings.dir.clone(), directory.clone());
         let storing = thread::spawn(move || cache.store(&dir, options, &read, read_since));
         self.remembering

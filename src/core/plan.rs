@@ -65,8 +65,8 @@ pub struct PlanOptions {
     /// The run checks the first step's script for transaction control itself, before it
     /// commits anything (the engine sets this when its backend does: see
     /// `Backend::checks_pending_scripts`). The plan then does not wait for that script's
-    /// lexing while it is still going on (a long text: see [`Script::facts_pending`]),
-    /// unless another step's finding refuses the plan anyway.
+    /// lexing when it is a long text's (see [`Script::lexed_beside`]), unless another
+    /// step's finding refuses the plan anyway.
     pub first_step_checked_by_run: bool,
 }
 
@@ -188,7 +188,7 @@ fn refuse_transaction_control(plan: Plan, options: PlanOptions) -> Result<Plan, 
                 .steps
                 .first()
                 .and_then(script)
-                .is_some_and(Script::facts_pending),
+                .is_some_and(Script::lexed_beside),
     );
     let found_after: Vec<_> = plan.steps[left_to_run..]
         .iter()

@@ -43,10 +43,13 @@ impl Facts {
     /// a thread of their own when it is long.
     pub(crate) fn of(origin: &str, text: &Arc<str>) -> Self {
         if text.len() < BESIDE_FROM {
-            return Self::known(pass(origin, text));
+            return Self::known(Known {
+                checksum: Checksum::of_text(text),
+                control: find_transaction_control(origin, text),
+            });
         }
         let (origin, text) = (origin.to_owned(), Arc::clone(text));
-        let coming = std::thread::spawn(move || pass(&origin, &text));
+        let coming = std::thread::spawn(move || long_pass(&origin, &text));
         Self(Arc::new(Cell {
             known: OnceLock::new(),
             coming: Mutex::new(Some(coming)),
@@ -76,14 +79,9 @@ impl Facts {
     }
 }
 
-/// The pass itself; on a long text the checksum and the lexing go on two threads.
-fn pass(origin: &str, text: &str) -> Known {
-    if text.len() < BESIDE_FROM {
-        return Known {
-            checksum: Checksum::of_text(text),
-            control: find_transaction_control(origin, text),
-        };
-    }
+/// The pass over a long text: the checksum and the lexing on two threads, so that both are
+/// in soon after the run starts (or soon, for a caller who waits for them).
+fn long_pass(origin: &str, text: &str) -> Known {
     std::thread::scope(|scope| {
         let checksum = scope.spawn(|| Checksum::of_text(text));
         let control = find_transaction_control(origin, text);

@@ -174,19 +174,5 @@ mod tests {
             let _ = find_transaction_control("up.sql", &text);
         }
 
-        /// A long script sent batch by batch is checked statement by statement: the first
-        /// statement `control_at` flags is what the whole-text search finds.
-        #[test]
-        fn statement_by_statement_finds_what_the_whole_text_search_finds(
-            parts in proptest::collection::vec(
-                "(SELECT 1|commit|BEGIN IMMEDIATE|rollback to s|end transaction|COMMIT PREPARED 'x'|'a;b')",
-                0..6,
-            ),
-        ) {
-            let text: String = parts.iter().map(|s| format!("{s};\n")).collect();
-            let one_by_one = postgres_statements(&text)
-                .find_map(|range| control_at("up.sql", &text, range));
-            prop_assert_eq!(one_by_one, find_transaction_control("up.sql", &text));
-        }
     }
 }

@@ -14,14 +14,14 @@ use crate::core::{
 pub(super) const STAGE_AHEAD: usize = 64;
 
 /// Tells the backend which steps come next, if it takes them; not a step whose script is
-/// still being hashed (see [`run_one`]): its row waits for the checksum.
+/// hashed beside its run (see [`run_one`]): its row waits for the checksum.
 pub(super) fn stage(backend: &mut dyn Backend, steps: &[Step]) -> Result<(), BackendError> {
     if !backend.stages_steps() {
         return Ok(());
     }
     let steps: Vec<&Step> = steps
         .iter()
-        .filter(|step| !step_script(step).is_some_and(Script::facts_pending))
+        .filter(|step| !step_script(step).is_some_and(Script::lexed_beside))
         .collect();
     let rows: Vec<Option<AppliedRevision>> = steps.iter().map(|step| row_of(step)).collect();
     let works: Vec<StepWork<'_>> = steps
@@ -58,13 +58,13 @@ pub(super) fn work_of<'a>(step: &'a Step, row: Option<&'a AppliedRevision>) -> S
     }
 }
 
-/// Runs one step with its record. A transactional up script whose long text is still
-/// being hashed and lexed starts at once on a backend that checks such scripts itself
-/// (see [`Backend::checks_pending_scripts`]): its row, which holds the checksum, is made
-/// once the script ran.
+/// Runs one step with its record. A transactional up script whose long text is hashed and
+/// lexed on threads of its own starts at once on a backend that checks such scripts
+/// itself (see [`Backend::checks_pending_scripts`]): its row, which holds the checksum, is
+/// made once the script ran.
 pub(super) fn run_one(backend: &mut dyn Backend, step: &Step) -> Result<(), BackendError> {
     if let Action::Apply { up, down } = &step.action
-        && up.facts_pending()
+        && up.lexed_beside()
         && !up.directives.no_transaction
         && backend.checks_pending_scripts()
     {

@@ -2,28 +2,15 @@
 //! the planner may have left its check to the run, and another thread may have asked for
 //! the lexing between the plan and the run (so whether it is still pending says nothing).
 
+use super::support::row;
 use crate::backend::{Backend, BackendError, Record, SqliteBackend, StepWork, VersionTable};
-use crate::core::{AppliedRevision, CHECKSUM_ALGORITHM, Checksum, Script};
+use crate::core::{Checksum, Script};
 
 fn long_script(middle: &str) -> Script {
     let row = "INSERT INTO events (payload) VALUES ('one row of a long data migration');\n";
     let half = row.repeat((1 << 20) / row.len() / 2 + 1);
     let text = format!("CREATE TABLE events (payload TEXT);\n{half}{middle}{half}");
     Script::new("migrations/1_events/up.sql", text).unwrap()
-}
-
-fn row(script: &Script) -> AppliedRevision {
-    AppliedRevision {
-        id: "1".parse().unwrap(),
-        slug: "events".into(),
-        up_checksum: script.checksum(),
-        down_checksum: None,
-        checksum_algorithm: CHECKSUM_ALGORITHM.into(),
-        up_sql: None,
-        down_sql: None,
-        applied_at: "2026-01-01T00:00:00.000000Z".into(),
-        duration_ms: 0,
-    }
 }
 
 fn tables(db: &mut SqliteBackend) -> Vec<String> {

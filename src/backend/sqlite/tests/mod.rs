@@ -10,3 +10,4 @@ mod migration_plan;
 mod no_transaction;
 mod script;
 mod snapshot_steps;
+mod support;

@@ -1,25 +1,12 @@
 //! `-- migrate:no-transaction` scripts on SQLite: statements run one at a time, a failure
 //! leaves a dirty mark, and writing the revision's record clears it.
 
+use super::support::row;
 use crate::backend::{Backend, BackendError, Record, SqliteBackend, StepWork, VersionTable};
-use crate::core::{AppliedRevision, CHECKSUM_ALGORITHM, Location, Script};
+use crate::core::{Location, Script};
 
 fn script(text: &str) -> Script {
     Script::new("migrations/1_test/up.sql", text).unwrap()
-}
-
-fn row(script: &Script) -> AppliedRevision {
-    AppliedRevision {
-        id: "1".parse().unwrap(),
-        slug: "test".into(),
-        up_checksum: script.checksum(),
-        down_checksum: None,
-        checksum_algorithm: CHECKSUM_ALGORITHM.into(),
-        up_sql: Some(script.text.clone()),
-        down_sql: None,
-        applied_at: "2026-01-01T00:00:00.000000Z".into(),
-        duration_ms: 0,
-    }
 }
 
 fn apply(db: &mut SqliteBackend, script: &Script) -> Result<(), BackendError> {
