@@ -5,9 +5,10 @@
 
 use rusqlite::Connection;
 
+use super::support::row;
 use crate::backend::sqlite_introspect::introspect;
 use crate::backend::{Backend, BackendError, Record, SqliteBackend, StepWork, VersionTable};
-use crate::core::{AppliedRevision, CHECKSUM_ALGORITHM, Script};
+use crate::core::{AppliedRevision, Script};
 use crate::schema::{Flavor, IntrospectOptions, Renames, plan_migration};
 
 const HEAD: &str = "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT);\n\
@@ -26,13 +27,7 @@ fn apply(db: &mut SqliteBackend, text: &str) -> Result<(), BackendError> {
     let row = AppliedRevision {
         id: "2".parse().unwrap(),
         slug: "change".into(),
-        up_checksum: script.checksum(),
-        down_checksum: None,
-        checksum_algorithm: CHECKSUM_ALGORITHM.into(),
-        up_sql: Some(script.text.clone()),
-        down_sql: None,
-        applied_at: "2026-01-01T00:00:00.000000Z".into(),
-        duration_ms: 0,
+        ..row(&script)
     };
     db.run_step(StepWork {
         script: Some(&script),
