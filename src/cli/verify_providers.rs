@@ -38,6 +38,15 @@ pub fn providers(context: &Context, databases: &VerifyDatabases) -> anyhow::Resu
     Ok(out)
 }
 
+/// Whether the providers are cheap enough to make while the directory is read: on a
+/// server named by URL, one `CREATE DATABASE`, which the reading then hides. A container,
+/// or a cluster of the machine's own binaries, takes seconds to start and as long to
+/// stop: a directory that fails to read would make the user wait for both.
+pub fn cheap_to_make(context: &Context, databases: &VerifyDatabases) -> bool {
+    matches!(databases.backend, Some(BackendChoice::Sqlite))
+        || postgres_sources(context, databases).url.is_some()
+}
+
 /// Where PostgreSQL may come from: `--postgres-url`, else a PostgreSQL `--database-url`,
 /// else Docker or the machine's own binaries.
 fn postgres_sources(context: &Context, databases: &VerifyDatabases) -> PostgresSources {

@@ -19,7 +19,7 @@ use crate::cli::exit;
 use crate::cli::verify_args::{Jobs, VerifyArgs, VerifyDatabases};
 use crate::cli::verify_checksums::ChecksumCheck;
 use crate::cli::verify_output;
-use crate::cli::verify_providers::providers;
+use crate::cli::verify_providers::{Selection, cheap_to_make, providers};
 use crate::cli::verify_result::Verification;
 use crate::cli::verify_snapshot::{SnapshotCheck, check_snapshot};
 use crate::cli::{verify_merge, verify_walks};
@@ -47,7 +47,7 @@ pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
 /// Walks the history (or the shard of it asked for) on each backend; the checks made once
 /// per run (sum file, base) are a shard's only when it is the first.
 fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
-    let (directory, checksums) = load(context)?;
+    let ((directory, checksums), selection) = load_and_provide(context, &args.databases)?;
     let history = &directory.history;
     let options = VerifyOptions {
         from: args.from.as_deref().map(str::parse).transpose()?,
@@ -59,7 +59,6 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         locks: args.locks,
         read_every_step: args.read_every_step,
     };
-    let selection = providers(context, &args.databases)?;
     let mut reports = Vec::new();
     let mut lint = Vec::new();
     for mut provider in selection.providers {
@@ -117,13 +116,12 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
 
 /// `migrate snapshot`: writes the schema at head of each backend.
 pub fn snapshot(context: &Context, databases: &VerifyDatabases) -> anyhow::Result<u8> {
-    let (directory, _) = load(context)?;
+    let ((directory, _), selection) = load_and_provide(context, databases)?;
     let options = VerifyOptions {
         introspect: context.settings.introspect.clone(),
         table: context.settings.table.clone(),
         ..VerifyOptions::default()
     };
-    let selection = providers(context, databases)?;
     for note in &selection.notes {
         println!("{note}");
     }
@@ -154,6 +152,28 @@ fn history_for<'a>(
     };
     let again = Directory::load_ignoring_sum(&context.settings.dir, options)?;
     Ok(Cow::Owned(again.history))
+}
+
+/// The directory (see [`load`]) and the scratch databases' providers, made while the
+/// directory is read where that is cheap (see [`cheap_to_make`]): a server's first
+/// `CREATE DATABASE` then costs no time of its own. A directory that fails to read is
+/// the error reported, whatever the providers did.
+fn load_and_provide(
+    context: &Context,
+    databases: &VerifyDatabases,
+) -> anyhow::Result<((Directory, ChecksumCheck), Selection)> {
+    if !cheap_to_make(context, databases) {
+        let loaded = load(context)?;
+        return Ok((loaded, providers(context, databases)?));
+    }
+    std::thread::scope(|scope| {
+        let making = scope.spawn(|| providers(context, databases));
+        let loaded = load(context);
+        let made = making
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        Ok((loaded?, made?))
+    })
 }
 
 /// The directory, and what its sum file says; a sum file that disagrees is a finding of
