@@ -1,4 +1,5 @@
-//! PostgreSQL from the machine's own server binaries: a throwaway cluster in a temp dir,
+//! PostgreSQL from the machine's own server binaries: a throwaway cluster in a temp dir
+//! (in memory where the machine has room: see `memory_dir`),
 //! on a free loopback port, stopped and removed on drop and on Ctrl-C.
 
 use std::net::TcpListener;
@@ -8,6 +9,7 @@ use std::process::{Command, Output};
 
 use super::error::ProvisionError;
 use super::interrupt::OnInterrupt;
+use super::memory_dir::cluster_parent;
 use super::pg_bindir::find_bindir;
 use super::postgres_server::PostgresServer;
 use super::scratch::{Provider, Scratch};
@@ -105,11 +107,16 @@ struct Cluster {
 }
 
 impl Cluster {
-    /// Makes the temp dir and runs initdb in it.
+    /// Makes the temp dir, in memory where there is room (see `memory_dir`), and runs
+    /// initdb in it.
     fn init(bindir: PathBuf) -> Result<Self, ProvisionError> {
-        let dir = tempfile::Builder::new()
-            .prefix("migrate-pg.")
-            .tempdir()
+        let mut builder = tempfile::Builder::new();
+        builder.prefix("migrate-pg.");
+        let made = match cluster_parent() {
+            Some(parent) => builder.tempdir_in(parent).or_else(|_| builder.tempdir()),
+            None => builder.tempdir(),
+        };
+        let dir = made
             .map_err(|error| failed(format!("cannot make a temp dir: {error}")))?
             .keep();
         let mut cluster = Self {

@@ -9,6 +9,7 @@ mod interrupt;
 #[cfg(test)]
 mod interrupt_tests;
 mod local_postgres;
+mod memory_dir;
 mod pg_bindir;
 mod postgres_server;
 #[cfg(test)]

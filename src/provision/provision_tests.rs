@@ -156,6 +156,9 @@ fn local_binaries_run_a_cluster_and_remove_its_dir() {
     round_trip(&mut provider);
     let dir = provider.dir().to_path_buf();
     assert!(dir.join("data").is_dir());
+    if let Some(memory) = super::memory_dir::cluster_parent() {
+        assert!(dir.starts_with(&memory), "{} is not in {}", dir.display(), memory.display());
+    }
     drop(provider);
     assert!(!dir.exists(), "{} is still there", dir.display());
 }
