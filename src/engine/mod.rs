@@ -55,7 +55,7 @@ pub use startup::{
 pub use startup_error::Error;
 pub use step_work::now_rfc3339;
 pub use verify::{Event, verify};
-pub use verify_jobs::{SPLIT_FROM, auto_jobs};
+pub use verify_jobs::auto_jobs;
 pub use verify_merge::{MergeError, MergedWalk, ShardPart, merge_shards};
 pub use verify_options::VerifyOptions;
 pub use verify_report::{QuickCheck, RevisionVerdict, Status, StepLock, WalkReport};

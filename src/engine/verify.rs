@@ -182,7 +182,7 @@ pub fn verify(
         on_event(Event::Judged(&outcome.verdict));
         verdicts.push(outcome.verdict);
     }
-    let head = match !up_failed && end == revisions.len() {
+    let head = match !up_failed && end == revisions.len() && !options.skip_head {
         true => Some(known(&mut walk, &mut scratch, before)?),
         false => None,
     };

@@ -26,4 +26,7 @@ pub struct VerifyOptions {
     /// even where the database proves a down undid its up without reading it (see
     /// `verify_quick`). Comparing histories sets it, for each revision's schema.
     pub read_every_step: bool,
+    /// The caller has no use for the schema at head (no snapshot to compare it with): the
+    /// walk leaves it unread, and its report's `head` is `None` as after a failed up.
+    pub skip_head: bool,
 }

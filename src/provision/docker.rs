@@ -181,6 +181,10 @@ impl Provider for DockerPostgres {
     ) -> Result<Scratch, ProvisionError> {
         self.server.copy(source, table)
     }
+
+    fn database_cost(&self) -> Duration {
+        self.server.database_cost()
+    }
 }
 
 /// `name:tag` (`latest` when no tag is given, as Docker does), refusing what `docker`

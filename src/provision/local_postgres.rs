@@ -6,6 +6,7 @@ use std::net::TcpListener;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::Duration;
 
 use super::error::ProvisionError;
 use super::interrupt::OnInterrupt;
@@ -87,6 +88,10 @@ impl Provider for LocalPostgres {
         table: &VersionTable,
     ) -> Result<Scratch, ProvisionError> {
         self.server.copy(source, table)
+    }
+
+    fn database_cost(&self) -> Duration {
+        self.server.database_cost()
     }
 }
 

@@ -2,6 +2,7 @@
 //! `DROP DATABASE` after; the database the URL names is never touched.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// The command a scratch server's container runs: speed over durability, since the
 /// server is thrown away (the local binaries' cluster is started with the same settings).
@@ -24,6 +25,10 @@ use super::interrupt::{OnInterrupt, hold_interrupts};
 use super::scratch::{Provider, Scratch};
 use crate::backend::{Dialect, PostgresBackend, VersionTable, redact, with_database};
 
+/// What a database costs on a server not asked yet: about what one on disk takes (see
+/// `memory_dir`).
+pub(super) const UNMEASURED_DATABASE_COST: Duration = Duration::from_millis(150);
+
 /// Makes databases on one server.
 pub struct PostgresServer {
     url: String,
@@ -32,6 +37,8 @@ pub struct PostgresServer {
     /// The database [`Self::check`] made, kept for the first [`Provider::create`]: making
     /// and dropping one costs a verify a tenth of a second or more.
     spare: Option<Made>,
+    /// How long making the first database took, connection included.
+    first_made_in: Option<Duration>,
 }
 
 /// A database made on the server, not yet opened; dropped from the server with it.
@@ -81,6 +88,7 @@ impl PostgresServer {
             url: url.to_owned(),
             origin: origin.to_owned(),
             spare: None,
+            first_made_in: None,
         }
     }
 
@@ -141,6 +149,10 @@ impl Provider for PostgresServer {
         source.reopen(Box::new(PostgresBackend::connect(&url, table.clone())?));
         copied
     }
+
+    fn database_cost(&self) -> Duration {
+        self.first_made_in.unwrap_or(UNMEASURED_DATABASE_COST)
+    }
 }
 
 impl PostgresServer {
@@ -156,6 +168,7 @@ impl PostgresServer {
             ),
             None => format!("CREATE DATABASE {quoted}"),
         };
+        let started = Instant::now();
         let mut admin = self.admin()?;
         // Until its cleanup is registered below, an interrupt waits: else a database made
         // just as the signal came would stay on the user's server.
@@ -179,6 +192,7 @@ impl PostgresServer {
             OnInterrupt::register(move || drop_database(&server, &name))
         };
         drop(making);
+        self.first_made_in.get_or_insert(started.elapsed());
         Ok(Made {
             name,
             server: self.url.clone(),

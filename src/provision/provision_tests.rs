@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
+use std::time::Duration;
 
 use super::*;
 use crate::backend::{Record, StepWork, VersionTable};
@@ -95,6 +96,13 @@ fn a_server_url_gives_scratch_databases_on_it() {
         "{}",
         provider.describe()
     );
+    // Measured when the provider made its first database, not the guess for a server
+    // not asked yet (what `verify --jobs auto` weighs a split against).
+    let cost = provider.database_cost();
+    assert!(
+        cost > Duration::ZERO && cost != super::postgres_server::UNMEASURED_DATABASE_COST,
+        "{cost:?}"
+    );
     round_trip(provider.as_mut());
 }
 
@@ -157,7 +165,12 @@ fn local_binaries_run_a_cluster_and_remove_its_dir() {
     let dir = provider.dir().to_path_buf();
     assert!(dir.join("data").is_dir());
     if let Some(memory) = super::memory_dir::cluster_parent() {
-        assert!(dir.starts_with(&memory), "{} is not in {}", dir.display(), memory.display());
+        assert!(
+            dir.starts_with(&memory),
+            "{} is not in {}",
+            dir.display(),
+            memory.display()
+        );
     }
     drop(provider);
     assert!(!dir.exists(), "{} is still there", dir.display());

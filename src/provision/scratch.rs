@@ -1,5 +1,7 @@
 //! A scratch database: a fresh, empty database that is thrown away when dropped.
 
+use std::time::Duration;
+
 use crate::backend::{Backend, Dialect, VersionTable};
 
 use super::error::ProvisionError;
@@ -25,6 +27,14 @@ pub trait Provider {
         source: &mut Scratch,
         table: &VersionTable,
     ) -> Result<Scratch, ProvisionError>;
+
+    /// What one more database costs, as measured here (a server's first
+    /// `CREATE DATABASE`, with its connection); zero where a database is a temp file.
+    /// `verify --jobs auto` splits a history only where the shards save more than their
+    /// databases cost.
+    fn database_cost(&self) -> Duration {
+        Duration::ZERO
+    }
 }
 
 /// A database made for one job, removed on drop.

@@ -2,6 +2,7 @@
 //! scratch databases, on the one PostgreSQL server or in the one temp dir.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use crate::backend::{Dialect, VersionTable};
 
@@ -57,5 +58,9 @@ impl Provider for SharedHandle<'_, '_> {
         table: &VersionTable,
     ) -> Result<Scratch, ProvisionError> {
         self.shared.lock().copy(source, table)
+    }
+
+    fn database_cost(&self) -> Duration {
+        self.shared.lock().database_cost()
     }
 }

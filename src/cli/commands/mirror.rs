@@ -32,6 +32,8 @@ pub fn verify(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
         data: super::verify::data_options(context, args),
         locks: args.locks,
         read_every_step: args.read_every_step,
+        // Compared across the two backends.
+        skip_head: false,
     };
     let mut providers = mirror_providers(context, &args.databases)?;
     let human = args.format == Format::Human;

@@ -21,7 +21,7 @@ use crate::cli::verify_checksums::ChecksumCheck;
 use crate::cli::verify_output;
 use crate::cli::verify_providers::{Selection, cheap_to_make, providers};
 use crate::cli::verify_result::Verification;
-use crate::cli::verify_snapshot::{SnapshotCheck, check_snapshot};
+use crate::cli::verify_snapshot::{SnapshotCheck, check_snapshot, needs_head};
 use crate::cli::{verify_merge, verify_walks};
 
 pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
@@ -58,18 +58,25 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         data: data_options(context, args),
         locks: args.locks,
         read_every_step: args.read_every_step,
+        // Set for each backend below.
+        skip_head: false,
     };
     let mut reports = Vec::new();
     let mut lint = Vec::new();
     for mut provider in selection.providers {
-        let history = history_for(context, &directory, provider.dialect())?;
-        lint.push(lint_for(context, &history, provider.dialect()));
+        let dialect = provider.dialect();
+        let history = history_for(context, &directory, dialect)?;
+        lint.push(lint_for(context, &history, dialect));
+        let options = VerifyOptions {
+            skip_head: !needs_head(context, dialect, args.update_snapshots),
+            ..options.clone()
+        };
         let run = (&*history, &options);
         let jobs = match args.jobs {
             Some(Jobs::Count(jobs)) => jobs.get(),
             Some(Jobs::Auto) | None => {
                 let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-                auto_jobs(history.len(), &options, cores)
+                auto_jobs(history.len(), &options, cores, provider.database_cost())
             }
         };
         reports.push(match (args.shard, jobs) {
