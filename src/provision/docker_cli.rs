@@ -4,7 +4,7 @@
 
 use super::error::ProvisionError;
 use super::interrupt::OnInterrupt;
-use super::postgres_server::SCRATCH_SERVER_COMMAND;
+use super::postgres_server::{SCRATCH_MEMORY, SCRATCH_PGDATA, SCRATCH_SERVER_COMMAND};
 use std::process::Command;
 
 /// Makes sure `image` is here, pulling it only when it is not: nothing goes to the
@@ -38,6 +38,8 @@ pub(super) struct CliContainer {
 
 impl CliContainer {
     pub(super) fn run(image: &str) -> Result<Self, ProvisionError> {
+        let memory = format!("--tmpfs={SCRATCH_MEMORY}");
+        let pgdata = format!("--env=PGDATA={SCRATCH_PGDATA}");
         let mut args = vec![
             "run",
             "--detach",
@@ -48,6 +50,8 @@ impl CliContainer {
             // What the official image needs to start without a password of our choosing.
             "--env=POSTGRES_PASSWORD=migrate",
             "--env=POSTGRES_HOST_AUTH_METHOD=trust",
+            &memory,
+            &pgdata,
             image,
         ];
         args.extend(SCRATCH_SERVER_COMMAND);

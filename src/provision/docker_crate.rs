@@ -2,14 +2,14 @@
 //! to the engine's API directly: the crate pulls what is missing, waits for the server's
 //! "ready" line, and removes the container when it is dropped.
 
-use testcontainers::core::{IntoContainerPort, WaitFor};
+use testcontainers::core::{IntoContainerPort, Mount, WaitFor};
 use testcontainers::runners::SyncRunner;
 use testcontainers::{Container, GenericImage, ImageExt};
 
 use super::docker_cli::remove;
 use super::error::ProvisionError;
 use super::interrupt::OnInterrupt;
-use super::postgres_server::SCRATCH_SERVER_COMMAND;
+use super::postgres_server::{SCRATCH_MEMORY, SCRATCH_PGDATA, SCRATCH_SERVER_COMMAND};
 
 /// A running container, removed by the crate on drop, and by the `docker` command on Ctrl-C
 /// or SIGTERM (the signal handler cannot reach the crate's client).
@@ -34,6 +34,8 @@ impl CrateContainer {
             .with_label("org.migrate.scratch", "true")
             .with_env_var("POSTGRES_PASSWORD", "migrate")
             .with_env_var("POSTGRES_HOST_AUTH_METHOD", "trust")
+            .with_mount(Mount::tmpfs_mount(SCRATCH_MEMORY))
+            .with_env_var("PGDATA", SCRATCH_PGDATA)
             .with_cmd(SCRATCH_SERVER_COMMAND)
             .start()
             .map_err(|error| ProvisionError::docker_failed(format!("testcontainers: {error}")))?;

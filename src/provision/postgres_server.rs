@@ -18,6 +18,14 @@ pub(super) const SCRATCH_SERVER_COMMAND: [&str; 9] = [
     "max_connections=200",
 ];
 
+/// Where a scratch server's container keeps its cluster: a tmpfs, as the local binaries'
+/// cluster is in memory (see `memory_dir`), with the cluster in a folder inside it
+/// ([`SCRATCH_PGDATA`], the official image's and ours' `PGDATA`), which initdb makes: the
+/// mount's root is root's, and initdb, run as the image's `postgres` user, may not take
+/// over a folder it does not own.
+pub(super) const SCRATCH_MEMORY: &str = "/var/lib/postgresql/scratch";
+pub(super) const SCRATCH_PGDATA: &str = "/var/lib/postgresql/scratch/data";
+
 use postgres::Client;
 
 use super::error::ProvisionError;

@@ -120,6 +120,26 @@ fn container_round_trip(test: &str, client: DockerClient, described_as: &str) {
     assert!(description.contains(described_as), "{description}");
     round_trip(&mut provider);
     let id = provider.container_id().to_owned();
+    // The cluster is in memory: a tmpfs (named by `--tmpfs`, or a mount of the crate's)
+    // holding PGDATA.
+    let configured = Command::new("docker")
+        .args([
+            "inspect",
+            "--format",
+            "{{json .HostConfig.Tmpfs}} {{range .Mounts}}{{.Type}}:{{.Destination}} {{end}}{{json .Config.Env}}",
+            &id,
+        ])
+        .output()
+        .unwrap();
+    let configured = String::from_utf8_lossy(&configured.stdout);
+    let memory = super::postgres_server::SCRATCH_MEMORY;
+    assert!(
+        configured.contains(&format!("\"{memory}\""))
+            || configured.contains(&format!("tmpfs:{memory} ")),
+        "{configured}"
+    );
+    let pgdata = format!("PGDATA={}", super::postgres_server::SCRATCH_PGDATA);
+    assert!(configured.contains(&pgdata), "{configured}");
     drop(provider);
     let inspect = Command::new("docker")
         .args(["inspect", &id])
