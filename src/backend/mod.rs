@@ -33,6 +33,8 @@ mod record;
 mod row_digest;
 mod sql_value;
 pub mod sqlite;
+#[cfg(test)]
+pub(crate) mod test_rows;
 mod url;
 mod version_table;
 

@@ -264,17 +264,30 @@ fn long_up(id: &str, tail: &str) -> Script {
     Script::new(format!("{id}/up.sql"), text).unwrap()
 }
 
-#[test]
-fn a_long_first_script_is_left_to_the_run_that_checks_it() {
+/// Revisions 1 and 2, 1's up a long script ending in a COMMIT; 2's up a long one ending
+/// in `second` when given.
+fn two_long_ups(second: Option<&str>) -> History {
     let mut revisions: Vec<Revision> = ["1", "2"].iter().map(|id| revision(id)).collect();
     revisions[0].up = long_up("1", "commit;\n");
-    let history = History::new(revisions).unwrap();
-    let head: Target = "head".parse().unwrap();
-    let checked_by_run = PlanOptions {
+    if let Some(tail) = second {
+        revisions[1].up = long_up("2", tail);
+    }
+    History::new(revisions).unwrap()
+}
+
+/// What the engine asks when the backend checks a long first script as it runs it.
+fn checked_by_run() -> PlanOptions {
+    PlanOptions {
         first_step_checked_by_run: true,
         ..PlanOptions::default()
-    };
-    let plan = plan_upgrade(&history, &[], &head, checked_by_run).unwrap();
+    }
+}
+
+#[test]
+fn a_long_first_script_is_left_to_the_run_that_checks_it() {
+    let history = two_long_ups(None);
+    let head: Target = "head".parse().unwrap();
+    let plan = plan_upgrade(&history, &[], &head, checked_by_run()).unwrap();
     assert_eq!(ids(&plan), ["1", "2"]);
     let Action::Apply { up, .. } = &plan.steps[0].action else {
         panic!("an up step first")
@@ -290,16 +303,9 @@ fn a_long_first_script_is_left_to_the_run_that_checks_it() {
 
 #[test]
 fn a_long_script_after_the_first_is_checked_by_the_plan_with_the_first() {
-    let mut revisions: Vec<Revision> = ["1", "2"].iter().map(|id| revision(id)).collect();
-    revisions[0].up = long_up("1", "commit;\n");
-    revisions[1].up = long_up("2", "begin;\n");
-    let history = History::new(revisions).unwrap();
+    let history = two_long_ups(Some("begin;\n"));
     let head: Target = "head".parse().unwrap();
-    let checked_by_run = PlanOptions {
-        first_step_checked_by_run: true,
-        ..PlanOptions::default()
-    };
-    let error = plan_upgrade(&history, &[], &head, checked_by_run).unwrap_err();
+    let error = plan_upgrade(&history, &[], &head, checked_by_run()).unwrap_err();
     let PlanError::TransactionControl { found } = error else {
         panic!("transaction control expected: {error}");
     };

@@ -7,8 +7,9 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::*;
+use crate::backend::test_rows::script_row;
 use crate::backend::{Record, StepWork, VersionTable};
-use crate::core::{AppliedRevision, CHECKSUM_ALGORITHM, Script};
+use crate::core::Script;
 use crate::schema::IntrospectOptions;
 
 /// Set to `1` (as CI does) to make an unavailable PostgreSQL source fail the tests instead
@@ -47,17 +48,7 @@ fn round_trip(provider: &mut dyn Provider) {
         "CREATE TABLE trips (id int PRIMARY KEY);",
     )
     .unwrap();
-    let row = AppliedRevision {
-        id: "1".parse().unwrap(),
-        slug: "trips".into(),
-        up_checksum: script.checksum(),
-        down_checksum: None,
-        checksum_algorithm: CHECKSUM_ALGORITHM.into(),
-        up_sql: Some(script.text.clone()),
-        down_sql: None,
-        applied_at: "2026-01-01T00:00:00Z".into(),
-        duration_ms: 0,
-    };
+    let row = script_row("1", &script);
     backend
         .run_step(StepWork {
             script: Some(&script),

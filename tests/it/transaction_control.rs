@@ -44,15 +44,7 @@ backend_test!(
             refused.stderr
         );
         // Nothing ran, not even the revision before it.
-        assert!(
-            !test.db.tables().contains(&"users".to_owned()),
-            "{:?}",
-            test.db.tables()
-        );
-        assert_eq!(
-            test.db.tracked_revisions().unwrap_or_default(),
-            Vec::<String>::new()
-        );
+        assert_nothing_committed(&test, "users");
         // `--sql` and `--dry-run` plan the same steps, so they refuse too.
         test.fails(&["upgrade", "--dry-run"], 1);
         // Up to the revision before it: nothing of the second runs, so nothing is refused.
@@ -152,6 +144,19 @@ backend_test!(verify_reports_the_commit_as_a_failed_up, |test| {
     assert!(detail.contains("-- migrate:no-transaction"), "{detail}");
 });
 
+/// Neither `table` nor any tracking row exists: the run committed nothing.
+fn assert_nothing_committed(test: &Test, table: &str) {
+    assert!(
+        !test.db.tables().contains(&table.to_owned()),
+        "{:?}",
+        test.db.tables()
+    );
+    assert_eq!(
+        test.db.tracked_revisions().unwrap_or_default(),
+        Vec::<String>::new()
+    );
+}
+
 /// A data migration long enough that the run starts it while its text is still being
 /// hashed and lexed (over a MiB): `early` after its first statement, `middle` halfway
 /// through its inserts; the line `middle` starts on.
@@ -186,15 +191,7 @@ backend_test!(
             "{}",
             refused.stderr
         );
-        assert!(
-            !test.db.tables().contains(&"events".to_owned()),
-            "{:?}",
-            test.db.tables()
-        );
-        assert_eq!(
-            test.db.tracked_revisions().unwrap_or_default(),
-            Vec::<String>::new()
-        );
+        assert_nothing_committed(&test, "events");
         // A statement failing long before the COMMIT is reached: refused for the COMMIT
         // all the same, as the plan refuses a short file before anything runs.
         let line = long_data_migration(&test, "INSERT INTO missing VALUES (1);\n", "END;\n");

@@ -10,7 +10,7 @@ use postgres::{Client, NoTls};
 use crate::backend::{
     Backend, BackendError, PostgresBackend, Record, SqlFailure, StepWork, VersionTable,
 };
-use crate::core::{AppliedRevision, CHECKSUM_ALGORITHM, Script};
+use crate::core::Script;
 
 /// The server tests run against.
 pub const URL_VARIABLE: &str = "MIGRATE_TEST_POSTGRES_URL";
@@ -124,19 +124,7 @@ pub fn script(text: &str) -> Script {
     Script::new("migrations/1_test/up.sql", text).unwrap()
 }
 
-pub fn row(id: &str, script: &Script) -> AppliedRevision {
-    AppliedRevision {
-        id: id.parse().unwrap(),
-        slug: format!("step_{id}"),
-        up_checksum: script.checksum(),
-        down_checksum: None,
-        checksum_algorithm: CHECKSUM_ALGORITHM.into(),
-        up_sql: Some(script.text.clone()),
-        down_sql: None,
-        applied_at: "2026-01-01T00:00:00Z".into(),
-        duration_ms: 0,
-    }
-}
+pub(crate) use crate::backend::test_rows::script_row as row;
 
 pub fn connect(db: &TestDb) -> PostgresBackend {
     PostgresBackend::connect(&db.url, VersionTable::default()).unwrap()

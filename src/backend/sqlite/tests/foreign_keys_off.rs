@@ -5,8 +5,8 @@
 
 use rusqlite::Connection;
 
-use super::support::row;
 use crate::backend::sqlite_introspect::introspect;
+use crate::backend::test_rows::script_row;
 use crate::backend::{Backend, BackendError, Record, SqliteBackend, StepWork, VersionTable};
 use crate::core::{AppliedRevision, Script};
 use crate::schema::{Flavor, IntrospectOptions, Renames, plan_migration};
@@ -27,7 +27,7 @@ fn apply(db: &mut SqliteBackend, text: &str) -> Result<(), BackendError> {
     let row = AppliedRevision {
         id: "2".parse().unwrap(),
         slug: "change".into(),
-        ..row(&script)
+        ..script_row("1", &script)
     };
     db.run_step(StepWork {
         script: Some(&script),

@@ -2,7 +2,7 @@
 //! the planner may have left its check to the run, and another thread may have asked for
 //! the lexing between the plan and the run (so whether it is still pending says nothing).
 
-use super::support::row;
+use crate::backend::test_rows::script_row;
 use crate::backend::{Backend, BackendError, Record, SqliteBackend, StepWork, VersionTable};
 use crate::core::{Checksum, Script};
 
@@ -27,7 +27,7 @@ fn a_commit_in_a_long_script_whose_lexing_is_in_still_commits_nothing() {
     let mut db = SqliteBackend::open_in_memory(VersionTable::default()).unwrap();
     db.ensure_version_table().unwrap();
     let script = long_script("COMMIT;\n");
-    let row = row(&script);
+    let row = script_row("1", &script);
     assert!(script.lexed_beside() && !script.facts_pending());
     let error = db
         .run_step(StepWork {
@@ -48,7 +48,7 @@ fn a_long_script_with_savepoints_runs_under_the_guard() {
     let mut db = SqliteBackend::open_in_memory(VersionTable::default()).unwrap();
     db.ensure_version_table().unwrap();
     let script = long_script("SAVEPOINT s;\nDELETE FROM events;\nROLLBACK TO s;\nRELEASE s;\n");
-    let made = || row(&script);
+    let made = || script_row("1", &script);
     db.run_step(StepWork {
         script: Some(&script),
         record: Record::InsertMade {

@@ -10,4 +10,3 @@ mod migration_plan;
 mod no_transaction;
 mod script;
 mod snapshot_steps;
-mod support;

@@ -1,7 +1,7 @@
 //! `-- migrate:no-transaction` scripts on SQLite: statements run one at a time, a failure
 //! leaves a dirty mark, and writing the revision's record clears it.
 
-use super::support::row;
+use crate::backend::test_rows::script_row;
 use crate::backend::{Backend, BackendError, Record, SqliteBackend, StepWork, VersionTable};
 use crate::core::{Location, Script};
 
@@ -10,7 +10,7 @@ fn script(text: &str) -> Script {
 }
 
 fn apply(db: &mut SqliteBackend, script: &Script) -> Result<(), BackendError> {
-    let row = row(script);
+    let row = script_row("1", script);
     db.run_step(StepWork {
         script: Some(script),
         record: Record::Insert(&row),
@@ -61,7 +61,7 @@ fn a_failure_is_marked_at_its_line_and_a_stamp_clears_the_mark() {
         Some("CREATE INDEX t_b ON t (b);")
     );
     assert!(db.applied().unwrap().is_empty());
-    let stamp = row(&failed);
+    let stamp = script_row("1", &failed);
     db.run_step(StepWork {
         script: None,
         record: Record::Insert(&stamp),
