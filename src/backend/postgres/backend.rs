@@ -14,7 +14,7 @@ use super::lock::{acquire, release};
 use super::options::PostgresOptions;
 use super::progress::{clear_mark, dirty_marks, read_marks};
 use super::read_ahead::ReadAhead;
-use super::setup::{create_missing_tables, schema_of, table_exists};
+use super::setup::{create_missing_tables, present, schema_of, table_exists};
 use super::staged::{StagedOutcome, StagedRecords};
 use super::tracking::{Books, read_foreign, read_quoted, read_rows};
 use crate::backend::backend::{Backend, StepWork};
@@ -88,7 +88,16 @@ impl PostgresBackend {
         {
             return Ok(Vec::new());
         }
-        let rows = read_rows(&mut self.client, &self.table, columns).map_err(fail)?;
+        self.read_rows_of_existing(columns)
+    }
+
+    /// The tracking rows, `columns` of each, from the table known to exist.
+    fn read_rows_of_existing(
+        &mut self,
+        columns: Columns,
+    ) -> Result<Vec<AppliedRevision>, BackendError> {
+        let rows = read_rows(&mut self.client, &self.table, columns)
+            .map_err(|e| tracking(&self.table, message(&e)))?;
         sorted_applied(rows).map_err(|e| tracking(&self.table, e))
     }
 
@@ -186,10 +195,21 @@ impl Backend for PostgresBackend {
     }
 
     fn read_ahead(&mut self) {
-        self.ahead = ReadAhead {
-            marks: dirty_marks(&mut self.client, &self.table).ok(),
-            rows: self.read_applied(Columns::WithoutTexts).ok(),
+        // One question for both tables: each round trip is a good part of a no-op.
+        let Ok(present) = present(&mut self.client, &self.table) else {
+            return;
         };
+        let marks = if present.progress {
+            read_marks(&mut self.client, &ProgressTable::beside(&self.table)).ok()
+        } else {
+            Some(Vec::new())
+        };
+        let rows = if present.tracking {
+            self.read_rows_of_existing(Columns::WithoutTexts).ok()
+        } else {
+            Some(Vec::new())
+        };
+        self.ahead = ReadAhead { marks, rows };
     }
 
     fn read_table(

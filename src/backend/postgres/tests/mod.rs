@@ -7,6 +7,7 @@ mod guarded;
 mod introspect_pairs;
 mod migration_plan;
 mod no_transaction;
+mod read_ahead;
 mod staged;
 pub(crate) mod support;
 mod tls;
