@@ -270,3 +270,59 @@ fn a_terminated_verify_drops_its_scratch_databases_from_the_server() {
         "a scratch database is left on the server"
     );
 }
+
+/// A verify that runs to its end, findings and all, leaves none of its scratch databases
+/// on the server: neither its shards' (`--jobs 2`) nor the copy it goes on with after a
+/// down that fails (made from a template database whose session has just closed).
+#[test]
+fn a_finished_verify_leaves_no_scratch_database_on_the_server() {
+    let Some(test) = Test::empty(Kind::Postgres, "finished_verify") else {
+        return;
+    };
+    for n in 1..=4 {
+        let down = if n == 2 {
+            "DROP TABLE no_such_table;\n"
+        } else {
+            ""
+        };
+        test.write(
+            &format!("migrations/2024010100000{n}_t{n}/up.sql"),
+            format!("CREATE TABLE t{n} (id integer);\n"),
+        );
+        test.write(
+            &format!("migrations/2024010100000{n}_t{n}/down.sql"),
+            format!("{down}DROP TABLE t{n};\n"),
+        );
+    }
+    let child = test
+        .command(&[
+            "verify",
+            "--backend",
+            "postgres",
+            "--postgres-url",
+            &test.db.url,
+            "--jobs",
+            "2",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pattern = format!("migrate\\_verify\\_{}\\_%", child.id());
+    let output = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("20240101000002") && stdout.contains("✓ 20240101000003"),
+        "the down of 2 failed and the walk went on: {stdout}"
+    );
+    let mut server = migrate::backend::PostgresBackend::connect_session(&test.db.url).unwrap();
+    let left: i64 = server
+        .query_one(
+            "SELECT count(*) FROM pg_database WHERE datname LIKE $1",
+            &[&pattern],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 0, "a scratch database is left on the server");
+}

@@ -38,31 +38,29 @@ impl PostgresBackend {
         table: VersionTable,
         options: &PostgresOptions,
     ) -> Result<Self, BackendError> {
-        let ConnectUrl {
-            mut config,
+        let Session {
+            mut client,
             target,
-            tls,
-        } = ConnectUrl::parse(url)?;
-        if config.get_application_name().is_none() {
-            config.application_name(APPLICATION_NAME);
-        }
-        let dump = DumpSource::new(url, config.get_password());
-        let connect_error = |text: String| BackendError::Connect {
-            target: target.clone(),
-            message: scrub(&text, config.get_password()),
-        };
-        let connected = match make_connector(&tls).map_err(connect_error)? {
-            None => config.connect(NoTls),
-            Some(connector) => config.connect(connector),
-        };
-        let mut client = connected.map_err(|error| connect_error(message(&error)))?;
+            password,
+        } = Session::open(url)?;
         options
             .apply(&mut client)
-            .map_err(|error| connect_error(message(&error)))?;
+            .map_err(|error| BackendError::Connect {
+                target: target.clone(),
+                message: scrub(&message(&error), password.as_deref()),
+            })?;
         let mut backend = Self::new(client, table, Some(target))?;
         backend.options = *options;
-        backend.dump = dump;
+        backend.dump = DumpSource::new(url, password.as_deref());
         Ok(backend)
+    }
+
+    /// A session on a URL, connected as [`Self::connect`] connects (TLS, password,
+    /// `application_name`) but with no question asked of the server: for work outside
+    /// any database's migrations, such as making and dropping scratch databases, where
+    /// the round trip that names the database and its lock would be wasted.
+    pub fn connect_session(url: &str) -> Result<Client, BackendError> {
+        Ok(Session::open(url)?.client)
     }
 
     /// Migrates through a connection the application already holds; its session settings
@@ -121,6 +119,41 @@ impl PostgresBackend {
             ahead: ReadAhead::default(),
             options: PostgresOptions::default(),
             database: database_name,
+        })
+    }
+}
+
+/// A connected session, with what messages and backups need of its URL.
+struct Session {
+    client: Client,
+    target: String,
+    password: Option<Vec<u8>>,
+}
+
+impl Session {
+    fn open(url: &str) -> Result<Self, BackendError> {
+        let ConnectUrl {
+            mut config,
+            target,
+            tls,
+        } = ConnectUrl::parse(url)?;
+        if config.get_application_name().is_none() {
+            config.application_name(APPLICATION_NAME);
+        }
+        let password = config.get_password().map(<[u8]>::to_vec);
+        let connect_error = |text: String| BackendError::Connect {
+            target: target.clone(),
+            message: scrub(&text, config.get_password()),
+        };
+        let connected = match make_connector(&tls).map_err(connect_error)? {
+            None => config.connect(NoTls),
+            Some(connector) => config.connect(connector),
+        };
+        let client = connected.map_err(|error| connect_error(message(&error)))?;
+        Ok(Self {
+            client,
+            target,
+            password,
         })
     }
 }
