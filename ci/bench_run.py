@@ -92,7 +92,7 @@ def run_peer(argv, cwd, env=None):
     return elapsed, rss
 
 
-def paired_runs(reps, ours, floor, peers=None):
+def paired_runs(reps, ours, floor, peers=None, settle=None):
     """Runs ours, the floor and each peer by turns, so all see the same machine: on a
     shared one, speed drifts over minutes, and a block of our runs then a block of the
     floor's would measure the drift. Each turn starts one further along the list (ours,
@@ -100,7 +100,8 @@ def paired_runs(reps, ours, floor, peers=None):
     last command, or always last. Returns (ours, floor, ratio, peers): medians of the
     times and of the ratio within each turn, peak RSS the highest seen; peers maps each
     peer's name to the same for it (ratio: ours over the peer's), or to its failure. A
-    peer that fails or times out is left out of the turns after it."""
+    peer that fails or times out is left out of the turns after it. settle, if given, runs
+    before each command, untimed."""
     peers = dict(peers or {})
     turns, peer_turns, failed = [], {name: [] for name in peers}, {}
     for turn in range(reps):
@@ -108,6 +109,8 @@ def paired_runs(reps, ours, floor, peers=None):
         shift = turn % len(order)
         seen = {}
         for name, once in order[shift:] + order[:shift]:
+            if settle:
+                settle()
             try:
                 seen[name] = once()
             except bench_peers.PeerFailed as failure:

@@ -14,7 +14,7 @@ use super::lock::{acquire, release};
 use super::options::PostgresOptions;
 use super::progress::{clear_mark, dirty_marks, read_marks};
 use super::read_ahead::ReadAhead;
-use super::setup::{create_missing_tables, present, schema_of, table_exists};
+use super::setup::{Present, create_missing_tables, present, schema_of, table_exists};
 use super::staged::{StagedOutcome, StagedRecords};
 use super::tracking::{Books, read_foreign, read_quoted, read_rows};
 use crate::backend::backend::{Backend, StepWork};
@@ -66,6 +66,9 @@ pub struct PostgresBackend {
     pub(super) dump: DumpSource,
     /// Read on the connecting thread, for a no-op check (see [`Backend::read_ahead`]).
     pub(super) ahead: ReadAhead,
+    /// What existed of the bookkeeping when the connection was opened, asked in the same
+    /// message as the database's name; for [`Backend::read_ahead`] only, right after.
+    pub(super) present_at_open: Option<Present>,
 }
 
 impl PostgresBackend {
@@ -150,6 +153,8 @@ impl Backend for PostgresBackend {
 
     fn lock(&mut self, timeout: Option<Duration>) -> Result<(), BackendError> {
         self.ahead = ReadAhead::default();
+        // Whatever runs under the lock may make or drop the tables.
+        self.present_at_open = None;
         if self.locked {
             return Ok(());
         }
@@ -195,9 +200,13 @@ impl Backend for PostgresBackend {
     }
 
     fn read_ahead(&mut self) {
-        // One question for both tables: each round trip is a good part of a no-op.
-        let Ok(present) = present(&mut self.client, &self.table) else {
-            return;
+        // Each round trip is a good part of a no-op: what exists was asked on opening.
+        let present = match self.present_at_open.take() {
+            Some(present) => present,
+            None => match present(&mut self.client, &self.table) {
+                Ok(present) => present,
+                Err(_) => return,
+            },
         };
         let marks = if present.progress {
             read_marks(&mut self.client, &ProgressTable::beside(&self.table)).ok()

@@ -2,6 +2,7 @@
 //! session's settings), or adopting an application's connection; either way, what the
 //! target is called in messages and which advisory lock key guards its migrations.
 
+use postgres::types::Type;
 use postgres::{Client, NoTls};
 
 use super::backend::PostgresBackend;
@@ -12,7 +13,7 @@ use super::introspect::CatalogStatements;
 use super::lock::lock_key;
 use super::options::PostgresOptions;
 use super::read_ahead::ReadAhead;
-use super::setup::DEFAULT_SCHEMA;
+use super::setup::{DEFAULT_SCHEMA, Present, presence_columns, presence_parameters};
 use super::staged::StagedRecords;
 use super::tls_connect::make_connector;
 use crate::backend::error::BackendError;
@@ -76,14 +77,29 @@ impl PostgresBackend {
         mut table: VersionTable,
         target: Option<String>,
     ) -> Result<Self, BackendError> {
+        let schema = table
+            .schema
+            .get_or_insert_with(|| DEFAULT_SCHEMA.to_owned())
+            .clone();
+        // What exists of the bookkeeping comes in the same message: a no-op run asks
+        // nothing else before its rows (see `read_ahead`).
+        let [_, tracking, progress] = presence_parameters(&table);
         let row = client
             .query_typed_one(
-                "SELECT current_database(), current_user, \
-                        coalesce(host(inet_server_addr()), '<local socket>'), \
-                        coalesce(inet_server_port(), 5432)",
-                &[],
+                &format!(
+                    "SELECT current_database(), current_user, \
+                            coalesce(host(inet_server_addr()), '<local socket>'), \
+                            coalesce(inet_server_port(), 5432), {}",
+                    presence_columns(1)
+                ),
+                &[
+                    (&schema, Type::TEXT),
+                    (&tracking, Type::TEXT),
+                    (&progress, Type::TEXT),
+                ],
             )
             .map_err(|error| database(&error))?;
+        let present = Present::from_row(&row, 4).map_err(|error| database(&error))?;
         let column = |index: usize| -> Result<String, BackendError> {
             row.try_get(index).map_err(|error| database(&error))
         };
@@ -99,10 +115,7 @@ impl PostgresBackend {
                 )
             }
         };
-        let schema = table
-            .schema
-            .get_or_insert_with(|| DEFAULT_SCHEMA.to_owned());
-        let lock_key = lock_key(&database_name, schema, &table.name);
+        let lock_key = lock_key(&database_name, &schema, &table.name);
         Ok(Self {
             dump: DumpSource::new(&target, None),
             client,
@@ -117,6 +130,7 @@ impl PostgresBackend {
             staged: StagedRecords::default(),
             held: None,
             ahead: ReadAhead::default(),
+            present_at_open: Some(present),
             options: PostgresOptions::default(),
             database: database_name,
         })

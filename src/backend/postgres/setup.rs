@@ -18,6 +18,7 @@ pub(crate) fn schema_of(table: &VersionTable) -> &str {
 }
 
 /// What exists of the bookkeeping, read in one round trip.
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Present {
     pub(crate) schema: bool,
     pub(crate) tracking: bool,
@@ -27,36 +28,69 @@ pub(crate) struct Present {
 /// Whether relation `$name` exists in schema `$schema` (both parameter numbers), looked up
 /// by name in the catalog caches: an `EXISTS` over a join of `pg_class` and `pg_namespace`
 /// took a fresh session about 1 ms to plan, more than the rest of a no-op's queries
-/// together. The server quotes the bound names itself (`format`'s `%I`). As every read of
-/// the tracking table, it fails when the schema exists but the role may not use it.
+/// together. The server quotes the bound names itself (`format`'s `%I`). NULL where the
+/// schema exists but the role may not use it (`to_regclass` would fail there), which
+/// [`Present`] takes as existing: the reads that follow then fail with the server's own
+/// message, as they did.
 fn relation_exists(schema: usize, name: usize) -> String {
+    let namespace = format!("pg_catalog.to_regnamespace(${schema}::text)");
     format!(
-        "pg_catalog.to_regclass(pg_catalog.format('%I.%I', ${schema}::text, ${name}::text)) IS NOT NULL"
+        "CASE WHEN {namespace} IS NULL THEN false \
+         WHEN pg_catalog.has_schema_privilege({namespace}, 'USAGE') THEN \
+         pg_catalog.to_regclass(pg_catalog.format('%I.%I', ${schema}::text, ${name}::text)) IS NOT NULL END"
     )
+}
+
+/// The columns that say what exists of `table`'s bookkeeping, for a query whose
+/// parameters `first`, `first + 1` and `first + 2` are [`presence_parameters`].
+pub(crate) fn presence_columns(first: usize) -> String {
+    format!(
+        "pg_catalog.to_regnamespace(${first}::text) IS NOT NULL, {}, {}",
+        relation_exists(first, first + 1),
+        relation_exists(first, first + 2)
+    )
+}
+
+/// The schema, the tracking table's and the progress table's names, as
+/// [`presence_columns`] binds them.
+pub(crate) fn presence_parameters(table: &VersionTable) -> [String; 3] {
+    [
+        schema_of(table).to_owned(),
+        table.name.clone(),
+        ProgressTable::beside(table).name().to_owned(),
+    ]
+}
+
+impl Present {
+    /// Read from a row's columns `first..first + 3`, made by [`presence_columns`].
+    pub(crate) fn from_row(row: &postgres::Row, first: usize) -> Result<Self, postgres::Error> {
+        let exists = |index: usize| -> Result<bool, postgres::Error> {
+            Ok(row
+                .try_get::<_, Option<bool>>(first + index)?
+                .unwrap_or(true))
+        };
+        Ok(Self {
+            schema: exists(0)?,
+            tracking: exists(1)?,
+            progress: exists(2)?,
+        })
+    }
 }
 
 pub(crate) fn present(
     client: &mut Client,
     table: &VersionTable,
 ) -> Result<Present, postgres::Error> {
-    let progress = ProgressTable::beside(table);
+    let [schema, tracking, progress] = presence_parameters(table);
     let row = client.query_typed_one(
-        &format!(
-            "SELECT pg_catalog.to_regnamespace($1::text) IS NOT NULL, {}, {}",
-            relation_exists(1, 2),
-            relation_exists(1, 3)
-        ),
+        &format!("SELECT {}", presence_columns(1)),
         &[
-            (&schema_of(table), Type::TEXT),
-            (&table.name.as_str(), Type::TEXT),
-            (&progress.name(), Type::TEXT),
+            (&schema, Type::TEXT),
+            (&tracking, Type::TEXT),
+            (&progress, Type::TEXT),
         ],
     )?;
-    Ok(Present {
-        schema: row.try_get(0)?,
-        tracking: row.try_get(1)?,
-        progress: row.try_get(2)?,
-    })
+    Present::from_row(&row, 0)
 }
 
 /// Creates the tracking table's schema and the table, each only if it is missing, and
@@ -101,16 +135,15 @@ pub(crate) fn create_progress_table(
     Ok(progress)
 }
 
-/// Whether table `name` exists in `schema`.
+/// Whether table `name` exists in `schema` (or may not be looked at: see [`Present`]).
 pub(crate) fn table_exists(
     client: &mut Client,
     schema: &str,
     name: &str,
 ) -> Result<bool, postgres::Error> {
-    client
-        .query_typed_one(
-            &format!("SELECT {}", relation_exists(1, 2)),
-            &[(&schema, Type::TEXT), (&name, Type::TEXT)],
-        )?
-        .try_get(0)
+    let row = client.query_typed_one(
+        &format!("SELECT {}", relation_exists(1, 2)),
+        &[(&schema, Type::TEXT), (&name, Type::TEXT)],
+    )?;
+    Ok(row.try_get::<_, Option<bool>>(0)?.unwrap_or(true))
 }

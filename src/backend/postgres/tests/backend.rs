@@ -227,6 +227,30 @@ fn a_schema_of_ones_own_is_enough() {
     assert!(exists(&db, "app.migrate_history"));
 }
 
+/// A role that may not use the tracking table's schema connects (asking what exists
+/// must not fail there), and reading the rows says what the server refused.
+#[test]
+fn a_schema_one_may_not_use_fails_on_reading_not_on_connecting() {
+    let Some(db) = TestDb::create("a_schema_one_may_not_use") else {
+        return;
+    };
+    db.client()
+        .batch_execute("CREATE SCHEMA books; CREATE TABLE books.migrate_history (id int);")
+        .unwrap();
+    let role = LoginRole::create(&db, "outsider", "");
+    let table = VersionTable {
+        schema: Some("books".into()),
+        name: DEFAULT_TABLE.into(),
+    };
+    let mut backend = PostgresBackend::connect(&role.url, table).unwrap();
+    backend.read_ahead();
+    let error = backend.applied().unwrap_err().to_string();
+    assert!(
+        error.contains("permission denied for schema books"),
+        "{error}"
+    );
+}
+
 #[test]
 fn a_missing_schema_is_created() {
     let Some(db) = TestDb::create("a_missing_schema_is_created") else {
