@@ -248,6 +248,12 @@ def verdicts(backend, size, command, ours, floor, ratio):
     return "PASS" if all(checks) else "MISS"
 
 
+def chosen(args, backends):
+    """The backends --backends names, of those at hand."""
+    names = {name.strip() for name in args.backends.split(",")}
+    return [backend for backend in backends if backend.name in names]
+
+
 def bench_size(args, server, peers, size, report, lines):
     """N generated migrations on each backend: ours, the floor and the peers by turns."""
     folder = tempfile.mkdtemp(prefix=f"migrate-bench-{size}-")
@@ -256,7 +262,7 @@ def bench_size(args, server, peers, size, report, lines):
                     migrations], check=True)
     names = sorted(os.listdir(migrations))
     places = bench_peers.prepare(peers, folder, migrations)
-    backends = [Sqlite(folder)] + ([Postgres(folder, server)] if server else [])
+    backends = chosen(args, [Sqlite(folder)] + ([Postgres(folder, server)] if server else []))
     reps = 1 if size >= 10000 else args.reps
     for backend in backends:
         rows = measure(backend, args.binary, args.floor, folder, names, reps, args.verify_max,
@@ -284,7 +290,7 @@ def bench_large_file(args, server, peers, count, report, lines):
     """One revision of `count` INSERTs on each backend: ours, the floor and the peers."""
     folder, file_bytes, floor_sql = bench_large.generate(count)
     places = bench_peers.prepare(peers, folder, os.path.join(folder, "migrations"))
-    for backend in [Sqlite(folder)] + ([Postgres(folder, server)] if server else []):
+    for backend in chosen(args, [Sqlite(folder)] + ([Postgres(folder, server)] if server else [])):
         beside = bench_peers.runners(peers, places, backend, "large file", run_peer)
         ours, floor, ratio, stats = bench_large.measure(backend, args.binary, folder, floor_sql,
                                                         min(args.reps, 3), run,
@@ -345,6 +351,11 @@ def main():
     parser.add_argument("--peer-timeout", type=float, default=600,
                         help="seconds after which a peer's command is stopped and its cell "
                              "marked as such")
+    parser.add_argument("--backends", default="sqlite,postgres",
+                        help="which backends to measure (postgres needs a server, see the top); "
+                             "at 10,000 revisions SQLite itself reparses a schema of thousands "
+                             "of tables at every statement, and takes hours, floor and peers "
+                             "alike: `--sizes 10000 --backends postgres`")
     parser.add_argument("--markdown", action="store_true",
                         help="also print the comparison with the peers as the README's tables")
     args = parser.parse_args()
