@@ -24,11 +24,8 @@ It prints a table (wall time, per-migration overhead, ratio to the floor, max RS
 PASS/MISS against the targets) and writes the same as JSON to target/bench/.
 Timings are medians of --reps runs, ours and the floor's taken by turns; the ratio is the
 median of the ratios within each pair. The ratio, not the seconds, is what to compare.
-On PostgreSQL every timed command starts on a server with nothing left to write: a
-CHECKPOINT (untimed) before each, and after making each fresh database. Else a command
-that drops a database (verify drops its scratch databases, and PostgreSQL 15's DROP
-DATABASE waits for a checkpoint) wrote out what the commands before it left in memory:
-10,000 buffers of the floor's and the peers' databases, 100 ms, in a 0.3 s column.
+Every timed command starts with nothing left to write (ci/bench_run.py's settle: `sync`,
+and a CHECKPOINT on the server), so that none pays for what another wrote.
 
 With the peers installed (ci/install-peers.sh; --peers, default target/peers) it times
 sqlx, refinery, diesel and Alembic in the same turns on the same migrations, each in its
@@ -46,7 +43,6 @@ import tempfile
 import time
 
 import bench_large
-import bench_run
 import bench_peers
 import bench_table
 from bench_run import GNU_TIME, PEER_TIMEOUT, SERVER, harness_seconds, paired_runs, run, run_peer
@@ -68,9 +64,6 @@ def script(folder, names, file, name):
 class Backend:
     def __init__(self, name, folder):
         self.name, self.folder = name, folder
-
-    def settle(self):
-        """Before each timed command: nothing to do but on a server."""
 
 
 class Sqlite(Backend):
@@ -110,15 +103,9 @@ class Postgres(Backend):
         self.created.append(name)
         quiet = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
         subprocess.run(["psql", "-q", self.server, "-c", f'DROP DATABASE IF EXISTS "{name}"',
-                        "-c", f'CREATE DATABASE "{name}"', "-c", "CHECKPOINT"], check=True,
-                       stdout=subprocess.DEVNULL, env=quiet)
+                        "-c", f'CREATE DATABASE "{name}"'], check=True, stdout=subprocess.DEVNULL, env=quiet)
         url = f"{self.server.split('?')[0].rsplit('/', 1)[0]}/{name}?{PLAIN}"
         return url, ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-X", url]
-
-    def settle(self):
-        """Writes out what earlier commands left in the server's memory (see the top)."""
-        subprocess.run(["psql", "-q", self.server, "-c", "CHECKPOINT"], check=True,
-                       stdout=subprocess.DEVNULL)
 
     def scratch_server(self):
         """The server verify makes its scratch databases on, over the same transport."""
@@ -193,9 +180,6 @@ def measure(backend, binary, floor_binary, folder, names, reps, verify_max, peer
 
     def beside(column):
         return bench_peers.runners(installed, places, backend, column, run_peer, head_urls)
-
-    def paired_runs(*args):
-        return bench_run.paired_runs(*args, settle=backend.settle)
 
     rows = {}
     rows["upgrade"] = paired_runs(reps, ours_up, floor_up, beside("upgrade"))
@@ -294,8 +278,7 @@ def bench_large_file(args, server, peers, count, report, lines):
         beside = bench_peers.runners(peers, places, backend, "large file", run_peer)
         ours, floor, ratio, stats = bench_large.measure(backend, args.binary, folder, floor_sql,
                                                         min(args.reps, 3), run,
-                                                        lambda *a: paired_runs(*a, beside,
-                                                                               settle=backend.settle))
+                                                        lambda *a: paired_runs(*a, beside))
         if isinstance(backend, Postgres):
             backend.cleanup()
         text, record = bench_large.line(backend.name, count, file_bytes, ours, floor, ratio)

@@ -32,15 +32,26 @@ def end_server_work():
                        check=True, stdout=subprocess.DEVNULL)
 
 
+def settle():
+    """Writes back what earlier commands wrote, so that none pays for another's: `sync`
+    for files (a large file's 80 MB database), and on the server a CHECKPOINT, since
+    PostgreSQL 15's DROP DATABASE waits for one: verify's drop of its scratch database
+    wrote out the floor's and the peers' databases (10,000 buffers, 100 ms of a 0.3 s
+    column, seen in the server's log)."""
+    os.sync()
+    if SERVER[0]:
+        subprocess.run(["psql", "-qX", SERVER[0], "-c", "CHECKPOINT"], check=True,
+                       stdout=subprocess.DEVNULL)
+
+
 def timed(argv, cwd, stdin=None, env=None, timeout=None):
     """Runs a command; returns (seconds, max RSS in KiB, exit code, stderr), the exit code
     None when it ran out of time (it is killed with its children, and the server work it
-    left ended). Untimed, `sync` first writes back what earlier commands wrote (a large
-    file's 80 MB database), so that none pays for another's.
+    left ended). Untimed, it first settles what earlier commands left (see settle).
 
     The peak RSS comes from GNU time, which measures the command alone: a child's
     ru_maxrss seen from here would include this Python process, copied at fork."""
-    os.sync()
+    settle()
     with tempfile.NamedTemporaryFile("r") as rss_file:
         stdin_file = open(stdin) if stdin else subprocess.DEVNULL
         wrapped = [GNU_TIME, "-q", "-f", "%M", "-o", rss_file.name, *argv]
@@ -92,7 +103,7 @@ def run_peer(argv, cwd, env=None):
     return elapsed, rss
 
 
-def paired_runs(reps, ours, floor, peers=None, settle=None):
+def paired_runs(reps, ours, floor, peers=None):
     """Runs ours, the floor and each peer by turns, so all see the same machine: on a
     shared one, speed drifts over minutes, and a block of our runs then a block of the
     floor's would measure the drift. Each turn starts one further along the list (ours,
@@ -100,8 +111,7 @@ def paired_runs(reps, ours, floor, peers=None, settle=None):
     last command, or always last. Returns (ours, floor, ratio, peers): medians of the
     times and of the ratio within each turn, peak RSS the highest seen; peers maps each
     peer's name to the same for it (ratio: ours over the peer's), or to its failure. A
-    peer that fails or times out is left out of the turns after it. settle, if given, runs
-    before each command, untimed."""
+    peer that fails or times out is left out of the turns after it."""
     peers = dict(peers or {})
     turns, peer_turns, failed = [], {name: [] for name in peers}, {}
     for turn in range(reps):
@@ -109,8 +119,6 @@ def paired_runs(reps, ours, floor, peers=None, settle=None):
         shift = turn % len(order)
         seen = {}
         for name, once in order[shift:] + order[:shift]:
-            if settle:
-                settle()
             try:
                 seen[name] = once()
             except bench_peers.PeerFailed as failure:
