@@ -2,7 +2,6 @@
 //! session's settings), or adopting an application's connection; either way, what the
 //! target is called in messages and which advisory lock key guards its migrations.
 
-use postgres::types::Type;
 use postgres::{Client, NoTls};
 
 use super::backend::PostgresBackend;
@@ -13,7 +12,7 @@ use super::introspect::CatalogStatements;
 use super::lock::lock_key;
 use super::options::PostgresOptions;
 use super::read_ahead::ReadAhead;
-use super::setup::{DEFAULT_SCHEMA, Present, presence_columns, presence_parameters};
+use super::setup::{DEFAULT_SCHEMA, Present, bind_presence, presence_columns, presence_parameters};
 use super::staged::StagedRecords;
 use super::tls_connect::make_connector;
 use crate::backend::error::BackendError;
@@ -83,7 +82,7 @@ impl PostgresBackend {
             .clone();
         // What exists of the bookkeeping comes in the same message: a no-op run asks
         // nothing else before its rows (see `read_ahead`).
-        let [_, tracking, progress] = presence_parameters(&table);
+        let parameters = presence_parameters(&table);
         let row = client
             .query_typed_one(
                 &format!(
@@ -92,11 +91,7 @@ impl PostgresBackend {
                             coalesce(inet_server_port(), 5432), {}",
                     presence_columns(1)
                 ),
-                &[
-                    (&schema, Type::TEXT),
-                    (&tracking, Type::TEXT),
-                    (&progress, Type::TEXT),
-                ],
+                &bind_presence(&parameters),
             )
             .map_err(|error| database(&error))?;
         let present = Present::from_row(&row, 4).map_err(|error| database(&error))?;

@@ -3,7 +3,7 @@
 //! and `progress_table.rs`.
 
 use postgres::Client;
-use postgres::types::Type;
+use postgres::types::{ToSql, Type};
 
 use crate::backend::dialect::Dialect;
 use crate::backend::progress_table::ProgressTable;
@@ -52,13 +52,20 @@ pub(crate) fn presence_columns(first: usize) -> String {
 }
 
 /// The schema, the tracking table's and the progress table's names, as
-/// [`presence_columns`] binds them.
+/// [`presence_columns`] reads them (bound with [`bind_presence`]).
 pub(crate) fn presence_parameters(table: &VersionTable) -> [String; 3] {
     [
         schema_of(table).to_owned(),
         table.name.clone(),
         ProgressTable::beside(table).name().to_owned(),
     ]
+}
+
+/// [`presence_parameters`] as a query binds them.
+pub(crate) fn bind_presence(parameters: &[String; 3]) -> [(&(dyn ToSql + Sync), Type); 3] {
+    parameters
+        .each_ref()
+        .map(|parameter| (parameter as &(dyn ToSql + Sync), Type::TEXT))
 }
 
 impl Present {
@@ -81,14 +88,10 @@ pub(crate) fn present(
     client: &mut Client,
     table: &VersionTable,
 ) -> Result<Present, postgres::Error> {
-    let [schema, tracking, progress] = presence_parameters(table);
+    let parameters = presence_parameters(table);
     let row = client.query_typed_one(
         &format!("SELECT {}", presence_columns(1)),
-        &[
-            (&schema, Type::TEXT),
-            (&tracking, Type::TEXT),
-            (&progress, Type::TEXT),
-        ],
+        &bind_presence(&parameters),
     )?;
     Present::from_row(&row, 0)
 }
