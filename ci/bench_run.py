@@ -40,8 +40,10 @@ def settle():
     column, seen in the server's log)."""
     os.sync()
     if SERVER[0]:
-        subprocess.run(["psql", "-qX", SERVER[0], "-c", "CHECKPOINT"], check=True,
-                       stdout=subprocess.DEVNULL)
+        # A role may not CHECKPOINT (PostgreSQL 15: superusers and pg_checkpoint): the
+        # bench then runs as before, its drops paying for what others left.
+        subprocess.run(["psql", "-qX", SERVER[0], "-c", "CHECKPOINT"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def timed(argv, cwd, stdin=None, env=None, timeout=None):
