@@ -10,7 +10,7 @@ use super::verify_data::DataWalk;
 use super::verify_options::VerifyOptions;
 use super::verify_quick::Quick;
 use super::verify_report::{RevisionVerdict, Status, WalkReport};
-use super::verify_steps::{apply_unchecked, stage_checks};
+use super::verify_steps::stage_checks;
 use super::verify_verdicts::{failed, skipped, verdict};
 use super::verify_walk::Walk;
 use crate::core::{History, Revision, RevisionId, makes_rules};
@@ -72,13 +72,13 @@ pub fn verify(
         seeded_failure: None,
         locks: Vec::new(),
     };
-    let mut scratch = walk.fresh()?;
+    let (mut scratch, replay_failure) = walk.fresh_after(&revisions[..first_checked])?;
     let mut verdicts: Vec<RevisionVerdict> = revisions[..first_checked]
         .iter()
         .map(|revision| verdict(revision, Status::Unchecked))
         .collect();
     let mut up_failed = false;
-    if let Some(failure) = apply_unchecked(&mut scratch, &revisions[..first_checked])? {
+    if let Some(failure) = replay_failure {
         // What one walk over the whole history says, so that shards agree with it: this
         // up failed, and nothing after it stands on anything.
         let revision = &revisions[failure.index];

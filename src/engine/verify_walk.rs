@@ -6,7 +6,7 @@ use super::error::EngineError;
 use super::verify_data::{DataWalk, SeededFailure};
 use super::verify_options::VerifyOptions;
 use super::verify_report::StepLock;
-use super::verify_steps::{apply, run_up};
+use super::verify_steps::{UpFailure, apply, apply_unchecked, run_up};
 use crate::core::Revision;
 use crate::provision::{Provider, Scratch};
 use crate::schema::{Finding, FindingKind, Schema};
@@ -46,6 +46,21 @@ impl Walk<'_> {
         scratch.backend().watch_schema_changes()?;
         scratch.backend().ensure_version_table()?;
         Ok(scratch)
+    }
+
+    /// A fresh database with `revisions` applied unchecked before its schema is watched:
+    /// the watch would log every object they make and ask its log in every step's
+    /// message, for a first snapshot that reads everything anyway. Returns the first up
+    /// that failed, as [`apply_unchecked`] does.
+    pub(super) fn fresh_after(
+        &mut self,
+        revisions: &[Revision],
+    ) -> Result<(Scratch, Option<UpFailure>), EngineError> {
+        let mut scratch = self.provider.create(&self.options.table)?;
+        scratch.backend().ensure_version_table()?;
+        let failure = apply_unchecked(&mut scratch, revisions)?;
+        scratch.backend().watch_schema_changes()?;
+        Ok((scratch, failure))
     }
 
     /// A database with the first `applied` revisions applied: the checkpoint brought
