@@ -70,6 +70,13 @@ impl Dialect {
             Self::Postgres => "postgres",
         }
     }
+
+    /// The dialect [`Self::name`] names, as reports carry it.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::Sqlite, Self::Postgres]
+            .into_iter()
+            .find(|dialect| dialect.name() == name)
+    }
 }
 
 impl fmt::Display for Dialect {

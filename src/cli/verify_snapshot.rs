@@ -87,10 +87,7 @@ pub fn check_snapshot(
     walk: &WalkReport,
     update: bool,
 ) -> anyhow::Result<SnapshotCheck> {
-    let dialect = match walk.backend.as_str() {
-        "sqlite" => Dialect::Sqlite,
-        _ => Dialect::Postgres,
-    };
+    let dialect = Dialect::from_name(&walk.backend).unwrap_or(Dialect::Postgres);
     let path = snapshot_path(context, dialect);
     let Some(head) = &walk.head else {
         // A shard after the one whose up failed has its slice skipped.
@@ -100,9 +97,10 @@ pub fn check_snapshot(
             .any(|verdict| matches!(verdict.status, Status::UpFailed | Status::Skipped));
         // Reached but left unread: there was no snapshot to compare it with (see
         // `needs_head`).
-        return Ok(match up_failed {
-            true => SnapshotCheck::NotChecked,
-            false => SnapshotCheck::Missing { path },
+        return Ok(if up_failed {
+            SnapshotCheck::NotChecked
+        } else {
+            SnapshotCheck::Missing { path }
         });
     };
     let text = format!("{HEADER}{}", render(head));

@@ -39,25 +39,24 @@ impl Walk<'_> {
         Ok(scratch.backend().introspect(&self.options.introspect)?)
     }
 
-    /// A fresh database, no revision applied.
-    pub(super) fn fresh(&mut self) -> Result<Scratch, EngineError> {
+    /// A fresh database with its tracking table, its schema not watched: the checkpoint,
+    /// which is only copied, has no use for the watch.
+    fn unwatched(&mut self) -> Result<Scratch, EngineError> {
         let mut scratch = self.provider.create(&self.options.table)?;
-        // Verify snapshots each scratch database up to three times per revision.
-        scratch.backend().watch_schema_changes()?;
         scratch.backend().ensure_version_table()?;
         Ok(scratch)
     }
 
-    /// A fresh database with `revisions` applied unchecked before its schema is watched:
-    /// the watch would log every object they make and ask its log in every step's
-    /// message, for a first snapshot that reads everything anyway. Returns the first up
-    /// that failed, as [`apply_unchecked`] does.
+    /// A fresh database with `revisions` applied unchecked, then its schema watched (verify
+    /// snapshots each scratch database up to three times per revision). Not before: the
+    /// watch would log every object they make and ask its log in every step's message,
+    /// for a first snapshot that reads everything anyway. Returns the first up that
+    /// failed, as [`apply_unchecked`] does.
     pub(super) fn fresh_after(
         &mut self,
         revisions: &[Revision],
     ) -> Result<(Scratch, Option<UpFailure>), EngineError> {
-        let mut scratch = self.provider.create(&self.options.table)?;
-        scratch.backend().ensure_version_table()?;
+        let mut scratch = self.unwatched()?;
         let failure = apply_unchecked(&mut scratch, revisions)?;
         scratch.backend().watch_schema_changes()?;
         Ok((scratch, failure))
@@ -72,7 +71,7 @@ impl Walk<'_> {
     ) -> Result<Scratch, EngineError> {
         let (mut checkpoint, at) = match self.checkpoint.take() {
             Some(checkpoint) => checkpoint,
-            None => (self.fresh()?, 0),
+            None => (self.unwatched()?, 0),
         };
         apply(&mut checkpoint, &revisions[at..applied])?;
         let copy = self.provider.copy(&mut checkpoint, &self.options.table);

@@ -231,10 +231,8 @@ fn lint_merged(context: &Context, merged: &Verification) -> Vec<(String, LintRep
     };
     let mut lint = Vec::new();
     for report in &merged.reports {
-        let dialect = match report.walk.backend.as_str() {
-            "sqlite" => Dialect::Sqlite,
-            "postgres" => Dialect::Postgres,
-            _ => continue,
+        let Some(dialect) = Dialect::from_name(&report.walk.backend) else {
+            continue;
         };
         if let Ok(history) = history_for(context, &directory, dialect) {
             lint.push(lint_for(context, &history, dialect));
