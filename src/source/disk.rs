@@ -269,6 +269,7 @@ fn zeroed(size: usize) -> Arc<[u8]> {
 /// clearing and a charge to the memory cgroup for each of its 19,000 pages, two thirds of
 /// the read. A kernel that declines (no transparent huge pages) leaves the pages as they
 /// were, which is only slower.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 #[expect(
     unsafe_code,
     reason = "madvise takes a raw range; it is inside an allocation this function was lent"
@@ -291,6 +292,10 @@ fn advise_huge_pages(start: *mut u8, len: usize) {
         )
     };
 }
+
+/// Other kernels have no advice of the kind: their pages stay as they come.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn advise_huge_pages(_start: *mut u8, _len: usize) {}
 
 #[cfg(test)]
 mod tests {
