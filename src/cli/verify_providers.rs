@@ -3,6 +3,7 @@
 use migrate::backend::DatabaseUrl;
 use migrate::provision::{
     PostgresSources, Provider, ProvisionError, SqliteTemp, postgres_provider,
+    postgres_provider_making_spares,
 };
 
 use super::context::Context;
@@ -17,6 +18,17 @@ pub struct Selection {
 }
 
 pub fn providers(context: &Context, databases: &VerifyDatabases) -> anyhow::Result<Selection> {
+    providers_making_spares(context, databases, || 0)
+}
+
+/// [`providers`], with PostgreSQL's databases for the shards to come made beside its first
+/// where it is a server named by URL: as many as `wanted` says once the directory is read
+/// (see `postgres_provider_making_spares`).
+pub fn providers_making_spares(
+    context: &Context,
+    databases: &VerifyDatabases,
+    wanted: impl FnOnce() -> usize + Send,
+) -> anyhow::Result<Selection> {
     let choice = databases.backend;
     let mut out = Selection::default();
     if matches!(
@@ -28,7 +40,7 @@ pub fn providers(context: &Context, databases: &VerifyDatabases) -> anyhow::Resu
     if matches!(choice, Some(BackendChoice::Sqlite)) {
         return Ok(out);
     }
-    match postgres_provider(&postgres_sources(context, databases)) {
+    match postgres_provider_making_spares(&postgres_sources(context, databases), wanted) {
         Ok(provider) => out.providers.push(provider),
         Err(ProvisionError::NoPostgres { tried }) if choice.is_none() => out.notes.push(format!(
             "postgres: skipped, none available ({tried}); pass --postgres-url to include it"

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, Once, PoisonError};
+use std::sync::{Mutex, MutexGuard, Once, PoisonError, RwLock, RwLockReadGuard};
 
 /// The exit code after an interrupt: 128 + SIGINT, as shells report it.
 pub const INTERRUPTED_EXIT_CODE: i32 = 130;
@@ -18,14 +18,15 @@ static PENDING: Mutex<BTreeMap<u64, Cleanup>> = Mutex::new(BTreeMap::new());
 static NEXT_KEY: AtomicU64 = AtomicU64::new(0);
 static INSTALL: Once = Once::new();
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-/// Held while a scratch database or file is made and its cleanup registered, and by the
-/// signal handler from the signal to the exit: an interrupt waits for a half-made one to be
-/// registered (so it is cleaned up too), and nothing new is made after it.
-static MAKING: Mutex<()> = Mutex::new(());
+/// Held (shared) while a scratch database or file is made and its cleanup registered, and
+/// (alone) by the signal handler from the signal to the exit: an interrupt waits for every
+/// half-made one to be registered (so it is cleaned up too), and nothing new is made
+/// after it. Shared, so that the databases of several shards are made at once.
+static MAKING: RwLock<()> = RwLock::new(());
 
 /// Keeps an interrupt's cleanup from starting until it is dropped; see [`hold_interrupts`].
 pub(crate) struct HoldInterrupts {
-    _guard: MutexGuard<'static, ()>,
+    _guard: RwLockReadGuard<'static, ()>,
 }
 
 /// Held around making something and registering its cleanup: an interrupt that comes in
@@ -33,7 +34,7 @@ pub(crate) struct HoldInterrupts {
 /// until the process exits, so nothing is made that no cleanup would remove.
 pub(crate) fn hold_interrupts() -> HoldInterrupts {
     HoldInterrupts {
-        _guard: MAKING.lock().unwrap_or_else(PoisonError::into_inner),
+        _guard: MAKING.read().unwrap_or_else(PoisonError::into_inner),
     }
 }
 
@@ -108,7 +109,7 @@ fn on_signal() {
         "migrate: interrupted; removing scratch databases"
     );
     // Never released: the process exits holding it.
-    let _making = hold_interrupts();
+    let _making = MAKING.write().unwrap_or_else(PoisonError::into_inner);
     run_interrupt_cleanups();
     std::process::exit(INTERRUPTED_EXIT_CODE);
 }

@@ -17,6 +17,7 @@ mod provision_tests;
 mod scratch;
 mod select;
 mod shared;
+mod spares;
 mod sqlite_temp;
 
 pub use docker::{CLIENT_VARIABLE, DockerClient, DockerPostgres, image_reference};
@@ -30,6 +31,7 @@ pub use postgres_server::PostgresServer;
 pub use scratch::{Provider, Scratch};
 pub use select::{
     DEFAULT_IMAGE, IMAGE_VARIABLE, PostgresSources, default_image, postgres_provider,
+    postgres_provider_making_spares,
 };
 pub use shared::{SharedHandle, SharedProvider};
 pub use sqlite_temp::SqliteTemp;

@@ -2,6 +2,7 @@
 //! `DROP DATABASE` after; the database the URL names is never touched.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// The command a scratch server's container runs: speed over durability, since the
@@ -40,19 +41,22 @@ pub(super) const UNMEASURED_DATABASE_COST: Duration = Duration::from_millis(150)
 
 /// Makes databases on one server.
 pub struct PostgresServer {
-    url: String,
+    pub(super) url: String,
     /// How the report names where the databases came from.
     origin: String,
-    /// The database [`Self::check`] made, kept for the first [`Provider::create`]: making
-    /// and dropping one costs a verify a tenth of a second or more.
-    spare: Option<Made>,
+    /// Databases made ahead, for the next [`Provider::create`]s: the one [`Self::check`]
+    /// made (making and dropping one costs a verify a tenth of a second or more), and
+    /// those made beside it for the shards to come (see `spares.rs`).
+    pub(super) spares: Vec<Made>,
     /// How long making the first database took, connection included.
     first_made_in: Option<Duration>,
+    /// Drops the spares no shard took, beside the walk (see `spares.rs`).
+    pub(super) releasing: Vec<JoinHandle<()>>,
 }
 
 /// A database made on the server, not yet opened; dropped from the server with it.
-struct Made {
-    name: String,
+pub(super) struct Made {
+    pub(super) name: String,
     server: String,
     /// The session that made it, kept to drop it: connecting again at the end of a
     /// verify cost 5-9 ms of a 100-revision run's 300.
@@ -100,23 +104,20 @@ impl PostgresServer {
         Self {
             url: url.to_owned(),
             origin: origin.to_owned(),
-            spare: None,
+            spares: Vec::new(),
             first_made_in: None,
+            releasing: Vec::new(),
         }
     }
 
     /// Checks that the server is reachable and lets this user create databases, by
     /// making the first one.
     pub fn check(&mut self) -> Result<(), ProvisionError> {
-        if self.spare.is_none() {
-            self.spare = Some(self.make(None)?);
+        if self.spares.is_empty() {
+            let made = self.make(None)?;
+            self.spares.push(made);
         }
         Ok(())
-    }
-
-    fn admin(&self) -> Result<Client, ProvisionError> {
-        // Through the backend's own connect, so TLS and password handling are the same.
-        Ok(PostgresBackend::connect_session(&self.url)?)
     }
 }
 
@@ -172,7 +173,7 @@ impl Provider for PostgresServer {
     }
 
     fn create(&mut self, table: &VersionTable) -> Result<Scratch, ProvisionError> {
-        match self.spare.take() {
+        match self.spares.pop() {
             Some(spare) => spare.open(table),
             None => self.make(None)?.open(table),
         }
@@ -196,52 +197,77 @@ impl Provider for PostgresServer {
     fn database_cost(&self) -> Duration {
         self.first_made_in.unwrap_or(UNMEASURED_DATABASE_COST)
     }
+
+    fn release_spares(&mut self, keep: usize) {
+        self.release_beyond(keep);
+    }
+}
+
+impl Drop for PostgresServer {
+    fn drop(&mut self) {
+        for releasing in self.releasing.drain(..) {
+            let _ = releasing.join();
+        }
+    }
 }
 
 impl PostgresServer {
-    /// A new database, empty or a copy of the database `template`.
+    /// A new database, empty or a copy of the database `template`; the first one made
+    /// tells what a database costs.
     fn make(&mut self, template: Option<&str>) -> Result<Made, ProvisionError> {
-        let number = MADE.fetch_add(1, Ordering::Relaxed) + 1;
-        let name = format!("migrate_verify_{}_{number}", std::process::id());
-        let quoted = Dialect::Postgres.quote_identifier(&name);
-        let create = match template {
-            Some(template) => format!(
-                "CREATE DATABASE {quoted} TEMPLATE {}",
-                Dialect::Postgres.quote_identifier(template)
-            ),
-            None => format!("CREATE DATABASE {quoted}"),
-        };
         let started = Instant::now();
-        let mut admin = self.admin()?;
-        // Until its cleanup is registered below, an interrupt waits: else a database made
-        // just as the signal came would stay on the user's server.
-        let making = hold_interrupts();
-        // Two round trips: a multi-statement string is one implicit transaction, and
-        // neither statement may run inside one.
-        admin
-            .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}"))
-            .and_then(|()| template.map_or(Ok(()), |template| sessions_ended(&mut admin, template)))
-            .and_then(|()| admin.batch_execute(&create))
-            .map_err(|error| ProvisionError::Create {
-                provider: self.describe(),
-                message: format!(
-                    "{}; verify needs a user that may create databases (CREATEDB), and never touches the database the URL names",
-                    error.as_db_error().map_or_else(|| error.to_string(), |db| db.message().to_owned())
-                ),
-            })?;
-        // An interrupted run (Ctrl-C, or SIGTERM when CI cancels a job) runs no
-        // destructors: the database would stay on the user's server.
-        let interrupt = {
-            let (server, name) = (self.url.clone(), name.clone());
-            OnInterrupt::register(move || drop_database(None, &server, &name))
-        };
-        drop(making);
+        let made = make_database(&self.url, &self.describe(), template)?;
         self.first_made_in.get_or_insert(started.elapsed());
-        Ok(Made {
-            name,
-            server: self.url.clone(),
-            admin: Some(admin),
-            interrupt: Some(interrupt),
-        })
+        Ok(made)
     }
+}
+
+/// A new database on the server at `url` (`provider` names it in errors), empty or a copy
+/// of the database `template`, made through a session of its own.
+pub(super) fn make_database(
+    url: &str,
+    provider: &str,
+    template: Option<&str>,
+) -> Result<Made, ProvisionError> {
+    let number = MADE.fetch_add(1, Ordering::Relaxed) + 1;
+    let name = format!("migrate_verify_{}_{number}", std::process::id());
+    let quoted = Dialect::Postgres.quote_identifier(&name);
+    let create = match template {
+        Some(template) => format!(
+            "CREATE DATABASE {quoted} TEMPLATE {}",
+            Dialect::Postgres.quote_identifier(template)
+        ),
+        None => format!("CREATE DATABASE {quoted}"),
+    };
+    // Through the backend's own connect, so TLS and password handling are the same.
+    let mut admin = PostgresBackend::connect_session(url)?;
+    // Until its cleanup is registered below, an interrupt waits: else a database made
+    // just as the signal came would stay on the user's server.
+    let making = hold_interrupts();
+    // Two round trips: a multi-statement string is one implicit transaction, and
+    // neither statement may run inside one.
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {quoted}"))
+        .and_then(|()| template.map_or(Ok(()), |template| sessions_ended(&mut admin, template)))
+        .and_then(|()| admin.batch_execute(&create))
+        .map_err(|error| ProvisionError::Create {
+            provider: provider.to_owned(),
+            message: format!(
+                "{}; verify needs a user that may create databases (CREATEDB), and never touches the database the URL names",
+                error.as_db_error().map_or_else(|| error.to_string(), |db| db.message().to_owned())
+            ),
+        })?;
+    // An interrupted run (Ctrl-C, or SIGTERM when CI cancels a job) runs no
+    // destructors: the database would stay on the user's server.
+    let interrupt = {
+        let (server, name) = (url.to_owned(), name.clone());
+        OnInterrupt::register(move || drop_database(None, &server, &name))
+    };
+    drop(making);
+    Ok(Made {
+        name,
+        server: url.to_owned(),
+        admin: Some(admin),
+        interrupt: Some(interrupt),
+    })
 }

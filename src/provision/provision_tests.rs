@@ -97,6 +97,51 @@ fn a_server_url_gives_scratch_databases_on_it() {
     round_trip(provider.as_mut());
 }
 
+/// How many of the databases `names` exist on the server at `url`.
+fn existing(url: &str, names: &[String]) -> i64 {
+    let mut client = crate::backend::PostgresBackend::connect_session(url).unwrap();
+    client
+        .query_one(
+            "SELECT count(*) FROM pg_catalog.pg_database WHERE datname = ANY($1)",
+            &[&names],
+        )
+        .unwrap()
+        .get(0)
+}
+
+#[test]
+fn databases_made_beside_the_first_serve_the_next_creates_and_the_rest_are_dropped() {
+    let url = std::env::var("MIGRATE_TEST_POSTGRES_URL").map_err(|_| ProvisionError::Unavailable {
+        what: "a server URL".into(),
+        reason: "MIGRATE_TEST_POSTGRES_URL is not set".into(),
+    });
+    let Some(url) = available("spare databases", url) else {
+        return;
+    };
+    let mut server = PostgresServer::new(&url, "URL");
+    server.check_making_spares(|| 2).unwrap();
+    let names: Vec<String> = server.spares.iter().map(|made| made.name.clone()).collect();
+    assert_eq!(names.len(), 3, "the first database and two spares");
+    assert_eq!(existing(&url, &names), 3);
+    let taken = server.create(&VersionTable::default()).unwrap();
+    assert!(
+        names.iter().any(|name| name == taken.location()),
+        "{}",
+        taken.location()
+    );
+    // The split took one shard: the other two are let go, the kept one stays spare.
+    server.release_spares(1);
+    assert_eq!(server.spares.len(), 1);
+    drop(server);
+    assert_eq!(
+        existing(&url, &names),
+        1,
+        "only the database in use is left"
+    );
+    drop(taken);
+    assert_eq!(existing(&url, &names), 0);
+}
+
 /// Starts a container through `client`, checks it serves, and that dropping it removes it.
 fn container_round_trip(test: &str, client: DockerClient, described_as: &str) {
     let started = DockerPostgres::start_with(&default_image(), client);

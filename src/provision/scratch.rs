@@ -35,6 +35,10 @@ pub trait Provider {
     fn database_cost(&self) -> Duration {
         Duration::ZERO
     }
+
+    /// Lets go of the databases made ahead (for shards expected before the split was
+    /// known) beyond the first `keep`, which the shards about to start will take.
+    fn release_spares(&mut self, _keep: usize) {}
 }
 
 /// A database made for one job, removed on drop.

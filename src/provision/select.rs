@@ -57,11 +57,21 @@ pub fn default_image() -> String {
 pub fn postgres_provider(
     sources: &PostgresSources,
 ) -> Result<Box<dyn Provider + Send>, ProvisionError> {
+    postgres_provider_making_spares(sources, || 0)
+}
+
+/// [`postgres_provider`]; on a server named by URL, with as many databases made beside the
+/// first as `wanted` says, for the shards to come (see `spares.rs`). A container or a
+/// cluster of the machine's own binaries takes seconds to start: its shards make their own.
+pub fn postgres_provider_making_spares(
+    sources: &PostgresSources,
+    wanted: impl FnOnce() -> usize + Send,
+) -> Result<Box<dyn Provider + Send>, ProvisionError> {
     if let Some(url) = &sources.url {
         let mut server = PostgresServer::new(url, "URL");
         // A URL the user named that does not work is their error, not a reason to
         // quietly use something else.
-        server.check()?;
+        server.check_making_spares(wanted)?;
         return Ok(Box::new(server));
     }
     let mut tried = vec!["--postgres-url: not given".to_owned()];

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::num::NonZeroUsize;
+use std::time::Duration;
 
 use migrate::backend::Dialect;
 use migrate::core::lint::{Flavor, LintReport, ObservedLock, lint_revisions};
@@ -19,7 +20,7 @@ use crate::cli::exit;
 use crate::cli::verify_args::{Jobs, VerifyArgs, VerifyDatabases};
 use crate::cli::verify_checksums::ChecksumCheck;
 use crate::cli::verify_output;
-use crate::cli::verify_providers::{Selection, cheap_to_make, providers};
+use crate::cli::verify_providers::{Selection, cheap_to_make, providers, providers_making_spares};
 use crate::cli::verify_result::Verification;
 use crate::cli::verify_snapshot::{SnapshotCheck, check_snapshot, needs_head};
 use crate::cli::{verify_merge, verify_walks};
@@ -47,8 +48,6 @@ pub fn run(context: &Context, args: &VerifyArgs) -> anyhow::Result<u8> {
 /// Walks the history (or the shard of it asked for) on each backend; the checks made once
 /// per run (sum file, base) are a shard's only when it is the first.
 fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
-    let ((directory, checksums), selection) = load_and_provide(context, &args.databases)?;
-    let history = &directory.history;
     let options = VerifyOptions {
         from: args.from.as_deref().map(str::parse).transpose()?,
         to: None,
@@ -61,6 +60,16 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         // Set for each backend below.
         skip_head: false,
     };
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    // Before the first database is made, its cost is not known: the spares are made as
+    // for a server in memory, and those the split then does not take are let go.
+    let expected = |revisions: usize| match (args.shard, args.jobs) {
+        (Some(_), _) => 1,
+        (None, Some(Jobs::Count(jobs))) => jobs.get(),
+        (None, _) => auto_jobs(revisions, &options, cores, Duration::ZERO),
+    };
+    let ((directory, checksums), selection) = load_and_provide(context, &args.databases, expected)?;
+    let history = &directory.history;
     let mut reports = Vec::new();
     let mut lint = Vec::new();
     for mut provider in selection.providers {
@@ -75,10 +84,10 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         let jobs = match args.jobs {
             Some(Jobs::Count(jobs)) => jobs.get(),
             Some(Jobs::Auto) | None => {
-                let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
                 auto_jobs(history.len(), &options, cores, provider.database_cost())
             }
         };
+        provider.release_spares(if args.shard.is_some() { 1 } else { jobs });
         reports.push(match (args.shard, jobs) {
             (Some(shard), _) => {
                 verify_walks::one_shard(context, provider.as_mut(), run, shard, args)?
@@ -123,7 +132,7 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
 
 /// `migrate snapshot`: writes the schema at head of each backend.
 pub fn snapshot(context: &Context, databases: &VerifyDatabases) -> anyhow::Result<u8> {
-    let ((directory, _), selection) = load_and_provide(context, databases)?;
+    let ((directory, _), selection) = load_and_provide(context, databases, |_| 1)?;
     let options = VerifyOptions {
         introspect: context.settings.introspect.clone(),
         table: context.settings.table.clone(),
@@ -163,19 +172,29 @@ fn history_for<'a>(
 
 /// The directory (see [`load`]) and the scratch databases' providers, made while the
 /// directory is read where that is cheap (see [`cheap_to_make`]): a server's first
-/// `CREATE DATABASE` then costs no time of its own. A directory that fails to read is
-/// the error reported, whatever the providers did.
+/// `CREATE DATABASE` then costs no time of its own, and the databases of the
+/// `shards(revisions)` shards expected are made beside it. A directory that fails to read
+/// is the error reported, whatever the providers did.
 fn load_and_provide(
     context: &Context,
     databases: &VerifyDatabases,
+    shards: impl Fn(usize) -> usize,
 ) -> anyhow::Result<((Directory, ChecksumCheck), Selection)> {
     if !cheap_to_make(context, databases) {
         let loaded = load(context)?;
         return Ok((loaded, providers(context, databases)?));
     }
     std::thread::scope(|scope| {
-        let making = scope.spawn(|| providers(context, databases));
+        let (tell, told) = std::sync::mpsc::channel();
+        let spares = move || told.recv().unwrap_or(0);
+        let making = scope.spawn(|| providers_making_spares(context, databases, spares));
         let loaded = load(context);
+        let revisions = loaded
+            .as_ref()
+            .map_or(0, |(directory, _)| directory.history.len());
+        // A directory that failed to read wants none; the receiver is gone when no
+        // PostgreSQL was asked for.
+        let _ = tell.send(shards(revisions).saturating_sub(1));
         let made = making
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
