@@ -255,47 +255,10 @@ fn read_large(mut file: File, head: &[u8]) -> std::io::Result<FileBytes> {
     reason = "std's only zeroed Arc slice is one of MaybeUninit, whose zeros are not yet u8s to it"
 )]
 fn zeroed(size: usize) -> Arc<[u8]> {
-    let mut buffer = Arc::<[u8]>::new_zeroed_slice(size);
-    if let Some(pages) = Arc::get_mut(&mut buffer) {
-        advise_huge_pages(pages.as_mut_ptr().cast(), size);
-    }
     // SAFETY: every bit pattern, all zeros included, is a valid `u8`, and
     // `new_zeroed_slice` set every byte to zero.
-    unsafe { buffer.assume_init() }
+    unsafe { Arc::<[u8]>::new_zeroed_slice(size).assume_init() }
 }
-
-/// Asks the kernel to back the whole pages of `[start, start + len)` with huge pages
-/// before they are first written: a 76 MB file read into 4 KiB pages took a fault, a
-/// clearing and a charge to the memory cgroup for each of its 19,000 pages, two thirds of
-/// the read. A kernel that declines (no transparent huge pages) leaves the pages as they
-/// were, which is only slower.
-#[cfg(any(target_os = "linux", target_os = "android"))]
-#[expect(
-    unsafe_code,
-    reason = "madvise takes a raw range; it is inside an allocation this function was lent"
-)]
-fn advise_huge_pages(start: *mut u8, len: usize) {
-    const PAGE: usize = 4096;
-    let first = start.align_offset(PAGE);
-    if first >= len {
-        return;
-    }
-    let whole = (len - first) / PAGE * PAGE;
-    // SAFETY: the range is page-aligned and lies within the allocation of `len` bytes at
-    // `start`, which the caller holds alone; the advice changes how its pages are backed,
-    // never their contents (they are still zero when first read).
-    let _ = unsafe {
-        rustix::mm::madvise(
-            start.add(first).cast(),
-            whole,
-            rustix::mm::Advice::LinuxHugepage,
-        )
-    };
-}
-
-/// Other kernels have no advice of the kind: their pages stay as they come.
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn advise_huge_pages(_start: *mut u8, _len: usize) {}
 
 #[cfg(test)]
 mod tests {
