@@ -8,7 +8,7 @@
 //! the kernel serves on every core at once.
 
 use std::fs::File;
-use std::io::Read as _;
+use std::io::{Read as _, Seek as _};
 use std::os::fd::{AsFd, BorrowedFd};
 use std::path::Path;
 use std::sync::Arc;
@@ -227,17 +227,10 @@ fn read_large(mut file: File, head: &[u8]) -> std::io::Result<FileBytes> {
         unreachable!("a new Arc has one owner")
     };
     buffer[..head.len()].copy_from_slice(head);
-    let mut filled = head.len();
-    while filled < size {
-        match file.read(&mut buffer[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(error) => return Err(error),
-        }
-    }
+    let filled = read_in_parts(&file, buffer, head.len())?;
     // The file changed size while it was read: what was read is its text.
     let mut rest = Vec::new();
+    file.seek(std::io::SeekFrom::Start(filled as u64))?;
     file.read_to_end(&mut rest)?;
     if filled == size && rest.is_empty() {
         return Ok(FileBytes::Shared(shared));
@@ -245,6 +238,62 @@ fn read_large(mut file: File, head: &[u8]) -> std::io::Result<FileBytes> {
     let mut bytes = buffer[..filled].to_vec();
     bytes.extend_from_slice(&rest);
     Ok(bytes.into())
+}
+
+/// Files from this size on are read in two parts at once.
+const SPLIT_READ_BYTES: usize = 8 << 20;
+
+/// Fills `buffer` from `file` at the same offsets, from `from` on; how many bytes were
+/// read before the file ended (at most the buffer's length). A long file is read in two
+/// halves on two threads: most of a 76 MB file's read is the kernel giving the buffer
+/// fresh pages and copying into them, which two cores do in half the time (49 ms alone).
+fn read_in_parts(file: &File, buffer: &mut [u8], from: usize) -> std::io::Result<usize> {
+    read_in_halves(file, buffer, from, SPLIT_READ_BYTES)
+}
+
+/// [`read_in_parts`], splitting reads from `split_from` bytes on.
+fn read_in_halves(
+    file: &File,
+    buffer: &mut [u8],
+    from: usize,
+    split_from: usize,
+) -> std::io::Result<usize> {
+    let len = buffer.len();
+    if len - from < split_from.max(2) {
+        return read_at(file, buffer, 0, from);
+    }
+    let middle = from + (len - from) / 2;
+    let (first, second) = buffer.split_at_mut(middle);
+    let (first, second) = thread::scope(|scope| {
+        let second = scope.spawn(|| read_at(file, second, middle as u64, 0));
+        let first = read_at(file, first, 0, from);
+        let second = second
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (first, second)
+    });
+    let (first, second) = (first?, second?);
+    // A file cut short while the first half was read ends where it was cut.
+    Ok(if first < middle {
+        first
+    } else {
+        middle + second
+    })
+}
+
+/// Fills `part`, which holds the file's bytes from `offset` on, from its byte `from` to
+/// its end or the file's; how much of `part` is then filled.
+fn read_at(file: &File, part: &mut [u8], offset: u64, mut from: usize) -> std::io::Result<usize> {
+    use std::os::unix::fs::FileExt as _;
+    while from < part.len() {
+        match file.read_at(&mut part[from..], offset + from as u64) {
+            Ok(0) => break,
+            Ok(n) => from += n,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(from)
 }
 
 /// `size` zero bytes in a new `Arc`, from the allocator's zeroed memory: fresh pages
@@ -290,6 +339,32 @@ mod tests {
             .into_iter()
             .map(|file| (file.path, file.bytes.to_vec()))
             .collect()
+    }
+
+    #[test]
+    fn a_file_read_in_halves_is_the_file_and_one_cut_short_ends_where_it_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.sql");
+        let long: Vec<u8> = (0..100_003u32).map(|n| (n % 251) as u8).collect();
+        fs::write(&path, &long).unwrap();
+        let file = File::open(&path).unwrap();
+        for from in [0, 7, 50_001] {
+            let mut buffer = vec![0; long.len()];
+            buffer[..from].copy_from_slice(&long[..from]);
+            assert_eq!(
+                read_in_halves(&file, &mut buffer, from, 0).unwrap(),
+                long.len()
+            );
+            assert_eq!(buffer, long, "from {from}");
+        }
+        // The file is shorter than it said it was: in the first half, then in the second.
+        for len in [30_000, 80_000] {
+            fs::write(&path, &long[..len]).unwrap();
+            let file = File::open(&path).unwrap();
+            let mut buffer = vec![0; long.len()];
+            assert_eq!(read_in_halves(&file, &mut buffer, 0, 0).unwrap(), len);
+            assert_eq!(buffer[..len], long[..len]);
+        }
     }
 
     #[test]
