@@ -16,6 +16,7 @@ use std::thread;
 
 use rustix::fs::{AtFlags, CWD, Dir, FileType, Mode, OFlags};
 
+use super::at_once::at_once;
 use super::error::SourceError;
 use super::tree_file::{FileBytes, TreeFile};
 
@@ -264,14 +265,10 @@ fn read_in_halves(
     }
     let middle = from + (len - from) / 2;
     let (first, second) = buffer.split_at_mut(middle);
-    let (first, second) = thread::scope(|scope| {
-        let second = scope.spawn(|| read_at(file, second, middle as u64, 0));
-        let first = read_at(file, first, 0, from);
-        let second = second
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (first, second)
-    });
+    let (first, second) = at_once(
+        || read_at(file, first, 0, from),
+        || read_at(file, second, middle as u64, 0),
+    );
     let (first, second) = (first?, second?);
     // A file cut short while the first half was read ends where it was cut.
     Ok(if first < middle {

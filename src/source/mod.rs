@@ -1,6 +1,7 @@
 //! Migration files: read a migrations directory (from disk or embedded) into plain data,
 //! and create new revisions.
 
+mod at_once;
 mod create;
 pub(crate) mod database_stamp;
 mod directory;

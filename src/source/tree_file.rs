@@ -3,6 +3,8 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use super::at_once::at_once;
+
 /// One file, by its path relative to the tree's root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TreeFile {
@@ -74,14 +76,8 @@ fn is_utf8_in_halves(bytes: &[u8], split_from: usize) -> bool {
         return false;
     };
     let (first, second) = bytes.split_at(start);
-    std::thread::scope(|scope| {
-        let second = scope.spawn(|| valid(second));
-        let first = valid(first);
-        first
-            && second
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-    })
+    let (first, second) = at_once(|| valid(first), || valid(second));
+    first && second
 }
 
 /// Whether `byte` continues a character begun before it (`10xxxxxx`).
@@ -114,6 +110,7 @@ impl From<&'static [u8]> for FileBytes {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     proptest::proptest! {
         /// Checked in halves, any text (cut anywhere, a byte changed anywhere) is UTF-8
@@ -136,8 +133,6 @@ mod tests {
             );
         }
     }
-
-    use super::*;
 
     #[test]
     fn read_bytes_become_text_over_the_same_allocation() {

@@ -68,18 +68,19 @@ pub(crate) fn bind_presence(parameters: &[String; 3]) -> [(&(dyn ToSql + Sync), 
         .map(|parameter| (parameter as &(dyn ToSql + Sync), Type::TEXT))
 }
 
+/// Column `index` of a row of [`relation_exists`] answers: NULL (may not be looked at)
+/// counts as existing.
+fn exists_at(row: &postgres::Row, index: usize) -> Result<bool, postgres::Error> {
+    Ok(row.try_get::<_, Option<bool>>(index)?.unwrap_or(true))
+}
+
 impl Present {
     /// Read from a row's columns `first..first + 3`, made by [`presence_columns`].
     pub(crate) fn from_row(row: &postgres::Row, first: usize) -> Result<Self, postgres::Error> {
-        let exists = |index: usize| -> Result<bool, postgres::Error> {
-            Ok(row
-                .try_get::<_, Option<bool>>(first + index)?
-                .unwrap_or(true))
-        };
         Ok(Self {
-            schema: exists(0)?,
-            tracking: exists(1)?,
-            progress: exists(2)?,
+            schema: exists_at(row, first)?,
+            tracking: exists_at(row, first + 1)?,
+            progress: exists_at(row, first + 2)?,
         })
     }
 }
@@ -148,5 +149,5 @@ pub(crate) fn table_exists(
         &format!("SELECT {}", relation_exists(1, 2)),
         &[(&schema, Type::TEXT), (&name, Type::TEXT)],
     )?;
-    Ok(row.try_get::<_, Option<bool>>(0)?.unwrap_or(true))
+    exists_at(&row, 0)
 }

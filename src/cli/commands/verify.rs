@@ -61,13 +61,15 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
         skip_head: false,
     };
     let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    // Before the first database is made, its cost is not known: the spares are made as
-    // for a server in memory, and those the split then does not take are let go.
-    let expected = |revisions: usize| match (args.shard, args.jobs) {
+    // How many shards walk `revisions` revisions here, where a database costs `cost`.
+    let shards = |revisions: usize, cost: Duration| match (args.shard, args.jobs) {
         (Some(_), _) => 1,
         (None, Some(Jobs::Count(jobs))) => jobs.get(),
-        (None, _) => auto_jobs(revisions, &options, cores, Duration::ZERO),
+        (None, _) => auto_jobs(revisions, &options, cores, cost),
     };
+    // Before the first database is made, its cost is not known: the spares are made as
+    // for a server in memory, and those the split then does not take are let go.
+    let expected = |revisions: usize| shards(revisions, Duration::ZERO);
     let ((directory, checksums), selection) = load_and_provide(context, &args.databases, expected)?;
     let history = &directory.history;
     let mut reports = Vec::new();
@@ -81,13 +83,8 @@ fn walk(context: &Context, args: &VerifyArgs) -> anyhow::Result<Verification> {
             ..options.clone()
         };
         let run = (&*history, &options);
-        let jobs = match args.jobs {
-            Some(Jobs::Count(jobs)) => jobs.get(),
-            Some(Jobs::Auto) | None => {
-                auto_jobs(history.len(), &options, cores, provider.database_cost())
-            }
-        };
-        provider.release_spares(if args.shard.is_some() { 1 } else { jobs });
+        let jobs = shards(history.len(), provider.database_cost());
+        provider.release_spares(jobs);
         reports.push(match (args.shard, jobs) {
             (Some(shard), _) => {
                 verify_walks::one_shard(context, provider.as_mut(), run, shard, args)?
