@@ -4,16 +4,27 @@
 //! migration lock is held the connection uses `PERSIST` instead, which commits by zeroing
 //! the journal's header in place: as durable (the same syncs of the journal and the
 //! database), and the file system's metadata is left alone. A 1,000-revision downgrade
-//! took 10-15% less time that way (by hand: 2.3-2.9 s against 2.9-3.5 s). It trades the
-//! folder's sync, the file's creation and its unlink for one more sync of the journal
-//! (five a commit against four, strace): on storage where a flush costs far more than a
-//! metadata change, the gain may shrink or turn.
+//! took 10-15% less time that way (by hand: 2.3-2.9 s against 2.9-3.5 s).
 //!
-//! Only a connection in `DELETE` mode is switched, and back to it when the lock is
-//! released, which removes the journal (SQLite deletes it only under a lock that keeps it
-//! from another connection's transaction). WAL databases and connections an application
-//! set to another mode are left as they are. Other connections keep their own mode: SQLite
-//! reads a journal with a zeroed header as no transaction to roll back.
+//! And the connection holds the database in exclusive locking mode for the run. In the
+//! normal mode SQLite closes the journal when each transaction's lock is released, so the
+//! next one opens it again, checks it for a hot journal and, having opened it with
+//! `O_CREAT`, syncs the folder once more: five syncs a commit (strace), where holding the
+//! lock keeps the journal open and leaves four, as many as `DELETE` makes. Syncs are most
+//! of a long run's time (an upgrade of 1,000 revisions: 0.9 s of 1.3 s under strace), and
+//! farm-bench measured that run 0.90x. What it costs: other connections cannot read the
+//! database from the run's first write until the lock is released, where they could read
+//! between two revisions before, so an application reading it during a deploy waits (its
+//! busy timeout) for the run rather than for one step. They see the database as it was
+//! before the run or after it, never half-way; Alembic holds the whole run in one
+//! transaction to the same effect.
+//!
+//! Only a connection in `DELETE` mode, and in the normal locking mode, is switched, and
+//! back to both when the lock is released: that removes the journal (SQLite deletes it
+//! only under a lock that keeps it from another connection's transaction) and releases
+//! the file lock. WAL databases and connections an application set to another mode are
+//! left as they are. Other connections keep their own mode: SQLite reads a journal with a
+//! zeroed header as no transaction to roll back.
 //!
 //! Both switches are made only if they need no wait: reading the mode reads the schema,
 //! which another connection's exclusive lock holds up, and the run's own statements are
@@ -26,26 +37,41 @@ use rusqlite::Connection;
 
 use super::busy::without_waiting;
 
-/// Switches `conn` from `DELETE` to `PERSIST` if that takes no wait; whether it did, so
-/// the caller knows to switch it back ([`restore`]). `wait` is the connection's busy
-/// timeout, set again after.
+/// Switches `conn` from `DELETE` to `PERSIST`, and to exclusive locking, if that takes no
+/// wait; whether it did, so the caller knows to switch it back ([`restore`]). `wait` is
+/// the connection's busy timeout, set again after.
 pub(super) fn persist(conn: &Connection, wait: Duration) -> bool {
-    let switched = without_waiting(conn, wait, || {
-        let mode: String = conn.query_row("PRAGMA journal_mode", [], |row| row.get(0))?;
-        if !mode.eq_ignore_ascii_case("delete") {
+    let switched = without_waiting(conn, wait, || -> rusqlite::Result<bool> {
+        let journal: String = conn.query_row("PRAGMA journal_mode", [], |row| row.get(0))?;
+        let locking: String = conn.query_row("PRAGMA locking_mode", [], |row| row.get(0))?;
+        if !journal.eq_ignore_ascii_case("delete") || !locking.eq_ignore_ascii_case("normal") {
             return Ok(false);
         }
-        switch(conn, "PRAGMA journal_mode = PERSIST").map(|()| true)
+        switch(conn, "PRAGMA journal_mode = PERSIST")?;
+        // Takes no lock by itself: the run's first read takes it, and its first write
+        // the exclusive one, which then stays until [`restore`]. Switched or not, the
+        // journal was, and [`restore`] puts both back; staying in normal locking costs
+        // only the time above.
+        let _ = switch(conn, "PRAGMA locking_mode = EXCLUSIVE");
+        Ok(true)
     });
     matches!(switched, Ok(Ok(true)))
 }
 
-/// Puts `conn` back in `DELETE` mode, which removes the journal [`persist`] kept (SQLite
-/// leaves it, harmless, when another connection is writing).
+/// Puts `conn` back in normal locking and `DELETE` mode, which removes the journal
+/// [`persist`] kept, and releases the file lock the run held.
 pub(super) fn restore(conn: &Connection, wait: Duration) {
     // A journal left behind is one a later run removes; nothing here is worth failing a
     // run that has done its work.
-    let _ = without_waiting(conn, wait, || switch(conn, "PRAGMA journal_mode = DELETE"));
+    let _ = without_waiting(conn, wait, || {
+        // Normal locking first: in exclusive mode SQLite would keep the journal.
+        switch(conn, "PRAGMA locking_mode = NORMAL")?;
+        switch(conn, "PRAGMA journal_mode = DELETE")?;
+        // SQLite lets go of a lock kept in exclusive mode at the end of the next
+        // transaction that reads the file, not when the mode changes.
+        conn.query_row("PRAGMA schema_version", [], |row| row.get::<_, i64>(0))
+            .map(drop)
+    });
 }
 
 /// The pragma answers with the mode now in force: a row to read.

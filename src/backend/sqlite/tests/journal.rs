@@ -66,3 +66,55 @@ fn an_in_memory_database_keeps_its_memory_journal() {
     assert_eq!(mode(db.connection()), "memory");
     db.unlock().unwrap();
 }
+
+fn locking(conn: &Connection) -> String {
+    conn.query_row("PRAGMA locking_mode", [], |row| row.get(0))
+        .unwrap()
+}
+
+#[test]
+fn other_connections_wait_for_the_whole_run_and_read_and_write_once_the_lock_is_released() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let mut db = SqliteBackend::open(&path, VersionTable::default()).unwrap();
+    db.lock(None).unwrap();
+    db.ensure_version_table().unwrap();
+    let other = Connection::open(&path).unwrap();
+    other.busy_timeout(std::time::Duration::ZERO).unwrap();
+    let read = |conn: &Connection| {
+        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
+            row.get::<_, i64>(0)
+        })
+    };
+    let between_commits = read(&other).unwrap_err();
+    assert_eq!(
+        between_commits.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy),
+        "after the run's first commit the database is the run's until the lock goes"
+    );
+    db.unlock().unwrap();
+    assert_eq!(locking(db.connection()), "normal");
+    // The run's connection stays open, as an application's does after `init_db()`.
+    other
+        .execute_batch("BEGIN IMMEDIATE; CREATE TABLE after_the_run (a INTEGER); COMMIT;")
+        .unwrap();
+    assert!(read(&other).unwrap() >= 2);
+    db.ensure_version_table().unwrap();
+}
+
+#[test]
+fn a_connection_the_application_holds_in_exclusive_locking_is_left_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let conn = Connection::open(&path).unwrap();
+    let _: String = conn
+        .query_row("PRAGMA locking_mode = EXCLUSIVE", [], |row| row.get(0))
+        .unwrap();
+    let mut db = SqliteBackend::from_connection(conn, VersionTable::default()).unwrap();
+    db.lock(None).unwrap();
+    assert_eq!(mode(db.connection()), "delete", "under the lock");
+    db.ensure_version_table().unwrap();
+    db.unlock().unwrap();
+    assert_eq!(mode(db.connection()), "delete", "after it");
+    assert_eq!(locking(db.connection()), "exclusive", "after it");
+}
