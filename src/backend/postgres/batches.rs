@@ -20,9 +20,9 @@ use crate::core::{
 pub(crate) const BATCH_BYTES: usize = 1 << 20;
 
 /// The sizes of the batches a longer script goes in, by the server's distance (see
-/// [`batch_piece`]). Small batches run faster on the server: each message is parsed whole
-/// before its first statement runs, and a small one's parse trees stay in the CPU's
-/// cache. On a server on loopback (a round trip of 30-45 us, with TLS) the 76 MB file of
+/// [`batch_piece`]). Small batches run faster on the server, which parses each message
+/// whole before its first statement runs: likely because a small one's parse trees stay
+/// in the CPU's cache. On a server on loopback (a round trip of 30-45 us, with TLS) the 76 MB file of
 /// the bench took 4.4-4.5 s in 32 KiB batches against 4.8-5.0 s in 256 KiB ones (farm-bench,
 /// by turns: 0.91x and 0.93x), 0.97x in 64 KiB ones, and 1.08x in 16 KiB ones, whose
 /// count outweighs the gain. Each batch is held three times at once (the message, the
