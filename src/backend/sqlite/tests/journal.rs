@@ -12,9 +12,18 @@ fn journal_of(path: &Path) -> PathBuf {
     beside(path, "-journal")
 }
 
-fn mode(conn: &Connection) -> String {
-    conn.query_row("PRAGMA journal_mode", [], |row| row.get(0))
+/// The journal mode, or with `pragma` another mode (`locking_mode`).
+fn mode_of(conn: &Connection, pragma: &str) -> String {
+    conn.query_row(&format!("PRAGMA {pragma}"), [], |row| row.get(0))
         .unwrap()
+}
+
+fn mode(conn: &Connection) -> String {
+    mode_of(conn, "journal_mode")
+}
+
+fn locking(conn: &Connection) -> String {
+    mode_of(conn, "locking_mode")
 }
 
 #[test]
@@ -65,11 +74,6 @@ fn an_in_memory_database_keeps_its_memory_journal() {
     db.lock(None).unwrap();
     assert_eq!(mode(db.connection()), "memory");
     db.unlock().unwrap();
-}
-
-fn locking(conn: &Connection) -> String {
-    conn.query_row("PRAGMA locking_mode", [], |row| row.get(0))
-        .unwrap()
 }
 
 #[test]
