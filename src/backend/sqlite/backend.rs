@@ -46,6 +46,9 @@ pub struct SqliteBackend {
     /// Whether the lock switched the connection's journal to `PERSIST`, for the unlock
     /// to switch it back (see `journal`).
     persisted_journal: bool,
+    /// Whether the next step, once it holds the write lock, keeps it until the unlock
+    /// (see `journal::hold_from_here`).
+    pub(super) hold_at_next_step: bool,
 }
 
 impl SqliteBackend {
@@ -90,6 +93,7 @@ impl SqliteBackend {
             progress: None,
             wrote: None,
             persisted_journal: false,
+            hold_at_next_step: false,
         })
     }
 
@@ -179,11 +183,13 @@ impl Backend for SqliteBackend {
             // Or-ed: a second lock finds the mode already switched, and the unlock must
             // still switch it back.
             self.persisted_journal |= journal::persist(&self.conn, self.busy_wait);
+            self.hold_at_next_step = self.persisted_journal;
         }
         Ok(())
     }
 
     fn unlock(&mut self) -> Result<(), BackendError> {
+        self.hold_at_next_step = false;
         if std::mem::take(&mut self.persisted_journal) {
             journal::restore(&self.conn, self.busy_wait);
         }

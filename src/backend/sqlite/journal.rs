@@ -6,18 +6,25 @@
 //! database), and the file system's metadata is left alone. A 1,000-revision downgrade
 //! took 10-15% less time that way (by hand: 2.3-2.9 s against 2.9-3.5 s).
 //!
-//! And the connection holds the database in exclusive locking mode for the run. In the
-//! normal mode SQLite closes the journal when each transaction's lock is released, so the
-//! next one opens it again, checks it for a hot journal and, having opened it with
-//! `O_CREAT`, syncs the folder once more: five syncs a commit (strace), where holding the
-//! lock keeps the journal open and leaves four, as many as `DELETE` makes. Syncs are most
-//! of a long run's time (an upgrade of 1,000 revisions: 0.9 s of 1.3 s under strace), and
-//! farm-bench measured that run 0.90x. What it costs: other connections cannot read the
-//! database from the run's first write until the lock is released, where they could read
-//! between two revisions before, so an application reading it during a deploy waits (its
-//! busy timeout) for the run rather than for one step. They see the database as it was
-//! before the run or after it, never half-way; Alembic holds the whole run in one
-//! transaction to the same effect.
+//! And from the run's first step on, the connection holds the database in exclusive
+//! locking mode. In the normal mode SQLite closes the journal when each transaction's lock
+//! is released, so the next one opens it again, checks it for a hot journal and, having
+//! opened it with `O_CREAT`, syncs the folder once more: five syncs a commit (strace),
+//! where holding the lock keeps the journal open and leaves four, as many as `DELETE`
+//! makes. Syncs are most of a long run's time (an upgrade of 1,000 revisions: 0.9 s of
+//! 1.3 s under strace); farm-bench measured that upgrade 0.82x, its downgrade 0.91x. What
+//! it costs: other connections cannot read the database from the first step's commit
+//! until the lock is released, where they could read between two revisions before, so an
+//! application reading it during a deploy waits (its busy timeout) for the run rather than
+//! for one step. They see the database as it was before the run or after it, never
+//! half-way; Alembic holds the whole run in one transaction to the same effect.
+//!
+//! The mode is entered inside the first step's transaction, once `BEGIN IMMEDIATE` holds
+//! the write lock ([`hold_from_here`]), not when the migration lock is taken: in exclusive
+//! mode a read keeps its shared lock too, and a shared lock kept while another connection
+//! holds the write lock would deadlock the two (it waits for our shared lock to commit, we
+//! wait for its write lock), failing the application's write at its busy timeout. Once
+//! ours holds the write lock, no other connection can take one.
 //!
 //! Only a connection in `DELETE` mode, and in the normal locking mode, is switched, and
 //! back to both when the lock is released: that removes the journal (SQLite deletes it
@@ -37,9 +44,10 @@ use rusqlite::Connection;
 
 use super::busy::without_waiting;
 
-/// Switches `conn` from `DELETE` to `PERSIST`, and to exclusive locking, if that takes no
-/// wait; whether it did, so the caller knows to switch it back ([`restore`]). `wait` is
-/// the connection's busy timeout, set again after.
+/// Switches `conn` from `DELETE` to `PERSIST` if that takes no wait and it is in the
+/// normal locking mode; whether it did, so the caller knows to switch it back
+/// ([`restore`]) and may [`hold_from_here`]. `wait` is the connection's busy timeout, set
+/// again after.
 pub(super) fn persist(conn: &Connection, wait: Duration) -> bool {
     let switched = without_waiting(conn, wait, || -> rusqlite::Result<bool> {
         let journal: String = conn.query_row("PRAGMA journal_mode", [], |row| row.get(0))?;
@@ -47,15 +55,17 @@ pub(super) fn persist(conn: &Connection, wait: Duration) -> bool {
         if !journal.eq_ignore_ascii_case("delete") || !locking.eq_ignore_ascii_case("normal") {
             return Ok(false);
         }
-        switch(conn, "PRAGMA journal_mode = PERSIST")?;
-        // Takes no lock by itself: the run's first read takes it, and its first write
-        // the exclusive one, which then stays until [`restore`]. Switched or not, the
-        // journal was, and [`restore`] puts both back; staying in normal locking costs
-        // only the time above.
-        let _ = switch(conn, "PRAGMA locking_mode = EXCLUSIVE");
-        Ok(true)
+        switch(conn, "PRAGMA journal_mode = PERSIST").map(|()| true)
     });
     matches!(switched, Ok(Ok(true)))
+}
+
+/// Keeps the lock `conn` holds now, a transaction's write lock, until [`restore`]: called
+/// right after `BEGIN IMMEDIATE`, so the commit's exclusive lock stays too.
+pub(super) fn hold_from_here(conn: &Connection) {
+    // Takes no lock by itself. A connection that stays in normal locking only loses the
+    // time above; [`restore`] sets the normal mode either way.
+    let _ = switch(conn, "PRAGMA locking_mode = EXCLUSIVE");
 }
 
 /// Puts `conn` back in normal locking and `DELETE` mode, which removes the journal

@@ -7,6 +7,7 @@ use super::backend::{SqliteBackend, database};
 use super::books::Books;
 use super::foreign_keys;
 use super::guarded_script::run_transactional;
+use super::journal;
 use crate::backend::backend::StepWork;
 use crate::backend::error::BackendError;
 use crate::backend::no_transaction::run_outside_transaction;
@@ -28,6 +29,9 @@ impl SqliteBackend {
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(|error| self.locked_or(error, database))?;
+        if std::mem::take(&mut self.hold_at_next_step) {
+            journal::hold_from_here(&self.conn);
+        }
         let books = Books {
             table: &self.table,
             progress: self.progress.as_ref(),

@@ -2,10 +2,13 @@
 //! when the lock is released, and a database or connection in another mode left alone.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use rusqlite::Connection;
 
-use crate::backend::{Backend, SqliteBackend, VersionTable};
+use crate::backend::test_rows::script_row;
+use crate::backend::{Backend, Record, SqliteBackend, StepWork, VersionTable};
+use crate::core::Script;
 use crate::source::database_stamp::beside;
 
 fn journal_of(path: &Path) -> PathBuf {
@@ -76,6 +79,27 @@ fn an_in_memory_database_keeps_its_memory_journal() {
     db.unlock().unwrap();
 }
 
+/// Runs one step creating `table`, recorded as revision `id`.
+fn step(db: &mut SqliteBackend, id: &str, table: &str) {
+    let script = Script::new("up.sql", format!("CREATE TABLE {table} (a INTEGER);")).unwrap();
+    let row = script_row(id, &script);
+    db.run_step(StepWork {
+        script: Some(&script),
+        record: Record::Insert(&row),
+    })
+    .unwrap();
+}
+
+fn other_connection(path: &Path) -> Connection {
+    let other = Connection::open(path).unwrap();
+    other.busy_timeout(Duration::ZERO).unwrap();
+    other
+}
+
+fn read(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+}
+
 #[test]
 fn other_connections_wait_for_the_whole_run_and_read_and_write_once_the_lock_is_released() {
     let dir = tempfile::tempdir().unwrap();
@@ -83,27 +107,52 @@ fn other_connections_wait_for_the_whole_run_and_read_and_write_once_the_lock_is_
     let mut db = SqliteBackend::open(&path, VersionTable::default()).unwrap();
     db.lock(None).unwrap();
     db.ensure_version_table().unwrap();
-    let other = Connection::open(&path).unwrap();
-    other.busy_timeout(std::time::Duration::ZERO).unwrap();
-    let read = |conn: &Connection| {
-        conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| {
-            row.get::<_, i64>(0)
-        })
-    };
-    let between_commits = read(&other).unwrap_err();
+    step(&mut db, "1", "first");
+    let other = other_connection(&path);
+    let between_steps = read(&other).unwrap_err();
     assert_eq!(
-        between_commits.sqlite_error_code(),
+        between_steps.sqlite_error_code(),
         Some(rusqlite::ErrorCode::DatabaseBusy),
-        "after the run's first commit the database is the run's until the lock goes"
+        "after the run's first step the database is the run's until the lock goes"
     );
+    step(&mut db, "2", "second");
     db.unlock().unwrap();
     assert_eq!(locking(db.connection()), "normal");
     // The run's connection stays open, as an application's does after `init_db()`.
     other
         .execute_batch("BEGIN IMMEDIATE; CREATE TABLE after_the_run (a INTEGER); COMMIT;")
         .unwrap();
-    assert!(read(&other).unwrap() >= 2);
+    assert!(read(&other).unwrap() >= 4);
+    assert_eq!(db.applied().unwrap().len(), 2);
+}
+
+#[test]
+fn an_application_writing_before_the_first_step_commits_and_the_step_runs_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("app.db");
+    let mut db = SqliteBackend::open(&path, VersionTable::default()).unwrap();
+    db.lock(None).unwrap();
     db.ensure_version_table().unwrap();
+    assert!(
+        db.applied().unwrap().is_empty(),
+        "the run reads what is applied"
+    );
+    // An application's write between the run's reads and its first step: holding the
+    // shared lock of those reads would leave its commit waiting on the run, and the run's
+    // first step waiting on its write lock.
+    let app = other_connection(&path);
+    app.execute_batch("BEGIN IMMEDIATE; CREATE TABLE orders (a INTEGER); COMMIT;")
+        .unwrap();
+    step(&mut db, "1", "first");
+    db.unlock().unwrap();
+    let both: i64 = app
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name IN ('orders', 'first')",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(both, 2, "the application's table and the step's");
 }
 
 #[test]
