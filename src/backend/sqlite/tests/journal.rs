@@ -15,7 +15,8 @@ fn journal_of(path: &Path) -> PathBuf {
     beside(path, "-journal")
 }
 
-/// The journal mode, or with `pragma` another mode (`locking_mode`).
+/// What a mode pragma answers: the mode in force, after setting it when `pragma` does
+/// (`journal_mode = wal`).
 fn mode_of(conn: &Connection, pragma: &str) -> String {
     conn.query_row(&format!("PRAGMA {pragma}"), [], |row| row.get(0))
         .unwrap()
@@ -57,11 +58,7 @@ fn a_wal_database_and_a_connection_in_another_mode_are_left_as_they_are() {
     for set in ["wal", "truncate"] {
         let path = dir.path().join(format!("{set}.db"));
         let conn = Connection::open(&path).unwrap();
-        let _: String = conn
-            .query_row(&format!("PRAGMA journal_mode = {set}"), [], |row| {
-                row.get(0)
-            })
-            .unwrap();
+        mode_of(&conn, &format!("journal_mode = {set}"));
         let mut db = SqliteBackend::from_connection(conn, VersionTable::default()).unwrap();
         db.lock(None).unwrap();
         assert_eq!(mode(db.connection()), set, "under the lock");
@@ -96,6 +93,14 @@ fn other_connection(path: &Path) -> Connection {
     other
 }
 
+/// A run on a new database at `path`, under the migration lock, its tracking table made.
+fn locked_run(path: &Path) -> SqliteBackend {
+    let mut db = SqliteBackend::open(path, VersionTable::default()).unwrap();
+    db.lock(None).unwrap();
+    db.ensure_version_table().unwrap();
+    db
+}
+
 fn read(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
 }
@@ -104,9 +109,7 @@ fn read(conn: &Connection) -> rusqlite::Result<i64> {
 fn other_connections_wait_for_the_whole_run_and_read_and_write_once_the_lock_is_released() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.db");
-    let mut db = SqliteBackend::open(&path, VersionTable::default()).unwrap();
-    db.lock(None).unwrap();
-    db.ensure_version_table().unwrap();
+    let mut db = locked_run(&path);
     step(&mut db, "1", "first");
     let other = other_connection(&path);
     let between_steps = read(&other).unwrap_err();
@@ -130,9 +133,7 @@ fn other_connections_wait_for_the_whole_run_and_read_and_write_once_the_lock_is_
 fn an_application_writing_before_the_first_step_commits_and_the_step_runs_after_it() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.db");
-    let mut db = SqliteBackend::open(&path, VersionTable::default()).unwrap();
-    db.lock(None).unwrap();
-    db.ensure_version_table().unwrap();
+    let mut db = locked_run(&path);
     assert!(
         db.applied().unwrap().is_empty(),
         "the run reads what is applied"
@@ -160,9 +161,7 @@ fn a_connection_the_application_holds_in_exclusive_locking_is_left_so() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("app.db");
     let conn = Connection::open(&path).unwrap();
-    let _: String = conn
-        .query_row("PRAGMA locking_mode = EXCLUSIVE", [], |row| row.get(0))
-        .unwrap();
+    mode_of(&conn, "locking_mode = EXCLUSIVE");
     let mut db = SqliteBackend::from_connection(conn, VersionTable::default()).unwrap();
     db.lock(None).unwrap();
     assert_eq!(mode(db.connection()), "delete", "under the lock");
